@@ -1,0 +1,4 @@
+/** Epoch seconds as the record stores them (a string, as the seed's clients expect). */
+export function epochString(now: Date = new Date()): string {
+  return String(Math.floor(now.getTime() / 1000));
+}

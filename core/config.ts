@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the Lambdas and the local runtime read, validated in one place. In the cloud the
+ * stack sets these environment variables from CDK context (`cdk.json`); locally `local/` sets them.
+ * A setting a component needs but doesn't have fails loudly when that component first asks for it
+ * ({@link requireSetting}), naming the variable, rather than at import time in every Lambda.
+ */
+const ConfigSchema = z.object({
+  TABLE_NAME: z.string().min(1).optional(),
+  IDEMPOTENCY_TABLE_NAME: z.string().min(1).optional(),
+  ARCHIVE_BUCKET: z.string().min(1).default('fem-livestream-archive'),
+  WORKSHOP_OUTPUT_BUCKET: z.string().min(1).default('fem-workshops-out'),
+  /** The deployment's MediaLive input security group (CIDRs from context). */
+  INPUT_SECURITY_GROUP_ID: z.string().min(1).optional(),
+  /** The role MediaLive assumes to write to MediaPackage and the archive bucket. */
+  MEDIALIVE_ROLE_ARN: z.string().min(1).optional(),
+  /** SPEKE key server for MediaPackage HLS encryption; without it, `key_rotation_interval` is recorded but streams are clear. */
+  SPEKE_URL: z.string().url().optional(),
+  SPEKE_ROLE_ARN: z.string().min(1).optional(),
+  /** Public base URL of the live distribution, e.g. `https://live.example.com`. */
+  LIVE_BASE_URL: z.string().url().optional(),
+  /** The CloudFront KeyValueStore that maps a live stream's path to its origin. */
+  LIVE_KVS_ARN: z.string().min(1).optional(),
+  /** JSON map action → state machine ARN, for the API. */
+  STATE_MACHINE_ARNS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return {} as Record<string, string>;
+      try {
+        return z.record(z.string(), z.string()).parse(JSON.parse(raw));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'STATE_MACHINE_ARNS must be a JSON object of action → ARN' });
+        return z.NEVER;
+      }
+    }),
+  API_WAIT_SECONDS: z.coerce.number().int().min(0).max(25).default(20),
+  AWS_REGION: z.string().default('us-east-1'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+type OptionalKeys = { [K in keyof Config]-?: undefined extends Config[K] ? K : never }[keyof Config];
+
+/** A setting that this component cannot work without. */
+export function requireSetting<K extends OptionalKeys>(config: Config, key: K): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined || value === null) throw new Error(`missing configuration: ${key} is not set`);
+  return value as NonNullable<Config[K]>;
+}

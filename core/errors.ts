@@ -1,0 +1,137 @@
+/**
+ * The errors that state machines match on (`ErrorEquals`) and the API maps to status codes.
+ * Lambda reports a thrown error's `name` as its error type, so every class pins `name` to a
+ * constant: minifiers and subclassing can't change what a `Retry` or `Catch` sees.
+ */
+export class DomainError extends Error {
+  constructor(name: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = name;
+  }
+}
+
+/** AWS asked us to slow down. Retryable with backoff. */
+export class Throttled extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('Throttled', message, options);
+  }
+}
+
+/** A 5xx or network failure. Retryable with backoff. */
+export class Transient extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('Transient', message, options);
+  }
+}
+
+/** The resource is in a transitional state (e.g. a channel still CREATING). Retryable. */
+export class Conflict extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('Conflict', message, options);
+  }
+}
+
+/** The resource does not exist. Deletes treat it as done. */
+export class NotFound extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NotFound', message, options);
+  }
+}
+
+/** The request can never succeed as made. Not retryable. */
+export class Invalid extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('Invalid', message, options);
+  }
+}
+
+/** The stream's state or version does not allow the action. Not retryable. */
+export class StreamStateConflict extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('StreamStateConflict', message, options);
+  }
+}
+
+/** Error names, as state machines write them in `ErrorEquals`. */
+export const ErrorNames = {
+  Throttled: 'Throttled',
+  Transient: 'Transient',
+  Conflict: 'Conflict',
+  NotFound: 'NotFound',
+  Invalid: 'Invalid',
+  StreamStateConflict: 'StreamStateConflict',
+} as const;
+
+/** The errors a workflow retries with backoff; everything else fails (or is caught) at once. */
+export const RETRYABLE_ERRORS = [ErrorNames.Throttled, ErrorNames.Transient, ErrorNames.Conflict];
+
+interface AwsLikeError {
+  name?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: 'client' | 'server';
+  $retryable?: unknown;
+  code?: string;
+}
+
+const THROTTLING_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'SlowDown',
+]);
+const NOT_FOUND_NAMES = new Set([
+  'NotFoundException',
+  'ResourceNotFoundException',
+  'NoSuchKey',
+  'NoSuchBucket',
+  'ExecutionDoesNotExist',
+  'StateMachineDoesNotExist',
+  'ClusterNotFoundException',
+]);
+const CONFLICT_NAMES = new Set(['ConflictException', 'ResourceInUseException', 'ConditionalCheckFailedException']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
+
+/**
+ * Translates an AWS SDK v3 exception into one of the named errors, so workflows retry only what
+ * may succeed on retry. `what` says what was being done ("creating MediaLive input") and becomes
+ * the start of the message; the SDK message follows it. Named errors pass through unchanged.
+ */
+export function fromAwsError(err: unknown, what: string): DomainError {
+  if (err instanceof DomainError) return err;
+  const e = (err ?? {}) as AwsLikeError;
+  const name = e.name ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  const message = `${what}: ${name}${e.message ? `: ${e.message}` : ''}`;
+  const options = { cause: err };
+  if (THROTTLING_NAMES.has(name) || status === 429) return new Throttled(message, options);
+  if (NOT_FOUND_NAMES.has(name) || status === 404) return new NotFound(message, options);
+  if (CONFLICT_NAMES.has(name) || status === 409) return new Conflict(message, options);
+  if (e.$fault === 'server' || (status !== undefined && status >= 500)) return new Transient(message, options);
+  if (e.code && NETWORK_CODES.has(e.code)) return new Transient(message, options);
+  if (name === 'TimeoutError' || name === 'AbortError') return new Transient(message, options);
+  return new Invalid(message, options);
+}
+
+/** Runs an AWS call and rethrows its failure as a named error. */
+export async function aws<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw fromAwsError(err, what);
+  }
+}
+
+/** Runs a delete; a missing resource means the delete is already done. */
+export async function deleteIgnoringNotFound(what: string, call: () => Promise<unknown>): Promise<'deleted' | 'absent'> {
+  try {
+    await aws(what, call);
+    return 'deleted';
+  } catch (err) {
+    if (err instanceof NotFound) return 'absent';
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** 32 lowercase hex chars: stream ids, session ids, default split name modifiers. */
+export function newHexId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** An RTMP stream key: unguessable, URL-safe. */
+export function newStreamKey(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export const STREAM_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+/** Step Functions execution names are at most 80 chars of [A-Za-z0-9_-]. */
+const MAX_EXECUTION_NAME = 80;
+
+/**
+ * Deterministic execution name `{action}-{streamId}-{token}`: starting the same execution twice
+ * (a retried API call, a schedule and a retry) is a no-op in Step Functions, because the name is
+ * the idempotency key. `token` is usually `v{version}` of the record the action claimed.
+ */
+export function executionName(action: string, streamId: string, token: string): string {
+  const name = `${action}-${streamId}-${token}`.replace(/[^A-Za-z0-9_-]/g, '_');
+  if (name.length > MAX_EXECUTION_NAME) {
+    throw new RangeError(`execution name longer than ${MAX_EXECUTION_NAME} chars: ${name}`);
+  }
+  return name;
+}
+
+/** The stream id inside an execution name made by {@link executionName}. */
+export function streamIdOfExecution(name: string): string | undefined {
+  return /^[a-z_]+-([0-9a-f]{32})-/.exec(name)?.[1];
+}
+
+/**
+ * An idempotency token for an AWS create call, derived from the execution and the step, so a
+ * retried step re-sends the same token and AWS returns the resource it already made.
+ */
+export function requestToken(executionName: string, step: string): string {
+  // 32 hex chars fit every token field we use (ECS `startedBy` takes at most 36).
+  return createHash('sha256').update(`${executionName}\n${step}`).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,186 @@
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  paginateScan,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { epochString } from './clock';
+import { StreamStateConflict, NotFound, aws, fromAwsError } from './errors';
+import { MAX_TRACKED_EXECUTIONS, StreamItemSchema, type StreamItem, type StreamState } from './record';
+import { conflictMessage, isAllowed, targetState, type TransitionAction } from './transitions';
+
+/** Fields a caller may patch. `id` and `version` are the store's to manage. */
+export type StreamPatch = Partial<Omit<StreamItem, 'id' | 'version'>>;
+
+const MAX_MUTATE_ATTEMPTS = 5;
+
+function isConditionFailure(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * The stream table. One item per stream, keyed by `id`. Every write is conditional: a create on the
+ * id being new, everything else on the `version` the writer read (optimistic concurrency), and
+ * every write bumps `version` and `last_update`. DynamoDB transactions are not used (dynalite
+ * has none), so each operation is a single conditional item write.
+ */
+export class StreamStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async get(id: string): Promise<StreamItem | undefined> {
+    const out = await aws('reading stream', () =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true })),
+    );
+    return out.Item ? StreamItemSchema.parse(out.Item) : undefined;
+  }
+
+  async mustGet(id: string): Promise<StreamItem> {
+    const item = await this.get(id);
+    if (!item) throw new NotFound(`stream ${id} not found`);
+    return item;
+  }
+
+  /** Every stream, newest `last_update` first. */
+  async list(): Promise<StreamItem[]> {
+    const items: StreamItem[] = [];
+    const pages = paginateScan({ client: this.db }, { TableName: this.tableName, ConsistentRead: true });
+    for await (const page of pages) {
+      for (const raw of page.Items ?? []) items.push(StreamItemSchema.parse(raw));
+    }
+    return items.sort((a, b) => Number(b.last_update ?? 0) - Number(a.last_update ?? 0));
+  }
+
+  /** Writes a new stream; fails with {@link StreamStateConflict} if the id exists. */
+  async create(item: StreamItem): Promise<StreamItem> {
+    const written = { ...item, last_update: epochString(this.now()) };
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: written, ConditionExpression: 'attribute_not_exists(id)' }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new StreamStateConflict(`stream ${item.id} already exists`);
+      throw fromAwsError(err, 'creating stream');
+    }
+    return written;
+  }
+
+  /**
+   * Applies `patch` if the stored version is still `expectedVersion`; returns the new item.
+   * A stale version is a {@link StreamStateConflict} (409 at the API); a missing stream {@link NotFound}.
+   */
+  async update(id: string, expectedVersion: number, patch: StreamPatch): Promise<StreamItem> {
+    const fields = Object.entries({ ...patch, last_update: epochString(this.now()) }).filter(
+      ([, v]) => v !== undefined,
+    );
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':expected': expectedVersion, ':one': 1 };
+    const sets = fields.map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      return `#f${i} = :v${i}`;
+    });
+    sets.push('#version = #version + :one');
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(id) AND #version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return StreamItemSchema.parse(out.Attributes);
+    } catch (err) {
+      if (!isConditionFailure(err)) throw fromAwsError(err, 'updating stream');
+      const current = await this.get(id);
+      if (!current) throw new NotFound(`stream ${id} not found`);
+      throw new StreamStateConflict(
+        `stream ${id} changed since it was read (version ${expectedVersion}, now ${current.version})`,
+      );
+    }
+  }
+
+  /**
+   * Read-modify-write with retry on a concurrent write: `change` sees the latest item and returns
+   * the patch to apply (or `undefined` for no write). For workflow steps, whose writes must land
+   * whatever else touched the record meanwhile (e.g. `live` flipping during a start).
+   */
+  async mutate(id: string, change: (item: StreamItem) => StreamPatch | undefined): Promise<StreamItem> {
+    for (let attempt = 1; ; attempt++) {
+      const item = await this.mustGet(id);
+      const patch = change(item);
+      if (patch === undefined) return item;
+      try {
+        return await this.update(id, item.version, patch);
+      } catch (err) {
+        if (!(err instanceof StreamStateConflict) || attempt >= MAX_MUTATE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  /**
+   * Moves a stream into the action's transitional state if its state allows the action, and
+   * records `claimedBy` as the owner. Idempotent for the owner: if the stream is already claimed by
+   * `claimedBy`, returns it unchanged. Anyone else gets a {@link StreamStateConflict} naming the state.
+   */
+  async claim(
+    id: string,
+    action: TransitionAction,
+    claimedBy: string,
+    patch: StreamPatch = {},
+    expectedVersion?: number,
+  ): Promise<StreamItem> {
+    const item = await this.mustGet(id);
+    if (item.claimed_by === claimedBy) return item;
+    if (!isAllowed(action, item.state)) throw new StreamStateConflict(conflictMessage(action, item.state));
+    if (expectedVersion !== undefined && expectedVersion !== item.version) {
+      throw new StreamStateConflict(`stream ${id} changed since it was read (version ${expectedVersion}, now ${item.version})`);
+    }
+    const to: StreamState | undefined = targetState(action);
+    return this.update(id, item.version, {
+      ...patch,
+      ...(to ? { state: to, started: to === 'starting' || to === 'running' } : {}),
+      claimed_by: claimedBy,
+    });
+  }
+
+  /** Remembers an execution of this stream (newest first, capped) so the API can list it. */
+  async trackExecution(id: string, executionArn: string): Promise<StreamItem> {
+    return this.mutate(id, (item) =>
+      item.execution_arns.includes(executionArn)
+        ? undefined
+        : { execution_arns: [executionArn, ...item.execution_arns].slice(0, MAX_TRACKED_EXECUTIONS) },
+    );
+  }
+
+  /** Deletes the record if it is still at `expectedVersion`; a missing record is already deleted. */
+  async delete(id: string, expectedVersion?: number): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { id },
+          ...(expectedVersion === undefined
+            ? {}
+            : {
+                ConditionExpression: 'attribute_not_exists(id) OR #version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              }),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new StreamStateConflict(`stream ${id} changed since it was read`);
+      throw fromAwsError(err, 'deleting stream');
+    }
+  }
+}

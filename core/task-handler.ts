@@ -1,0 +1,32 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { Invalid } from './errors';
+import { logger } from './logger';
+import { cloudServices, type Services } from './services';
+
+let services: Services | undefined;
+
+/** The cloud services, built once per Lambda container on first use. */
+function containerServices(): Services {
+  services ??= cloudServices();
+  return services;
+}
+
+/**
+ * The Lambda handler of a task: parses the state's input with the task's schema (a mismatch is
+ * {@link Invalid}, which no workflow retries), then calls `run` with the container's services.
+ */
+export function taskHandler<S extends z.ZodType, Out>(
+  schema: S,
+  run: (input: z.infer<S>, deps: Services) => Promise<Out>,
+) {
+  return middy(async (event: unknown): Promise<Out> => {
+    const parsed = schema.safeParse(event);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+      throw new Invalid(`task input invalid: ${problems.join('; ')}`);
+    }
+    return run(parsed.data, containerServices());
+  }).use(injectLambdaContext(logger));
+}

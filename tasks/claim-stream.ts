@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+import { TRANSITIONS, type TransitionAction } from '../core/transitions';
+
+export const Input = z.object({
+  stream_id: z.string(),
+  action: z.enum(Object.keys(TRANSITIONS) as [TransitionAction, ...TransitionAction[]]),
+  execution_name: z.string(),
+  execution_id: z.string(),
+});
+
+type Deps = Pick<Services, 'store'>;
+
+/** What later steps need to know of the stream; never its keys. */
+export interface ClaimedStream {
+  stream_id: string;
+  state: string;
+  channel_id: string;
+  input_id: string;
+  package_channel_id: string;
+  endpoint_id: string;
+  segment_length: number;
+  version: number;
+}
+
+/**
+ * First step of every workflow that acts on an existing stream. The API has usually claimed the
+ * stream already under this execution's name (then this is a no-op); a workflow started any other
+ * way (EventBridge Scheduler, the console) claims it here, under the same state rules, so two
+ * starters can never both win. Also records the execution on the stream, for `GET …/executions`.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<ClaimedStream> {
+  const claimed = await deps.store.claim(input.stream_id, input.action, input.execution_name);
+  const item = await deps.store.trackExecution(claimed.id, input.execution_id);
+  return {
+    stream_id: item.id,
+    state: item.state,
+    channel_id: item.live_channel_id,
+    input_id: item.live_input_id,
+    package_channel_id: item.package_channel_id,
+    endpoint_id: item.package_endpoint_id,
+    segment_length: item.segment_length,
+    version: item.version,
+  };
+}
+
+export const handler = taskHandler(Input, run);

@@ -1,0 +1,30 @@
+import { DescribeChannelCommand } from '@aws-sdk/client-medialive';
+import { z } from 'zod';
+import { aws, NotFound } from '../core/errors';
+import { nextPoll, PollSchema, type PollState } from '../core/poll';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({ channel_id: z.string().min(1), poll: PollSchema });
+
+type Deps = Pick<Services, 'medialive' | 'now'>;
+
+/**
+ * The Describe step of a channel poll loop: reads the channel's state and returns the next poll
+ * (status, backoff, deadline). A channel that no longer exists reports `DELETED`.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<PollState> {
+  let state: string;
+  try {
+    const channel = await aws('describing MediaLive channel', () =>
+      deps.medialive.send(new DescribeChannelCommand({ ChannelId: input.channel_id })),
+    );
+    state = channel.State ?? 'UNKNOWN';
+  } catch (err) {
+    if (!(err instanceof NotFound)) throw err;
+    state = 'DELETED';
+  }
+  return nextPoll(input.poll, state, deps.now());
+}
+
+export const handler = taskHandler(Input, run);

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { epochString } from '../core/clock';
+import { StreamStateSchema, isStarted } from '../core/record';
+import { redactText } from '../core/redact';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({
+  stream_id: z.string(),
+  action: z.string(),
+  execution_id: z.string(),
+  /** The caught error, as a Catch with `resultPath: '$.failure'` leaves it. */
+  failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  /** The state the stream is left in; absent: unchanged. */
+  state: StreamStateSchema.optional(),
+});
+
+type Deps = Pick<Services, 'store' | 'now'>;
+
+/** Lambda puts a JSON `{errorMessage, errorType, …}` in `Cause`; a Fail/Pass state a plain sentence. */
+function causeMessage(failure: { Error: string; Cause?: string }): string {
+  if (!failure.Cause) return failure.Error;
+  try {
+    const parsed = JSON.parse(failure.Cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return `${failure.Error}: ${parsed.errorMessage}`;
+  } catch {
+    // not JSON: a sentence written by a state
+  }
+  return `${failure.Error}: ${failure.Cause}`;
+}
+
+/**
+ * Records why a workflow failed as the stream's `last_error` (redacted: never a stream key),
+ * moves the stream to `state` and releases the claim. A stream deleted meanwhile needs nothing.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ stream_id: string; message: string }> {
+  const message = redactText(causeMessage(input.failure)).slice(0, 1024);
+  const existing = await deps.store.get(input.stream_id);
+  if (!existing) return { stream_id: input.stream_id, message };
+  await deps.store.mutate(input.stream_id, () => ({
+    last_error: { action: input.action, message, at: epochString(deps.now()), execution_id: input.execution_id },
+    ...(input.state ? { state: input.state, started: isStarted(input.state) } : {}),
+    claimed_by: null,
+  }));
+  return { stream_id: input.stream_id, message };
+}
+
+export const handler = taskHandler(Input, run);

@@ -1,0 +1,40 @@
+import { DescribeChannelCommand, StopChannelCommand } from '@aws-sdk/client-medialive';
+import { z } from 'zod';
+import { aws, Conflict, NotFound } from '../core/errors';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({ channel_id: z.string().min(1) });
+
+type Deps = Pick<Services, 'medialive'>;
+
+/** Channel states from which StopChannel is accepted. */
+const STOPPABLE = new Set(['STARTING', 'RUNNING', 'RECOVERING']);
+/** Channel states that are already where a stop leads (or on the way there). */
+const STOPPED_OR_STOPPING = new Set(['IDLE', 'STOPPING', 'DELETING', 'DELETED']);
+
+/**
+ * Asks MediaLive to stop the channel, if it runs. MediaLive refuses StopChannel on a channel that
+ * isn't running, so the channel's state is read first: idle or stopping needs nothing (the caller's
+ * poll loop waits for IDLE either way), a channel that is gone counts as stopped, and one in another
+ * transitional state (CREATING, UPDATING) is a {@link Conflict} the workflow retries.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ requested: boolean }> {
+  const channelId = input.channel_id;
+  let state: string;
+  try {
+    const channel = await aws('describing MediaLive channel', () =>
+      deps.medialive.send(new DescribeChannelCommand({ ChannelId: channelId })),
+    );
+    state = channel.State ?? 'UNKNOWN';
+  } catch (err) {
+    if (err instanceof NotFound) return { requested: false };
+    throw err;
+  }
+  if (STOPPED_OR_STOPPING.has(state)) return { requested: false };
+  if (!STOPPABLE.has(state)) throw new Conflict(`MediaLive channel ${channelId} is ${state}; cannot stop it yet`);
+  await aws('stopping MediaLive channel', () => deps.medialive.send(new StopChannelCommand({ ChannelId: channelId })));
+  return { requested: true };
+}
+
+export const handler = taskHandler(Input, run);

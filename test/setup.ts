@@ -1,0 +1,2 @@
+import 'aws-sdk-client-mock-jest/vitest';
+import '../core/polyfills';

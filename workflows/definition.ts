@@ -1,0 +1,25 @@
+import type { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+
+/**
+ * One lifecycle action as a state machine. `build` makes the CDK chain from the task functions it
+ * names in `tasks` (file names under `tasks/`), so the same chain is deployed by `infra/`, rendered
+ * to ASL for tests, and run by `local/`.
+ */
+export interface WorkflowDefinition<Task extends string = string> {
+  /** The action, as used in execution names (`{action}-{streamId}-{token}`) and `STATE_MACHINE_ARNS`. */
+  readonly action: string;
+  /** The task files this workflow invokes. */
+  readonly tasks: readonly Task[];
+  /** The whole execution's deadline (`TimeoutSeconds` of the state machine). */
+  readonly timeout: Duration;
+  /** One line for the console and the docs. */
+  readonly description: string;
+  build(scope: Construct, functions: Readonly<Record<Task, IFunction>>): IChainable;
+}
+
+export function defineWorkflow<const Task extends string>(definition: WorkflowDefinition<Task>): WorkflowDefinition<Task> {
+  return definition;
+}

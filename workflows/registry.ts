@@ -1,0 +1,16 @@
+import type { WorkflowDefinition } from './definition';
+import { stopWorkflow } from './stop';
+
+/** Every lifecycle workflow, by action. `infra/` deploys each; `local/` runs each. */
+export const WORKFLOWS: readonly WorkflowDefinition[] = [stopWorkflow];
+
+export function workflowFor(action: string): WorkflowDefinition {
+  const found = WORKFLOWS.find((w) => w.action === action);
+  if (!found) throw new Error(`no workflow for action ${action}`);
+  return found;
+}
+
+/** Every task file that some workflow invokes. */
+export function allTasks(): string[] {
+  return [...new Set(WORKFLOWS.flatMap((w) => w.tasks))].sort();
+}

@@ -1,0 +1,231 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  Choice,
+  Condition,
+  Errors,
+  Fail,
+  JitterType,
+  JsonPath,
+  Pass,
+  Succeed,
+  TaskInput,
+  Timeout,
+  Wait,
+  WaitTime,
+  type IChainable,
+  type State,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { RETRYABLE_ERRORS } from '../core/errors';
+
+/** Lambda's own failures that a retry can cure (the service, not our code). */
+const LAMBDA_RETRYABLE = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+export interface InvokeOptions {
+  /** The task's input; default: the whole state input. */
+  readonly payload?: Record<string, unknown>;
+  /** Where the task's result goes; default `$` (replaces the state). */
+  readonly resultPath?: string;
+  /** Task timeout; default 60 s. */
+  readonly timeout?: Duration;
+}
+
+/**
+ * A Task state that invokes one task Lambda the project's way: the function's return value as the
+ * result (`payloadResponseOnly`), Lambda service errors and our retryable named errors retried with
+ * exponential backoff and full jitter (capped), everything else left to the caller's `addCatch`.
+ */
+export function invoke(scope: Construct, stateName: string, fn: IFunction, options: InvokeOptions = {}): LambdaInvoke {
+  const task = new LambdaInvoke(scope, stateName, {
+    stateName,
+    lambdaFunction: fn,
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: false,
+    payload: options.payload ? TaskInput.fromObject(options.payload) : undefined,
+    resultPath: options.resultPath,
+    taskTimeout: Timeout.duration(options.timeout ?? Duration.seconds(60)),
+  });
+  task.addRetry({
+    errors: LAMBDA_RETRYABLE,
+    interval: Duration.seconds(2),
+    maxAttempts: 6,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(30),
+    jitterStrategy: JitterType.FULL,
+  });
+  task.addRetry({
+    errors: [...RETRYABLE_ERRORS],
+    interval: Duration.seconds(2),
+    maxAttempts: 6,
+    backoffRate: 2,
+    maxDelay: Duration.seconds(30),
+    jitterStrategy: JitterType.FULL,
+  });
+  return task;
+}
+
+export interface PollLoopOptions {
+  /** Names the thing awaited, e.g. `Channel RUNNING`: the states read `Wait for Channel RUNNING`, … */
+  readonly waitingFor: string;
+  /** The Describe task: reads `$.poll`, returns the next poll state (see `core/poll.ts`) into `$.poll`. */
+  readonly describe: LambdaInvoke;
+  /** Statuses that end the wait successfully. */
+  readonly done: readonly string[];
+  /** Statuses that can never reach `done`: the loop ends in `onFailure` at once. */
+  readonly failed?: readonly string[];
+  /** Where the loop goes when `done`. */
+  readonly next: IChainable;
+  /** Where a deadline or a failed status goes (usually a compensation chain ending in a Fail). */
+  readonly onFailure: IChainable;
+  /** Seconds before giving up, and the wait bounds. */
+  readonly deadlineSeconds: number;
+  readonly initialWaitSeconds?: number;
+  readonly maxWaitSeconds?: number;
+}
+
+/** State names of a poll loop, derived from what it waits for, so tests and the console agree. */
+export function pollStateNames(waitingFor: string) {
+  return {
+    init: `Begin waiting for ${waitingFor}`,
+    wait: `Wait for ${waitingFor}`,
+    check: `Is ${waitingFor}?`,
+    timedOut: `Timed out waiting for ${waitingFor}`,
+  };
+}
+
+/**
+ * Begin → Describe → Choice → (Wait → Describe)*, with backoff and a deadline computed by the
+ * Describe task. The deadline (and a failed status) record `$.failure = {error, cause}` and go to
+ * `onFailure`, so compensation knows what it was waiting for.
+ */
+export function pollLoop(scope: Construct, options: PollLoopOptions): State {
+  const names = pollStateNames(options.waitingFor);
+  const begin = new Pass(scope, names.init, {
+    stateName: names.init,
+    result: {
+      value: {
+        deadline_seconds: options.deadlineSeconds,
+        initial_wait_seconds: options.initialWaitSeconds ?? 2,
+        max_wait_seconds: options.maxWaitSeconds ?? 15,
+        attempt: 0,
+      },
+    },
+    resultPath: '$.poll',
+  });
+  const wait = new Wait(scope, names.wait, { stateName: names.wait, time: WaitTime.secondsPath('$.poll.wait_seconds') });
+  const timedOut = new Pass(scope, names.timedOut, {
+    stateName: names.timedOut,
+    parameters: {
+      Error: 'Timeout',
+      'Cause.$': `States.Format('timed out after {} s waiting for ${options.waitingFor}; last status {}', $.poll.deadline_seconds, $.poll.status)`,
+    },
+    resultPath: '$.failure',
+  });
+  timedOut.next(options.onFailure);
+
+  const check = new Choice(scope, names.check, { stateName: names.check });
+  for (const status of options.done) check.when(Condition.stringEquals('$.poll.status', status), options.next);
+  if (options.failed?.length) {
+    const failedStatus = new Pass(scope, `${options.waitingFor} failed`, {
+      stateName: `${options.waitingFor} failed`,
+      parameters: {
+        Error: 'Failed',
+        'Cause.$': `States.Format('gave up waiting for ${options.waitingFor}: status {}', $.poll.status)`,
+      },
+      resultPath: '$.failure',
+    });
+    failedStatus.next(options.onFailure);
+    for (const status of options.failed) check.when(Condition.stringEquals('$.poll.status', status), failedStatus);
+  }
+  check.when(Condition.booleanEquals('$.poll.expired', true), timedOut);
+  check.otherwise(wait);
+
+  wait.next(options.describe);
+  options.describe.next(check);
+  begin.next(options.describe);
+  return begin;
+}
+
+/**
+ * Routes every error of `states` to `handler`, keeping the input and putting the error at
+ * `$.failure` (`{Error, Cause}`), the shape compensation steps and `record-failure` read.
+ */
+export function catchInto(states: readonly (State & { addCatch: (h: IChainable, p?: object) => unknown })[], handler: IChainable): void {
+  for (const state of states) state.addCatch(handler, { errors: [Errors.ALL], resultPath: '$.failure' });
+}
+
+/** A named terminal failure: the console shows what went wrong, in words. */
+export function failWith(scope: Construct, stateName: string, cause: string): Fail {
+  return new Fail(scope, stateName, { stateName, error: stateName.replace(/\W+/g, ''), cause });
+}
+
+
+/**
+ * The first state of a workflow on an existing stream: claims it for `action` under this
+ * execution's name (see `tasks/claim-stream.ts`) and puts what later steps need at `$.stream`.
+ */
+export function claimStream(scope: Construct, action: string, fn: IFunction): LambdaInvoke {
+  return invoke(scope, `Claim stream for ${action}`, fn, {
+    payload: {
+      'stream_id.$': '$.stream_id',
+      action,
+      'execution_name.$': '$$.Execution.Name',
+      'execution_id.$': '$$.Execution.Id',
+    },
+    resultPath: '$.stream',
+    timeout: Duration.seconds(30),
+  });
+}
+
+/**
+ * Records a caught failure as the stream's `last_error` (and moves it to `state`), then fails the
+ * execution with the original error, so the console and `GET …/executions` show why.
+ */
+export function recordFailureAndFail(
+  scope: Construct,
+  action: string,
+  fn: IFunction,
+  state?: string,
+): IChainable {
+  const record = invoke(scope, `Record ${action} failure`, fn, {
+    payload: {
+      'stream_id.$': '$.stream_id',
+      action,
+      'execution_id.$': '$$.Execution.Id',
+      'failure.$': '$.failure',
+      ...(state ? { state } : {}),
+    },
+    resultPath: JsonPath.DISCARD,
+    timeout: Duration.seconds(30),
+  });
+  const fail = new Fail(scope, `${capitalize(action)} failed`, {
+    stateName: `${capitalize(action)} failed`,
+    errorPath: '$.failure.Error',
+    causePath: '$.failure.Cause',
+  });
+  return record.next(fail);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The end of a workflow whose stream was not in a state the action allows (a schedule firing on
+ * a stream someone already started, say): nothing changed, and the output says why:
+ * `{"skipped": true, "reason": "…"}`.
+ */
+export function skipped(scope: Construct, stateName: string): IChainable {
+  const pass = new Pass(scope, stateName, {
+    stateName,
+    parameters: { skipped: true, 'reason.$': '$.failure.Cause' },
+  });
+  return pass.next(new Succeed(scope, `${stateName} (done)`, { stateName: `${stateName} (done)` }));
+}
