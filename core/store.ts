@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { epochString } from './clock';
 import { StreamStateConflict, NotFound, aws, fromAwsError } from './errors';
-import { MAX_TRACKED_EXECUTIONS, StreamItemSchema, type StreamItem, type StreamState } from './record';
+import { MAX_TRACKED_EXECUTIONS, StreamItemSchema, isStarted, type StreamItem, type StreamState } from './record';
 import { conflictMessage, isAllowed, targetState, type TransitionAction } from './transitions';
 
 /** Fields a caller may patch. `id` and `version` are the store's to manage. */
@@ -128,9 +128,12 @@ export class StreamStore {
   }
 
   /**
-   * Moves a stream into the action's transitional state if its state allows the action, and
-   * records `claimedBy` as the owner. Idempotent for the owner: if the stream is already claimed by
-   * `claimedBy`, returns it unchanged. Anyone else gets a {@link StreamStateConflict} naming the state.
+   * Checks the action against the stream's state and, for an action with a transitional state
+   * (start → starting, …), moves the stream there with `claimedBy` as the owner. Idempotent for the
+   * owner: a stream already claimed by `claimedBy` is returned unchanged, so the API can claim
+   * before starting the execution and the execution's own claim is then a no-op. Anyone else gets a
+   * {@link StreamStateConflict} naming the state. Actions without a transitional state (live,
+   * update, …) only check the state and write nothing.
    */
   async claim(
     id: string,
@@ -140,17 +143,14 @@ export class StreamStore {
     expectedVersion?: number,
   ): Promise<StreamItem> {
     const item = await this.mustGet(id);
-    if (item.claimed_by === claimedBy) return item;
+    const to: StreamState | undefined = targetState(action);
+    if (to && item.claimed_by === claimedBy) return item;
     if (!isAllowed(action, item.state)) throw new StreamStateConflict(conflictMessage(action, item.state));
     if (expectedVersion !== undefined && expectedVersion !== item.version) {
       throw new StreamStateConflict(`stream ${id} changed since it was read (version ${expectedVersion}, now ${item.version})`);
     }
-    const to: StreamState | undefined = targetState(action);
-    return this.update(id, item.version, {
-      ...patch,
-      ...(to ? { state: to, started: to === 'starting' || to === 'running' } : {}),
-      claimed_by: claimedBy,
-    });
+    if (!to) return item;
+    return this.update(id, item.version, { ...patch, state: to, started: isStarted(to), claimed_by: claimedBy });
   }
 
   /** Remembers an execution of this stream (newest first, capped) so the API can list it. */
