@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { STREAM_ID_PATTERN, executionName, newHexId, requestToken, streamIdOfExecution } from '../../../core/ids';
+
+describe('ids', () => {
+  it('makes 32-hex ids', () => {
+    expect(newHexId()).toMatch(STREAM_ID_PATTERN);
+    expect(newHexId()).not.toBe(newHexId());
+  });
+
+  it('names executions deterministically within 80 chars and reads the stream back', () => {
+    const id = newHexId();
+    const name = executionName('chime_start', id, 'v12');
+    expect(name).toBe(`chime_start-${id}-v12`);
+    expect(executionName('chime_start', id, 'v12')).toBe(name);
+    expect(streamIdOfExecution(name)).toBe(id);
+    expect(() => executionName('start', id, 'x'.repeat(60))).toThrow(RangeError);
+  });
+
+  it('derives stable, step-specific request tokens short enough for ECS startedBy', () => {
+    const a = requestToken('start-abc-v2', 'channel');
+    expect(a).toBe(requestToken('start-abc-v2', 'channel'));
+    expect(a).not.toBe(requestToken('start-abc-v2', 'input'));
+    expect(a.length).toBeLessThanOrEqual(36);
+  });
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newHexId } from '../../../core/ids';
+import { newStreamItem } from '../../../core/record';
+import { documentClient } from '../../../core/services';
+import { StreamStore } from '../../../core/store';
+import { run as claimStream } from '../../../tasks/claim-stream';
+import { run as recordFailure } from '../../../tasks/record-failure';
+import { run as recordOutcome } from '../../../tasks/record-outcome';
+import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
+
+// These tasks are thin over the store, so they are tested against the real store on dynalite.
+let dynamo: LocalDynamo;
+let store: StreamStore;
+const now = () => new Date('2026-03-01T12:00:00Z');
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await ensureTable(dynamo.client, 'streams', 'id');
+  store = new StreamStore(documentClient(dynamo.client), 'streams');
+});
+afterAll(async () => dynamo.close());
+
+async function idleStream() {
+  const item = newStreamItem({ id: newHexId(), name: 'w', now: '1' });
+  return store.create({ ...item, state: 'idle', live_channel_id: 'ch-1', live_input_id: 'in-1', rtmp1: 'rtmp://h:1/a/SECRET' });
+}
+
+describe('claim-stream', () => {
+  it('claims an unclaimed stream (a scheduled start), tracks the execution and returns no keys', async () => {
+    const stream = await idleStream();
+
+    const out = await claimStream({ stream_id: stream.id, action: 'start', execution_name: 'start-x-v2', execution_id: 'arn:exec:1' }, { store });
+
+    const stored = await store.get(stream.id);
+    expect(stored).toMatchObject({ state: 'starting', started: true, claimed_by: 'start-x-v2', execution_arns: ['arn:exec:1'] });
+    expect(out).toMatchObject({ stream_id: stream.id, channel_id: 'ch-1', input_id: 'in-1', state: 'starting' });
+    expect(JSON.stringify(out)).not.toContain('SECRET');
+  });
+
+  it('is a no-op claim for the execution the API already claimed for', async () => {
+    const stream = await idleStream();
+    await store.claim(stream.id, 'start', 'start-x-v2');
+
+    const out = await claimStream({ stream_id: stream.id, action: 'start', execution_name: 'start-x-v2', execution_id: 'arn:exec:2' }, { store });
+
+    expect(out.state).toBe('starting');
+  });
+
+  it('refuses a second starter with the state in the message', async () => {
+    const stream = await idleStream();
+    await store.claim(stream.id, 'start', 'start-by-api');
+
+    await expect(
+      claimStream({ stream_id: stream.id, action: 'start', execution_name: 'start-by-schedule', execution_id: 'arn:exec:3' }, { store }),
+    ).rejects.toThrow("cannot start a stream in state 'starting'");
+  });
+});
+
+describe('record-outcome', () => {
+  it('puts the stream at rest, stamps times and releases the claim', async () => {
+    const stream = await idleStream();
+    await store.claim(stream.id, 'start', 'start-x');
+
+    await recordOutcome({ stream_id: stream.id, state: 'running', stamp: ['last_started'] }, { store, now });
+
+    expect(await store.get(stream.id)).toMatchObject({ state: 'running', started: true, claimed_by: null, last_started: '1772366400' });
+  });
+});
+
+describe('record-failure', () => {
+  it('records a redacted last_error from a Lambda cause and moves the stream to failed', async () => {
+    const stream = await idleStream();
+    const cause = JSON.stringify({ errorType: 'Invalid', errorMessage: 'bad url rtmp://h:1/live1/SECRET', trace: ['at x'] });
+
+    const out = await recordFailure(
+      { stream_id: stream.id, action: 'start', execution_id: 'arn:exec:9', failure: { Error: 'Invalid', Cause: cause }, state: 'failed' },
+      { store, now },
+    );
+
+    const stored = await store.get(stream.id);
+    expect(stored?.state).toBe('failed');
+    expect(stored?.last_error).toEqual({ action: 'start', message: 'Invalid: bad url rtmp://h:1/live1/***', at: '1772366400', execution_id: 'arn:exec:9' });
+    expect(out.message).not.toContain('SECRET');
+  });
+
+  it('keeps a plain-text cause and needs nothing for a stream deleted meanwhile', async () => {
+    const out = await recordFailure(
+      { stream_id: newHexId(), action: 'stop', execution_id: 'e', failure: { Error: 'Timeout', Cause: 'timed out after 600 s waiting for channel IDLE' } },
+      { store, now },
+    );
+    expect(out.message).toBe('Timeout: timed out after 600 s waiting for channel IDLE');
+  });
+});
