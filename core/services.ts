@@ -9,6 +9,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// CloudFront KeyValueStore requests must be signed with SigV4A. The SDK's signer looks for a SigV4A
+// implementation registered at run time; this import registers the pure-JS one (no native CRT on
+// Lambda ARM64), else every KVS call fails with "Neither CRT nor JS SigV4a implementation is available".
+import '@aws-sdk/signature-v4a';
 import { loadConfig, requireSetting, type Config } from './config';
 import { StreamStore } from './store';
 
