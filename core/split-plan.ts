@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { normalizeArchivePath, parseArchivePath } from './archive-path';
 
 /**
  * The names and shapes of a split (`POST /streams/{id}/split`), shared by the API (which answers
  * the planned `outputs` at once) and the split workflow (which writes exactly those objects).
- *
- * An archive path is `s3://{bucket}/{prefix}/` (API.md). The seed's clients also wrote paths
- * without the trailing slash (`s3://bucket/path/to/archive`); both mean the folder, so the key
- * prefix is normalised to end in `/` (or be empty for a bucket's root).
+ * Archive paths follow `core/archive-path.ts`; a path without its trailing `/` (as the seed's
+ * clients wrote them) means the same folder.
  */
 
 /** `name_modifier` as API.md allows it. */
@@ -21,18 +20,9 @@ export const SectionRequestSchema = z
   .refine((s) => s.end > s.start, { message: 'end must be greater than start', path: ['end'] });
 export type SectionRequest = z.infer<typeof SectionRequestSchema>;
 
-export interface ArchiveLocation {
-  bucket: string;
-  /** The key prefix of the session's folder: `''` or ending in `/`. */
-  prefix: string;
-}
-
-/** Splits `s3://bucket/key/prefix/` into bucket and a folder prefix (ending in `/`, or empty). */
-export function parseArchivePath(uri: string): ArchiveLocation {
-  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
-  if (!match) throw new RangeError(`not an s3://bucket/prefix/ URI: ${uri}`);
-  const key = (match[2] ?? '').replace(/^\/+/, '');
-  return { bucket: match[1]!, prefix: key === '' || key.endsWith('/') ? key : `${key}/` };
+/** The session folder of an archive path: `s3://b/p` and `s3://b/p/` both mean bucket `b`, prefix `p/`. */
+export function archiveLocation(archivePath: string): { bucket: string; prefix: string } {
+  return parseArchivePath(normalizeArchivePath(archivePath));
 }
 
 /** The file name (no extension) of section `index`: `index_{name_modifier}_{index}`. */
@@ -77,7 +67,7 @@ export function splitOutputs(args: {
   sections: readonly SectionRequest[];
 }): SectionOutput[] {
   if (!NAME_MODIFIER_PATTERN.test(args.nameModifier)) throw new RangeError(`invalid name_modifier: ${args.nameModifier}`);
-  const { bucket, prefix } = parseArchivePath(args.archivePath);
+  const { bucket, prefix } = archiveLocation(args.archivePath);
   return args.sections.map((section, index) => ({
     index,
     start: section.start,
