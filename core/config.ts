@@ -6,6 +6,14 @@ import { z } from 'zod';
  * A setting a component needs but doesn't have fails loudly when that component first asks for it
  * ({@link requireSetting}), naming the variable, rather than at import time in every Lambda.
  */
+/** A comma-separated list in one environment variable (`subnet-a,subnet-b`); absent = empty. */
+function commaList() {
+  return z
+    .string()
+    .optional()
+    .transform((raw) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+}
+
 const ConfigSchema = z.object({
   TABLE_NAME: z.string().min(1).optional(),
   IDEMPOTENCY_TABLE_NAME: z.string().min(1).optional(),
@@ -22,6 +30,20 @@ const ConfigSchema = z.object({
   LIVE_BASE_URL: z.string().url().optional(),
   /** The CloudFront KeyValueStore that maps a live stream's path to its origin. */
   LIVE_KVS_ARN: z.string().min(1).optional(),
+  /** The Chime connector on ECS (set by `infra/connector.ts`): cluster, task definition, its container, networking. */
+  CONNECTOR_CLUSTER: z.string().min(1).optional(),
+  CONNECTOR_TASK_DEFINITION: z.string().min(1).optional(),
+  CONNECTOR_CONTAINER_NAME: z.string().min(1).default('connector'),
+  /** Comma-separated subnet and security group ids for the task's network interface. */
+  CONNECTOR_SUBNETS: commaList(),
+  CONNECTOR_SECURITY_GROUPS: commaList(),
+  /** ENABLED for public subnets (no NAT): the task needs a public IP to reach Chime and the ingest. */
+  CONNECTOR_ASSIGN_PUBLIC_IP: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
+  /** The connector's output: 1080p30 (default) or 720p30. */
+  CONNECTOR_RESOLUTION: z.enum(['1080p', '720p']).default('1080p'),
+  /** IVS ingest: `rtmps` in the cloud; the local runtime's ingest is plain `rtmp`. */
+  IVS_INGEST_SCHEME: z.enum(['rtmps', 'rtmp']).default('rtmps'),
+  IVS_CHANNEL_TYPE: z.enum(['STANDARD', 'BASIC', 'ADVANCED_SD', 'ADVANCED_HD']).default('STANDARD'),
   /** JSON map action → state machine ARN, for the API. */
   STATE_MACHINE_ARNS: z
     .string()
@@ -35,6 +57,10 @@ const ConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** EventBridge Scheduler: the deployment's schedule group, the role it starts state machines with, its dead-letter queue. */
+  SCHEDULE_GROUP_NAME: z.string().min(1).optional(),
+  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
+  SCHEDULE_DLQ_ARN: z.string().min(1).optional(),
   API_WAIT_SECONDS: z.coerce.number().int().min(0).max(25).default(20),
   AWS_REGION: z.string().default('us-east-1'),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScheduleSchema } from './schedules';
 
 export const STREAM_STATES = ['creating', 'idle', 'starting', 'running', 'stopping', 'deleting', 'failed'] as const;
 export const StreamStateSchema = z.enum(STREAM_STATES);
@@ -65,11 +66,16 @@ export type StreamRecord = z.infer<typeof StreamRecordSchema>;
  * - `claimed_by`: the execution that owns the current transitional state; a workflow started by
  *   the API finds its own name here, one started by a schedule claims the stream itself.
  * - `ivs_channel_arn`: the stream's IVS channel, made once by `ivs_start` and kept for reuse.
+ * - `schedules`: its timed starts and stops.
  */
 export const StreamItemSchema = StreamRecordSchema.extend({
   execution_arns: z.array(z.string()).default([]),
   claimed_by: z.string().nullable().default(null),
   ivs_channel_arn: z.string().nullable().default(null),
+  /** The execution that claimed the current `connector` (see `core/connector.ts`); absent when none. */
+  connector_execution: z.string().nullable().optional(),
+  /** Timed starts and stops of this stream, by schedule id (see `core/schedules.ts`). */
+  schedules: z.record(z.string(), ScheduleSchema).default({}),
 });
 export type StreamItem = z.infer<typeof StreamItemSchema>;
 
@@ -127,6 +133,7 @@ export function newStreamItem(args: {
     execution_arns: [],
     claimed_by: null,
     ivs_channel_arn: null,
+    schedules: {},
   };
 }
 
