@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { StreamStateConflict } from '../core/errors';
+import type { StreamItem } from '../core/record';
+import { markSchedule, scheduleOfInput } from '../core/schedules';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
 import { TRANSITIONS, type TransitionAction } from '../core/transitions';
@@ -8,6 +11,8 @@ export const Input = z.object({
   action: z.enum(Object.keys(TRANSITIONS) as [TransitionAction, ...TransitionAction[]]),
   execution_name: z.string(),
   execution_id: z.string(),
+  /** The execution's input; a schedule's firing has `schedule_id` in it. */
+  execution_input: z.unknown().optional(),
 });
 
 type Deps = Pick<Services, 'store'>;
@@ -28,11 +33,24 @@ export interface ClaimedStream {
  * First step of every workflow that acts on an existing stream. The API has usually claimed the
  * stream already under this execution's name (then this is a no-op); a workflow started any other
  * way (EventBridge Scheduler, the console) claims it here, under the same state rules, so two
- * starters can never both win. Also records the execution on the stream, for `GET …/executions`.
+ * starters can never both win. Also records the execution on the stream, for `GET …/executions`,
+ * and, for a schedule's firing, the schedule's outcome: `fired`, or `skipped` with the reason.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<ClaimedStream> {
-  const claimed = await deps.store.claim(input.stream_id, input.action, input.execution_name);
+  const scheduled = scheduleOfInput(input.execution_input);
+  let claimed: StreamItem;
+  try {
+    claimed = await deps.store.claim(input.stream_id, input.action, input.execution_name);
+  } catch (err) {
+    if (scheduled && err instanceof StreamStateConflict) {
+      await markSchedule(deps.store, scheduled.stream_id, scheduled.schedule_id, { state: 'skipped', error: err.message });
+    }
+    throw err;
+  }
   const item = await deps.store.trackExecution(claimed.id, input.execution_id);
+  if (scheduled) {
+    await markSchedule(deps.store, scheduled.stream_id, scheduled.schedule_id, { state: 'fired', execution_id: input.execution_id });
+  }
   return {
     stream_id: item.id,
     state: item.state,

@@ -178,6 +178,8 @@ export function claimStream(scope: Construct, action: string, fn: IFunction): La
       action,
       'execution_name.$': '$$.Execution.Name',
       'execution_id.$': '$$.Execution.Id',
+      // A schedule's firing carries its schedule_id here; the claim records the schedule's outcome.
+      'execution_input.$': '$$.Execution.Input',
     },
     resultPath: '$.stream',
     timeout: Duration.seconds(30),

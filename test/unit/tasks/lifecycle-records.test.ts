@@ -91,3 +91,40 @@ describe('record-failure', () => {
     expect(out.message).toBe('Timeout: timed out after 600 s waiting for channel IDLE');
   });
 });
+
+describe('claim-stream for a schedule', () => {
+  async function withSchedule(state: 'idle' | 'running') {
+    const stream = await idleStream();
+    return store.update(stream.id, stream.version, {
+      state,
+      schedules: { s1: { schedule_id: 's1', action: 'start', at: '2026-06-01T10:00:00Z', state: 'scheduled' } },
+    });
+  }
+
+  it('marks the schedule fired with the execution', async () => {
+    const stream = await withSchedule('idle');
+
+    await claimStream(
+      { stream_id: stream.id, action: 'start', execution_name: 'rnd', execution_id: 'arn:exec:s', execution_input: { stream_id: stream.id, schedule_id: 's1' } },
+      { store },
+    );
+
+    expect((await store.mustGet(stream.id)).schedules.s1).toMatchObject({ state: 'fired', execution_id: 'arn:exec:s' });
+  });
+
+  it('marks the schedule skipped with the reason and changes nothing else when the state forbids it', async () => {
+    const stream = await withSchedule('running');
+
+    await expect(
+      claimStream(
+        { stream_id: stream.id, action: 'start', execution_name: 'rnd', execution_id: 'arn:exec:t', execution_input: { stream_id: stream.id, schedule_id: 's1' } },
+        { store },
+      ),
+    ).rejects.toThrow("state 'running'");
+
+    const stored = await store.mustGet(stream.id);
+    expect(stored.schedules.s1).toMatchObject({ state: 'skipped', error: expect.stringContaining("cannot start a stream in state 'running'") });
+    expect(stored.state).toBe('running');
+    expect(stored.execution_arns).toEqual([]);
+  });
+});
