@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { deleteCloudSchedule } from '../core/schedules';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({ stream_id: z.string() });
+
+type Deps = Pick<Services, 'store' | 'scheduler' | 'config'>;
+
+/**
+ * Deleting a stream cancels its schedules: each one still `scheduled` is deleted from EventBridge
+ * Scheduler (one that fired meanwhile is already gone) and marked `cancelled`.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ cancelled: number }> {
+  const item = await deps.store.mustGet(input.stream_id);
+  const pending = Object.values(item.schedules).filter((s) => s.state === 'scheduled');
+  for (const schedule of pending) await deleteCloudSchedule(deps, schedule.schedule_id);
+  if (pending.length > 0) {
+    await deps.store.mutate(input.stream_id, (current) => {
+      const schedules = { ...current.schedules };
+      for (const { schedule_id } of pending) {
+        const schedule = schedules[schedule_id];
+        if (schedule?.state === 'scheduled') schedules[schedule_id] = { ...schedule, state: 'cancelled' };
+      }
+      return { schedules };
+    });
+  }
+  return { cancelled: pending.length };
+}
+
+export const handler = taskHandler(Input, run);
