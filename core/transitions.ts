@@ -7,6 +7,9 @@ import { STREAM_STATES, type StreamState } from './record';
  * while it runs (absent: the action doesn't change `state`).
  */
 export const TRANSITIONS = {
+  // The API writes a new stream already in `creating`, claimed by the create execution; the
+  // workflow's claim only checks that and records the execution.
+  create: { from: ['creating'] },
   start: { from: ['idle'], to: 'starting' },
   stop: { from: ['starting', 'running'], to: 'stopping' },
   delete: { from: ['idle', 'starting', 'running', 'stopping', 'failed'], to: 'deleting' },
