@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requestToken } from './ids';
 
 /**
- * Where a start's recording goes. Each start is a session: a 32-hex id and an `s3://bucket/prefix/`
+ * Session rules. Where a start's recording goes. Each start is a session: a 32-hex id and an `s3://bucket/prefix/`
  * that the channel's archive output group writes `{base}.{counter:06d}.ts` segments under.
  * Pure rules, shared by `tasks/begin-session.ts` (which records the session), the API (which shows
  * it in the start's 202) and split (which reads the segments back).
@@ -18,6 +18,18 @@ export const ArchivePathSchema = z
   .string()
   .max(1024)
   .regex(ARCHIVE_PATH_PATTERN, 'must be an s3://bucket/prefix/ URI');
+
+/**
+ * The options of a start (the API's start body, a schedule's `start_options`, the start
+ * execution's input), validated the same way wherever they arrive.
+ */
+export const StartOptionsSchema = z.object({
+  path: ArchivePathSchema.optional(),
+  startover_window_seconds: z.number().int().min(0).max(1_209_600).optional(),
+  /** 0 = no key rotation. */
+  key_rotation_interval: z.union([z.literal(0), z.number().int().min(60).max(86_400)]).optional(),
+});
+export type StartOptions = z.infer<typeof StartOptionsSchema>;
 
 /**
  * The base names of the two pipelines' archive destinations: pipeline 0 writes

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ArchivePathSchema,
+  StartOptionsSchema,
   archiveDestinationUrls,
   defaultArchivePath,
   normalizeArchivePath,
@@ -66,4 +67,27 @@ describe('archive path rules', () => {
       expect(ArchivePathSchema.safeParse(path).success).toBe(false);
     },
   );
+});
+
+describe('start options', () => {
+  it('accepts the documented ranges and no options at all', () => {
+    expect(StartOptionsSchema.safeParse({}).success).toBe(true);
+    expect(
+      StartOptionsSchema.safeParse({ path: 's3://bucket/p/', startover_window_seconds: 0, key_rotation_interval: 0 }).success,
+    ).toBe(true);
+    expect(StartOptionsSchema.safeParse({ startover_window_seconds: 1_209_600, key_rotation_interval: 86_400 }).success).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    { startover_window_seconds: -1 },
+    { startover_window_seconds: 1_209_601 },
+    { startover_window_seconds: 1.5 },
+    { key_rotation_interval: 59 },
+    { key_rotation_interval: 86_401 },
+    { path: 'https://b/p/' },
+  ])('rejects %o', (options) => {
+    expect(StartOptionsSchema.safeParse(options).success).toBe(false);
+  });
 });
