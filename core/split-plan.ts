@@ -1,78 +1,138 @@
 import { z } from 'zod';
-import { normalizeArchivePath, parseArchivePath } from './archive-path';
+import {
+  baseOf,
+  firstCounter,
+  segmentEndFrame,
+  segmentFirstFrame,
+  segmentName,
+  segmentOfFrame,
+  totalFrames,
+  type ArchiveTimeline,
+} from './archive-timeline';
+import type { PlaylistSegment } from './hls-playlist';
+import { SplitOutputSchema, type SplitOutput } from './split-outputs';
+import { FrameRateSchema, frameAt, framesIn, frameTime, framesPerSecond, timecodeOf } from './timecode';
 
 /**
- * The names and shapes of a split (`POST /streams/{id}/split`), shared by the API (which answers
- * the planned `outputs` at once) and the split workflow (which writes exactly those objects).
- * Archive paths follow `core/archive-path.ts`; a path without its trailing `/` (as the seed's
- * clients wrote them) means the same folder.
+ * Planning a split: which archive segments each section's playlist lists, and where MediaConvert
+ * clips inside them. Names (playlist, MP4) come from `core/split-outputs.ts`; the archive's
+ * timeline from `core/archive-timeline.ts`.
+ *
+ * A section [start, end] (seconds, time 0 = the archive's first frame) becomes:
+ * - first frame: the frame on screen at `start`;
+ * - length: the whole number of frames nearest to `end − start` (at least one), so the MP4 lasts
+ *   `end − start` within half a frame;
+ * - the playlist: exactly the segments holding those frames, each once, from one pipeline;
+ * - `InputClippings`: first and last frame (MediaConvert includes the end frame) as `HH:MM:SS:FF`
+ *   counted from the playlist's first frame, which is what `ZEROBASED` timecode counts.
+ * A section past the end of the archive, or over a span no pipeline recorded, is not cut: it is
+ * planned as FAILED with the reason, and the other sections go on.
  */
 
-/** `name_modifier` as API.md allows it. */
-export const NAME_MODIFIER_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** How many sections one split may ask for. */
-export const MAX_SECTIONS = 100;
+/** What the API starts the split state machine with. */
+export const SplitExecutionInputSchema = z.object({
+  stream_id: z.string(),
+  session_id: z.string(),
+  /** `archives_path[session_id]` as the API read it. */
+  archive_path: z.string(),
+  name_modifier: z.string(),
+  timestamp_list: z.array(z.object({ start: z.number().min(0), end: z.number() })).min(1).max(100),
+});
+export type SplitExecutionInput = z.infer<typeof SplitExecutionInputSchema>;
 
-/** One requested section, in seconds from the first frame of the session's first archive segment. */
-export const SectionRequestSchema = z
-  .object({ start: z.number().finite().min(0), end: z.number().finite() })
-  .strict()
-  .refine((s) => s.end > s.start, { message: 'end must be greater than start', path: ['end'] });
-export type SectionRequest = z.infer<typeof SectionRequestSchema>;
+export const ClipSchema = z.object({
+  /** Frames from the playlist's first frame; the end frame is included. */
+  start_frame: z.number().int().nonnegative(),
+  end_frame: z.number().int().nonnegative(),
+  start_timecode: z.string(),
+  end_timecode: z.string(),
+});
 
-/** The session folder of an archive path: `s3://b/p` and `s3://b/p/` both mean bucket `b`, prefix `p/`. */
-export function archiveLocation(archivePath: string): { bucket: string; prefix: string } {
-  return parseArchivePath(normalizeArchivePath(archivePath));
+export const PlannedSectionSchema = SplitOutputSchema.extend({
+  status: z.enum(['PLANNED', 'FAILED']),
+  /** Why a FAILED section can't be cut. */
+  error: z.string().optional(),
+  first_counter: z.number().int().optional(),
+  last_counter: z.number().int().optional(),
+  clip: ClipSchema.optional(),
+  frame_rate: FrameRateSchema.optional(),
+  /** Seconds the MP4 will last: whole frames. */
+  duration: z.number().optional(),
+});
+export type PlannedSection = z.infer<typeof PlannedSectionSchema>;
+
+function seconds(value: number): string {
+  return `${Number(value.toFixed(3))} s`;
 }
 
-/** The file name (no extension) of section `index`: `index_{name_modifier}_{index}`. */
-export function sectionBaseName(nameModifier: string, index: number): string {
-  return `index_${nameModifier}_${index}`;
+function failed(output: SplitOutput, error: string): PlannedSection {
+  return { ...output, status: 'FAILED', error: `section ${output.index} [${output.start}, ${output.end}]: ${error}` };
 }
 
-/** Key of section `index`'s VOD playlist, next to the session's `.ts` segments. */
-export function sectionPlaylistKey(archivePrefix: string, nameModifier: string, index: number): string {
-  return `${archivePrefix}${sectionBaseName(nameModifier, index)}.m3u8`;
+/** Plans one section on the archive's timeline. */
+export function planSection(timeline: ArchiveTimeline, output: SplitOutput): PlannedSection {
+  const rate = timeline.frame_rate;
+  const total = totalFrames(timeline);
+  const archiveEnd = frameTime(total, rate);
+  const firstFrame = frameAt(output.start, rate);
+  if (firstFrame >= total) return failed(output, `starts after the end of the archive (${seconds(archiveEnd)})`);
+  if (output.end > archiveEnd + 0.5 / framesPerSecond(rate)) {
+    return failed(output, `ends after the end of the archive (${seconds(archiveEnd)})`);
+  }
+  const frames = Math.min(Math.max(1, framesIn(output.end - output.start, rate)), total - firstFrame);
+  const lastFrame = firstFrame + frames - 1;
+  const from = segmentOfFrame(timeline, firstFrame);
+  const to = segmentOfFrame(timeline, lastFrame);
+  for (let counter = from; counter <= to; counter++) {
+    if (baseOf(timeline, counter) !== null) continue;
+    let end = counter;
+    while (end < to && baseOf(timeline, end + 1) === null) end++;
+    const gapStart = frameTime(segmentFirstFrame(timeline, counter), rate);
+    const gapEnd = frameTime(segmentEndFrame(timeline, end), rate);
+    return failed(
+      output,
+      `no pipeline recorded ${seconds(gapStart)} to ${seconds(gapEnd)} of the archive (segments ${counter}–${end} are missing)`,
+    );
+  }
+  const zero = segmentFirstFrame(timeline, from);
+  let clip: z.infer<typeof ClipSchema>;
+  try {
+    clip = {
+      start_frame: firstFrame - zero,
+      end_frame: lastFrame - zero,
+      start_timecode: timecodeOf(firstFrame - zero, rate),
+      end_timecode: timecodeOf(lastFrame - zero, rate),
+    };
+  } catch (err) {
+    return failed(output, (err as Error).message);
+  }
+  return {
+    ...output,
+    status: 'PLANNED',
+    first_counter: from,
+    last_counter: to,
+    clip,
+    frame_rate: rate,
+    duration: frameTime(frames, rate),
+  };
 }
 
-/**
- * Where MediaConvert writes section `index`: the archive's key prefix mirrored into the workshop
- * output bucket. MediaConvert's file-group `Destination` is this without `.mp4` (it appends the
- * container's extension), see {@link mediaConvertDestination}.
- */
-export function sectionOutputKey(archivePrefix: string, nameModifier: string, index: number): string {
-  return `${archivePrefix}${sectionBaseName(nameModifier, index)}.mp4`;
+/** The segments of a planned section's playlist, each once, with their real durations. */
+export function sectionSegments(timeline: ArchiveTimeline, section: PlannedSection): PlaylistSegment[] {
+  if (section.status !== 'PLANNED' || section.first_counter === undefined || section.last_counter === undefined) {
+    throw new RangeError(`section ${section.index} was not planned: ${section.error ?? 'no segments'}`);
+  }
+  const segments: PlaylistSegment[] = [];
+  for (let counter = section.first_counter; counter <= section.last_counter; counter++) {
+    const base = baseOf(timeline, counter);
+    if (base === null) throw new RangeError(`segment ${counter} is in a gap`);
+    const frames = segmentEndFrame(timeline, counter) - segmentFirstFrame(timeline, counter);
+    segments.push({ uri: segmentName(base, counter), duration: frameTime(frames, timeline.frame_rate) });
+  }
+  return segments;
 }
 
-/** A file-group `Destination` (an S3 URI without extension) for an `.mp4` output URI. */
-export function mediaConvertDestination(outputUri: string): string {
-  return outputUri.replace(/\.mp4$/, '');
-}
-
-export interface SectionOutput {
-  index: number;
-  start: number;
-  end: number;
-  /** `s3://{archive bucket}/{archive prefix}index_{name_modifier}_{index}.m3u8` */
-  playlist: string;
-  /** `s3://{workshop output bucket}/{archive prefix}index_{name_modifier}_{index}.mp4` */
-  output: string;
-}
-
-/** The `outputs` of the split's 202: one entry per requested section, in request order. */
-export function splitOutputs(args: {
-  archivePath: string;
-  workshopOutputBucket: string;
-  nameModifier: string;
-  sections: readonly SectionRequest[];
-}): SectionOutput[] {
-  if (!NAME_MODIFIER_PATTERN.test(args.nameModifier)) throw new RangeError(`invalid name_modifier: ${args.nameModifier}`);
-  const { bucket, prefix } = archiveLocation(args.archivePath);
-  return args.sections.map((section, index) => ({
-    index,
-    start: section.start,
-    end: section.end,
-    playlist: `s3://${bucket}/${sectionPlaylistKey(prefix, args.nameModifier, index)}`,
-    output: `s3://${args.workshopOutputBucket}/${sectionOutputKey(prefix, args.nameModifier, index)}`,
-  }));
+/** The media sequence number of a section's playlist: its first segment's counter. */
+export function sectionMediaSequence(timeline: ArchiveTimeline, section: PlannedSection): number {
+  return section.first_counter ?? firstCounter(timeline);
 }

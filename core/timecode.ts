@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * Frame arithmetic for cutting sections. Times are seconds from the first frame of a timeline;
+ * frames are counted from 0 at that first frame. A frame rate is a ratio (`30000/1001` for
+ * 29.97) so that no rounding creeps into long timelines: at 29.97 fps, frame 107892 is at
+ * exactly 3599.9964 s, not 3600.
+ */
+export const FrameRateSchema = z.object({
+  numerator: z.number().int().positive(),
+  denominator: z.number().int().positive(),
+});
+export type FrameRate = z.infer<typeof FrameRateSchema>;
+
+/** The broadcast rates MediaLive encodes; the archive's rate is detected among these. */
+export const FRAME_RATES = {
+  '23.976': { numerator: 24000, denominator: 1001 },
+  '24': { numerator: 24, denominator: 1 },
+  '25': { numerator: 25, denominator: 1 },
+  '29.97': { numerator: 30000, denominator: 1001 },
+  '30': { numerator: 30, denominator: 1 },
+  '50': { numerator: 50, denominator: 1 },
+  '59.94': { numerator: 60000, denominator: 1001 },
+  '60': { numerator: 60, denominator: 1 },
+} as const satisfies Record<string, FrameRate>;
+
+/**
+ * Request times are decimal seconds (10.04 s at 25 fps is frame 251, but 10.04 × 25 is
+ * 250.99999999999997 in floating point): products are nudged by this before rounding, far below
+ * any real frame duration.
+ */
+const EPSILON = 1e-6;
+
+export function framesPerSecond(rate: FrameRate): number {
+  return rate.numerator / rate.denominator;
+}
+
+/** The frame on screen at `seconds`: the last frame that starts at or before it. */
+export function frameAt(seconds: number, rate: FrameRate): number {
+  return Math.floor((seconds * rate.numerator) / rate.denominator + EPSILON);
+}
+
+/** The first frame that starts at or after `seconds` (where a segment cut at `seconds` begins). */
+export function firstFrameFrom(seconds: number, rate: FrameRate): number {
+  return Math.ceil((seconds * rate.numerator) / rate.denominator - EPSILON);
+}
+
+/** The whole number of frames nearest to `seconds` of video. */
+export function framesIn(seconds: number, rate: FrameRate): number {
+  return Math.round((seconds * rate.numerator) / rate.denominator);
+}
+
+/** When frame `frame` starts, in seconds. */
+export function frameTime(frame: number, rate: FrameRate): number {
+  return (frame * rate.denominator) / rate.numerator;
+}
+
+/**
+ * Frames per timecode second: 30 for 29.97. Timecodes here are non-drop-frame (`:` separators),
+ * so a timecode is a frame count written in base {@link timecodeBase}, which is what MediaConvert
+ * reads against `ZEROBASED` timecode (the input's first frame is `00:00:00:00`).
+ */
+export function timecodeBase(rate: FrameRate): number {
+  return Math.round(framesPerSecond(rate));
+}
+
+/** `HH:MM:SS:FF` of frame `frame` (0 = `00:00:00:00`). */
+export function timecodeOf(frame: number, rate: FrameRate): string {
+  if (!Number.isInteger(frame) || frame < 0) throw new RangeError(`not a frame number: ${frame}`);
+  const base = timecodeBase(rate);
+  const ff = frame % base;
+  const totalSeconds = Math.floor(frame / base);
+  const hh = Math.floor(totalSeconds / 3600);
+  if (hh > 23) throw new RangeError(`frame ${frame} is past 23:59:59 of timecode at ${base} fps`);
+  const mm = Math.floor(totalSeconds / 60) % 60;
+  const ss = totalSeconds % 60;
+  return [hh, mm, ss, ff].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+/** The frame number of a non-drop-frame `HH:MM:SS:FF` timecode. */
+export function frameOfTimecode(timecode: string, rate: FrameRate): number {
+  const match = /^(\d{2}):([0-5]\d):([0-5]\d):(\d{2})$/.exec(timecode);
+  const base = timecodeBase(rate);
+  if (!match || Number(match[4]) >= base) throw new RangeError(`not a ${base} fps HH:MM:SS:FF timecode: ${timecode}`);
+  const [hh, mm, ss, ff] = match.slice(1).map(Number) as [number, number, number, number];
+  return ((hh * 60 + mm) * 60 + ss) * base + ff;
+}
+
+/** MPEG-TS timestamps tick at 90 kHz. */
+export const TICKS_PER_SECOND = 90_000;
+
+/**
+ * The known rate whose frame lasts `ticks` (90 kHz), within a tick and a half (59.94 fps
+ * alternates 1501 and 1502 ticks), or `undefined` for anything else.
+ */
+export function frameRateOfTicks(ticks: number): FrameRate | undefined {
+  let best: { rate: FrameRate; error: number } | undefined;
+  for (const rate of Object.values(FRAME_RATES)) {
+    const error = Math.abs((TICKS_PER_SECOND * rate.denominator) / rate.numerator - ticks);
+    if (error <= 1.5 && (!best || error < best.error)) best = { rate, error };
+  }
+  return best?.rate;
+}
