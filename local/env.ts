@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { loadConfig, type Config } from '../core/config';
+
+/** 0 asks the OS for any free port (tests); the runtime reports the port it got. */
+const Port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * The local runtime's own settings, read and validated here and nowhere else. Every one has a
+ * default, so `npm start` needs none of them.
+ */
+const LocalEnvSchema = z.object({
+  /** The API (the same handler API Gateway invokes in the cloud). */
+  PORT: Port.default(3000),
+  /** RTMP ingest: `rtmp1`/`rtmp2` point here. */
+  RTMP_PORT: Port.default(1935),
+  /** HLS (`viewer_endpoint`, `/live/…`) and the local keys. */
+  MEDIA_PORT: Port.default(8080),
+  /** The local S3 (s3rver): buckets readable with a plain GET, path-style. */
+  S3_PORT: Port.default(4569),
+  /** Where everything is kept across restarts: DynamoDB, S3 objects, executions, channels. */
+  LOCAL_DATA_DIR: z.string().min(1).default('.local'),
+  /** How long a local MediaLive channel takes from STARTING to RUNNING (the cloud takes minutes). */
+  LOCAL_CHANNEL_START_SECONDS: z.coerce.number().min(0).max(600).default(3),
+});
+export type LocalEnv = z.infer<typeof LocalEnvSchema>;
+
+export function loadLocalEnv(env: NodeJS.ProcessEnv = process.env): LocalEnv {
+  const parsed = LocalEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid local runtime settings: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** The account in every local ARN: obviously not a real one. */
+export const LOCAL_ACCOUNT = '000000000000';
+/** The region in every local ARN; the local services answer whatever region a client names. */
+export const LOCAL_REGION = 'us-east-1';
+
+/** Names of the local stand-ins for what the stack deploys in the cloud. */
+export const LOCAL_NAMES = {
+  table: 'fmls-streams',
+  idempotencyTable: 'fmls-idempotency',
+  inputSecurityGroupId: '1000000',
+  scheduleGroup: 'fmls-local',
+} as const;
+
+/** Where the runtime's parts ended up listening, once they are up. */
+export interface LocalWiring {
+  mediaPort: number;
+  /** action → state machine ARN of the local Step Functions service. */
+  stateMachineArns: Record<string, string>;
+  kvsArn: string;
+}
+
+/** Settings an operator may set for the local runtime as for the cloud (bucket names, API wait). */
+const PASSED_THROUGH = ['ARCHIVE_BUCKET', 'WORKSHOP_OUTPUT_BUCKET', 'API_WAIT_SECONDS'] as const;
+
+/**
+ * The `Config` that the API and the tasks read (`core/config.ts`), as the stack would set it in
+ * the cloud, but pointing at the local stand-ins. Built from an explicit map rather than by
+ * mutating `process.env`, so two runtimes in one process (tests) don't share settings.
+ */
+export function localConfig(env: NodeJS.ProcessEnv, wiring: LocalWiring): Config {
+  const role = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
+  const passed = Object.fromEntries(PASSED_THROUGH.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  return loadConfig({
+    ...passed,
+    AWS_REGION: LOCAL_REGION,
+    TABLE_NAME: LOCAL_NAMES.table,
+    IDEMPOTENCY_TABLE_NAME: LOCAL_NAMES.idempotencyTable,
+    INPUT_SECURITY_GROUP_ID: LOCAL_NAMES.inputSecurityGroupId,
+    MEDIALIVE_ROLE_ARN: role('fmls-local-medialive'),
+    // The local media plane makes and serves the AES-128 keys itself; configuring a "key server"
+    // makes the start workflow ask for HLS encryption exactly as it does with SPEKE in the cloud.
+    SPEKE_URL: `http://127.0.0.1:${wiring.mediaPort}/speke`,
+    SPEKE_ROLE_ARN: role('fmls-local-speke'),
+    LIVE_BASE_URL: `http://127.0.0.1:${wiring.mediaPort}`,
+    LIVE_KVS_ARN: wiring.kvsArn,
+    STATE_MACHINE_ARNS: JSON.stringify(wiring.stateMachineArns),
+    SCHEDULE_GROUP_NAME: LOCAL_NAMES.scheduleGroup,
+    SCHEDULER_ROLE_ARN: role('fmls-local-scheduler'),
+  });
+}

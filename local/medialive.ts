@@ -1,0 +1,456 @@
+import { randomInt } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@aws-sdk/client-medialive';
+import { z } from 'zod';
+import { logger } from '../core/logger';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
+import type { ChannelMedia, MediaPlane } from './media-plane';
+import { serviceError } from './service-errors';
+import { serviceFromHandlers, type LocalService } from './service';
+import { JsonStateFile } from './state-files';
+
+/** What MediaLive needs to know of the MediaPackage channel a channel feeds: its HLS endpoint. */
+export interface PackageOrigins {
+  originOf(packageChannelId: string):
+    | { endpointId: string; startoverWindowSeconds: number; keyRotationInterval: number }
+    | undefined;
+}
+
+export interface LocalMediaLiveOptions {
+  /** Where the RTMP ingest listens: input destinations are `rtmp://127.0.0.1:{port}/{app}/{key}`. */
+  rtmpPort: number;
+  mediaPlane: MediaPlane;
+  packages: PackageOrigins;
+  /** The input security groups that exist (the stack's one, in the cloud). */
+  inputSecurityGroups: readonly string[];
+  /** STARTING → RUNNING. */
+  startSeconds: number;
+  /** CREATING → IDLE, STOPPING → IDLE, DELETING → DELETED. */
+  transitionSeconds?: number;
+  /** JSON state file; none = in memory. */
+  stateFile?: string;
+}
+
+const CHANNEL_STATES = ['CREATING', 'CREATE_FAILED', 'IDLE', 'STARTING', 'RUNNING', 'RECOVERING', 'STOPPING', 'DELETING', 'DELETED', 'UPDATING', 'UPDATE_FAILED'] as const;
+type ChannelState = (typeof CHANNEL_STATES)[number];
+/** States a channel keeps across a restart; every other one was the runtime's doing and ends with it. */
+const RESTING_STATES: readonly ChannelState[] = ['IDLE', 'CREATE_FAILED', 'UPDATE_FAILED'];
+
+/** The channel as created or last updated: the request's fields, kept as sent. */
+const ChannelSpecSchema = z.record(z.string(), z.unknown());
+type ChannelSpec = Record<string, any>;
+
+const StoredChannelSchema = z.object({ Id: z.string(), State: z.enum(CHANNEL_STATES), Spec: ChannelSpecSchema });
+type StoredChannel = { Id: string; State: ChannelState; Spec: ChannelSpec };
+
+const StoredInputSchema = z.object({
+  Id: z.string(),
+  Name: z.string(),
+  Type: z.string(),
+  StreamNames: z.array(z.string()),
+  SecurityGroups: z.array(z.string()),
+  Tags: z.record(z.string(), z.string()),
+  AttachedChannels: z.array(z.string()),
+});
+type StoredInput = z.infer<typeof StoredInputSchema>;
+
+const StateSchema = z.object({
+  inputs: z.record(z.string(), StoredInputSchema),
+  channels: z.record(z.string(), StoredChannelSchema),
+  /** RequestId → resource id: a retried create with the same token returns what the first made. */
+  requests: z.record(z.string(), z.string()),
+});
+type State = { inputs: Record<string, StoredInput>; channels: Record<string, StoredChannel>; requests: Record<string, string> };
+
+/** The fields of CreateChannel/UpdateChannel that describe the channel. */
+const SPEC_FIELDS = ['Name', 'RoleArn', 'ChannelClass', 'InputAttachments', 'InputSpecification', 'Destinations', 'EncoderSettings', 'LogLevel', 'Tags', 'CdiInputSpecification', 'Maintenance', 'Vpc'];
+/** MediaLive's default archive rollover when the output group doesn't say. */
+const DEFAULT_ROLLOVER_SECONDS = 600;
+const STREAM_NAME = /^[A-Za-z0-9_-]+\/[A-Za-z0-9_.~-]+$/;
+const ARCHIVE_URL = /^s3(?:ssl)?:\/\/([^/]+)\/(.+)$/;
+
+/**
+ * MediaLive, locally: RTMP-push inputs and channels with the real state sequence
+ * (CREATING → IDLE, STARTING → RUNNING, STOPPING → IDLE, DELETING → DELETED), the real conflicts
+ * (StartChannel of a CREATING channel, DeleteChannel of a RUNNING one, DeleteInput of an attached
+ * input: ConflictException), `RequestId` idempotency, and the media plane started when a channel
+ * reaches RUNNING and stopped (its last archive segment flushed) before it is IDLE again.
+ *
+ * After a restart nothing runs, so a channel saved as STARTING/RUNNING/STOPPING loads as IDLE
+ * (`local/reconcile.ts` then tells the streams that claimed otherwise); a half-deleted one is gone.
+ */
+export class LocalMediaLive {
+  readonly service: LocalService;
+
+  private readonly state: State;
+  private readonly file: JsonStateFile<State>;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Media plane calls per channel, in order: a stop waits for the start it follows. */
+  private readonly mediaOps = new Map<string, Promise<void>>();
+  private readonly mediaRunning = new Set<string>();
+  private readonly transitionSeconds: number;
+
+  constructor(private readonly options: LocalMediaLiveOptions) {
+    this.transitionSeconds = options.transitionSeconds ?? 1;
+    this.file = new JsonStateFile(options.stateFile, StateSchema) as JsonStateFile<State>;
+    this.state = this.file.load({ inputs: {}, channels: {}, requests: {} });
+    this.settleAfterRestart();
+    this.save();
+    this.service = serviceFromHandlers('MediaLive', {
+      CreateInputCommand: (input) => this.createInput(input),
+      DescribeInputCommand: (input) => this.describeInput(this.mustInput(input.InputId)),
+      DeleteInputCommand: (input) => this.deleteInput(input.InputId),
+      CreateChannelCommand: (input) => this.createChannel(input),
+      DescribeChannelCommand: (input) => this.describeChannel(this.mustChannel(input.ChannelId)),
+      UpdateChannelCommand: (input) => this.updateChannel(input),
+      StartChannelCommand: (input) => this.startChannel(input.ChannelId),
+      StopChannelCommand: (input) => this.stopChannel(input.ChannelId),
+      DeleteChannelCommand: (input) => this.deleteChannel(input.ChannelId),
+    });
+  }
+
+  /** Stops the timers. The media plane is closed by its owner. */
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Resolves once every media plane call made so far has settled (for tests and shutdown). */
+  async settled(): Promise<void> {
+    await Promise.all(this.mediaOps.values());
+  }
+
+  // ---- inputs ----
+
+  private createInput(input: Record<string, any>) {
+    const existing = this.fromRequest(input.RequestId, this.state.inputs);
+    if (existing) return { Input: this.describeInput(existing) };
+    if (input.Type !== 'RTMP_PUSH') throw badRequest(`input type ${input.Type} is not available locally; use RTMP_PUSH`);
+    const streamNames: string[] = (input.Destinations ?? []).map((d: { StreamName?: string }) => d.StreamName ?? '');
+    if (streamNames.length < 1 || streamNames.length > 2) throw badRequest('an RTMP_PUSH input needs one or two Destinations');
+    const badName = streamNames.find((name) => !STREAM_NAME.test(name));
+    if (badName !== undefined) throw badRequest('each Destinations[].StreamName must be appName/streamKey');
+    const groups: string[] = input.InputSecurityGroups ?? [];
+    const unknown = groups.find((g) => !this.options.inputSecurityGroups.includes(g));
+    if (unknown !== undefined) throw badRequest(`input security group ${unknown} does not exist`);
+    const stored: StoredInput = {
+      Id: this.newId(),
+      Name: input.Name ?? '',
+      Type: input.Type,
+      StreamNames: streamNames,
+      SecurityGroups: groups,
+      Tags: input.Tags ?? {},
+      AttachedChannels: [],
+    };
+    this.state.inputs[stored.Id] = stored;
+    if (input.RequestId) this.state.requests[input.RequestId] = stored.Id;
+    this.save();
+    return { Input: this.describeInput(stored) };
+  }
+
+  private describeInput(input: StoredInput) {
+    const port = this.options.rtmpPort;
+    return {
+      Arn: this.arn('input', input.Id),
+      AttachedChannels: input.AttachedChannels,
+      Destinations: input.StreamNames.map((name) => ({ Ip: '127.0.0.1', Port: String(port), Url: `rtmp://127.0.0.1:${port}/${name}` })),
+      Id: input.Id,
+      InputClass: input.StreamNames.length === 2 ? 'STANDARD' : 'SINGLE_PIPELINE',
+      InputDevices: [],
+      InputPartnerIds: [],
+      InputSourceType: 'STATIC',
+      MediaConnectFlows: [],
+      Name: input.Name,
+      SecurityGroups: input.SecurityGroups,
+      Sources: [],
+      State: input.AttachedChannels.length > 0 ? 'ATTACHED' : 'DETACHED',
+      Tags: input.Tags,
+      Type: input.Type,
+    };
+  }
+
+  private deleteInput(inputId: string) {
+    const input = this.mustInput(inputId);
+    if (input.AttachedChannels.length > 0) {
+      throw serviceError(ConflictException, 409, `input ${inputId} is attached to channel ${input.AttachedChannels.join(', ')}`);
+    }
+    delete this.state.inputs[inputId];
+    this.save();
+    return {};
+  }
+
+  // ---- channels ----
+
+  private createChannel(input: Record<string, any>) {
+    const existing = this.fromRequest(input.RequestId, this.state.channels);
+    if (existing) return { Channel: this.describeChannel(existing) };
+    const spec = pickSpec(input);
+    const id = this.newId();
+    this.wiringOf(id, spec);
+    this.attachInputs(id, spec);
+    const channel: StoredChannel = { Id: id, State: 'CREATING', Spec: spec };
+    this.state.channels[id] = channel;
+    if (input.RequestId) this.state.requests[input.RequestId] = id;
+    this.save();
+    this.after(id, this.transitionSeconds, () => this.settle(id, 'CREATING', 'IDLE'));
+    return { Channel: this.describeChannel(channel) };
+  }
+
+  private describeChannel(channel: StoredChannel) {
+    const running = channel.State === 'RUNNING' ? pipelineCount(channel.Spec) : 0;
+    return {
+      ...channel.Spec,
+      Arn: this.arn('channel', channel.Id),
+      EgressEndpoints: [],
+      Id: channel.Id,
+      PipelineDetails: [],
+      PipelinesRunningCount: running,
+      State: channel.State,
+    };
+  }
+
+  private updateChannel(input: Record<string, any>) {
+    const channel = this.mustChannel(input.ChannelId);
+    if (channel.State !== 'IDLE') throw conflict(channel, 'updated');
+    const spec = { ...channel.Spec, ...pickSpec(input) };
+    this.wiringOf(channel.Id, spec);
+    this.attachInputs(channel.Id, spec);
+    channel.Spec = spec;
+    this.save();
+    return { Channel: this.describeChannel(channel) };
+  }
+
+  private startChannel(channelId: string) {
+    const channel = this.mustChannel(channelId);
+    if (channel.State !== 'IDLE') throw conflict(channel, 'started');
+    this.setState(channel, 'STARTING');
+    this.after(channelId, this.options.startSeconds, () => this.bringUp(channelId));
+    return this.describeChannel(channel);
+  }
+
+  private stopChannel(channelId: string) {
+    const channel = this.mustChannel(channelId);
+    if (!['STARTING', 'RUNNING', 'RECOVERING'].includes(channel.State)) throw conflict(channel, 'stopped');
+    this.setState(channel, 'STOPPING');
+    this.cancelTimer(channelId);
+    this.enqueueMedia(channelId, async () => {
+      if (this.mediaRunning.delete(channelId)) {
+        await this.options.mediaPlane.stopChannel(channelId).catch((err: unknown) => {
+          logger.error('media plane failed to stop a channel', { channelId, error: String(err) });
+        });
+      }
+      this.after(channelId, this.transitionSeconds, () => this.settle(channelId, 'STOPPING', 'IDLE'));
+    });
+    return this.describeChannel(channel);
+  }
+
+  private deleteChannel(channelId: string) {
+    const channel = this.mustChannel(channelId);
+    if (channel.State === 'DELETING' || channel.State === 'DELETED') {
+      throw serviceError(NotFoundException, 404, `channel ${channelId} is ${channel.State}`);
+    }
+    if (!RESTING_STATES.includes(channel.State)) throw conflict(channel, 'deleted');
+    this.setState(channel, 'DELETING');
+    this.after(channelId, this.transitionSeconds, () => {
+      this.detachInputs(channelId);
+      this.settle(channelId, 'DELETING', 'DELETED');
+    });
+    return this.describeChannel(channel);
+  }
+
+  /** STARTING → (media plane up) → RUNNING; a media plane that can't start leaves the channel IDLE. */
+  private bringUp(channelId: string): void {
+    this.enqueueMedia(channelId, async () => {
+      const channel = this.state.channels[channelId];
+      if (channel?.State !== 'STARTING') return;
+      try {
+        await this.options.mediaPlane.startChannel(this.mediaOf(channelId, channel.Spec));
+        this.mediaRunning.add(channelId);
+      } catch (err) {
+        logger.error('media plane failed to start a channel; it stays IDLE', { channelId, error: String(err) });
+        this.settle(channelId, 'STARTING', 'IDLE');
+        return;
+      }
+      this.settle(channelId, 'STARTING', 'RUNNING');
+    });
+  }
+
+  /**
+   * How the channel's settings wire up, checked at create and update as MediaLive does: the
+   * attached input, the MediaPackage channel its MediaPackage output group feeds, and its archive
+   * output group's destinations (one per pipeline). Settings that don't wire up are MediaLive's
+   * UnprocessableEntityException.
+   */
+  private wiringOf(channelId: string, spec: ChannelSpec) {
+    const problems: { ElementPath: string; ErrorMessage: string }[] = [];
+    const problem = (ElementPath: string, ErrorMessage: string) => problems.push({ ElementPath, ErrorMessage });
+    const attachments: { InputId?: string }[] = spec.InputAttachments ?? [];
+    const input = attachments[0]?.InputId ? this.state.inputs[attachments[0].InputId] : undefined;
+    if (!input) problem('/inputAttachments', 'the channel needs one attached RTMP_PUSH input');
+    const destinations: { Id?: string; Settings?: { Url?: string }[]; MediaPackageSettings?: { ChannelId?: string }[] }[] =
+      spec.Destinations ?? [];
+    const groups: { OutputGroupSettings?: Record<string, any> }[] = spec.EncoderSettings?.OutputGroups ?? [];
+    const groupSettings = (kind: string) => groups.find((g) => g.OutputGroupSettings?.[kind])?.OutputGroupSettings?.[kind];
+    const destinationOf = (settings: Record<string, any> | undefined) =>
+      destinations.find((d) => d.Id === settings?.Destination?.DestinationRefId);
+
+    const packageChannelId = destinationOf(groupSettings('MediaPackageGroupSettings'))?.MediaPackageSettings?.[0]?.ChannelId;
+    if (!packageChannelId) problem('/encoderSettings/outputGroups', 'local channels need a MediaPackage output group with a MediaPackage destination');
+
+    const archiveGroup = groupSettings('ArchiveGroupSettings');
+    const archive: { bucket: string; keyBase: string }[] = [];
+    if (archiveGroup) {
+      const urls = (destinationOf(archiveGroup)?.Settings ?? []).map((s) => s.Url ?? '');
+      if (urls.length === 0) problem('/destinations', 'the archive output group names no destination with Settings');
+      for (const url of urls.slice(0, pipelineCount(spec))) {
+        const match = ARCHIVE_URL.exec(url);
+        if (match) archive.push({ bucket: match[1]!, keyBase: match[2]! });
+        else problem('/destinations', `archive destination ${url} is not an s3:// or s3ssl:// URL`);
+      }
+    }
+    if (problems.length > 0 || !input || !packageChannelId) {
+      throw serviceError(UnprocessableEntityException, 422, `channel ${channelId} settings are not valid`, { ValidationErrors: problems });
+    }
+    const segmentLength: number = archiveGroup?.RolloverInterval ?? DEFAULT_ROLLOVER_SECONDS;
+    return { streamNames: input.StreamNames, packageChannelId, archive, segmentLength };
+  }
+
+  /**
+   * What the media plane needs to run the channel, read when it starts: MediaPackage settings
+   * (startover window, encryption) changed while the channel was idle take effect at its next start.
+   */
+  private mediaOf(channelId: string, spec: ChannelSpec): ChannelMedia {
+    const { streamNames, packageChannelId, archive, segmentLength } = this.wiringOf(channelId, spec);
+    const origin = this.options.packages.originOf(packageChannelId);
+    if (!origin) throw new Error(`MediaPackage channel ${packageChannelId} has no HLS origin endpoint to feed`);
+    return {
+      channelId,
+      streamNames,
+      endpointId: origin.endpointId,
+      startoverWindowSeconds: origin.startoverWindowSeconds,
+      keyRotationInterval: origin.keyRotationInterval,
+      archive,
+      segmentLength,
+    };
+  }
+
+  // ---- state ----
+
+  private settleAfterRestart(): void {
+    for (const channel of Object.values(this.state.channels)) {
+      if (channel.State === 'DELETING' || channel.State === 'DELETED') {
+        this.detachInputs(channel.Id);
+        delete this.state.channels[channel.Id];
+        for (const [token, id] of Object.entries(this.state.requests)) if (id === channel.Id) delete this.state.requests[token];
+      } else if (!RESTING_STATES.includes(channel.State)) {
+        channel.State = 'IDLE';
+      }
+    }
+  }
+
+  private settle(channelId: string, from: ChannelState, to: ChannelState): void {
+    const channel = this.state.channels[channelId];
+    if (channel?.State === from) this.setState(channel, to);
+  }
+
+  private setState(channel: StoredChannel, state: ChannelState): void {
+    channel.State = state;
+    this.save();
+  }
+
+  /** Attaches the spec's inputs to the channel (and only those): all or nothing. */
+  private attachInputs(channelId: string, spec: ChannelSpec): void {
+    const ids: string[] = (spec.InputAttachments ?? []).map((a: { InputId?: string }) => a.InputId ?? '');
+    for (const id of ids) {
+      const input = this.state.inputs[id];
+      if (!input) throw badRequest(`input ${id} does not exist`);
+      const other = input.AttachedChannels.find((c) => c !== channelId);
+      if (other !== undefined) throw badRequest(`input ${id} is already attached to channel ${other}`);
+    }
+    this.detachInputs(channelId);
+    for (const id of ids) {
+      const input = this.state.inputs[id]!;
+      if (!input.AttachedChannels.includes(channelId)) input.AttachedChannels.push(channelId);
+    }
+  }
+
+  private detachInputs(channelId: string): void {
+    for (const input of Object.values(this.state.inputs)) {
+      input.AttachedChannels = input.AttachedChannels.filter((c) => c !== channelId);
+    }
+  }
+
+  private fromRequest<T>(requestId: unknown, table: Record<string, T>): T | undefined {
+    if (typeof requestId !== 'string') return undefined;
+    const id = this.state.requests[requestId];
+    return id === undefined ? undefined : table[id];
+  }
+
+  private mustChannel(channelId: unknown): StoredChannel {
+    const channel = typeof channelId === 'string' ? this.state.channels[channelId] : undefined;
+    if (!channel) throw serviceError(NotFoundException, 404, `channel ${String(channelId)} not found`);
+    return channel;
+  }
+
+  private mustInput(inputId: unknown): StoredInput {
+    const input = typeof inputId === 'string' ? this.state.inputs[inputId] : undefined;
+    if (!input) throw serviceError(NotFoundException, 404, `input ${String(inputId)} not found`);
+    return input;
+  }
+
+  private after(channelId: string, seconds: number, then: () => void): void {
+    this.cancelTimer(channelId);
+    const timer = setTimeout(() => {
+      this.timers.delete(channelId);
+      then();
+    }, seconds * 1000);
+    this.timers.set(channelId, timer);
+  }
+
+  private cancelTimer(channelId: string): void {
+    clearTimeout(this.timers.get(channelId));
+    this.timers.delete(channelId);
+  }
+
+  private enqueueMedia(channelId: string, op: () => Promise<void>): void {
+    const next = (this.mediaOps.get(channelId) ?? Promise.resolve()).then(op).catch((err: unknown) => {
+      logger.error('local MediaLive media operation failed', { channelId, error: String(err) });
+    });
+    this.mediaOps.set(channelId, next);
+  }
+
+  private newId(): string {
+    for (;;) {
+      const id = String(randomInt(1_000_000, 10_000_000));
+      if (!this.state.inputs[id] && !this.state.channels[id]) return id;
+    }
+  }
+
+  private arn(kind: 'channel' | 'input', id: string): string {
+    return `arn:aws:medialive:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${kind}:${id}`;
+  }
+
+  private save(): void {
+    this.file.save(this.state);
+  }
+}
+
+function pickSpec(input: Record<string, unknown>): ChannelSpec {
+  return Object.fromEntries(SPEC_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
+}
+
+function pipelineCount(spec: ChannelSpec): number {
+  return spec.ChannelClass === 'SINGLE_PIPELINE' ? 1 : 2;
+}
+
+function badRequest(message: string) {
+  return serviceError(BadRequestException, 400, message);
+}
+
+function conflict(channel: StoredChannel, action: string) {
+  return serviceError(ConflictException, 409, `channel ${channel.Id} is ${channel.State} and cannot be ${action} now`);
+}

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CloudFrontKeyValueStoreClient,
+  DeleteKeyCommand,
+  DescribeKeyValueStoreCommand,
+  GetKeyCommand,
+  ListKeysCommand,
+  PutKeyCommand,
+} from '@aws-sdk/client-cloudfront-keyvaluestore';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aws, Conflict, Invalid, NotFound } from '../../../core/errors';
+import { bindLocalService } from '../../../local/aws-binding';
+import { LOCAL_CREDENTIALS } from '../../../local/credentials';
+import { LocalKeyValueStore } from '../../../local/keyvaluestore';
+
+const ARN = 'arn:aws:cloudfront::000000000000:key-value-store/live';
+let dir: string;
+let kvs: LocalKeyValueStore;
+let client: CloudFrontKeyValueStoreClient;
+
+function open() {
+  kvs = new LocalKeyValueStore({ kvsArn: ARN, stateFile: join(dir, 'kvs.json') });
+  client = bindLocalService(new CloudFrontKeyValueStoreClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), kvs.service);
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kvs-'));
+  open();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function etag() {
+  return (await client.send(new DescribeKeyValueStoreCommand({ KvsARN: ARN }))).ETag;
+}
+
+describe('local CloudFront KeyValueStore', () => {
+  it('puts a key against the current ETag, returns the next one, and the media plane can look it up', async () => {
+    const before = await etag();
+
+    const put = await client.send(new PutKeyCommand({ KvsARN: ARN, Key: 'stream-a', Value: '{"origin":"http://o/"}', IfMatch: before }));
+
+    expect(put.ETag).not.toBe(before);
+    expect(put).toMatchObject({ ItemCount: 1, ETag: await etag() });
+    expect(kvs.lookup('stream-a')).toBe('{"origin":"http://o/"}');
+    expect(kvs.lookup('constructor')).toBeUndefined();
+  });
+
+  it('rejects a write with a stale ETag as a conflict, so two writers cannot both win blindly', async () => {
+    const stale = await etag();
+    await client.send(new PutKeyCommand({ KvsARN: ARN, Key: 'a', Value: '1', IfMatch: stale }));
+
+    const second = aws('putting key', () => client.send(new PutKeyCommand({ KvsARN: ARN, Key: 'b', Value: '2', IfMatch: stale })));
+
+    await expect(second).rejects.toBeInstanceOf(Conflict);
+    expect(kvs.lookup('b')).toBeUndefined();
+  });
+
+  it('deletes a key; a missing key or store is NotFound; oversize values are invalid', async () => {
+    await client.send(new PutKeyCommand({ KvsARN: ARN, Key: 'a', Value: '1', IfMatch: await etag() }));
+    await client.send(new DeleteKeyCommand({ KvsARN: ARN, Key: 'a', IfMatch: await etag() }));
+
+    const again = aws('deleting', async () => client.send(new DeleteKeyCommand({ KvsARN: ARN, Key: 'a', IfMatch: await etag() })));
+    const get = aws('getting', () => client.send(new GetKeyCommand({ KvsARN: ARN, Key: 'a' })));
+    const otherStore = aws('describing', () => client.send(new DescribeKeyValueStoreCommand({ KvsARN: `${ARN}-2` })));
+    const big = aws('putting', async () => client.send(new PutKeyCommand({ KvsARN: ARN, Key: 'a', Value: 'x'.repeat(1025), IfMatch: await etag() })));
+
+    await expect(again).rejects.toBeInstanceOf(NotFound);
+    await expect(get).rejects.toBeInstanceOf(NotFound);
+    await expect(otherStore).rejects.toBeInstanceOf(NotFound);
+    await expect(big).rejects.toBeInstanceOf(Invalid);
+  });
+
+  it('lists keys in pages and keeps them across a restart', async () => {
+    for (const key of ['c', 'a', 'b']) {
+      await client.send(new PutKeyCommand({ KvsARN: ARN, Key: key, Value: key, IfMatch: await etag() }));
+    }
+
+    open();
+    const first = await client.send(new ListKeysCommand({ KvsARN: ARN, MaxResults: 2 }));
+    const second = await client.send(new ListKeysCommand({ KvsARN: ARN, MaxResults: 2, NextToken: first.NextToken }));
+
+    expect(first.Items!.map((i) => i.Key)).toEqual(['a', 'b']);
+    expect(second.Items!.map((i) => i.Key)).toEqual(['c']);
+    expect(second.NextToken).toBeUndefined();
+  });
+});

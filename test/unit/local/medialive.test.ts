@@ -1,0 +1,309 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateChannelCommand,
+  CreateInputCommand,
+  DeleteChannelCommand,
+  DeleteInputCommand,
+  DescribeChannelCommand,
+  DescribeInputCommand,
+  MediaLiveClient,
+  StartChannelCommand,
+  StopChannelCommand,
+  UpdateChannelCommand,
+  type CreateChannelCommandInput,
+} from '@aws-sdk/client-medialive';
+import { CreateChannelCommand as CreatePackageChannel, CreateOriginEndpointCommand, MediaPackageClient } from '@aws-sdk/client-mediapackage';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { aws, Conflict, Invalid, NotFound } from '../../../core/errors';
+import { bindLocalService } from '../../../local/aws-binding';
+import { LOCAL_CREDENTIALS } from '../../../local/credentials';
+import { LocalMediaLive } from '../../../local/medialive';
+import { LocalMediaPackage } from '../../../local/mediapackage';
+import { RecordingMediaPlane } from './fakes';
+
+const SG = '1000000';
+const START_SECONDS = 3;
+
+let dir: string;
+let plane: RecordingMediaPlane;
+let packages: LocalMediaPackage;
+let live: LocalMediaLive;
+let medialive: MediaLiveClient;
+let mediapackage: MediaPackageClient;
+
+function makeMediaLive() {
+  live = new LocalMediaLive({
+    rtmpPort: 1935,
+    mediaPlane: plane,
+    packages,
+    inputSecurityGroups: [SG],
+    startSeconds: START_SECONDS,
+    transitionSeconds: 1,
+    stateFile: join(dir, 'medialive.json'),
+  });
+  medialive = bindLocalService(new MediaLiveClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), live.service);
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  dir = mkdtempSync(join(tmpdir(), 'medialive-'));
+  plane = new RecordingMediaPlane();
+  packages = new LocalMediaPackage({ mediaPort: 8080 });
+  mediapackage = bindLocalService(new MediaPackageClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), packages.service);
+  makeMediaLive();
+});
+afterEach(() => {
+  live.close();
+  vi.useRealTimers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function anInput(requestId?: string) {
+  const out = await medialive.send(
+    new CreateInputCommand({
+      Name: 'workshop',
+      Type: 'RTMP_PUSH',
+      Destinations: [{ StreamName: 'live/key-one' }, { StreamName: 'live/key-two' }],
+      InputSecurityGroups: [SG],
+      RequestId: requestId,
+    }),
+  );
+  return out.Input!;
+}
+
+async function aPackageEndpoint() {
+  await mediapackage.send(new CreatePackageChannel({ Id: 'pkg-1' }));
+  await mediapackage.send(
+    new CreateOriginEndpointCommand({
+      ChannelId: 'pkg-1',
+      Id: 'ep-1',
+      StartoverWindowSeconds: 3600,
+      HlsPackage: { Encryption: { KeyRotationIntervalSeconds: 60, SpekeKeyProvider: { ResourceId: 'r', RoleArn: 'x', SystemIds: ['s'], Url: 'https://k' } } },
+    }),
+  );
+}
+
+function channelRequest(inputId: string, overrides: Partial<CreateChannelCommandInput> = {}): CreateChannelCommandInput {
+  return {
+    Name: 'workshop',
+    ChannelClass: 'STANDARD',
+    RoleArn: 'arn:aws:iam::000000000000:role/ml',
+    InputAttachments: [{ InputId: inputId, InputAttachmentName: 'rtmp' }],
+    Destinations: [
+      { Id: 'package', MediaPackageSettings: [{ ChannelId: 'pkg-1' }] },
+      { Id: 'archive', Settings: [{ Url: 's3ssl://archive/2026/01/02/s1/archive_1' }, { Url: 's3ssl://archive/2026/01/02/s1/archive_2' }] },
+    ],
+    EncoderSettings: {
+      AudioDescriptions: [],
+      VideoDescriptions: [],
+      TimecodeConfig: { Source: 'SYSTEMCLOCK' },
+      OutputGroups: [
+        { OutputGroupSettings: { MediaPackageGroupSettings: { Destination: { DestinationRefId: 'package' } } }, Outputs: [] },
+        { OutputGroupSettings: { ArchiveGroupSettings: { Destination: { DestinationRefId: 'archive' }, RolloverInterval: 10 } }, Outputs: [] },
+      ],
+    },
+    ...overrides,
+  };
+}
+
+async function state(channelId: string) {
+  return (await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }))).State;
+}
+
+async function idleChannel() {
+  const input = await anInput();
+  await aPackageEndpoint();
+  const { Channel } = await medialive.send(new CreateChannelCommand(channelRequest(input.Id!)));
+  await vi.advanceTimersByTimeAsync(1000);
+  return { input, channelId: Channel!.Id! };
+}
+
+describe('local MediaLive inputs', () => {
+  it('creates an RTMP push input whose destinations point at the local ingest', async () => {
+    const input = await anInput();
+
+    expect(input.Destinations!.map((d) => d.Url)).toEqual(['rtmp://127.0.0.1:1935/live/key-one', 'rtmp://127.0.0.1:1935/live/key-two']);
+    expect(input).toMatchObject({ State: 'DETACHED', InputClass: 'STANDARD', Type: 'RTMP_PUSH', SecurityGroups: [SG] });
+  });
+
+  it('returns the same input for a retried RequestId', async () => {
+    const first = await anInput('token-1');
+    const again = await anInput('token-1');
+
+    expect(again.Id).toBe(first.Id);
+  });
+
+  it('rejects input types and security groups it does not have', async () => {
+    const pull = medialive.send(new CreateInputCommand({ Type: 'URL_PULL', Sources: [{ Url: 'http://x' }] }));
+    const badGroup = medialive.send(
+      new CreateInputCommand({ Type: 'RTMP_PUSH', Destinations: [{ StreamName: 'a/b' }], InputSecurityGroups: ['42'] }),
+    );
+
+    await expect(pull).rejects.toMatchObject({ name: 'BadRequestException' });
+    await expect(badGroup).rejects.toThrow('input security group 42 does not exist');
+  });
+
+  it('refuses to delete an attached input until its channel is deleted', async () => {
+    const { input, channelId } = await idleChannel();
+
+    await expect(aws('deleting input', () => medialive.send(new DeleteInputCommand({ InputId: input.Id })))).rejects.toBeInstanceOf(Conflict);
+    await medialive.send(new DeleteChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(1000);
+    await medialive.send(new DeleteInputCommand({ InputId: input.Id }));
+
+    await expect(aws('describing input', () => medialive.send(new DescribeInputCommand({ InputId: input.Id })))).rejects.toBeInstanceOf(NotFound);
+  });
+});
+
+describe('local MediaLive channels', () => {
+  it('goes CREATING → IDLE, and refuses StartChannel while CREATING', async () => {
+    const input = await anInput();
+    await aPackageEndpoint();
+
+    const { Channel } = await medialive.send(new CreateChannelCommand(channelRequest(input.Id!)));
+    const early = aws('starting channel', () => medialive.send(new StartChannelCommand({ ChannelId: Channel!.Id })));
+
+    expect(Channel!.State).toBe('CREATING');
+    await expect(early).rejects.toBeInstanceOf(Conflict);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await state(Channel!.Id!)).toBe('IDLE');
+    expect((await medialive.send(new DescribeInputCommand({ InputId: input.Id }))).AttachedChannels).toEqual([Channel!.Id]);
+  });
+
+  it('goes STARTING → RUNNING after the start delay and hands the media plane its wiring', async () => {
+    const { channelId } = await idleChannel();
+
+    const started = await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000 - 1);
+    const beforeDelay = await state(channelId);
+    await vi.advanceTimersByTimeAsync(1);
+
+    expect(started.State).toBe('STARTING');
+    expect(beforeDelay).toBe('STARTING');
+    expect(plane.started).toEqual([
+      {
+        channelId,
+        streamNames: ['live/key-one', 'live/key-two'],
+        endpointId: 'ep-1',
+        startoverWindowSeconds: 3600,
+        keyRotationInterval: 60,
+        archive: [
+          { bucket: 'archive', keyBase: '2026/01/02/s1/archive_1' },
+          { bucket: 'archive', keyBase: '2026/01/02/s1/archive_2' },
+        ],
+        segmentLength: 10,
+      },
+    ]);
+    const running = await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }));
+    expect(running).toMatchObject({ State: 'RUNNING', PipelinesRunningCount: 2 });
+  });
+
+  it('goes STOPPING → IDLE only after the media plane stopped the channel', async () => {
+    const { channelId } = await idleChannel();
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+
+    const stopping = await medialive.send(new StopChannelCommand({ ChannelId: channelId }));
+    await live.settled();
+    await vi.advanceTimersByTimeAsync(1000);
+
+    expect(stopping.State).toBe('STOPPING');
+    expect(plane.stopped).toEqual([channelId]);
+    expect(await state(channelId)).toBe('IDLE');
+  });
+
+  it('a stop during STARTING never starts the media plane', async () => {
+    const { channelId } = await idleChannel();
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+
+    await medialive.send(new StopChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+
+    expect(plane.started).toEqual([]);
+    expect(plane.stopped).toEqual([]);
+    expect(await state(channelId)).toBe('IDLE');
+  });
+
+  it('returns to IDLE when the media plane cannot start the channel', async () => {
+    const { channelId } = await idleChannel();
+    plane.failNextStart = new Error('ffmpeg missing');
+
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await live.settled();
+
+    expect(await state(channelId)).toBe('IDLE');
+  });
+
+  it('refuses to stop an idle channel, update or delete a running one', async () => {
+    const { channelId } = await idleChannel();
+    const stopIdle = aws('stopping', () => medialive.send(new StopChannelCommand({ ChannelId: channelId })));
+    await expect(stopIdle).rejects.toBeInstanceOf(Conflict);
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+
+    const update = aws('updating', () => medialive.send(new UpdateChannelCommand({ ChannelId: channelId, Name: 'x' })));
+    const remove = aws('deleting', () => medialive.send(new DeleteChannelCommand({ ChannelId: channelId })));
+
+    await expect(update).rejects.toBeInstanceOf(Conflict);
+    await expect(remove).rejects.toBeInstanceOf(Conflict);
+  });
+
+  it('points the archive somewhere else with UpdateChannel, used at the next start', async () => {
+    const { channelId } = await idleChannel();
+    const request = channelRequest('unused');
+
+    const updated = await medialive.send(
+      new UpdateChannelCommand({
+        ChannelId: channelId,
+        Destinations: [request.Destinations![0]!, { Id: 'archive', Settings: [{ Url: 's3://other/p/archive_1' }, { Url: 's3://other/p/archive_2' }] }],
+      }),
+    );
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+
+    expect(updated.Channel!.State).toBe('IDLE');
+    expect(plane.started[0]!.archive).toEqual([
+      { bucket: 'other', keyBase: 'p/archive_1' },
+      { bucket: 'other', keyBase: 'p/archive_2' },
+    ]);
+  });
+
+  it('rejects settings that do not wire up as UnprocessableEntity, attaching nothing', async () => {
+    const input = await anInput();
+
+    const noPackage = aws('creating channel', () =>
+      medialive.send(new CreateChannelCommand(channelRequest(input.Id!, { Destinations: [{ Id: 'archive', Settings: [{ Url: 'rtmp://x/y' }] }] }))),
+    );
+
+    await expect(noPackage).rejects.toBeInstanceOf(Invalid);
+    await expect(noPackage).rejects.toMatchObject({ cause: { name: 'UnprocessableEntityException' } });
+    expect((await medialive.send(new DescribeInputCommand({ InputId: input.Id }))).State).toBe('DETACHED');
+  });
+
+  it('goes DELETING → DELETED and detaches its input', async () => {
+    const { input, channelId } = await idleChannel();
+
+    const deleting = await medialive.send(new DeleteChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(1000);
+
+    expect(deleting.State).toBe('DELETING');
+    expect(await state(channelId)).toBe('DELETED');
+    expect((await medialive.send(new DescribeInputCommand({ InputId: input.Id }))).State).toBe('DETACHED');
+  });
+
+  it('after a restart, a channel that was running is IDLE (nothing runs) and keeps its settings', async () => {
+    const { channelId } = await idleChannel();
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    live.close();
+
+    makeMediaLive();
+
+    expect(await state(channelId)).toBe('IDLE');
+    const after = await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }));
+    expect(after.Destinations).toEqual(channelRequest('x').Destinations);
+  });
+});
