@@ -1,8 +1,18 @@
 import type { WorkflowDefinition } from './definition';
+import { chimeStartWorkflow } from './chime-start';
+import { chimeStopWorkflow } from './chime-stop';
+import { ivsStartWorkflow } from './ivs-start';
+import { ivsStopWorkflow } from './ivs-stop';
 import { stopWorkflow } from './stop';
 
 /** Every lifecycle workflow, by action. `infra/` deploys each; `local/` runs each. */
-export const WORKFLOWS: readonly WorkflowDefinition[] = [stopWorkflow];
+export const WORKFLOWS: readonly WorkflowDefinition[] = [
+  stopWorkflow,
+  chimeStartWorkflow,
+  chimeStopWorkflow,
+  ivsStartWorkflow,
+  ivsStopWorkflow,
+];
 
 export function workflowFor(action: string): WorkflowDefinition {
   const found = WORKFLOWS.find((w) => w.action === action);

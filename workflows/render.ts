@@ -34,7 +34,7 @@ interface AslState {
  * graph is resolved, and the tokens that remain (ARN joins) are flattened to plain strings.
  */
 export function renderWorkflow(definition: WorkflowDefinition): RenderedWorkflow {
-  const stack = new Stack(new App(), `Render${definition.action.replace(/\W/g, '')}`);
+  const stack = new Stack(new App(), `Render${definition.action.replace(/[^A-Za-z0-9]/g, '')}`);
   const functions: Record<string, IFunction> = {};
   for (const task of definition.tasks) {
     functions[task] = LambdaFunction.fromFunctionArn(stack, `fn-${task}`, `${RENDER_ARN_PREFIX}${task}`);

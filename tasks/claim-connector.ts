@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { CONNECTOR_ACTIONS, claimConnectorStart, claimConnectorStop, type ConnectorAction } from '../core/connector';
+import { Invalid } from '../core/errors';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({
+  stream_id: z.string(),
+  action: z.enum(Object.keys(CONNECTOR_ACTIONS) as [ConnectorAction, ...ConnectorAction[]]),
+  execution_name: z.string(),
+  execution_id: z.string(),
+  /** The meeting, for a start (the execution's input); stops have none. */
+  chime_url: z.string().optional(),
+});
+
+type Deps = Pick<Services, 'store' | 'now'>;
+
+export interface ClaimedConnector {
+  stream_id: string;
+  target: string;
+  state: string;
+}
+
+/**
+ * First step of the connector workflows: takes (start) or releases (stop) the stream's connector
+ * slot under the rules of `core/connector.ts` — the same call the API made before starting this
+ * execution, so here it is usually a no-op — and records the execution on the stream. A stream
+ * whose rules forbid the action is a `StreamStateConflict`, which the workflow ends on, changing nothing.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<ClaimedConnector> {
+  let item;
+  if (CONNECTOR_ACTIONS[input.action].kind === 'start') {
+    if (!input.chime_url) throw new Invalid(`${input.action} needs a chime_url`);
+    item = await claimConnectorStart(deps.store, input.stream_id, {
+      action: input.action as 'chime_start' | 'ivs_start',
+      chimeUrl: input.chime_url,
+      executionName: input.execution_name,
+      now: deps.now(),
+    });
+  } else {
+    item = await claimConnectorStop(deps.store, input.stream_id, input.action as 'chime_stop' | 'ivs_stop');
+  }
+  await deps.store.trackExecution(item.id, input.execution_id);
+  return { stream_id: item.id, target: item.connector!.target, state: item.connector!.state };
+}
+
+export const handler = taskHandler(Input, run);

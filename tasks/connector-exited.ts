@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { epochString } from '../core/clock';
+import { streamIdOfGroup, taskIdOf } from '../core/connector';
+import { redactText } from '../core/redact';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+/** The `detail` of an EventBridge "ECS Task State Change" event (the fields we read). */
+export const Input = z.object({
+  taskArn: z.string(),
+  lastStatus: z.string(),
+  group: z.string().optional(),
+  stoppedReason: z.string().optional(),
+  stopCode: z.string().optional(),
+  containers: z.array(z.object({ name: z.string().optional(), exitCode: z.number().optional() })).default([]),
+});
+
+type Deps = Pick<Services, 'store' | 'now'>;
+
+/**
+ * The watcher of running connectors: ECS reports every task that stops (EventBridge in the cloud,
+ * the ECS-like service locally). A stream's connector that stops while the record says `running`
+ * died on its own (the meeting ended, the ingest went away, a crash): the connector is cleared and
+ * `last_error` says why, so the record is never left `running` over nothing. A connector still
+ * `starting` is the start workflow's to judge, one `stopping` the stop workflow's.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ cleared: boolean }> {
+  const streamId = streamIdOfGroup(input.group);
+  if (!streamId || input.lastStatus !== 'STOPPED') return { cleared: false };
+  if (!(await deps.store.get(streamId))) return { cleared: false };
+  const taskId = taskIdOf(input.taskArn);
+  const exits = input.containers.filter((c) => c.exitCode !== undefined).map((c) => `exit code ${c.exitCode}`);
+  const reason = redactText([input.stoppedReason ?? input.stopCode ?? 'no reason given', ...exits].join('; '));
+  let cleared = false;
+  await deps.store.mutate(streamId, (item) => {
+    cleared = false;
+    const connector = item.connector;
+    if (connector?.state !== 'running' || connector.task_id !== taskId) return undefined;
+    cleared = true;
+    return {
+      connector: null,
+      connector_execution: null,
+      last_error: {
+        action: connector.target === 'ivs' ? 'ivs_start' : 'chime_start',
+        message: `connector stopped unexpectedly: ${reason}`.slice(0, 1024),
+        at: epochString(deps.now()),
+        execution_id: null,
+      },
+    };
+  });
+  return { cleared };
+}
+
+export const handler = taskHandler(Input, run);

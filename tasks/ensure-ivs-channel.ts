@@ -1,0 +1,88 @@
+import {
+  CreateChannelCommand,
+  CreateStreamKeyCommand,
+  DeleteChannelCommand,
+  GetChannelCommand,
+  GetStreamKeyCommand,
+  ListChannelsCommand,
+  ListStreamKeysCommand,
+  type Channel,
+} from '@aws-sdk/client-ivs';
+import { z } from 'zod';
+import { aws, NotFound } from '../core/errors';
+import { ivsChannelName, ivsIngestUrl } from '../core/ivs';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({ stream_id: z.string() });
+
+type Deps = Pick<Services, 'store' | 'ivs' | 'config'>;
+
+/**
+ * Gives the stream its IVS channel, made once and kept for reuse (deleted with the stream): the
+ * one on the record, else one of the stream's name left by a crash before the record write, else a
+ * new one. Writes `ivs_viewer_endpoint` (playback `.m3u8`) and `rtmp_ivs` (ingest URL with the
+ * stream key) to the store; the key is never logged nor returned.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ channel_arn: string }> {
+  const item = await deps.store.mustGet(input.stream_id);
+  let channel = item.ivs_channel_arn ? await getChannel(deps, item.ivs_channel_arn) : undefined;
+  let key: string | undefined;
+  if (!channel) {
+    const name = ivsChannelName(item.id);
+    const listed = await aws('listing IVS channels', () => deps.ivs.send(new ListChannelsCommand({ filterByName: name })));
+    const found = listed.channels?.find((c) => c.name === name)?.arn;
+    channel = found ? await getChannel(deps, found) : undefined;
+  }
+  if (!channel) {
+    const made = await aws('creating IVS channel', () =>
+      deps.ivs.send(
+        new CreateChannelCommand({
+          name: ivsChannelName(item.id),
+          latencyMode: 'LOW',
+          type: deps.config.IVS_CHANNEL_TYPE,
+          tags: { stream_id: item.id },
+        }),
+      ),
+    );
+    channel = made.channel;
+    key = made.streamKey?.value;
+  }
+  if (!channel?.arn || !channel.ingestEndpoint || !channel.playbackUrl) throw new NotFound('IVS returned no usable channel');
+  key ??= await streamKeyOf(deps, channel.arn);
+
+  const patch = {
+    ivs_channel_arn: channel.arn,
+    ivs_viewer_endpoint: channel.playbackUrl,
+    rtmp_ivs: ivsIngestUrl(deps.config.IVS_INGEST_SCHEME, channel.ingestEndpoint, key),
+  };
+  try {
+    await deps.store.mutate(item.id, () => patch);
+  } catch (err) {
+    // The stream was deleted while we made its channel: nothing would ever delete it.
+    if (err instanceof NotFound) await aws('deleting IVS channel', () => deps.ivs.send(new DeleteChannelCommand({ arn: channel.arn })));
+    throw err;
+  }
+  return { channel_arn: channel.arn };
+}
+
+async function getChannel(deps: Deps, arn: string): Promise<Channel | undefined> {
+  try {
+    return (await aws('reading IVS channel', () => deps.ivs.send(new GetChannelCommand({ arn })))).channel;
+  } catch (err) {
+    if (err instanceof NotFound) return undefined;
+    throw err;
+  }
+}
+
+async function streamKeyOf(deps: Deps, channelArn: string): Promise<string> {
+  const listed = await aws('listing IVS stream keys', () => deps.ivs.send(new ListStreamKeysCommand({ channelArn })));
+  const arn = listed.streamKeys?.[0]?.arn;
+  const key = arn
+    ? (await aws('reading IVS stream key', () => deps.ivs.send(new GetStreamKeyCommand({ arn })))).streamKey
+    : (await aws('creating IVS stream key', () => deps.ivs.send(new CreateStreamKeyCommand({ channelArn })))).streamKey;
+  if (!key?.value) throw new NotFound(`IVS channel ${channelArn} has no stream key`);
+  return key.value;
+}
+
+export const handler = taskHandler(Input, run);

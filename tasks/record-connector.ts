@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.discriminatedUnion('outcome', [
+  /** The start's task is sending frames. */
+  z.object({
+    outcome: z.literal('running'),
+    stream_id: z.string(),
+    execution_name: z.string(),
+    source: z.enum(['page', 'test_pattern']).optional(),
+  }),
+  /** The stop's task has stopped: the stream's connector slot is free again. */
+  z.object({ outcome: z.literal('stopped'), stream_id: z.string() }),
+]);
+
+type Deps = Pick<Services, 'store'>;
+
+/**
+ * Records a connector's successful outcome. `running` lands only while the connector is still this
+ * execution's and `starting`: a stop requested meanwhile wins, and its workflow finishes the job.
+ * `stopped` clears the connector. A stream deleted meanwhile needs nothing.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ recorded: boolean }> {
+  if (!(await deps.store.get(input.stream_id))) return { recorded: false };
+  let recorded = false;
+  await deps.store.mutate(input.stream_id, (item) => {
+    recorded = false;
+    if (input.outcome === 'stopped') {
+      if (!item.connector) return undefined;
+      recorded = true;
+      return { connector: null, connector_execution: null };
+    }
+    if (item.connector?.state !== 'starting' || item.connector_execution !== input.execution_name) return undefined;
+    recorded = true;
+    return { connector: { ...item.connector, state: 'running', ...(input.source ? { source: input.source } : {}) } };
+  });
+  return { recorded };
+}
+
+export const handler = taskHandler(Input, run);

@@ -1,0 +1,107 @@
+import { ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { z } from 'zod';
+import { requireSetting } from '../core/config';
+import { connectorGroup, taskIdOf } from '../core/connector';
+import { aws, Invalid, StreamStateConflict, Transient } from '../core/errors';
+import { requestToken } from '../core/ids';
+import type { StreamItem } from '../core/record';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({ stream_id: z.string(), execution_name: z.string() });
+
+type Deps = Pick<Services, 'store' | 'ecs' | 'config'>;
+
+/** Why this execution may not (or may no longer) run the stream's connector, or undefined. */
+function standDownReason(item: StreamItem, executionName: string): string | undefined {
+  if (!item.connector || item.connector_execution !== executionName) return 'the connector no longer belongs to this execution';
+  if (item.connector.state !== 'starting') return `the connector is ${item.connector.state} (a stop was requested)`;
+  return undefined;
+}
+
+/**
+ * Runs the connector's Fargate task toward the stream's ingest (`rtmp1`, or the IVS ingest) and
+ * records its id. The RTMP URL holds a stream key, so it is read from the store here and goes only
+ * into the container's environment, never into this task's output. Idempotent per execution: the
+ * task is started with `startedBy`/`clientToken` from the execution name and looked up by it first.
+ * The task id is recorded with a conditional write; if a stop claimed the connector meanwhile, the
+ * task just started is stopped again, so a connector can never run unrecorded.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ task_id: string }> {
+  const cluster = requireSetting(deps.config, 'CONNECTOR_CLUSTER');
+  const item = await deps.store.mustGet(input.stream_id);
+  const refused = standDownReason(item, input.execution_name);
+  if (refused) throw new StreamStateConflict(`not running the connector: ${refused}`);
+  if (item.connector!.task_id) return { task_id: item.connector!.task_id };
+
+  const rtmpUrl = item.connector!.target === 'ivs' ? item.rtmp_ivs : item.rtmp1;
+  if (!rtmpUrl) throw new Invalid(`stream ${item.id} has no ${item.connector!.target === 'ivs' ? 'IVS ingest' : 'rtmp1'} to push to`);
+  const token = requestToken(input.execution_name, 'connector');
+  const taskArn = (await findTask(deps, cluster, token)) ?? (await runTask(deps, cluster, token, item, rtmpUrl));
+  const taskId = taskIdOf(taskArn);
+
+  let late: string | undefined;
+  await deps.store.mutate(item.id, (current) => {
+    late = standDownReason(current, input.execution_name);
+    return late ? undefined : { connector: { ...current.connector!, task_id: taskId } };
+  });
+  if (late) {
+    await aws('stopping connector task', () =>
+      deps.ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: 'connector stop requested while it started' })),
+    );
+    throw new StreamStateConflict(`stopped the connector just started: ${late}`);
+  }
+  return { task_id: taskId };
+}
+
+async function findTask(deps: Deps, cluster: string, token: string): Promise<string | undefined> {
+  const out = await aws('listing connector tasks', () => deps.ecs.send(new ListTasksCommand({ cluster, startedBy: token })));
+  return out.taskArns?.[0];
+}
+
+async function runTask(deps: Deps, cluster: string, token: string, item: StreamItem, rtmpUrl: string): Promise<string> {
+  const { config } = deps;
+  if (config.CONNECTOR_SUBNETS.length === 0) throw new Invalid('missing configuration: CONNECTOR_SUBNETS is not set');
+  const out = await aws('running connector task', () =>
+    deps.ecs.send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition: requireSetting(config, 'CONNECTOR_TASK_DEFINITION'),
+        launchType: 'FARGATE',
+        count: 1,
+        startedBy: token,
+        clientToken: token,
+        group: connectorGroup(item.id),
+        tags: [{ key: 'stream_id', value: item.id }],
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: config.CONNECTOR_SUBNETS,
+            securityGroups: config.CONNECTOR_SECURITY_GROUPS,
+            assignPublicIp: config.CONNECTOR_ASSIGN_PUBLIC_IP,
+          },
+        },
+        overrides: {
+          containerOverrides: [
+            {
+              name: config.CONNECTOR_CONTAINER_NAME,
+              environment: [
+                { name: 'MEETING_URL', value: item.connector!.chime_url },
+                { name: 'RTMP_URL', value: rtmpUrl },
+                { name: 'RESOLUTION', value: config.CONNECTOR_RESOLUTION },
+                { name: 'STREAM_ID', value: item.id },
+              ],
+            },
+          ],
+        },
+      }),
+    ),
+  );
+  const arn = out.tasks?.[0]?.taskArn;
+  if (arn) return arn;
+  const reason = out.failures?.map((f) => f.reason).join('; ') || 'no task and no reason';
+  // Fargate capacity comes back; a bad task definition or subnet does not.
+  if (/capacity|RESOURCE:|AGENT/i.test(reason)) throw new Transient(`ECS could not place the connector task: ${reason}`);
+  throw new Invalid(`ECS refused the connector task: ${reason}`);
+}
+
+export const handler = taskHandler(Input, run);

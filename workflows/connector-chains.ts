@@ -1,0 +1,201 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Choice, Condition, Errors, Fail, JsonPath, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import type { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { ConnectorStartAction, ConnectorStopAction } from '../core/connector';
+import { catchInto, invoke, pollLoop, pollStateNames, skipped } from './steps';
+
+/**
+ * The chains that `chime_start`/`ivs_start` and `chime_stop`/`ivs_stop` share: they differ only in
+ * the connector's target (and `ivs_start`'s channel step), so the chain is built here once.
+ */
+export const CONNECTOR_START_TASKS = [
+  'claim-connector',
+  'run-connector',
+  'describe-connector',
+  'stop-connector',
+  'record-connector',
+  'record-connector-failure',
+] as const;
+export const CONNECTOR_STOP_TASKS = [
+  'claim-connector',
+  'stop-connector',
+  'describe-connector',
+  'record-connector',
+  'record-connector-failure',
+] as const;
+type StartTask = (typeof CONNECTOR_START_TASKS)[number];
+type StopTask = (typeof CONNECTOR_STOP_TASKS)[number];
+
+/** Fargate pulls a ~1 GB image and boots Chromium in 1–3 min; ten minutes is the seed's worst case. */
+export const CONNECTOR_READY_DEADLINE_SECONDS = 600;
+/** ECS sends SIGTERM, waits the task's stop timeout (20 s), then deprovisions: well under five minutes. */
+export const CONNECTOR_STOPPED_DEADLINE_SECONDS = 300;
+
+export function connectorStartStates(action: ConnectorStartAction) {
+  return {
+    claim: `Claim connector for ${action}`,
+    run: 'Run connector task',
+    describe: 'Describe connector task (starting)',
+    poll: pollStateNames('connector READY'),
+    recordRunning: 'Record connector running',
+    stopAfterFailure: 'Stop connector task after failure',
+    recordFailure: `Record ${action} failure`,
+    failed: `${action} failed`,
+    notAllowed: 'Skip: connector not allowed',
+    standDown: 'Skip: connector stop requested',
+    done: 'Connector running',
+  } as const;
+}
+
+export function connectorStopStates(action: ConnectorStopAction) {
+  return {
+    claim: `Claim connector for ${action}`,
+    stopTask: 'Stop connector task',
+    hasTask: 'Is there a connector task?',
+    describe: 'Describe connector task (stopping)',
+    poll: pollStateNames('connector STOPPED'),
+    recordStopped: 'Record connector stopped',
+    recordFailure: `Record ${action} failure`,
+    failed: `${action} failed`,
+    noConnector: 'Skip: no connector to stop',
+    done: 'Connector stopped',
+  } as const;
+}
+
+function claimConnector(scope: Construct, stateName: string, action: string, fn: IFunction, withUrl: boolean): LambdaInvoke {
+  return invoke(scope, stateName, fn, {
+    payload: {
+      'stream_id.$': '$.stream_id',
+      action,
+      'execution_name.$': '$$.Execution.Name',
+      'execution_id.$': '$$.Execution.Id',
+      ...(withUrl ? { 'chime_url.$': '$.chime_url' } : {}),
+    },
+    resultPath: '$.claim',
+    timeout: Duration.seconds(30),
+  });
+}
+
+/**
+ * start: claim the connector slot → [prepare, e.g. the IVS channel] → run the task → poll until
+ * READY (frames flowing), 10-minute deadline → record running. Any failure, the deadline included,
+ * stops the task, frees the slot and records `last_error`. A stop requested meanwhile ends the
+ * start quietly: the stop's workflow owns the connector then.
+ */
+export function buildConnectorStart(
+  scope: Construct,
+  action: ConnectorStartAction,
+  fn: Readonly<Record<StartTask, IFunction>>,
+  prepare?: LambdaInvoke,
+): IChainable {
+  const names = connectorStartStates(action);
+  const claim = claimConnector(scope, names.claim, action, fn['claim-connector'], true);
+  const runTask = invoke(scope, names.run, fn['run-connector'], {
+    payload: { 'stream_id.$': '$.stream_id', 'execution_name.$': '$$.Execution.Name' },
+    resultPath: '$.connector',
+  });
+  const describe = invoke(scope, names.describe, fn['describe-connector'], {
+    payload: { 'task_id.$': '$.connector.task_id', 'poll.$': '$.poll', fail_if_stopped: true },
+    resultPath: '$.poll',
+  });
+  const recordRunning = invoke(scope, names.recordRunning, fn['record-connector'], {
+    payload: { outcome: 'running', 'stream_id.$': '$.stream_id', 'execution_name.$': '$$.Execution.Name', 'source.$': '$.poll.source' },
+    resultPath: JsonPath.DISCARD,
+  });
+
+  const stopAfterFailure = invoke(scope, names.stopAfterFailure, fn['stop-connector'], {
+    payload: { 'stream_id.$': '$.stream_id', reason: `${action} failed` },
+    resultPath: JsonPath.DISCARD,
+  });
+  const recordFailure = invoke(scope, names.recordFailure, fn['record-connector-failure'], {
+    payload: {
+      'stream_id.$': '$.stream_id',
+      action,
+      'execution_id.$': '$$.Execution.Id',
+      'failure.$': '$.failure',
+      'release_for.$': '$$.Execution.Name',
+    },
+    resultPath: JsonPath.DISCARD,
+    timeout: Duration.seconds(30),
+  });
+  const fail = new Fail(scope, names.failed, { stateName: names.failed, errorPath: '$.failure.Error', causePath: '$.failure.Cause' });
+  // A stop that fails too must not hide the first failure: record it and fail all the same.
+  stopAfterFailure.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.stop_failure' });
+  const onFailure = stopAfterFailure.next(recordFailure.next(fail));
+
+  claim.addCatch(skipped(scope, names.notAllowed), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+  runTask.addCatch(skipped(scope, names.standDown), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+  catchInto([...(prepare ? [prepare] : []), runTask, describe, recordRunning], onFailure);
+  recordRunning.next(new Succeed(scope, names.done, { stateName: names.done }));
+
+  const poll = pollLoop(scope, {
+    waitingFor: 'connector READY',
+    describe,
+    done: ['READY'],
+    failed: ['UNHEALTHY'],
+    next: recordRunning,
+    onFailure,
+    deadlineSeconds: CONNECTOR_READY_DEADLINE_SECONDS,
+    initialWaitSeconds: 2,
+    maxWaitSeconds: 10,
+  });
+  const afterClaim = prepare ? prepare.next(runTask) : runTask;
+  claim.next(afterClaim);
+  runTask.next(poll);
+  return claim;
+}
+
+/**
+ * stop: mark the connector `stopping` → stop its task → poll until STOPPED (5-minute deadline) →
+ * clear the connector. No connector of this target: nothing changes and the output says why.
+ * A failure records `last_error` and leaves the connector `stopping`, so the stop can be retried.
+ */
+export function buildConnectorStop(
+  scope: Construct,
+  action: ConnectorStopAction,
+  fn: Readonly<Record<StopTask, IFunction>>,
+): IChainable {
+  const names = connectorStopStates(action);
+  const claim = claimConnector(scope, names.claim, action, fn['claim-connector'], false);
+  const stopTask = invoke(scope, names.stopTask, fn['stop-connector'], {
+    payload: { 'stream_id.$': '$.stream_id', reason: `${action} requested` },
+    resultPath: '$.connector',
+  });
+  const describe = invoke(scope, names.describe, fn['describe-connector'], {
+    payload: { 'task_id.$': '$.connector.task_id', 'poll.$': '$.poll' },
+    resultPath: '$.poll',
+  });
+  const recordStopped = invoke(scope, names.recordStopped, fn['record-connector'], {
+    payload: { outcome: 'stopped', 'stream_id.$': '$.stream_id' },
+    resultPath: JsonPath.DISCARD,
+  });
+  const recordFailure = invoke(scope, names.recordFailure, fn['record-connector-failure'], {
+    payload: { 'stream_id.$': '$.stream_id', action, 'execution_id.$': '$$.Execution.Id', 'failure.$': '$.failure' },
+    resultPath: JsonPath.DISCARD,
+    timeout: Duration.seconds(30),
+  });
+  const onFailure = recordFailure.next(
+    new Fail(scope, names.failed, { stateName: names.failed, errorPath: '$.failure.Error', causePath: '$.failure.Cause' }),
+  );
+
+  claim.addCatch(skipped(scope, names.noConnector), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+  catchInto([stopTask, describe, recordStopped], onFailure);
+  recordStopped.next(new Succeed(scope, names.done, { stateName: names.done }));
+
+  const poll = pollLoop(scope, {
+    waitingFor: 'connector STOPPED',
+    describe,
+    done: ['STOPPED', 'MISSING'],
+    next: recordStopped,
+    onFailure,
+    deadlineSeconds: CONNECTOR_STOPPED_DEADLINE_SECONDS,
+    initialWaitSeconds: 2,
+    maxWaitSeconds: 10,
+  });
+  const hasTask = new Choice(scope, names.hasTask, { stateName: names.hasTask })
+    .when(Condition.and(Condition.isPresent('$.connector.task_id'), Condition.isNotNull('$.connector.task_id')), poll)
+    .otherwise(recordStopped);
+  return claim.next(stopTask).next(hasTask);
+}
