@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { sessionOf, StartOptionsSchema } from '../core/archive-path';
+import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/record';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({
+  /** The start execution's input (`$$.Execution.Input`): `{stream_id, path?, startover_window_seconds?, key_rotation_interval?}`. */
+  start: StartOptionsSchema.extend({ stream_id: z.string() }),
+  execution_name: z.string(),
+  /** `$$.Execution.StartTime`: the default path's date, the same on every retry of this step. */
+  started_at: z.string().datetime({ offset: true }),
+});
+
+type Deps = Pick<Services, 'store' | 'config'>;
+
+export interface BegunSession {
+  session_id: string;
+  archive_path: string;
+  startover_window_seconds: number;
+  key_rotation_interval: number;
+}
+
+/**
+ * Opens the session of a start: a session id derived from the execution name (so the API's 202
+ * and a retried step name the same session), its archive path, recorded as `current_session_id`
+ * and `archives_path[session]`, with the start's window and key rotation (defaults 3600 / 60).
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<BegunSession> {
+  const { stream_id: streamId, path } = input.start;
+  const session = sessionOf({
+    executionName: input.execution_name,
+    streamId,
+    bucket: deps.config.ARCHIVE_BUCKET,
+    startedAt: new Date(input.started_at),
+    path,
+  });
+  const startover = input.start.startover_window_seconds ?? DEFAULT_STARTOVER_WINDOW_SECONDS;
+  const rotation = input.start.key_rotation_interval ?? DEFAULT_KEY_ROTATION_INTERVAL;
+  await deps.store.mutate(streamId, (item) => ({
+    current_session_id: session.session_id,
+    archives_path: { ...item.archives_path, [session.session_id]: session.archive_path },
+    startover_window_seconds: startover,
+    key_rotation_interval: rotation,
+  }));
+  return { ...session, startover_window_seconds: startover, key_rotation_interval: rotation };
+}
+
+export const handler = taskHandler(Input, run);

@@ -1,0 +1,66 @@
+import { DescribeChannelCommand, UpdateChannelCommand, type OutputDestination } from '@aws-sdk/client-medialive';
+import { z } from 'zod';
+import { archiveDestinationUrls } from '../core/archive-path';
+import { aws, Conflict, Invalid } from '../core/errors';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({ stream_id: z.string(), archive_path: z.string().startsWith('s3://') });
+
+type Deps = Pick<Services, 'medialive' | 'store'>;
+
+/** States in which MediaLive is still busy with the channel: the workflow retries. */
+const BUSY = new Set(['CREATING', 'UPDATING', 'STOPPING']);
+
+/**
+ * Points the channel at the new session before it starts: the archive output group's destination
+ * gets `{archive_path}archive_1` / `archive_2` (one per pipeline), its `RolloverInterval` the
+ * stream's `segment_length`, and the channel its record's name. MediaLive only updates an IDLE
+ * channel, and UpdateChannel replaces what it is given, so the current channel is read and only
+ * those fields change; everything else is sent back as it was.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps) {
+  const stream = await deps.store.mustGet(input.stream_id);
+  const channelId = stream.live_channel_id;
+  const channel = await aws('describing MediaLive channel', () =>
+    deps.medialive.send(new DescribeChannelCommand({ ChannelId: channelId })),
+  );
+  const state = channel.State ?? 'UNKNOWN';
+  if (BUSY.has(state)) throw new Conflict(`MediaLive channel ${channelId} is ${state}; cannot configure it yet`);
+  if (state !== 'IDLE') throw new Invalid(`MediaLive channel ${channelId} is ${state}; a start needs it IDLE`);
+
+  const groups = channel.EncoderSettings?.OutputGroups ?? [];
+  const archive = groups.find((g) => g.OutputGroupSettings?.ArchiveGroupSettings);
+  const archiveSettings = archive?.OutputGroupSettings?.ArchiveGroupSettings;
+  const destinationId = archiveSettings?.Destination?.DestinationRefId;
+  if (!archive || !archiveSettings || !destinationId) {
+    throw new Invalid(`MediaLive channel ${channelId} has no archive output group`);
+  }
+  if (!channel.Destinations?.some((d) => d.Id === destinationId)) {
+    throw new Invalid(`MediaLive channel ${channelId} has no destination ${destinationId} for its archive`);
+  }
+  const pipelines = channel.ChannelClass === 'SINGLE_PIPELINE' ? 1 : 2;
+  const urls = archiveDestinationUrls(input.archive_path).slice(0, pipelines);
+  const destinations: OutputDestination[] = channel.Destinations.map((d) =>
+    d.Id === destinationId ? { ...d, Settings: urls.map((Url) => ({ Url })) } : d,
+  );
+  const outputGroups = groups.map((g) =>
+    g === archive
+      ? { ...g, OutputGroupSettings: { ...g.OutputGroupSettings, ArchiveGroupSettings: { ...archiveSettings, RolloverInterval: stream.segment_length } } }
+      : g,
+  );
+
+  await aws('updating MediaLive channel', () =>
+    deps.medialive.send(
+      new UpdateChannelCommand({
+        ChannelId: channelId,
+        Name: stream.name,
+        Destinations: destinations,
+        EncoderSettings: { ...channel.EncoderSettings!, OutputGroups: outputGroups },
+      }),
+    ),
+  );
+  return { channel_id: channelId, archive_destinations: urls, rollover_interval: stream.segment_length };
+}
+
+export const handler = taskHandler(Input, run);
