@@ -1,4 +1,6 @@
+import { DescribeKeyValueStoreCommand, type CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { z } from 'zod';
+import { aws, Transient } from './errors';
 
 /**
  * How a stream is "live": the rules of the live distribution's routes, shared by the live/unlive
@@ -68,4 +70,15 @@ export function originUrlFor(viewerPath: string, streamId: string, route: LiveRo
   const rest = viewerPath.slice(prefix.length);
   if (rest.split('/').includes('..')) return undefined;
   return `${route.origin}${rest}`;
+}
+
+/**
+ * The KVS's current ETag, which every write must send as `IfMatch`. Read afresh on every attempt:
+ * a write that fails with a Conflict (someone else wrote meanwhile) is retried by the workflow,
+ * and the retry reads the new ETag here.
+ */
+export async function liveRoutesEtag(kvs: CloudFrontKeyValueStoreClient, kvsArn: string): Promise<string> {
+  const store = await aws('reading the live routes store', () => kvs.send(new DescribeKeyValueStoreCommand({ KvsARN: kvsArn })));
+  if (!store.ETag) throw new Transient(`the live routes store ${kvsArn} returned no ETag`);
+  return store.ETag;
 }

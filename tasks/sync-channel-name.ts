@@ -1,0 +1,37 @@
+import { DescribeChannelCommand, UpdateChannelCommand } from '@aws-sdk/client-medialive';
+import { z } from 'zod';
+import { aws, Conflict } from '../core/errors';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({ stream_id: z.string() });
+
+type Deps = Pick<Services, 'medialive' | 'store'>;
+
+/**
+ * After an update, gives the MediaLive channel the record's name (what the console shows). MediaLive
+ * updates only an IDLE channel; in any other state this is skipped, since `configure-channel` sets
+ * the name again at the next start. A channel that left IDLE between the read and the write is
+ * skipped the same way rather than retried.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ synced: boolean; channel_state: string }> {
+  const stream = await deps.store.mustGet(input.stream_id);
+  const channelId = stream.live_channel_id;
+  if (!channelId) return { synced: false, channel_state: 'NONE' };
+  const channel = await aws('describing MediaLive channel', () =>
+    deps.medialive.send(new DescribeChannelCommand({ ChannelId: channelId })),
+  );
+  const state = channel.State ?? 'UNKNOWN';
+  if (state !== 'IDLE' || channel.Name === stream.name) return { synced: false, channel_state: state };
+  try {
+    await aws('renaming MediaLive channel', () =>
+      deps.medialive.send(new UpdateChannelCommand({ ChannelId: channelId, Name: stream.name })),
+    );
+  } catch (err) {
+    if (err instanceof Conflict) return { synced: false, channel_state: 'BUSY' };
+    throw err;
+  }
+  return { synced: true, channel_state: state };
+}
+
+export const handler = taskHandler(Input, run);
