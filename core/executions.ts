@@ -1,0 +1,180 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type DescribeExecutionCommandOutput,
+  type HistoryEvent,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { aws } from './errors';
+import { redact, redactText } from './redact';
+
+/**
+ * A stream's workflow executions as the API shows them, read from Step Functions itself
+ * (DescribeExecution + GetExecutionHistory), so a stuck start can be seen in the cloud and locally
+ * alike. Everything returned passes through {@link redact}: execution input, output and error
+ * causes can hold stream keys.
+ */
+
+export const ExecutionErrorSchema = z.object({
+  error: z.string().describe('The error name, e.g. `StreamStateConflict` or `States.Timeout`.'),
+  message: z.string().describe('What went wrong, stream keys redacted.'),
+});
+
+export const ExecutionSummarySchema = z.object({
+  execution_id: z.string().describe('The execution ARN.'),
+  action: z.string().describe('The lifecycle action, e.g. `start`.'),
+  status: z.string().describe('Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, …'),
+  started_at: z.string().describe('ISO-8601 UTC.'),
+  stopped_at: z.string().nullable().describe('ISO-8601 UTC; null while running.'),
+  current_state: z
+    .string()
+    .nullable()
+    .describe('The state the execution is in while running; once it ended, the last state it entered.'),
+  error: ExecutionErrorSchema.nullable(),
+});
+export type ExecutionSummary = z.infer<typeof ExecutionSummarySchema>;
+
+export const HISTORY_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED'] as const;
+
+export const HistoryEntrySchema = z.object({
+  state: z.string(),
+  entered_at: z.string(),
+  exited_at: z.string().nullable(),
+  status: z.enum(HISTORY_STATUSES),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+
+export const ExecutionDetailSchema = ExecutionSummarySchema.extend({
+  output: z.unknown().nullable().describe('The execution output (JSON), stream keys redacted; null until it ends.'),
+  history: z.array(HistoryEntrySchema).describe('Every state entered, in order.'),
+});
+export type ExecutionDetail = z.infer<typeof ExecutionDetailSchema>;
+
+/**
+ * A readable message from a Step Functions `error`/`cause` pair: a Lambda task's cause is a JSON
+ * `{errorMessage, errorType, stackTrace}` (only the message is kept: never a stack), a Fail
+ * state's a plain sentence.
+ */
+export function failureMessage(error: string | undefined, cause: string | undefined): string {
+  const name = error ?? 'Error';
+  if (!cause) return redactText(name);
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return redactText(parsed.errorMessage);
+  } catch {
+    // not JSON: a sentence written by a Fail state
+  }
+  return redactText(cause);
+}
+
+/** The action of an execution named by `executionName` (`{action}-{streamId}-{token}`), else its state machine's name. */
+function actionOf(out: DescribeExecutionCommandOutput): string {
+  const fromName = /^([a-z_]+)-[0-9a-f]{32}-/.exec(out.name ?? '')?.[1];
+  return fromName ?? out.stateMachineArn?.split(':').pop() ?? 'unknown';
+}
+
+const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
+
+const enteredName = (e: HistoryEvent) => (e.type?.endsWith('StateEntered') ? e.stateEnteredEventDetails?.name : undefined);
+const exitedName = (e: HistoryEvent) => (e.type?.endsWith('StateExited') ? e.stateExitedEventDetails?.name : undefined);
+/** A task (or Map/Parallel) attempt failed; a Retry may still succeed, a Catch then exits the state. */
+const isAttemptFailure = (e: HistoryEvent) =>
+  /^(Task|LambdaFunction|Activity|MapState|ParallelState|Evaluation)\w*(Failed|TimedOut)$/.test(e.type ?? '');
+const isAttemptSuccess = (e: HistoryEvent) => /^(Task|LambdaFunction|Activity)Succeeded$/.test(e.type ?? '');
+
+/**
+ * The states an execution went through, from its history events in order: one entry per state
+ * entered (a state looped over appears each time). A state whose last attempt failed is FAILED
+ * even when a Catch moved on from it; a state never exited is RUNNING while the execution runs,
+ * else it is where the execution failed (or was aborted).
+ */
+export function historyEntries(events: readonly HistoryEvent[], executionStatus: string): HistoryEntry[] {
+  const entries: (HistoryEntry & { lastAttemptFailed: boolean })[] = [];
+  const open = new Map<string, (typeof entries)[number]>();
+  let latestOpen: (typeof entries)[number] | undefined;
+  for (const event of events) {
+    const entered = enteredName(event);
+    const exited = exitedName(event);
+    if (entered !== undefined) {
+      const entry = { state: entered, entered_at: iso(event.timestamp) ?? '', exited_at: null, status: 'RUNNING' as const, lastAttemptFailed: false };
+      entries.push(entry);
+      open.set(entered, entry);
+      latestOpen = entry;
+    } else if (exited !== undefined) {
+      const entry = open.get(exited);
+      if (!entry) continue;
+      entry.exited_at = iso(event.timestamp);
+      entry.status = entry.lastAttemptFailed ? 'FAILED' : 'SUCCEEDED';
+      open.delete(exited);
+    } else if (latestOpen && open.get(latestOpen.state) === latestOpen) {
+      if (isAttemptFailure(event)) latestOpen.lastAttemptFailed = true;
+      if (isAttemptSuccess(event)) latestOpen.lastAttemptFailed = false;
+    }
+  }
+  const unfinished = executionStatus === 'RUNNING' ? 'RUNNING' : executionStatus === 'ABORTED' ? 'ABORTED' : 'FAILED';
+  for (const entry of open.values()) entry.status = unfinished;
+  return entries.map(({ lastAttemptFailed: _, ...entry }) => entry);
+}
+
+async function describe(sfn: SFNClient, executionArn: string): Promise<DescribeExecutionCommandOutput> {
+  return aws('describing execution', () => sfn.send(new DescribeExecutionCommand({ executionArn })));
+}
+
+function summaryOf(out: DescribeExecutionCommandOutput, currentState: string | null): ExecutionSummary {
+  const failed = out.error !== undefined || out.cause !== undefined;
+  return redact({
+    execution_id: out.executionArn ?? '',
+    action: actionOf(out),
+    status: out.status ?? 'UNKNOWN',
+    started_at: iso(out.startDate) ?? '',
+    stopped_at: iso(out.stopDate),
+    current_state: currentState,
+    error: failed ? { error: out.error ?? 'Error', message: failureMessage(out.error, out.cause) } : null,
+  });
+}
+
+/** How many of the latest events to scan for the state an execution is in: enough to pass its retries. */
+const RECENT_EVENTS = 50;
+
+/** One execution's summary: its status, where it is (or ended), and its error. */
+export async function executionSummary(sfn: SFNClient, executionArn: string): Promise<ExecutionSummary> {
+  const out = await describe(sfn, executionArn);
+  const recent = await aws('reading execution history', () =>
+    sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: RECENT_EVENTS, includeExecutionData: false })),
+  );
+  const latest = (recent.events ?? []).map(enteredName).find((name) => name !== undefined);
+  return summaryOf(out, latest ?? null);
+}
+
+/** Caps the history read: Step Functions keeps at most 25,000 events per execution. */
+const MAX_HISTORY_PAGES = 25;
+
+/** One execution in full: the summary, its output, and every state it went through. */
+export async function executionDetail(sfn: SFNClient, executionArn: string): Promise<ExecutionDetail> {
+  const out = await describe(sfn, executionArn);
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+    const res = await aws('reading execution history', () =>
+      sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false })),
+    );
+    events.push(...(res.events ?? []));
+    nextToken = res.nextToken;
+    if (!nextToken) break;
+  }
+  const history = historyEntries(events, out.status ?? 'RUNNING');
+  let output: unknown = null;
+  if (out.output !== undefined) {
+    try {
+      output = JSON.parse(out.output);
+    } catch {
+      output = out.output;
+    }
+  }
+  return {
+    ...summaryOf(out, history.at(-1)?.state ?? null),
+    output: redact(output),
+    history,
+  };
+}
