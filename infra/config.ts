@@ -1,0 +1,108 @@
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/**
+ * The deployment's settings, read from CDK context (`cdk.json`, or `-c key=value` on the command
+ * line) and validated here, in one place. Every key has a documented default (see
+ * `docs/DEPLOY.md`); `cdk.json` repeats the defaults so an operator sees what can be set.
+ *
+ * Context given with `-c` arrives as a string, context in `cdk.json` as JSON, so lists and numbers
+ * accept both (`-c ingestCidrs=203.0.113.0/24,198.51.100.7/32` or a JSON array).
+ */
+export const CONTEXT_DEFAULTS = {
+  /** Where MediaLive writes the recordings (the seed's archive bucket; `core/config.ts` has the same default). */
+  archiveBucketName: 'fem-livestream-archive',
+  /** Where split writes the MP4s (the seed's `fem_workshop_output_bucket`). */
+  workshopOutputBucketName: 'fem-workshops-out',
+  /**
+   * CIDRs allowed to push RTMP to MediaLive inputs. Empty by default: no encoder can push until the
+   * operator lists its network. There is deliberately no open-to-the-world default.
+   */
+  ingestCidrs: [] as string[],
+  /** Custom domain of the live distribution (e.g. `live.frontendmasters.com`); with `liveCertificateArn`. */
+  liveDomainName: undefined as string | undefined,
+  /** ACM certificate (in us-east-1, as CloudFront requires) for `liveDomainName`. */
+  liveCertificateArn: undefined as string | undefined,
+  /** SPEKE key server for MediaPackage HLS encryption; without it streams are served clear. */
+  spekeUrl: undefined as string | undefined,
+  /** The role MediaPackage assumes to call the SPEKE server; with `spekeUrl`. */
+  spekeRoleArn: undefined as string | undefined,
+  /** How long short API actions wait for their workflow before answering 202 (API.md). */
+  apiWaitSeconds: 20,
+  /** Timeout of every task Lambda; below the 60 s Task timeout that workflows give by default. */
+  taskTimeoutSeconds: 50,
+} as const;
+
+export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
+
+/** A JSON array, or a comma-separated list as `-c` delivers it. */
+const listFromContext = z.preprocess((raw) => {
+  if (typeof raw !== 'string') return raw;
+  const text = raw.trim();
+  if (text.startsWith('[')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return raw; // not JSON: the array check below reports it
+    }
+  }
+  return text === '' ? [] : text.split(',').map((part) => part.trim());
+}, z.array(z.string()));
+
+const optionalText = z.preprocess((raw) => (raw === null || raw === '' ? undefined : raw), z.string().optional());
+
+/** S3's bucket naming rules (lowercase, digits, dots, hyphens; 3–63 chars). */
+const BucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name');
+
+const ConfigSchema = z
+  .object({
+    archiveBucketName: BucketName,
+    workshopOutputBucketName: BucketName,
+    ingestCidrs: listFromContext.pipe(
+      // MediaLive takes at most 10 rules per input security group.
+      z.array(z.cidrv4({ message: 'must be IPv4 CIDRs such as 203.0.113.0/24' })).max(10),
+    ),
+    liveDomainName: optionalText.pipe(z.hostname().optional()),
+    liveCertificateArn: optionalText.pipe(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/, 'must be an ACM certificate ARN in us-east-1')
+        .optional(),
+    ),
+    spekeUrl: optionalText.pipe(z.url({ protocol: /^https$/ }).optional()),
+    spekeRoleArn: optionalText.pipe(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN')
+        .optional(),
+    ),
+    apiWaitSeconds: z.coerce.number().int().min(0).max(25),
+    taskTimeoutSeconds: z.coerce.number().int().min(5).max(900),
+  })
+  .refine((c) => (c.liveDomainName === undefined) === (c.liveCertificateArn === undefined), {
+    message: 'liveDomainName and liveCertificateArn go together: set both or neither',
+    path: ['liveCertificateArn'],
+  })
+  .refine((c) => (c.spekeUrl === undefined) === (c.spekeRoleArn === undefined), {
+    message: 'spekeUrl and spekeRoleArn go together: set both or neither',
+    path: ['spekeRoleArn'],
+  });
+
+export type InfraConfig = z.infer<typeof ConfigSchema>;
+
+/** Reads every context key (falling back to its default) and fails synth naming each bad key. */
+export function readInfraConfig(node: Node): InfraConfig {
+  const raw = Object.fromEntries(
+    (Object.keys(CONTEXT_DEFAULTS) as ContextKey[]).map((key) => [key, node.tryGetContext(key) ?? CONTEXT_DEFAULTS[key]]),
+  );
+  return parseInfraConfig(raw);
+}
+
+export function parseInfraConfig(raw: Record<string, unknown>): InfraConfig {
+  const parsed = ConfigSchema.safeParse({ ...CONTEXT_DEFAULTS, ...raw });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(context)'}: ${i.message}`);
+    throw new Error(`invalid CDK context: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,93 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+  type BucketProps,
+} from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../core/tables';
+import type { InfraConfig } from './config';
+import { acknowledge } from './nag';
+
+export interface StorageProps {
+  readonly config: InfraConfig;
+}
+
+/**
+ * Where state and media live: the stream table, the API's idempotency table, the archive bucket
+ * (MediaLive's recordings), the workshop output bucket (split's MP4s) and the access-log bucket
+ * they and the live distribution log to.
+ */
+export class Storage extends Construct {
+  public readonly streamTable: Table;
+  public readonly idempotencyTable: Table;
+  public readonly archiveBucket: Bucket;
+  public readonly workshopOutputBucket: Bucket;
+  public readonly accessLogsBucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+
+    // The streams are the system's only record of what runs and what it costs: keep them when the
+    // stack goes, and keep 35 days of point-in-time history.
+    this.streamTable = new Table(this, 'Streams', {
+      partitionKey: { name: STREAM_TABLE.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.idempotencyTable = new Table(this, 'Idempotency', {
+      partitionKey: { name: IDEMPOTENCY_TABLE.partitionKey, type: AttributeType.STRING },
+      timeToLiveAttribute: IDEMPOTENCY_TABLE.ttlAttribute,
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    acknowledge(
+      this.idempotencyTable,
+      'AwsSolutions-DDB3',
+      'Holds only Idempotency-Key records that expire by TTL after 24 h; a point-in-time restore would have nothing worth recovering.',
+    );
+
+    // CloudFront standard logging writes with ACLs, so this bucket (only) keeps object ACLs enabled.
+    this.accessLogsBucket = new Bucket(this, 'AccessLogs', {
+      ...privateBucket(),
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(
+      this.accessLogsBucket,
+      'AwsSolutions-S1',
+      'This is the access-log destination of the other buckets and the live distribution; logging it to itself would loop.',
+    );
+
+    // Recordings are never deleted (API.md): both media buckets outlive the stack.
+    this.archiveBucket = new Bucket(this, 'Archive', {
+      ...privateBucket(),
+      bucketName: props.config.archiveBucketName,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 's3/archive/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.workshopOutputBucket = new Bucket(this, 'WorkshopOutput', {
+      ...privateBucket(),
+      bucketName: props.config.workshopOutputBucketName,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 's3/workshop-output/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
+
+/** Private, encrypted at rest, reachable only over TLS. */
+function privateBucket(): BucketProps {
+  return {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+  };
+}
