@@ -1,0 +1,133 @@
+import type { z } from 'zod';
+import { sessionOf } from '../../core/archive-path';
+import { epochString } from '../../core/clock';
+import {
+  DEFAULT_KEY_ROTATION_INTERVAL,
+  DEFAULT_STARTOVER_WINDOW_SECONDS,
+  toPublicRecord,
+  type Connector,
+  type StreamItem,
+} from '../../core/record';
+import { conflict } from '../errors';
+import type { Reply } from '../http';
+import { launch } from '../launch';
+import type { ApiServices, RouteContext } from '../route';
+import type { ChimeBodySchema, StartBodySchema, StreamPathSchema } from '../schemas';
+import { settle, type WorkflowAction } from '../workflow';
+
+type StreamPath = z.infer<typeof StreamPathSchema>;
+
+/**
+ * start: claim (`starting`) with the new session already recorded, so the 202 shows
+ * `current_session_id` and its `archives_path` entry. The session id derives from the execution
+ * name and the path is resolved here and passed on, so the workflow records the very same session.
+ */
+export async function startStream({
+  params,
+  body,
+  services,
+}: RouteContext<StreamPath, z.infer<typeof StartBodySchema>>): Promise<Reply> {
+  const item = await services.store.mustGet(params.id);
+  const startover = body.startover_window_seconds ?? DEFAULT_STARTOVER_WINDOW_SECONDS;
+  const rotation = body.key_rotation_interval ?? DEFAULT_KEY_ROTATION_INTERVAL;
+  const launched = await launch(services, {
+    action: 'start',
+    stream: item,
+    plan: (executionName) => {
+      const session = sessionOf({
+        executionName,
+        streamId: item.id,
+        bucket: services.config.ARCHIVE_BUCKET,
+        startedAt: services.now(),
+        path: body.path,
+      });
+      return {
+        patch: {
+          current_session_id: session.session_id,
+          archives_path: { ...item.archives_path, [session.session_id]: session.archive_path },
+          startover_window_seconds: startover,
+          key_rotation_interval: rotation,
+        },
+        input: {
+          session_id: session.session_id,
+          path: session.archive_path,
+          startover_window_seconds: startover,
+          key_rotation_interval: rotation,
+        },
+      };
+    },
+  });
+  return { status: 202, body: toPublicRecord(launched.item) };
+}
+
+/** A long action that needs nothing but the stream: 202 with the record as it stands. */
+async function longAction(action: WorkflowAction, item: StreamItem, services: ApiServices): Promise<Reply> {
+  const launched = await launch(services, { action, stream: item });
+  return { status: 202, body: toPublicRecord(launched.item) };
+}
+
+export const stopStream = async ({ params, services }: RouteContext<StreamPath, unknown>) =>
+  longAction('stop', await services.store.mustGet(params.id), services);
+
+/** delete: claim (`deleting`); the workflow takes everything down and removes the record last. */
+export const deleteStream = async ({ params, services }: RouteContext<StreamPath, unknown>) =>
+  longAction('delete', await services.store.mustGet(params.id), services);
+
+/** live / unlive: short, idempotent; 204 once done, 202 with the record if it takes longer. */
+async function liveAction(action: 'live' | 'unlive', id: string, services: ApiServices): Promise<Reply> {
+  const item = await services.store.mustGet(id);
+  const launched = await launch(services, { action, stream: item });
+  const outcome = await settle(services.sfn, services.config, { action, streamId: id, executionArn: launched.executionArn });
+  if (outcome === 'done') return { status: 204 };
+  return { status: 202, body: toPublicRecord(await services.store.mustGet(id)) };
+}
+
+export const goLive = ({ params, services }: RouteContext<StreamPath, unknown>) => liveAction('live', params.id, services);
+export const leaveLive = ({ params, services }: RouteContext<StreamPath, unknown>) => liveAction('unlive', params.id, services);
+
+/**
+ * chime_start / ivs_start: one connector per stream. The connector is recorded as `starting`
+ * (conditional on the version read) before the workflow starts, so two requests can't both win
+ * and the 202 shows it; the workflow fills in `task_id` and moves it on (or clears it on failure).
+ */
+async function connectorStart(
+  action: 'chime_start' | 'ivs_start',
+  id: string,
+  chimeUrl: string,
+  services: ApiServices,
+): Promise<Reply> {
+  const item = await services.store.mustGet(id);
+  if (item.connector) {
+    throw conflict(`stream ${id} already has a ${item.connector.target} connector (${item.connector.state})`);
+  }
+  const connector: Connector = {
+    target: action === 'chime_start' ? 'medialive' : 'ivs',
+    state: 'starting',
+    chime_url: chimeUrl,
+    task_id: null,
+    started_at: epochString(services.now()),
+  };
+  const launched = await launch(services, {
+    action,
+    stream: item,
+    plan: () => ({ patch: { connector }, input: { chime_url: chimeUrl } }),
+  });
+  return { status: 202, body: toPublicRecord(launched.item) };
+}
+
+type ChimeRequest = RouteContext<StreamPath, z.infer<typeof ChimeBodySchema>>;
+
+export const chimeStart = ({ params, body, services }: ChimeRequest) =>
+  connectorStart('chime_start', params.id, body.chime_url, services);
+export const ivsStart = ({ params, body, services }: ChimeRequest) => connectorStart('ivs_start', params.id, body.chime_url, services);
+
+/** chime_stop / ivs_stop: only a stream with a connector of that kind has one to stop. */
+async function connectorStop(action: 'chime_stop' | 'ivs_stop', id: string, services: ApiServices): Promise<Reply> {
+  const item = await services.store.mustGet(id);
+  const target = action === 'chime_stop' ? 'medialive' : 'ivs';
+  if (item.connector?.target !== target) throw conflict(`stream ${id} has no ${target} connector`);
+  return longAction(action, item, services);
+}
+
+export const chimeStop = ({ params, services }: RouteContext<StreamPath, unknown>) => connectorStop('chime_stop', params.id, services);
+export const ivsStop = ({ params, services }: RouteContext<StreamPath, unknown>) => connectorStop('ivs_stop', params.id, services);

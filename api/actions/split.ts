@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { newHexId } from '../../core/ids';
+import { splitOutputs } from '../../core/split-outputs';
+import { unprocessable } from '../errors';
+import type { Reply } from '../http';
+import { launch } from '../launch';
+import type { RouteContext } from '../route';
+import type { SplitBodySchema, StreamPathSchema } from '../schemas';
+
+/**
+ * split: plan each section's playlist and MP4 from the session's archive path and hand the plan to
+ * the workflow, which cuts them. The record is not written (a split changes no stream state), so
+ * the execution name takes a fresh token instead of a version: two splits of one session may run
+ * side by side; an `Idempotency-Key` is what makes a retried request start nothing new.
+ */
+export async function splitStream({
+  params,
+  body,
+  services,
+}: RouteContext<z.infer<typeof StreamPathSchema>, z.infer<typeof SplitBodySchema>>): Promise<Reply> {
+  const item = await services.store.mustGet(params.id);
+  const archivePath = item.archives_path[body.session_id];
+  if (archivePath === undefined) {
+    throw unprocessable(`session ${body.session_id} is not in the archives_path of stream ${item.id}`);
+  }
+  const nameModifier = body.name_modifier ?? newHexId();
+  const outputs = splitOutputs({
+    archivePath,
+    outputBucket: services.config.WORKSHOP_OUTPUT_BUCKET,
+    nameModifier,
+    sections: body.timestamp_list,
+  });
+  const launched = await launch(services, {
+    action: 'split',
+    stream: item,
+    token: newHexId(),
+    plan: () => ({
+      input: {
+        session_id: body.session_id,
+        archive_path: archivePath,
+        name_modifier: nameModifier,
+        timestamp_list: body.timestamp_list,
+        outputs,
+      },
+    }),
+  });
+  return { status: 202, body: { execution_id: launched.executionArn, outputs } };
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorStatus } from './errors';
+import { IDEMPOTENCY_HEADER } from './idempotency';
+import type { Route } from './route';
+import { ROUTES } from './routes';
+import { schemas } from './schemas';
+
+type Json = Record<string, unknown>;
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'The body, path or a header does not match the schema, or the body is not JSON.',
+  404: 'No such stream (or execution).',
+  409: 'The action is not allowed in the stream\'s state, the `version` is stale, or the `Idempotency-Key` was used with another body.',
+  413: 'The body is over 256 KiB.',
+  422: 'Well-formed but impossible (e.g. `session_id` not in `archives_path`).',
+  500: 'Anything else; the message carries a request id.',
+};
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/** JSON Schema for an OpenAPI 3.1 document: the ids and dialect markers zod adds stay out. */
+function clean(schema: Json): Json {
+  const { $id: _id, $schema: _dialect, ...rest } = schema;
+  return rest;
+}
+
+/** A schema by name when it is a component, else inline. */
+function schemaFor(schema: z.ZodType): Json {
+  const id = schemas.get(schema)?.id;
+  return id ? ref(id) : clean(z.toJSONSchema(schema, { io: 'input' }) as Json);
+}
+
+function parameters(route: Route): Json[] {
+  const shape = route.params ? (route.params as z.ZodObject).shape : {};
+  const inPath = Object.entries(shape).map(([name, schema]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: clean(z.toJSONSchema(schema as z.ZodType, { io: 'input' }) as Json),
+  }));
+  if (route.method === 'GET') return inPath;
+  return [
+    ...inPath,
+    {
+      name: IDEMPOTENCY_HEADER,
+      in: 'header',
+      required: false,
+      description: 'A retry with the same key and body within 24 h returns the first response and does no new work; the same key with another body is a 409.',
+      schema: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x20-\\x7e]+$' },
+    },
+  ];
+}
+
+function operation(route: Route): Json {
+  const json = (schema: Json) => ({ content: { 'application/json': { schema } } });
+  const responses: Json = {};
+  for (const [status, doc] of Object.entries(route.responses)) {
+    responses[status] = { description: doc.description, ...(doc.schema ? json(schemaFor(doc.schema)) : {}) };
+  }
+  // Every write may conflict on its Idempotency-Key and carry a body too large.
+  const writes = route.method !== 'GET';
+  const errors = new Set<ErrorStatus>([...route.errors, ...(writes ? ([409, 413] as const) : []), 500]);
+  for (const status of [...errors].sort()) {
+    responses[status] = { description: `${ERROR_CODES[status]}: ${ERROR_DESCRIPTIONS[status]}`, ...json(ref('Error')) };
+  }
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    parameters: parameters(route),
+    ...(route.body
+      ? { requestBody: { required: !route.bodyOptional, ...json(schemaFor(route.body)) } }
+      : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of {@link ROUTES}, from the same zod schemas the handler validates with. */
+export function openApiDocument(): Json {
+  const generated = z.toJSONSchema(schemas, { io: 'input', uri: (id) => `#/components/schemas/${id}` }) as {
+    schemas: Record<string, Json>;
+  };
+  const components = Object.fromEntries(Object.entries(generated.schemas).map(([id, s]) => [id, clean(s)]));
+  const paths: Record<string, Json> = {};
+  for (const route of ROUTES) {
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'FrontMaster Live Stream',
+      version: '1.0.0',
+      description: 'Live-stream control plane. Every route requires IAM (SigV4) authorization in the cloud; see API.md.',
+    },
+    security: [{ sigv4: [] }],
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' },
+      },
+    },
+  };
+}
+
+/** The document as committed in `docs/openapi.json`. */
+export function openApiText(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+}

@@ -1,0 +1,109 @@
+import type { z } from 'zod';
+import type { Services } from '../core/services';
+import { badRequest, notFound, validationDetails, type ErrorStatus } from './errors';
+import type { Reply } from './http';
+import { NoBodySchema } from './schemas';
+
+/** What the API talks to: the cloud's services, or the local runtime's. */
+export type ApiServices = Pick<Services, 'config' | 'store' | 'sfn' | 'dynamodb' | 'now'>;
+
+export type Method = 'GET' | 'POST' | 'DELETE';
+
+export interface RouteContext<P, B> {
+  params: P;
+  body: B;
+  services: ApiServices;
+  requestId: string;
+}
+
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+}
+
+/** One row of the route table: what it accepts (validated and documented) and what it does. */
+export interface Route {
+  method: Method;
+  /** A path template, `{name}` for a parameter: `/streams/{id}/start`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  /** The path parameters, as an object schema. */
+  params?: z.ZodType;
+  /** The body; absent: the route takes none (nothing, `null` or `{}`). */
+  body?: z.ZodType;
+  /** The body may be left out (then it is validated as `{}`). */
+  bodyOptional?: boolean;
+  /** Success responses by status. */
+  responses: Record<number, ResponseDoc>;
+  /** The error statuses this route can answer besides 500 (and 413 for a body). */
+  errors: ErrorStatus[];
+  run(ctx: RouteContext<any, any>): Promise<Reply>;
+}
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+/** Types `run` by the route's own schemas, then erases them for the table. */
+export function defineRoute<P extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+  route: Omit<Route, 'params' | 'body' | 'run'> & {
+    params?: P;
+    body?: B;
+    run(ctx: RouteContext<Infer<P>, Infer<B>>): Promise<Reply>;
+  },
+): Route {
+  return route as Route;
+}
+
+export interface Matched {
+  route: Route;
+  /** Raw (URL-decoded) path parameters, validated later by the route's schema. */
+  params: Record<string, string>;
+}
+
+function segments(path: string): string[] {
+  return path.split('/').filter((s) => s !== '');
+}
+
+/** The route for `method` and `path`; a 404 naming both when there is none. */
+export function matchRoute(routes: readonly Route[], method: string, path: string): Matched {
+  const actual = segments(path);
+  for (const route of routes) {
+    if (route.method !== method.toUpperCase()) continue;
+    const template = segments(route.path);
+    if (template.length !== actual.length) continue;
+    const params: Record<string, string> = {};
+    const matches = template.every((part, i) => {
+      const param = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (!param) return part === actual[i];
+      try {
+        params[param] = decodeURIComponent(actual[i]!);
+      } catch {
+        params[param] = actual[i]!;
+      }
+      return true;
+    });
+    if (matches) return { route, params };
+  }
+  throw notFound(`no route ${method.toUpperCase()} ${path}`);
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'path' | 'body'): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = validationDetails(parsed.error.issues, where === 'path' ? ['path'] : []);
+  const message = (value === undefined || value === null) && where === 'body' ? 'a request body is required' : `invalid request ${where}`;
+  throw badRequest(message, details);
+}
+
+/** Validates path parameters and body against the route's schemas, then runs it. */
+export async function runRoute(
+  { route, params }: Matched,
+  body: unknown,
+  services: ApiServices,
+  requestId: string,
+): Promise<Reply> {
+  const parsedParams = route.params ? parse(route.params, params, 'path') : undefined;
+  const none = body === undefined || body === null;
+  const parsedBody = parse(route.body ?? NoBodySchema, none && (!route.body || route.bodyOptional) ? {} : body, 'body');
+  return route.run({ params: parsedParams, body: parsedBody, services, requestId });
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { ArchivePathSchema } from '../core/archive-path';
+import { ExecutionDetailSchema, ExecutionSummarySchema } from '../core/executions';
+import { STREAM_ID_PATTERN } from '../core/ids';
+import { StreamRecordSchema } from '../core/record';
+import { SplitOutputSchema } from '../core/split-outputs';
+import { ERROR_CODES } from './errors';
+
+/**
+ * Every request and response shape of `API.md`, as zod: the handler validates with these and
+ * `openapi.ts` documents them, so the docs cannot drift from what is enforced. Request bodies are
+ * strict (unknown fields are a 400). A schema the docs show by name is registered in {@link schemas}.
+ */
+
+export const StreamIdSchema = z.string().regex(STREAM_ID_PATTERN, 'must be 32 lowercase hex chars');
+export const StreamPathSchema = z.object({ id: StreamIdSchema });
+export const ExecutionPathSchema = z.object({
+  id: StreamIdSchema,
+  execution_id: z.string().min(1).max(256).describe('The execution ARN, or its name.'),
+});
+
+const Name = z.string().min(1).max(128);
+const Description = z.string().max(1024);
+const SegmentLength = z.number().int().min(1).max(3600).describe('Archive segment length in seconds.');
+
+export const CreateStreamBodySchema = z.strictObject({
+  name: Name,
+  description: Description.optional().describe('Default "".'),
+  segment_length: SegmentLength.optional().describe('Default 300.'),
+});
+
+/** The fields an update changes; any other record field may be sent back, unchanged. */
+export const EDITABLE_FIELDS = ['name', 'description', 'segment_length'] as const;
+
+export const UpdateStreamBodySchema = z
+  .strictObject({
+    ...StreamRecordSchema.partial().shape,
+    name: Name.optional(),
+    description: Description.optional(),
+    segment_length: SegmentLength.optional(),
+    version: z.number().int().min(1).optional().describe('If sent, must be the stored version (else 409).'),
+  })
+  .describe(
+    'A stream record or any subset of it. `name`, `description` and `segment_length` are applied; ' +
+      'every other field must equal the stored value (else 400 naming it).',
+  );
+
+export const StartBodySchema = z.strictObject({
+  path: ArchivePathSchema.optional().describe('Default `s3://{archive_bucket}/{YYYY}/{MM}/{DD}/{stream_id}-{epoch}/`.'),
+  startover_window_seconds: z.number().int().min(0).max(1_209_600).optional().describe('Default 3600.'),
+  key_rotation_interval: z
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .refine((v) => v === 0 || v >= 60, 'must be 0 (no rotation) or 60–86400')
+    .optional()
+    .describe('0 = no rotation, else 60–86400. Default 60.'),
+});
+
+export const ChimeBodySchema = z.strictObject({
+  chime_url: z.url({ protocol: /^https?$/ }).max(2048).describe('The meeting URL; `&broadcast=true` is appended when missing.'),
+});
+
+const SplitSectionSchema = z
+  .strictObject({
+    start: z.number().min(0).describe('Seconds from the start of the session recording.'),
+    end: z.number().min(0),
+  })
+  .refine((s) => s.end > s.start, { path: ['end'], message: 'end must be greater than start' });
+
+export const SplitBodySchema = z.strictObject({
+  timestamp_list: z.array(SplitSectionSchema).min(1).max(100),
+  session_id: z.string().min(1).max(128).describe('A key of the stream\'s `archives_path`.'),
+  name_modifier: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match [A-Za-z0-9_-]{1,64}')
+    .optional()
+    .describe('Default: 32 random hex chars.'),
+});
+
+/** Routes that take no body accept none, `null` or `{}`. */
+export const NoBodySchema = z.strictObject({});
+
+export const StreamListSchema = z.array(StreamRecordSchema);
+export const SplitAcceptedSchema = z.object({ execution_id: z.string(), outputs: z.array(SplitOutputSchema) });
+export const ExecutionListSchema = z.array(ExecutionSummarySchema);
+
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(Object.values(ERROR_CODES)),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+/** The named schemas of the OpenAPI document (`#/components/schemas/{id}`). */
+export const schemas = z.registry<{ id: string }>();
+schemas.add(StreamRecordSchema, { id: 'StreamRecord' });
+schemas.add(StreamListSchema, { id: 'StreamList' });
+schemas.add(CreateStreamBodySchema, { id: 'CreateStreamBody' });
+schemas.add(UpdateStreamBodySchema, { id: 'UpdateStreamBody' });
+schemas.add(StartBodySchema, { id: 'StartBody' });
+schemas.add(ChimeBodySchema, { id: 'ChimeBody' });
+schemas.add(SplitBodySchema, { id: 'SplitBody' });
+schemas.add(SplitAcceptedSchema, { id: 'SplitAccepted' });
+schemas.add(ExecutionSummarySchema, { id: 'ExecutionSummary' });
+schemas.add(ExecutionListSchema, { id: 'ExecutionList' });
+schemas.add(ExecutionDetailSchema, { id: 'ExecutionDetail' });
+schemas.add(ErrorBodySchema, { id: 'Error' });
