@@ -1,6 +1,6 @@
 import { DescribeChannelCommand, UpdateChannelCommand, type OutputDestination } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { archiveDestinationUrls } from '../core/archive-path';
+import { archiveDestination } from '../core/encoder-settings';
 import { aws, Conflict, Invalid } from '../core/errors';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
@@ -14,7 +14,7 @@ const BUSY = new Set(['CREATING', 'UPDATING', 'STOPPING']);
 
 /**
  * Points the channel at the new session before it starts: the archive output group's destination
- * gets `{archive_path}archive_1` / `archive_2` (one per pipeline), its `RolloverInterval` the
+ * gets the session's per-pipeline URLs (`core/encoder-settings.ts`), its `RolloverInterval` the
  * stream's `segment_length`, and the channel its record's name. MediaLive only updates an IDLE
  * channel, and UpdateChannel replaces what it is given, so the current channel is read and only
  * those fields change; everything else is sent back as it was.
@@ -39,11 +39,8 @@ export async function run(input: z.infer<typeof Input>, deps: Deps) {
   if (!channel.Destinations?.some((d) => d.Id === destinationId)) {
     throw new Invalid(`MediaLive channel ${channelId} has no destination ${destinationId} for its archive`);
   }
-  const pipelines = channel.ChannelClass === 'SINGLE_PIPELINE' ? 1 : 2;
-  const urls = archiveDestinationUrls(input.archive_path).slice(0, pipelines);
-  const destinations: OutputDestination[] = channel.Destinations.map((d) =>
-    d.Id === destinationId ? { ...d, Settings: urls.map((Url) => ({ Url })) } : d,
-  );
+  const destination = { ...archiveDestination(input.archive_path), Id: destinationId };
+  const destinations: OutputDestination[] = channel.Destinations.map((d) => (d.Id === destinationId ? destination : d));
   const outputGroups = groups.map((g) =>
     g === archive
       ? { ...g, OutputGroupSettings: { ...g.OutputGroupSettings, ArchiveGroupSettings: { ...archiveSettings, RolloverInterval: stream.segment_length } } }
@@ -60,7 +57,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps) {
       }),
     ),
   );
-  return { channel_id: channelId, archive_destinations: urls, rollover_interval: stream.segment_length };
+  return { channel_id: channelId, archive_path: input.archive_path, rollover_interval: stream.segment_length };
 }
 
 export const handler = taskHandler(Input, run);

@@ -3,11 +3,19 @@ import { chimeStartWorkflow } from './chime-start';
 import { chimeStopWorkflow } from './chime-stop';
 import { ivsStartWorkflow } from './ivs-start';
 import { ivsStopWorkflow } from './ivs-stop';
+import { liveWorkflow } from './live';
+import { startWorkflow } from './start';
 import { stopWorkflow } from './stop';
+import { unliveWorkflow } from './unlive';
+import { updateWorkflow } from './update';
 
 /** Every lifecycle workflow, by action. `infra/` deploys each; `local/` runs each. */
 export const WORKFLOWS: readonly WorkflowDefinition[] = [
   stopWorkflow,
+  startWorkflow,
+  updateWorkflow,
+  liveWorkflow,
+  unliveWorkflow,
   chimeStartWorkflow,
   chimeStopWorkflow,
   ivsStartWorkflow,

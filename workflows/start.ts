@@ -1,0 +1,185 @@
+import { Duration } from 'aws-cdk-lib';
+import { Fail, JsonPath, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
+import { defineWorkflow } from './definition';
+import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipped } from './steps';
+
+export const START_STATES = {
+  claim: 'Claim stream for start',
+  beginSession: 'Begin archive session',
+  configureChannel: 'Point channel archive at session',
+  configureEndpoint: 'Apply startover window and encryption to endpoint',
+  startChannel: 'Start MediaLive channel',
+  describe: 'Describe channel (starting)',
+  poll: pollStateNames('channel RUNNING'),
+  recordRunning: 'Record stream running',
+  done: 'Running',
+  notStartable: 'Skip: stream not idle',
+  recordNotStarted: 'Record start failure (channel not started)',
+  failedNotStarted: 'Start failed (channel not started)',
+  keepFailure: 'Keep start failure aside',
+  stopChannel: 'Stop channel after failed start',
+  describeStopping: 'Describe channel (stopping after failed start)',
+  stopPoll: pollStateNames('channel IDLE after failed start'),
+  stopFailed: 'Note that the channel may still run',
+  recordFailure: 'Record start failure',
+  failed: 'Start failed',
+} as const;
+
+/** MediaLive channels start in ≤ 3 min typically, 10 min is normal: give up after 15. */
+const RUNNING_DEADLINE_SECONDS = 900;
+/** A stop takes well under a minute; ten is generous. */
+const IDLE_DEADLINE_SECONDS = 600;
+
+/**
+ * start: claim (idle → starting), open a session (archive path), point the channel's archive
+ * output at it, apply the start's options to the origin endpoint, start the channel and wait for
+ * RUNNING (15 min), then running with `last_started`.
+ *
+ * Failures before StartChannel is sent leave the channel as it was (configure-channel only touches
+ * an IDLE channel), so the stream goes back to `idle` with `last_error` and can be started again.
+ * From StartChannel on, the channel may be running, so every failure goes through the stop path:
+ * stop the channel, wait for IDLE, record `failed`.
+ *
+ * No path leaves the channel running unrecorded: every state from StartChannel on (start, poll,
+ * record running) is caught into the stop path; the stop path's own failures (stop refused, describe
+ * failing, IDLE not reached in time) are caught too and recorded as `failed` with a message that
+ * the channel may still run (delete stops it); the recording step retries throttling/transient
+ * errors; and the total timeout exceeds the sum of both deadlines and their retries, so the
+ * execution cannot time out while the stop path has not recorded its outcome.
+ */
+export const startWorkflow = defineWorkflow({
+  action: 'start',
+  description: 'Starts a stream: new archive session, channel and endpoint configured, channel started and RUNNING.',
+  tasks: [
+    'claim-stream',
+    'begin-session',
+    'configure-channel',
+    'configure-endpoint',
+    'start-channel',
+    'describe-channel',
+    'stop-channel',
+    'record-outcome',
+    'record-failure',
+  ],
+  timeout: Duration.minutes(45),
+  build(scope, fn) {
+    const claim = claimStream(scope, 'start', fn['claim-stream']);
+    const beginSession = invoke(scope, START_STATES.beginSession, fn['begin-session'], {
+      payload: {
+        // The whole execution input: the optional start options may be absent, which a JSONPath per field can't express.
+        'start.$': '$$.Execution.Input',
+        'execution_name.$': '$$.Execution.Name',
+        'started_at.$': '$$.Execution.StartTime',
+      },
+      resultPath: '$.session',
+    });
+    const configureChannel = invoke(scope, START_STATES.configureChannel, fn['configure-channel'], {
+      payload: { 'stream_id.$': '$.stream_id', 'archive_path.$': '$.session.archive_path' },
+      resultPath: '$.configured.channel',
+    });
+    const configureEndpoint = invoke(scope, START_STATES.configureEndpoint, fn['configure-endpoint'], {
+      payload: {
+        'endpoint_id.$': '$.stream.endpoint_id',
+        'startover_window_seconds.$': '$.session.startover_window_seconds',
+        'key_rotation_interval.$': '$.session.key_rotation_interval',
+      },
+      resultPath: '$.configured.endpoint',
+    });
+    const startChannel = invoke(scope, START_STATES.startChannel, fn['start-channel'], {
+      payload: { 'channel_id.$': '$.stream.channel_id' },
+      resultPath: JsonPath.DISCARD,
+    });
+    const describe = invoke(scope, START_STATES.describe, fn['describe-channel'], {
+      payload: { 'channel_id.$': '$.stream.channel_id', 'poll.$': '$.poll' },
+      resultPath: '$.poll',
+    });
+    const recordRunning = invoke(scope, START_STATES.recordRunning, fn['record-outcome'], {
+      payload: { 'stream_id.$': '$.stream_id', state: 'running', stamp: ['last_started'] },
+      resultPath: JsonPath.DISCARD,
+    });
+    recordRunning.next(new Succeed(scope, START_STATES.done, { stateName: START_STATES.done }));
+
+    // Before StartChannel: nothing runs, back to idle.
+    const recordNotStarted = invoke(scope, START_STATES.recordNotStarted, fn['record-failure'], {
+      payload: {
+        'stream_id.$': '$.stream_id',
+        action: 'start',
+        'execution_id.$': '$$.Execution.Id',
+        'failure.$': '$.failure',
+        state: 'idle',
+      },
+      resultPath: JsonPath.DISCARD,
+      timeout: Duration.seconds(30),
+    });
+    recordNotStarted.next(
+      new Fail(scope, START_STATES.failedNotStarted, {
+        stateName: START_STATES.failedNotStarted,
+        errorPath: '$.failure.Error',
+        causePath: '$.failure.Cause',
+      }),
+    );
+    catchInto([beginSession, configureChannel, configureEndpoint], recordNotStarted);
+
+    // From StartChannel on: stop the channel, then record `failed`. On the way to IDLE `$.failure`
+    // stays the start's error; if stopping fails, `$.failure` becomes that error, so the start's is
+    // kept aside first.
+    const recordFailed = recordFailureAndFail(scope, 'start', fn['record-failure'], 'failed');
+    const keepFailure = new Pass(scope, START_STATES.keepFailure, {
+      stateName: START_STATES.keepFailure,
+      inputPath: '$.failure',
+      resultPath: '$.start_failure',
+    });
+    const stopChannel = invoke(scope, START_STATES.stopChannel, fn['stop-channel'], {
+      payload: { 'channel_id.$': '$.stream.channel_id' },
+      resultPath: JsonPath.DISCARD,
+    });
+    const describeStopping = invoke(scope, START_STATES.describeStopping, fn['describe-channel'], {
+      payload: { 'channel_id.$': '$.stream.channel_id', 'poll.$': '$.poll' },
+      resultPath: '$.poll',
+    });
+    // Stopping failed too: record that the channel may still run, naming both errors (their details
+    // stay in the execution history), so the record never claims a stopped channel.
+    const stopFailed = new Pass(scope, START_STATES.stopFailed, {
+      stateName: START_STATES.stopFailed,
+      parameters: {
+        Error: 'ChannelMayStillRun',
+        'Cause.$': `States.Format('the start failed ({}) and the channel could not be confirmed stopped ({}); it may still be running: delete the stream to stop it', $.start_failure.Error, $.failure.Error)`,
+      },
+      resultPath: '$.failure',
+    });
+    stopFailed.next(recordFailed);
+    catchInto([stopChannel, describeStopping], stopFailed);
+    const stopPath = keepFailure.next(stopChannel).next(
+      pollLoop(scope, {
+        waitingFor: 'channel IDLE after failed start',
+        describe: describeStopping,
+        done: ['IDLE', 'DELETED'],
+        next: recordFailed,
+        onFailure: stopFailed,
+        deadlineSeconds: IDLE_DEADLINE_SECONDS,
+      }),
+    );
+    catchInto([startChannel, describe, recordRunning], stopPath);
+
+    claim.addCatch(skipped(scope, START_STATES.notStartable), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+
+    return claim
+      .next(beginSession)
+      .next(configureChannel)
+      .next(configureEndpoint)
+      .next(startChannel)
+      .next(
+        pollLoop(scope, {
+          waitingFor: 'channel RUNNING',
+          describe,
+          done: ['RUNNING'],
+          failed: ['STOPPING', 'DELETING', 'DELETED', 'CREATE_FAILED', 'UPDATE_FAILED'],
+          next: recordRunning,
+          onFailure: stopPath,
+          deadlineSeconds: RUNNING_DEADLINE_SECONDS,
+          initialWaitSeconds: 5,
+          maxWaitSeconds: 30,
+        }),
+      );
+  },
+});
