@@ -12,7 +12,9 @@ export const Input = z.object({
   group: z.string().optional(),
   stoppedReason: z.string().optional(),
   stopCode: z.string().optional(),
-  containers: z.array(z.object({ name: z.string().optional(), exitCode: z.number().optional() })).default([]),
+  containers: z
+    .array(z.object({ name: z.string().optional(), exitCode: z.number().optional(), reason: z.string().optional() }))
+    .default([]),
 });
 
 type Deps = Pick<Services, 'store' | 'now'>;
@@ -29,7 +31,9 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
   if (!streamId || input.lastStatus !== 'STOPPED') return { cleared: false };
   if (!(await deps.store.get(streamId))) return { cleared: false };
   const taskId = taskIdOf(input.taskArn);
-  const exits = input.containers.filter((c) => c.exitCode !== undefined).map((c) => `exit code ${c.exitCode}`);
+  const exits = input.containers
+    .filter((c) => c.exitCode !== undefined || c.reason)
+    .map((c) => [c.exitCode !== undefined ? `exit code ${c.exitCode}` : '', c.reason ?? ''].filter(Boolean).join(': '));
   const reason = redactText([input.stoppedReason ?? input.stopCode ?? 'no reason given', ...exits].join('; '));
   let cleared = false;
   await deps.store.mutate(streamId, (item) => {

@@ -35,7 +35,9 @@ export function connectorStatus(task: Task | undefined): string {
 }
 
 function stopReason(task: Task): string {
-  const exits = (task.containers ?? []).filter((c) => c.exitCode !== undefined).map((c) => `${c.name} exit code ${c.exitCode}`);
+  const exits = (task.containers ?? [])
+    .filter((c) => c.exitCode !== undefined || c.reason)
+    .map((c) => `${c.name}${c.exitCode !== undefined ? ` exit code ${c.exitCode}` : ''}${c.reason ? `: ${c.reason}` : ''}`);
   return [task.stoppedReason ?? task.stopCode ?? 'no reason given', ...exits].join('; ');
 }
 

@@ -1,0 +1,48 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/**
+ * Whether the local connector can capture the meeting page itself, or streams its test pattern:
+ * it needs Xvfb and Chromium on this machine and a meeting URL that answers (a Chime meeting does
+ * not, offline; a page served on 127.0.0.1 does).
+ */
+const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome'];
+
+function onPath(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, command), constants.X_OK);
+      return join(dir, command);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** The browser the connector would run: `CHROMIUM` if set, else the first one on PATH. */
+export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CHROMIUM) return env.CHROMIUM;
+  for (const name of CHROMIUM_NAMES) {
+    const found = onPath(name, env);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Any HTTP answer within `timeoutMs` counts: the page loads, whatever it shows. */
+async function answers(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function canOpenPage(url: string, timeoutMs = 3000): Promise<boolean> {
+  if (!onPath('Xvfb') || !findChromium()) return false;
+  return answers(url, timeoutMs);
+}
