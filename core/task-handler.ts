@@ -14,19 +14,27 @@ function containerServices(): Services {
 }
 
 /**
- * The Lambda handler of a task: parses the state's input with the task's schema (a mismatch is
- * {@link Invalid}, which no workflow retries), then calls `run` with the container's services.
+ * A task's input checked against its schema: a mismatch is {@link Invalid}, which no workflow
+ * retries. Shared by the Lambda handler and the local runtime's task runner.
+ */
+export function parseTaskInput<S extends z.ZodType>(schema: S, event: unknown): z.infer<S> {
+  const parsed = schema.safeParse(event);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+    throw new Invalid(`task input invalid: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The Lambda handler of a task: parses the state's input with the task's schema
+ * ({@link parseTaskInput}), then calls `run` with the container's services.
  */
 export function taskHandler<S extends z.ZodType, Out>(
   schema: S,
   run: (input: z.infer<S>, deps: Services) => Promise<Out>,
 ) {
-  return middy(async (event: unknown): Promise<Out> => {
-    const parsed = schema.safeParse(event);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
-      throw new Invalid(`task input invalid: ${problems.join('; ')}`);
-    }
-    return run(parsed.data, containerServices());
-  }).use(injectLambdaContext(logger));
+  return middy(async (event: unknown): Promise<Out> => run(parseTaskInput(schema, event), containerServices())).use(
+    injectLambdaContext(logger),
+  );
 }

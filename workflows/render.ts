@@ -64,6 +64,17 @@ function flattenTokens(value: unknown): unknown {
   return value;
 }
 
+/** Every state's name, including those inside Map iterators and Parallel branches. */
+export function stateNames(asl: AslDefinition, into: string[] = []): string[] {
+  for (const [name, state] of Object.entries(asl.States)) {
+    into.push(name);
+    for (const nested of [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])]) {
+      if (nested) stateNames(nested, into);
+    }
+  }
+  return into;
+}
+
 function tasksOfStates(asl: AslDefinition, into: Record<string, string> = {}): Record<string, string> {
   for (const [name, state] of Object.entries(asl.States)) {
     if (state.Type === 'Task' && state.Resource?.startsWith(RENDER_ARN_PREFIX)) {
