@@ -143,7 +143,7 @@ start_browser() {
 
 video_input() {
   if [ "$SOURCE" = page ]; then
-    VIDEO_INPUT=(-f x11grab -draw_mouse 0 -video_size "${WIDTH}x${HEIGHT}" -framerate "$FPS" -thread_queue_size 512 -i "$DISPLAY.0+0,0")
+    VIDEO_INPUT=(-f x11grab -draw_mouse 0 -video_size "${WIDTH}x${HEIGHT}" -framerate "$FPS" -thread_queue_size 512 -probesize 32 -analyzeduration 0 -i "$DISPLAY.0+0,0")
     VIDEO_FILTER=(-vf "format=yuv420p")
     return 0
   fi
