@@ -6,7 +6,8 @@ import { taskHandler } from '../core/task-handler';
 /** Live with the viewer URL through the live distribution, or not live with none. */
 export const Input = z.discriminatedUnion('live', [
   z.object({ stream_id: z.string(), live: z.literal(true), live_endpoint: z.string().url() }),
-  z.object({ stream_id: z.string(), live: z.literal(false), live_endpoint: z.null() }),
+  // CDK drops a null from a task's payload, so "not live" arrives without `live_endpoint`.
+  z.object({ stream_id: z.string(), live: z.literal(false), live_endpoint: z.null().default(null) }),
 ]);
 
 type Deps = Pick<Services, 'store'>;

@@ -29,7 +29,7 @@ export const unliveWorkflow = defineWorkflow({
       resultPath: '$.route',
     });
     const recordNotLive = invoke(scope, UNLIVE_STATES.recordNotLive, fn['record-live'], {
-      payload: { 'stream_id.$': '$.stream_id', live: false, live_endpoint: null },
+      payload: { 'stream_id.$': '$.stream_id', live: false },
       resultPath: JsonPath.DISCARD,
     });
     catchInto([removeRoute, recordNotLive], recordFailureAndFail(scope, 'unlive', fn['record-failure']));
