@@ -74,3 +74,13 @@ export async function videoFrames(input: string): Promise<{ pts: number; key: bo
   const out = await ffprobe(['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', input]);
   return (out.packets as { pts_time: string; flags: string }[]).map((p) => ({ pts: Number(p.pts_time), key: p.flags.startsWith('K') }));
 }
+
+/** Polls `check` until it returns something truthy or `deadlineMs` passes (then the last value). */
+export async function waitFor<T>(check: () => Promise<T>, deadlineMs: number, everyMs = 250): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check().catch(() => undefined as T);
+    if (value || Date.now() >= until) return value;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

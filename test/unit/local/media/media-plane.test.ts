@@ -1,0 +1,201 @@
+import { createDecipheriv } from 'node:crypto';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelMedia } from '../../../../local/media-plane';
+import { startMediaPlane, type RunningMediaPlane } from '../../../../local/media/media-plane';
+import { managedCount } from '../../../../local/processes';
+import { ffprobe, publish, startS3, tempDir, videoFrames, waitFor } from './support';
+
+// Real ffmpeg (the one the runtime resolves: the npm 2018 build on CI), publishing a 320x180
+// test pattern at 15 fps over RTMP.
+const FPS = 15;
+const BUCKET = 'archive';
+let plane: RunningMediaPlane;
+let s3: Awaited<ReturnType<typeof startS3>>;
+let removeDir: () => Promise<void>;
+let channelCount = 0;
+
+beforeAll(async () => {
+  const dir = await tempDir('media-plane-');
+  removeDir = dir.remove;
+  s3 = await startS3(`${dir.path}/s3`, [BUCKET]);
+  plane = await startMediaPlane({
+    rtmpPort: 0,
+    mediaPort: 0,
+    dataDir: dir.path,
+    s3: s3.s3,
+    liveLookup: () => undefined,
+    // node-media-server's 30 s wait for a publisher to come back, shortened so a test can outwait it.
+    publishGraceMs: 2000,
+  });
+});
+
+afterAll(async () => {
+  await plane?.close();
+  await s3?.close();
+  await removeDir?.();
+});
+
+function channel(overrides: Partial<ChannelMedia> = {}): ChannelMedia {
+  channelCount += 1;
+  const n = channelCount;
+  return {
+    channelId: `channel${n}`,
+    streamNames: [`live/key${n}a`, `live/key${n}b`],
+    endpointId: `endpoint${n}`,
+    startoverWindowSeconds: 3600,
+    keyRotationInterval: 0,
+    archive: [
+      { bucket: BUCKET, keyBase: `session${n}/archive_1` },
+      { bucket: BUCKET, keyBase: `session${n}/archive_2` },
+    ],
+    segmentLength: 2,
+    ...overrides,
+  };
+}
+
+const rtmp = (streamName: string) => `rtmp://127.0.0.1:${plane.rtmpPort}/${streamName}`;
+const hls = (media: ChannelMedia, file = 'index.m3u8') => `http://127.0.0.1:${plane.mediaPort}/out/v1/${media.endpointId}/${file}`;
+const s3Url = (key: string) => `${s3.endpoint}/${BUCKET}/${key}`;
+
+async function archiveKeys(prefix: string): Promise<string[]> {
+  const listed = await s3.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+  return (listed.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+async function playlist(media: ChannelMedia): Promise<string> {
+  const res = await fetch(hls(media));
+  return res.ok ? res.text() : '';
+}
+
+async function bytes(url: string): Promise<Buffer> {
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+const isTransportStream = (data: Buffer) => data.length % 188 === 0 && data[0] === 0x47 && data[188] === 0x47;
+
+/** AES-128-CBC as HLS players do it; false when the key is wrong (bad padding or not MPEG-TS). */
+function decryptsToTransportStream(data: Buffer, key: Buffer, ivHex: string): boolean {
+  try {
+    const decipher = createDecipheriv('aes-128-cbc', key, Buffer.from(ivHex.slice(2), 'hex'));
+    return isTransportStream(Buffer.concat([decipher.update(data), decipher.final()]));
+  } catch {
+    return false;
+  }
+}
+
+describe('local media plane', () => {
+  it('rejects a publish on a stream key that no running channel has', async () => {
+    // Prepare
+    const media = channel();
+    const early = await publish(rtmp(media.streamNames[0]!), 2).exited;
+    await plane.plane.startChannel(media);
+
+    // Act
+    const wrongKey = await publish(rtmp('live/not-a-key'), 2).exited;
+    const ownKey = publish(rtmp(media.streamNames[0]!), 2);
+
+    // Assess
+    expect(early.code).not.toBe(0);
+    expect(wrongKey.code).not.toBe(0);
+    expect((await ownKey.exited).code).toBe(0);
+    await plane.plane.stopChannel(media.channelId);
+  }, 30_000);
+
+  it('serves live HLS encrypted with keys rotated on time, that decrypts with the served keys', async () => {
+    // Prepare
+    const media = channel({ keyRotationInterval: 3 });
+    await plane.plane.startChannel(media);
+
+    // Act
+    const publisher = publish(rtmp(media.streamNames[0]!), 10, FPS);
+    const whileLive = await waitFor(async () => {
+      const text = await playlist(media);
+      return text.includes('#EXTINF') ? text : '';
+    }, 15_000);
+    await publisher.exited;
+    await plane.plane.stopChannel(media.channelId);
+    const ended = await playlist(media);
+
+    // Assess: live, then ended, with more than one key
+    expect(whileLive).toContain('#EXT-X-KEY:METHOD=AES-128');
+    expect(whileLive).not.toContain('#EXT-X-ENDLIST');
+    expect(ended).toContain('#EXT-X-ENDLIST');
+    const keys = [...ended.matchAll(/#EXT-X-KEY:METHOD=AES-128,URI="([^"]+)",IV=(0x[0-9a-f]{32})/g)].map((m) => ({ uri: m[1]!, iv: m[2]! }));
+    expect(new Set(keys.map((k) => k.uri)).size).toBeGreaterThanOrEqual(2);
+
+    // Assess: a segment is encrypted, decrypts with its key and IV, and not with another key
+    const firstSegment = /^segments\/.+\.ts$/m.exec(ended)![0];
+    const encrypted = await bytes(hls(media, firstSegment));
+    const [own, other] = [await bytes(hls(media, keys[0]!.uri)), await bytes(hls(media, keys.at(-1)!.uri))];
+    expect(isTransportStream(encrypted)).toBe(false);
+    expect(decryptsToTransportStream(encrypted, own, keys[0]!.iv)).toBe(true);
+    expect(decryptsToTransportStream(encrypted, other, keys[0]!.iv)).toBe(false);
+
+    // Assess: a player (ffprobe) reads the whole stream through the playlist
+    const probe = await ffprobe(['-count_packets', '-show_entries', 'stream=codec_type,width,height,nb_read_packets', hls(media)]);
+    const video = probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video');
+    expect(video).toMatchObject({ width: 320, height: 180 });
+    expect(Number(video.nb_read_packets)).toBeGreaterThanOrEqual(8 * FPS);
+  }, 30_000);
+
+  it('archives segments of exactly segment_length seconds, each stored once closed, the last at stop', async () => {
+    // Prepare
+    const media = channel({ segmentLength: 2 });
+    await plane.plane.startChannel(media);
+    const publisher = publish(rtmp(media.streamNames[0]!), 7, FPS);
+
+    // Act
+    const prefix = `session${channelCount}/`;
+    const duringPublish = await waitFor(async () => {
+      const keys = await archiveKeys(prefix);
+      return keys.length > 0 && keys;
+    }, 15_000);
+    const firstStored = duringPublish ? await videoFrames(s3Url(duringPublish[0]!)) : [];
+    await publisher.exited;
+    await plane.plane.stopChannel(media.channelId);
+    const stored = await archiveKeys(prefix);
+
+    // Assess: while publishing, only whole segments are in S3
+    expect(firstStored).toHaveLength(2 * FPS);
+    // Assess: named like MediaLive's, counted from 1, one pipeline published
+    expect(stored).toEqual([1, 2, 3, 4].map((n) => `${prefix}archive_1.00000${n}.ts`));
+    const segments = await Promise.all(stored.map((key) => videoFrames(s3Url(key))));
+    for (const frames of segments.slice(0, -1)) {
+      expect(frames).toHaveLength(2 * FPS);
+      expect(frames[0]!.key).toBe(true);
+    }
+    expect(segments.at(-1)!.length).toBeGreaterThan(0);
+    expect(segments.at(-1)!.length).toBeLessThanOrEqual(2 * FPS);
+    // One timeline: each segment starts one frame after the previous ends.
+    for (let i = 1; i < segments.length; i++) {
+      expect(segments[i]![0]!.pts - segments[i - 1]!.at(-1)!.pts).toBeCloseTo(1 / FPS, 3);
+    }
+    expect(managedCount()).toBe(0);
+  }, 30_000);
+
+  it('keeps one timeline across publisher reconnects, within node-media-server’s grace and after it', async () => {
+    // Prepare
+    const media = channel({ segmentLength: 2 });
+    await plane.plane.startChannel(media);
+
+    // Act: publish, reconnect at once (resumed within the grace), then again after the grace ran out
+    await publish(rtmp(media.streamNames[0]!), 3, FPS).exited;
+    await publish(rtmp(media.streamNames[0]!), 3, FPS).exited;
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    await publish(rtmp(media.streamNames[0]!), 3, FPS).exited;
+    await plane.plane.stopChannel(media.channelId);
+
+    // Assess: whole segments all along, no jump in time, no discontinuity in the playlist
+    const stored = await archiveKeys(`session${channelCount}/`);
+    const segments = await Promise.all(stored.map((key) => videoFrames(s3Url(key))));
+    for (const frames of segments.slice(0, -1)) expect(frames).toHaveLength(2 * FPS);
+    const pts = segments.flat().map((f) => f.pts);
+    const steps = pts.slice(1).map((p, i) => p - pts[i]!);
+    expect(Math.max(...steps)).toBeLessThan(0.1);
+    expect(pts.length).toBeGreaterThanOrEqual(8 * FPS);
+    expect(await playlist(media)).not.toContain('#EXT-X-DISCONTINUITY');
+  }, 30_000);
+});
