@@ -106,7 +106,7 @@ export class ApiHarness {
   /** A 4xx changes nothing: the stored item is as it was and no execution was started. */
   async expectUnchanged(before: StreamItem): Promise<void> {
     expect(await this.store.get(before.id)).toEqual(before);
-    expect(this.sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(this.startCalls()).toEqual([]);
   }
 
   expectError(res: Response, status: number, code: string, message?: RegExp): void {

@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PUBLIC_FIELDS } from '../../../core/record';
 import { ApiHarness, executionArn } from './harness';
@@ -91,15 +91,15 @@ describe('POST /streams', () => {
     expect(res.body.error.message).not.toContain('stackTrace');
   });
 
-  it.each([
-    [{}, 'name', 'a request body'],
-    [{ name: '' }, 'name', 'invalid'],
-    [{ name: 'x'.repeat(129) }, 'name', 'invalid'],
-    [{ name: 'ok', description: 'd'.repeat(1025) }, 'description', 'invalid'],
-    [{ name: 'ok', segment_length: 0 }, 'segment_length', 'invalid'],
-    [{ name: 'ok', segment_length: 3601 }, 'segment_length', 'invalid'],
-    [{ name: 'ok', segment_length: 1.5 }, 'segment_length', 'invalid'],
-    [{ name: 'ok', colour: 'red' }, 'colour', 'invalid'],
+  it.each<[Record<string, unknown>, string]>([
+    [{}, 'name'],
+    [{ name: '' }, 'name'],
+    [{ name: 'x'.repeat(129) }, 'name'],
+    [{ name: 'ok', description: 'd'.repeat(1025) }, 'description'],
+    [{ name: 'ok', segment_length: 0 }, 'segment_length'],
+    [{ name: 'ok', segment_length: 3601 }, 'segment_length'],
+    [{ name: 'ok', segment_length: 1.5 }, 'segment_length'],
+    [{ name: 'ok', colour: 'red' }, 'colour'],
   ])('400s %j naming %s, and writes nothing', async (body, field) => {
     const before = (await h.store.list()).length;
 
@@ -108,7 +108,7 @@ describe('POST /streams', () => {
     h.expectError(res, 400, 'ValidationError');
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(field);
     expect((await h.store.list()).length).toBe(before);
-    expect(h.sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(h.startCalls()).toEqual([]);
   });
 
   it('400s a missing body', async () => {
@@ -202,6 +202,6 @@ describe('POST /streams/{id} (update)', () => {
 
   it('404s an unknown stream', async () => {
     h.expectError(await h.call('POST', `/streams/${'a'.repeat(32)}`, { name: 'x' }), 404, 'NotFound');
-    expect(h.sfnMock).not.toHaveReceivedCommand(StartExecutionCommand);
+    expect(h.startCalls()).toEqual([]);
   });
 });
