@@ -195,7 +195,7 @@ export function buildConnectorStop(
     maxWaitSeconds: 10,
   });
   const hasTask = new Choice(scope, names.hasTask, { stateName: names.hasTask })
-    .when(Condition.and(Condition.isPresent('$.connector.task_id'), Condition.isNotNull('$.connector.task_id')), poll)
+    .when(Condition.isString('$.connector.task_id'), poll)
     .otherwise(recordStopped);
   return claim.next(stopTask).next(hasTask);
 }
