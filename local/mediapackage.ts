@@ -117,9 +117,7 @@ export class LocalMediaPackage implements PackageOrigins {
     if (!input.HlsPackage || input.CmafPackage || input.DashPackage || input.MssPackage) {
       throw unprocessable('only HLS packaging (HlsPackage) is available locally');
     }
-    if (input.ManifestName !== undefined && input.ManifestName !== MANIFEST_NAME) {
-      throw unprocessable(`the local media plane serves ${MANIFEST_NAME}.m3u8 only; ManifestName ${input.ManifestName} is not available locally`);
-    }
+    checkManifestName(input);
     const endpoint: StoredEndpoint = { ...pickEndpointFields(input), Id: id, ChannelId: input.ChannelId, CreatedAt: this.now().toISOString() };
     checkStartover(endpoint);
     this.state.endpoints[id] = endpoint;
@@ -144,6 +142,7 @@ export class LocalMediaPackage implements PackageOrigins {
   private updateEndpoint(input: Record<string, any>) {
     const endpoint = this.mustEndpoint(input.Id);
     if (input.CmafPackage || input.DashPackage || input.MssPackage) throw unprocessable('only HLS packaging is available locally');
+    checkManifestName(input);
     const updated: StoredEndpoint = { ...endpoint, ...pickEndpointFields(input) };
     checkStartover(updated);
     this.state.endpoints[endpoint.Id] = updated;
@@ -193,6 +192,12 @@ function pickEndpointFields(input: Record<string, unknown>): Record<string, unkn
 function validId(id: unknown): string {
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw unprocessable(`Id must match ${ID_PATTERN}`);
   return id;
+}
+
+function checkManifestName(input: Record<string, any>): void {
+  if (input.ManifestName !== undefined && input.ManifestName !== MANIFEST_NAME) {
+    throw unprocessable(`the local media plane serves ${MANIFEST_NAME}.m3u8 only; ManifestName ${input.ManifestName} is not available locally`);
+  }
 }
 
 function checkStartover(endpoint: StoredEndpoint): void {

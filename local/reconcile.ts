@@ -1,0 +1,72 @@
+import { epochString } from '../core/clock';
+import type { StreamItem, StreamState } from '../core/record';
+import type { StreamPatch, StreamStore } from '../core/store';
+
+export interface Reconciled {
+  stream_id: string;
+  from: StreamState;
+  to: StreamState;
+}
+
+/** What a stream claimed when the runtime stopped, and what is true after a restart. */
+const AFTER_RESTART: Partial<Record<StreamState, { to: StreamState; action?: string; message?: string }>> = {
+  starting: {
+    to: 'idle',
+    action: 'start',
+    message: 'the local runtime stopped while the stream was starting; nothing runs across a restart, so its channel is idle. Start it again.',
+  },
+  running: {
+    to: 'idle',
+    action: 'start',
+    message: 'the local runtime stopped while the stream was running; nothing runs across a restart, so its channel is idle and its session ended. Start it again for a new session.',
+  },
+  // The channel is stopped either way: the stop is done, bar its bookkeeping.
+  stopping: { to: 'idle' },
+  creating: {
+    to: 'failed',
+    action: 'create',
+    message: 'the local runtime stopped while the stream was being created; delete the stream to remove what was made.',
+  },
+  deleting: {
+    to: 'failed',
+    action: 'delete',
+    message: 'the local runtime stopped while the stream was being deleted; delete it again to finish.',
+  },
+};
+
+/**
+ * Brings every stream back to a true state when the runtime starts. Executions don't survive a
+ * restart (the local Step Functions service aborts them) and neither do running channels (the
+ * local MediaLive loads them IDLE), so a stream left in a transitional or running state would
+ * otherwise claim what nothing is doing, and refuse every action. Each is moved to where it really
+ * is, its claim released, and (unless the action had in effect completed) `last_error` says what
+ * happened and what to do, naming the execution that was cut short.
+ */
+export async function reconcileStreams(store: StreamStore, now: () => Date = () => new Date()): Promise<Reconciled[]> {
+  const done: Reconciled[] = [];
+  for (const stream of await store.list()) {
+    const rule = AFTER_RESTART[stream.state];
+    if (!rule) continue;
+    const at = epochString(now());
+    await store.mutate(stream.id, (item): StreamPatch | undefined => {
+      if (item.state !== stream.state) return undefined;
+      return {
+        state: rule.to,
+        started: false,
+        claimed_by: null,
+        ...(item.state === 'running' || item.state === 'stopping' ? { last_stopped: at } : {}),
+        ...(rule.action && rule.message
+          ? { last_error: { action: rule.action, message: rule.message, at, execution_id: interruptedExecution(item) } }
+          : {}),
+      };
+    });
+    done.push({ stream_id: stream.id, from: stream.state, to: rule.to });
+  }
+  return done;
+}
+
+/** The execution that held the stream's claim, if the stream knows its ARN. */
+function interruptedExecution(item: StreamItem): string | null {
+  if (!item.claimed_by) return null;
+  return item.execution_arns.find((arn) => arn.endsWith(`:${item.claimed_by}`)) ?? null;
+}

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newHexId } from '../../../core/ids';
+import { newStreamItem, type StreamState } from '../../../core/record';
+import { documentClient } from '../../../core/services';
+import { StreamStore } from '../../../core/store';
+import { STREAM_TABLE } from '../../../core/tables';
+import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
+import { reconcileStreams } from '../../../local/reconcile';
+
+let dynamo: LocalDynamo;
+let store: StreamStore;
+const NOW = new Date('2026-03-01T10:00:00Z');
+const AT = String(NOW.getTime() / 1000);
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  await ensureTable(dynamo.client, 'streams', STREAM_TABLE.partitionKey);
+  store = new StreamStore(documentClient(dynamo.client), 'streams');
+});
+afterAll(async () => dynamo.close());
+
+async function aStream(state: StreamState, claimedBy: string | null = null) {
+  const id = newHexId();
+  return store.create({
+    ...newStreamItem({ id, name: state, now: '1700000000' }),
+    state,
+    started: state === 'starting' || state === 'running',
+    claimed_by: claimedBy,
+    execution_arns: claimedBy ? [`arn:aws:states:us-east-1:000000000000:execution:fmls-x:${claimedBy}`] : [],
+  });
+}
+
+describe('reconcileStreams after a restart', () => {
+  it('brings every stream that claimed to run or to be mid-action back to a true state', async () => {
+    // Prepare
+    const starting = await aStream('starting', 'start-a-v2');
+    const running = await aStream('running');
+    const stopping = await aStream('stopping', 'stop-a-v4');
+    const creating = await aStream('creating', 'create-a-v1');
+    const deleting = await aStream('deleting', 'delete-a-v7');
+    const idle = await aStream('idle');
+    const failed = await aStream('failed');
+
+    // Act
+    const done = await reconcileStreams(store, () => NOW);
+
+    // Assess
+    const after = async (id: string) => (await store.mustGet(id))!;
+    expect(await after(starting.id)).toMatchObject({
+      state: 'idle',
+      started: false,
+      claimed_by: null,
+      last_error: { action: 'start', at: AT, execution_id: starting.execution_arns[0] },
+    });
+    expect((await after(starting.id)).last_error!.message).toContain('stopped while the stream was starting');
+    expect(await after(running.id)).toMatchObject({ state: 'idle', started: false, last_stopped: AT, last_error: { action: 'start', execution_id: null } });
+    expect(await after(stopping.id)).toMatchObject({ state: 'idle', claimed_by: null, last_stopped: AT, last_error: null });
+    expect(await after(creating.id)).toMatchObject({ state: 'failed', claimed_by: null, last_error: { action: 'create' } });
+    expect(await after(deleting.id)).toMatchObject({ state: 'failed', last_error: { action: 'delete' } });
+    expect(await after(idle.id)).toEqual(idle);
+    expect(await after(failed.id)).toEqual(failed);
+    expect(done.map((d) => [d.from, d.to]).sort()).toEqual([
+      ['creating', 'failed'],
+      ['deleting', 'failed'],
+      ['running', 'idle'],
+      ['starting', 'idle'],
+      ['stopping', 'idle'],
+    ]);
+  });
+
+  it('changes nothing on a second run', async () => {
+    await aStream('running');
+    await reconcileStreams(store, () => NOW);
+
+    const again = await reconcileStreams(store, () => NOW);
+
+    expect(again).toEqual([]);
+  });
+});
