@@ -1,0 +1,65 @@
+import { ConflictException, DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand } from '@aws-sdk/client-medialive';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { newHexId } from '../../../core/ids';
+import { newStreamItem } from '../../../core/record';
+import { run } from '../../../tasks/sync-channel-name';
+import { useStore } from './connector-fixtures';
+
+const { store } = useStore();
+const medialive = mockClient(MediaLiveClient);
+const deps = () => ({ medialive: medialive as unknown as MediaLiveClient, store: store() });
+
+beforeEach(() => medialive.reset());
+
+async function stream(channelId = 'ch-1') {
+  const item = newStreamItem({ id: newHexId(), name: 'New name', now: '1' });
+  return store().create({ ...item, state: 'idle', live_channel_id: channelId });
+}
+
+describe('sync-channel-name', () => {
+  it("renames an idle channel to the record's name, sending only the name", async () => {
+    // Prepare
+    const s = await stream();
+    medialive.on(DescribeChannelCommand, { ChannelId: 'ch-1' }).resolves({ State: 'IDLE', Name: 'Old name' });
+    medialive.on(UpdateChannelCommand).resolves({});
+
+    // Act
+    const out = await run({ stream_id: s.id }, deps());
+
+    // Assess
+    expect(out).toEqual({ synced: true, channel_state: 'IDLE' });
+    expect(medialive.commandCalls(UpdateChannelCommand)[0]!.args[0].input).toEqual({ ChannelId: 'ch-1', Name: 'New name' });
+  });
+
+  it.each(['RUNNING', 'STARTING', 'UPDATING'])('skips a channel that is %s (the next start sets the name)', async (state) => {
+    const s = await stream();
+    medialive.on(DescribeChannelCommand).resolves({ State: state as never, Name: 'Old name' });
+
+    expect(await run({ stream_id: s.id }, deps())).toEqual({ synced: false, channel_state: state });
+    expect(medialive.commandCalls(UpdateChannelCommand)).toHaveLength(0);
+  });
+
+  it('writes nothing when the name is already right', async () => {
+    const s = await stream();
+    medialive.on(DescribeChannelCommand).resolves({ State: 'IDLE', Name: 'New name' });
+
+    expect((await run({ stream_id: s.id }, deps())).synced).toBe(false);
+    expect(medialive.commandCalls(UpdateChannelCommand)).toHaveLength(0);
+  });
+
+  it('skips a channel that left IDLE between the read and the rename', async () => {
+    const s = await stream();
+    medialive.on(DescribeChannelCommand).resolves({ State: 'IDLE', Name: 'Old name' });
+    medialive.on(UpdateChannelCommand).rejects(new ConflictException({ message: 'not idle', $metadata: { httpStatusCode: 409 } }));
+
+    expect(await run({ stream_id: s.id }, deps())).toEqual({ synced: false, channel_state: 'BUSY' });
+  });
+
+  it('has nothing to rename while the stream has no channel yet', async () => {
+    const s = await stream('');
+
+    expect(await run({ stream_id: s.id }, deps())).toEqual({ synced: false, channel_state: 'NONE' });
+    expect(medialive.commandCalls(DescribeChannelCommand)).toHaveLength(0);
+  });
+});
