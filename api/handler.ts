@@ -44,9 +44,9 @@ export function createApi(services: ApiServices): Api {
       try {
         const matched = matchRoute(ROUTES, event.httpMethod, event.path);
         const body = jsonBody(event);
-        const key = idempotencyKeyOf(event);
         const run = () => execute(matched, body, requestId);
-        if (key === undefined || !WRITES.has(matched.route.method)) return await run();
+        const key = WRITES.has(matched.route.method) ? idempotencyKeyOf(event) : undefined;
+        if (key === undefined) return await run();
         return await idempotency.handle({ method: event.httpMethod, path: event.path, key, body }, run, context);
       } catch (err) {
         return toResult(errorReply(err, requestId));
