@@ -18,6 +18,7 @@ export function acknowledge(scope: IConstruct, id: string, reason: string): void
  */
 export function acknowledgeWildcards(scope: IConstruct, reason: string, resources: readonly string[]): void {
   const stack = Stack.of(scope);
-  const ids = new Set(resources.map((arn) => `AwsSolutions-IAM5[Resource::${flattenCfnReference(stack.resolve(arn))}]`));
+  const wildcards = resources.map((arn) => flattenCfnReference(stack.resolve(arn))).filter((flat) => flat.includes('*'));
+  const ids = new Set(wildcards.map((flat) => `AwsSolutions-IAM5[Resource::${flat}]`));
   Validations.of(scope).acknowledge(...[...ids].map((id) => ({ id, reason })));
 }

@@ -1,0 +1,290 @@
+import { ArnFormat, type Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ICluster, TaskDefinition } from 'aws-cdk-lib/aws-ecs';
+import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct, type IConstruct } from 'constructs';
+import { acknowledgeWildcards } from './nag';
+
+/** The Chime connector on ECS (`infra/connector.ts`): what the connector tasks run and watch. */
+export interface ConnectorResources {
+  readonly cluster: ICluster;
+  /** RunTask passes its task role and execution role. */
+  readonly taskDefinition: TaskDefinition;
+}
+
+/** What a task's permissions may name. */
+export interface TaskResources {
+  /** The stack the tasks deploy in (for this account's and region's ARNs). */
+  readonly stack: Stack;
+  readonly streamTable: ITable;
+  readonly archiveBucket: IBucket;
+  readonly workshopOutputBucket: IBucket;
+  /** The role MediaLive channels run as; Create/UpdateChannel pass it. */
+  readonly mediaLiveRole: IRole;
+  /** The role MediaConvert jobs run as; CreateJob passes it. */
+  readonly mediaConvertRole: IRole;
+  /** The SPEKE role MediaPackage assumes, when a key server is configured. */
+  readonly spekeRole?: IRole;
+  /** The live distribution's KeyValueStore. */
+  readonly liveKvsArn: string;
+  /** EventBridge Scheduler (`infra/scheduling.ts`). */
+  readonly scheduling?: { readonly groupName: string; grantDeleteSchedules(grantee: IGrantable): void };
+  readonly connector?: ConnectorResources;
+}
+
+/** Adds one slice of access to a task's role. */
+export type Grant = (grantee: IGrantable, resources: TaskResources) => void;
+
+function roleOf(grantee: IGrantable): IConstruct {
+  const principal = grantee.grantPrincipal;
+  if (!Construct.isConstruct(principal)) throw new Error('task permissions expect a role construct');
+  return principal;
+}
+
+/**
+ * Allows `actions` on `resources`. A wildcard resource must come with `wildcardReason`, which
+ * acknowledges it to cdk-nag (AwsSolutions-IAM5) on this task's role only.
+ */
+function allow(
+  grantee: IGrantable,
+  statement: { actions: string[]; resources: string[]; conditions?: Record<string, Record<string, unknown>> },
+  wildcardReason?: string,
+): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement(statement));
+  if (wildcardReason) acknowledgeWildcards(roleOf(grantee), wildcardReason, statement.resources);
+}
+
+/** Every resource of one type in this account and region, e.g. `arn:…:medialive:…:channel:*`. */
+function allOfType(stack: Stack, service: string, resource: string, arnFormat = ArnFormat.COLON_RESOURCE_NAME): string {
+  return stack.formatArn({ service, resource, resourceName: '*', arnFormat });
+}
+
+/** Why `service:type/*` is as narrow as it gets: these resources exist only at run time. */
+function madeAtRunTime(service: string, types: readonly string[]): string {
+  return `${service} ${types.join(', ')} resources are made at run time, one per stream: any of those types in this account and region, nothing else.`;
+}
+
+// --- the slices ------------------------------------------------------------------------------
+
+/** The DynamoDB calls `core/store.ts` makes: get = Get; claim/mutate/trackExecution = Get+Update; create = Put; delete = Delete. */
+type StoreAction = 'GetItem' | 'UpdateItem' | 'PutItem' | 'DeleteItem';
+const store =
+  (...actions: StoreAction[]): Grant =>
+  (grantee, r) =>
+    r.streamTable.grant(grantee, ...actions.map((a) => `dynamodb:${a}`));
+/** Read-modify-write of one stream (`get`, `mustGet`, `mutate`, `claim`, `trackExecution`). */
+const readWriteStream = store('GetItem', 'UpdateItem');
+
+type MediaLiveType = 'channel' | 'input' | 'inputSecurityGroup';
+const medialive =
+  (actions: string[], ...types: MediaLiveType[]): Grant =>
+  (grantee, r) =>
+    allow(
+      grantee,
+      { actions: actions.map((a) => `medialive:${a}`), resources: types.map((t) => allOfType(r.stack, 'medialive', t)) },
+      madeAtRunTime('MediaLive', types),
+    );
+
+type MediaPackageType = 'channels' | 'origin_endpoints';
+const mediapackage =
+  (actions: string[], ...types: MediaPackageType[]): Grant =>
+  (grantee, r) =>
+    allow(
+      grantee,
+      {
+        actions: actions.map((a) => `mediapackage:${a}`),
+        resources: types.map((t) => allOfType(r.stack, 'mediapackage', t, ArnFormat.SLASH_RESOURCE_NAME)),
+      },
+      madeAtRunTime('MediaPackage', types),
+    );
+
+type IvsType = 'channel' | 'stream-key';
+const ivs =
+  (actions: string[], ...types: IvsType[]): Grant =>
+  (grantee, r) =>
+    allow(
+      grantee,
+      {
+        actions: actions.map((a) => `ivs:${a}`),
+        resources: types.map((t) => allOfType(r.stack, 'ivs', t, ArnFormat.SLASH_RESOURCE_NAME)),
+      },
+      madeAtRunTime('IVS', types),
+    );
+/** IVS list calls have no resource-level permissions. */
+const ivsListChannels: Grant = (grantee) =>
+  allow(grantee, { actions: ['ivs:ListChannels'], resources: ['*'] }, 'ivs:ListChannels supports no resource-level permissions; it only lists.');
+
+const passMediaLiveRole: Grant = (grantee, r) => r.mediaLiveRole.grantPassRole(grantee.grantPrincipal);
+const passMediaConvertRole: Grant = (grantee, r) => r.mediaConvertRole.grantPassRole(grantee.grantPrincipal);
+/** UpdateOriginEndpoint names the SPEKE role; without a key server there is nothing to pass. */
+const passSpekeRole: Grant = (grantee, r) => r.spekeRole?.grantPassRole(grantee.grantPrincipal);
+
+/** The live routes (one key per live stream); writes read the store's ETag first. */
+const liveRoutes =
+  (...actions: ('PutKey' | 'DeleteKey')[]): Grant =>
+  (grantee, r) =>
+    allow(
+      grantee,
+      {
+        actions: ['cloudfront-keyvaluestore:DescribeKeyValueStore', ...actions.map((a) => `cloudfront-keyvaluestore:${a}`)],
+        resources: [r.liveKvsArn],
+      },
+    );
+
+const ARCHIVE_WILDCARD = 'Recordings are written per session under keys made at run time: any object of the archive bucket, no other bucket.';
+const readArchive: Grant = (grantee, r) => {
+  allow(grantee, { actions: ['s3:ListBucket'], resources: [r.archiveBucket.bucketArn] });
+  allow(grantee, { actions: ['s3:GetObject'], resources: [r.archiveBucket.arnForObjects('*')] }, ARCHIVE_WILDCARD);
+};
+const writeArchive: Grant = (grantee, r) =>
+  allow(grantee, { actions: ['s3:PutObject'], resources: [r.archiveBucket.arnForObjects('*')] }, ARCHIVE_WILDCARD);
+
+/** Jobs go to the account's Default queue (`core/transcode-job.ts` names none). */
+const createTranscode: Grant = (grantee, r) =>
+  allow(grantee, {
+    actions: ['mediaconvert:CreateJob'],
+    resources: [
+      r.stack.formatArn({ service: 'mediaconvert', resource: 'queues', resourceName: 'Default', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+    ],
+  });
+const readTranscode: Grant = (grantee, r) =>
+  allow(
+    grantee,
+    { actions: ['mediaconvert:GetJob'], resources: [allOfType(r.stack, 'mediaconvert', 'jobs', ArnFormat.SLASH_RESOURCE_NAME)] },
+    madeAtRunTime('MediaConvert', ['jobs']),
+  );
+
+function connectorOf(r: TaskResources): ConnectorResources {
+  if (!r.connector) throw new Error('connector tasks need the connector resources (infra/connector.ts) in the stack');
+  return r.connector;
+}
+const CONNECTOR_TASKS_WILDCARD = 'Connector tasks are started at run time: any task of the connector cluster only.';
+/** The connector cluster's tasks: `task/{cluster}/*`. */
+function connectorTasks(r: TaskResources): string {
+  return r.stack.formatArn({
+    service: 'ecs',
+    resource: 'task',
+    resourceName: `${connectorOf(r).cluster.clusterName}/*`,
+    arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+  });
+}
+/** ListTasks has no resource-level permissions; the condition keeps it to the connector cluster. */
+const listConnectorTasks: Grant = (grantee, r) =>
+  allow(
+    grantee,
+    { actions: ['ecs:ListTasks'], resources: ['*'], conditions: { ArnEquals: { 'ecs:cluster': connectorOf(r).cluster.clusterArn } } },
+    'ecs:ListTasks supports no resource-level permissions; the ecs:cluster condition limits it to the connector cluster.',
+  );
+const watchConnectorTasks =
+  (...actions: ('DescribeTasks' | 'StopTask')[]): Grant =>
+  (grantee, r) =>
+    allow(grantee, { actions: actions.map((a) => `ecs:${a}`), resources: [connectorTasks(r)] }, CONNECTOR_TASKS_WILDCARD);
+const runConnectorTask: Grant = (grantee, r) => {
+  const { cluster, taskDefinition } = connectorOf(r);
+  allow(
+    grantee,
+    {
+      actions: ['ecs:RunTask'],
+      // By family: a deploy that makes a new revision doesn't strand tasks started by name.
+      resources: [
+        r.stack.formatArn({
+          service: 'ecs',
+          resource: 'task-definition',
+          resourceName: `${taskDefinition.family}:*`,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      ],
+      conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
+    },
+    'Any revision of the connector task definition family, on the connector cluster only.',
+  );
+  // RunTask tags the task with its stream.
+  allow(
+    grantee,
+    { actions: ['ecs:TagResource'], resources: [connectorTasks(r)], conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
+    CONNECTOR_TASKS_WILDCARD,
+  );
+  taskDefinition.taskRole.grantPassRole(grantee.grantPrincipal);
+  taskDefinition.executionRole?.grantPassRole(grantee.grantPrincipal);
+};
+/** The schedules of the deployment's group, as `infra/scheduling.ts` grants them. */
+export function schedulesOfGroup(stack: Stack, groupName: string): string {
+  return stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${groupName}/*` });
+}
+export const SCHEDULES_WILDCARD = "Schedules are made at run time, one per timed action: any schedule of this deployment's group only.";
+const deleteSchedules: Grant = (grantee, r) => {
+  if (!r.scheduling) throw new Error('cancel-schedules needs the scheduling resources (infra/scheduling.ts) in the stack');
+  r.scheduling.grantDeleteSchedules(grantee);
+  acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, r.scheduling.groupName)]);
+};
+
+/**
+ * Every task's access, by task file: exactly the calls its `run` (and the `core/` helpers it calls)
+ * makes. `infra/tasks.ts` refuses to deploy a task without an entry, and a test checks that every
+ * file in `tasks/` has one. Never a `service:*` action.
+ */
+export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
+  // The stream record
+  'claim-stream': [readWriteStream],
+  'record-outcome': [readWriteStream],
+  'record-failure': [readWriteStream],
+  'record-live': [readWriteStream],
+  'begin-session': [readWriteStream],
+  'delete-record': [store('GetItem', 'DeleteItem')],
+
+  // MediaLive
+  'create-input': [readWriteStream, medialive(['CreateInput', 'CreateTags'], 'input', 'inputSecurityGroup')],
+  'create-channel': [readWriteStream, medialive(['CreateChannel', 'CreateTags'], 'channel', 'input'), passMediaLiveRole],
+  'configure-channel': [store('GetItem'), medialive(['DescribeChannel', 'UpdateChannel'], 'channel', 'input'), passMediaLiveRole],
+  'sync-channel-name': [store('GetItem'), medialive(['DescribeChannel', 'UpdateChannel'], 'channel', 'input'), passMediaLiveRole],
+  'describe-channel': [medialive(['DescribeChannel'], 'channel')],
+  'start-channel': [medialive(['DescribeChannel', 'StartChannel'], 'channel')],
+  'stop-channel': [medialive(['DescribeChannel', 'StopChannel'], 'channel')],
+  'delete-channel': [medialive(['DescribeChannel', 'DeleteChannel'], 'channel')],
+  'delete-input': [medialive(['DescribeInput', 'DeleteInput'], 'input')],
+
+  // MediaPackage
+  'create-package-channel': [
+    readWriteStream,
+    mediapackage(['CreateChannel', 'DescribeChannel', 'TagResource'], 'channels'),
+  ],
+  'create-origin-endpoint': [
+    readWriteStream,
+    mediapackage(['CreateOriginEndpoint', 'DescribeOriginEndpoint', 'TagResource'], 'origin_endpoints', 'channels'),
+  ],
+  'configure-endpoint': [mediapackage(['DescribeOriginEndpoint', 'UpdateOriginEndpoint'], 'origin_endpoints'), passSpekeRole],
+  'delete-origin-endpoint': [mediapackage(['DeleteOriginEndpoint'], 'origin_endpoints')],
+  'delete-package-channel': [mediapackage(['DeleteChannel'], 'channels')],
+
+  // The live distribution
+  'put-live-route': [store('GetItem'), liveRoutes('PutKey')],
+  'remove-live-route': [liveRoutes('DeleteKey')],
+
+  // Split
+  'plan-split': [],
+  'list-archive': [readArchive],
+  'write-section-playlist': [writeArchive],
+  'start-transcode': [createTranscode, passMediaConvertRole],
+  'describe-transcode': [readTranscode],
+  'section-failed': [],
+
+  // Schedules
+  'cancel-schedules': [readWriteStream, deleteSchedules],
+
+  // The Chime connector (ECS) and IVS
+  'claim-connector': [readWriteStream],
+  'record-connector': [readWriteStream],
+  'record-connector-failure': [readWriteStream],
+  'connector-exited': [readWriteStream],
+  'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],
+  'describe-connector': [watchConnectorTasks('DescribeTasks')],
+  'stop-connector': [store('GetItem'), listConnectorTasks, watchConnectorTasks('DescribeTasks', 'StopTask')],
+  'ensure-ivs-channel': [
+    readWriteStream,
+    ivsListChannels,
+    ivs(['CreateChannel', 'GetChannel', 'DeleteChannel', 'ListStreamKeys', 'TagResource'], 'channel'),
+    ivs(['CreateStreamKey', 'GetStreamKey'], 'stream-key', 'channel'),
+  ],
+  'delete-ivs-channel': [store('GetItem'), ivsListChannels, ivs(['DeleteChannel'], 'channel')],
+};
