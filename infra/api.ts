@@ -1,0 +1,124 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { projectFunction } from './lambda';
+import { acknowledge, acknowledgeWildcards } from './nag';
+
+export interface ApiProps {
+  /** Configuration shared with the tasks (tables, buckets, live distribution…). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly streamTable: ITable;
+  readonly idempotencyTable: ITable;
+  /** By action; the handler starts them and reads their executions. */
+  readonly stateMachines: Readonly<Record<string, StateMachine>>;
+  /** How long short actions wait for their workflow (`API_WAIT_SECONDS`). */
+  readonly waitSeconds: number;
+}
+
+/** API Gateway's hard limit on a REST integration; the handler must answer before it. */
+const INTEGRATION_LIMIT_SECONDS = 29;
+
+/**
+ * The HTTP edge: a REST API whose every method requires IAM (SigV4) authorization, proxying every
+ * path to the one handler (`api/handler.ts`), whose route table answers or 404s.
+ */
+export class Api extends Construct {
+  public readonly restApi: RestApi;
+  public readonly handler: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.handler = projectFunction(this, 'Handler', {
+      entry: 'api/handler.ts',
+      description: 'FrontMaster Live Stream API',
+      memorySize: 512,
+      timeout: Duration.seconds(Math.min(props.waitSeconds + 5, INTEGRATION_LIMIT_SECONDS - 1)),
+      environment: {
+        ...props.environment,
+        IDEMPOTENCY_TABLE_NAME: props.idempotencyTable.tableName,
+        API_WAIT_SECONDS: String(props.waitSeconds),
+        STATE_MACHINE_ARNS: stack.toJsonString(
+          Object.fromEntries(Object.entries(props.stateMachines).map(([action, sm]) => [action, sm.stateMachineArn])),
+        ),
+      },
+    });
+    // The store's calls (create = Put, update/claim = Get+Update, delete, list = Scan) and
+    // Powertools idempotency's record lifecycle.
+    props.streamTable.grant(this.handler, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan');
+    props.idempotencyTable.grant(this.handler, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    const executions = Object.values(props.stateMachines).map((sm) =>
+      stack.formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${sm.stateMachineName}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    );
+    for (const sm of Object.values(props.stateMachines)) sm.grantStartExecution(this.handler);
+    this.handler.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:DescribeExecution', 'states:GetExecutionHistory'], resources: executions }),
+    );
+    acknowledgeWildcards(
+      this.handler.role!,
+      'Executions exist only at run time: `execution:{state machine}:*` of this stack\'s state machines, nothing else.',
+      executions,
+    );
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.restApi = new RestApi(this, 'RestApi', {
+      description: 'FrontMaster Live Stream control plane (API.md)',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Stage logging needs the account's API Gateway CloudWatch role; this stack brings it.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      deployOptions: {
+        stageName: 'prod',
+        loggingLevel: MethodLoggingLevel.INFO,
+        // Bodies hold RTMP URLs with stream keys: never log them.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+      defaultIntegration: new LambdaIntegration(this.handler),
+    });
+    this.restApi.root.addProxy({ anyMethod: true });
+
+    acknowledge(
+      this.restApi,
+      'AwsSolutions-APIG2',
+      'The handler validates every request with the zod schemas of api/, the single source of validation and of docs/openapi.json (API.md error bodies).',
+    );
+    acknowledge(
+      this.restApi,
+      'AwsSolutions-APIG3',
+      'Every method requires SigV4-signed IAM credentials; anonymous traffic is refused by API Gateway before any code runs.',
+    );
+    acknowledge(this.restApi, 'AwsSolutions-COG4', 'The contract (API.md) is IAM (SigV4) authorization on every route, not Cognito user pools.');
+    acknowledge(
+      this.restApi,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      "API Gateway's account-level CloudWatch role uses the AWS-managed push-to-CloudWatch-Logs policy, the documented setup for stage logging.",
+    );
+  }
+}

@@ -1,0 +1,115 @@
+import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
+import {
+  Cluster,
+  ContainerImage,
+  ContainerInsights,
+  CpuArchitecture,
+  FargateTaskDefinition,
+  LogDrivers,
+  OperatingSystemFamily,
+} from 'aws-cdk-lib/aws-ecs';
+import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { repoPath } from './lambda';
+import { acknowledgeWildcards } from './nag';
+
+/** The container's name in the task definition; `core/config.ts` defaults CONNECTOR_CONTAINER_NAME to it. */
+const CONTAINER_NAME = 'connector';
+
+/**
+ * The Chime connector's place to run: a Fargate task definition built from `connector/` (Chromium
+ * on Xvfb + ffmpeg, linux/amd64), a cluster in a VPC of public subnets only (the task needs a public
+ * IP to reach the meeting and the RTMP ingest; no NAT gateway to pay for), and the watch on its
+ * tasks: every connector task that stops is reported to the `connector-exited` task.
+ * Tasks are started per stream at run time by `tasks/run-connector.ts`.
+ */
+export class Connector extends Construct {
+  public readonly cluster: Cluster;
+  public readonly taskDefinition: FargateTaskDefinition;
+  private readonly vpc: Vpc;
+  private readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.vpc = new Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'connector', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
+      // No custom resource Lambda to lock the default group: nothing is placed in it.
+      restrictDefaultSecurityGroup: false,
+    });
+    this.vpc.addFlowLog('RejectedFlows', {
+      trafficType: FlowLogTrafficType.REJECT,
+      destination: FlowLogDestination.toCloudWatchLogs(
+        new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+      ),
+    });
+    // Outbound only: the connector opens the meeting page and pushes RTMP; nothing connects to it.
+    this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc: this.vpc,
+      allowAllOutbound: true,
+      description: 'Chime connector tasks: outbound only',
+    });
+    this.cluster = new Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ContainerInsights.ENABLED });
+
+    this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
+      // Chromium rendering a meeting plus a 1080p30 x264 encode.
+      cpu: 2048,
+      memoryLimitMiB: 4096,
+      runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
+    });
+    this.taskDefinition.addContainer(CONTAINER_NAME, {
+      containerName: CONTAINER_NAME,
+      image: ContainerImage.fromAsset(repoPath('connector'), { platform: Platform.LINUX_AMD64 }),
+      logging: LogDrivers.awsLogs({
+        streamPrefix: 'connector',
+        logGroup: new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
+      }),
+      // The image's own HEALTHCHECK (connector/Dockerfile): healthy once it is pushing.
+      healthCheck: {
+        command: ['CMD', '/opt/connector/healthcheck.sh'],
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        startPeriod: Duration.seconds(120),
+        retries: 3,
+      },
+      stopTimeout: Duration.seconds(30),
+    });
+    acknowledgeWildcards(
+      this.taskDefinition.obtainExecutionRole(),
+      'Pulling the connector image needs ecr:GetAuthorizationToken, which accepts only Resource "*"; the pull itself is on the image repository only.',
+      ['*'],
+    );
+  }
+
+  /** The environment `core/config.ts` reads (CONNECTOR_*): where and how run-connector starts a task. */
+  get environment(): Record<string, string> {
+    return {
+      CONNECTOR_CLUSTER: this.cluster.clusterName,
+      // By family: RunTask starts the latest revision, so a deploy's new image is used at once.
+      CONNECTOR_TASK_DEFINITION: this.taskDefinition.family,
+      CONNECTOR_CONTAINER_NAME: CONTAINER_NAME,
+      CONNECTOR_SUBNETS: Fn.join(',', this.vpc.publicSubnets.map((subnet) => subnet.subnetId)),
+      CONNECTOR_SECURITY_GROUPS: this.securityGroup.securityGroupId,
+      CONNECTOR_ASSIGN_PUBLIC_IP: 'ENABLED',
+    };
+  }
+
+  /** Reports every connector task that stops (its ECS event `detail`) to `handler`. */
+  reportStoppedTasksTo(handler: IFunction): void {
+    new Rule(this, 'TaskStopped', {
+      description: 'A Chime connector task stopped: clear it from its stream (tasks/connector-exited.ts)',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: { clusterArn: [this.cluster.clusterArn], lastStatus: ['STOPPED'] },
+      },
+      targets: [new LambdaFunction(handler, { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
+    });
+  }
+}
