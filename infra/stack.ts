@@ -1,0 +1,115 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Role } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { Config } from '../core/config';
+import { SCHEDULE_ACTIONS } from '../core/schedules';
+import { WORKFLOWS, allTasks } from '../workflows/registry';
+import { Api } from './api';
+import { readInfraConfig } from './config';
+import { Connector } from './connector';
+import { Media } from './media';
+import { acknowledgeWildcards } from './nag';
+import { Scheduling } from './scheduling';
+import { SCHEDULES_WILDCARD, schedulesOfGroup } from './task-permissions';
+import { Storage } from './storage';
+import { TaskFunctions } from './tasks';
+import { Workflows } from './workflows';
+
+/** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
+export const EVENT_TASKS = ['connector-exited'] as const;
+
+/** Environment variables of the Lambdas, named as `core/config.ts` reads them. */
+export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
+
+/**
+ * The whole control plane in one environment-agnostic stack (it synthesizes offline, with no
+ * credentials): storage, the media plane's fixed parts, one Lambda per task, one state machine
+ * per registered workflow, and the API in front of them.
+ */
+export class LiveStreamStack extends Stack {
+  public readonly storage: Storage;
+  public readonly scheduling: Scheduling;
+  public readonly connector: Connector;
+  public readonly media: Media;
+  public readonly tasks: TaskFunctions;
+  public readonly workflows: Workflows;
+  public readonly api: Api;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const config = readInfraConfig(this.node);
+
+    this.storage = new Storage(this, 'Storage', { config });
+    this.media = new Media(this, 'Media', {
+      config,
+      archiveBucket: this.storage.archiveBucket,
+      workshopOutputBucket: this.storage.workshopOutputBucket,
+      accessLogsBucket: this.storage.accessLogsBucket,
+    });
+
+    // Made before the tasks, whose environment names its group and role; the state machines it
+    // may start are granted below, once they exist.
+    this.scheduling = new Scheduling(this, 'Scheduling', { targets: [] });
+
+    this.connector = new Connector(this, 'Connector');
+
+    const environment: LambdaEnvironment = {
+      TABLE_NAME: this.storage.streamTable.tableName,
+      ARCHIVE_BUCKET: this.storage.archiveBucket.bucketName,
+      WORKSHOP_OUTPUT_BUCKET: this.storage.workshopOutputBucket.bucketName,
+      INPUT_SECURITY_GROUP_ID: this.media.inputSecurityGroup.ref,
+      MEDIALIVE_ROLE_ARN: this.media.mediaLiveRole.roleArn,
+      MEDIACONVERT_ROLE_ARN: this.media.mediaConvertRole.roleArn,
+      LIVE_BASE_URL: this.media.liveBaseUrl,
+      LIVE_KVS_ARN: this.media.liveRoutes.keyValueStoreArn,
+      ...this.scheduling.environment,
+      ...this.connector.environment,
+      ...(config.spekeUrl && config.spekeRoleArn ? { SPEKE_URL: config.spekeUrl, SPEKE_ROLE_ARN: config.spekeRoleArn } : {}),
+    };
+    const env = definedOnly(environment);
+
+    this.tasks = new TaskFunctions(this, 'Tasks', {
+      tasks: [...allTasks(), ...EVENT_TASKS],
+      environment: env,
+      timeout: Duration.seconds(config.taskTimeoutSeconds),
+      resources: {
+        stack: this,
+        streamTable: this.storage.streamTable,
+        archiveBucket: this.storage.archiveBucket,
+        workshopOutputBucket: this.storage.workshopOutputBucket,
+        mediaLiveRole: this.media.mediaLiveRole,
+        mediaConvertRole: this.media.mediaConvertRole,
+        spekeRole: config.spekeRoleArn ? Role.fromRoleArn(this, 'SpekeRole', config.spekeRoleArn, { mutable: false }) : undefined,
+        liveKvsArn: this.media.liveRoutes.keyValueStoreArn,
+        scheduling: this.scheduling,
+        connector: this.connector,
+      },
+    });
+    this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']!);
+    this.workflows = new Workflows(this, 'Workflows', { definitions: WORKFLOWS, functions: this.tasks.functions });
+    // Timed start and stop (API.md): EventBridge Scheduler starts these machines directly, nothing else.
+    for (const action of SCHEDULE_ACTIONS) this.workflows.stateMachines[action]?.grantStartExecution(this.scheduling.role);
+    this.api = new Api(this, 'Api', {
+      environment: env,
+      streamTable: this.storage.streamTable,
+      idempotencyTable: this.storage.idempotencyTable,
+      stateMachines: this.workflows.stateMachines,
+      waitSeconds: config.apiWaitSeconds,
+    });
+    this.scheduling.grantManageSchedules(this.api.handler);
+    acknowledgeWildcards(this.api.handler.role!, SCHEDULES_WILDCARD, [schedulesOfGroup(this, this.scheduling.groupName)]);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url, description: 'Base URL of the API (SigV4, service execute-api)' });
+    new CfnOutput(this, 'LiveBaseUrl', { value: this.media.liveBaseUrl, description: 'Base of every live_endpoint' });
+    new CfnOutput(this, 'LiveDistributionDomain', {
+      value: this.media.liveDistribution.distributionDomainName,
+      description: 'Point the live domain (CNAME/alias) here when liveDomainName is set',
+    });
+    new CfnOutput(this, 'ArchiveBucket', { value: this.storage.archiveBucket.bucketName });
+    new CfnOutput(this, 'WorkshopOutputBucket', { value: this.storage.workshopOutputBucket.bucketName });
+  }
+}
+
+function definedOnly(environment: LambdaEnvironment): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined)) as Record<string, string>;
+}

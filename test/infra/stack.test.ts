@@ -1,0 +1,266 @@
+import { Stack, type CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { Validations } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { EVENT_TASKS } from '../../infra/stack';
+import { WORKFLOWS, allTasks } from '../../workflows/registry';
+import { allStatements, asArray, synthStack, type Resource } from './synth';
+
+// One synth for the whole file: every assertion reads the same default-context template.
+const { app, stack, template, nag } = synthStack();
+const resources = template.toJSON().Resources as Record<string, Resource>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.resolve(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement)) as string;
+
+describe('storage', () => {
+  it('keeps the stream table keyed by id with point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('expires idempotency records by their TTL attribute', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+  });
+
+  it('names the media buckets with the seed defaults', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'fem-livestream-archive' });
+    template.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'fem-workshops-out' });
+  });
+
+  it('makes every bucket private and encrypted', () => {
+    const buckets = ofType('AWS::S3::Bucket');
+    expect(buckets.length).toBeGreaterThanOrEqual(3);
+    for (const [, bucket] of buckets) {
+      expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties?.BucketEncryption).toBeDefined();
+    }
+  });
+
+  it('refuses every request to every bucket that is not over TLS', () => {
+    for (const [id] of ofType('AWS::S3::Bucket')) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('functions', () => {
+  it('deploys one Lambda per task of the registry and per event task, plus the API handler', () => {
+    const tasks = [...allTasks(), ...EVENT_TASKS].sort();
+    expect(Object.keys(stack.tasks.functions).sort()).toEqual(tasks);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(tasks.length + 1);
+  });
+
+  it('runs every Lambda on nodejs22.x, ARM64', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties?.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties?.Architectures).toEqual(['arm64']);
+    }
+  });
+
+  it('hands every task the configuration core/config.ts reads', () => {
+    for (const fn of Object.values(stack.tasks.functions)) {
+      const variables = resources[logicalId(fn)]!.Properties!.Environment.Variables;
+      expect(Object.keys(variables)).toEqual(
+        expect.arrayContaining([
+          'TABLE_NAME',
+          'ARCHIVE_BUCKET',
+          'WORKSHOP_OUTPUT_BUCKET',
+          'INPUT_SECURITY_GROUP_ID',
+          'MEDIALIVE_ROLE_ARN',
+          'MEDIACONVERT_ROLE_ARN',
+          'LIVE_BASE_URL',
+          'LIVE_KVS_ARN',
+          'SCHEDULE_GROUP_NAME',
+        ]),
+      );
+      // No SPEKE server in the default context: streams are served clear.
+      expect(variables).not.toHaveProperty('SPEKE_URL');
+    }
+  });
+});
+
+describe('workflows', () => {
+  it('deploys one state machine per registered workflow, logging ALL with X-Ray', () => {
+    expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(WORKFLOWS.length);
+    for (const [, machine] of ofType('AWS::StepFunctions::StateMachine')) {
+      expect(machine.Properties?.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+      expect(machine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
+    }
+  });
+
+  it("lets each state machine invoke exactly its workflow's task functions", () => {
+    for (const definition of WORKFLOWS) {
+      const machine = stack.workflows.stateMachines[definition.action]!;
+      const role = logicalId(machine.role);
+      const invocable = allStatements(template)
+        .filter(({ resource }) => asArray(resources[resource]!.Properties?.Roles).some((r: any) => r.Ref === role))
+        .filter(({ statement }) => asArray(statement.Action).includes('lambda:InvokeFunction'))
+        .flatMap(({ statement }) => asArray(statement.Resource))
+        .map((arn: any) => arn['Fn::GetAtt']?.[0])
+        .filter(Boolean);
+      const expected = definition.tasks.map((task) => logicalId(stack.tasks.functions[task]!));
+      expect([...new Set(invocable)].sort()).toEqual([...new Set(expected)].sort());
+    }
+  });
+});
+
+describe('api', () => {
+  it('requires IAM (SigV4) authorization on every method', () => {
+    const methods = ofType('AWS::ApiGateway::Method');
+    expect(methods.length).toBeGreaterThan(0);
+    for (const [, method] of methods) expect(method.Properties?.AuthorizationType).toBe('AWS_IAM');
+  });
+
+  it('proxies every path to the one handler', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'ANY',
+      Integration: { Type: 'AWS_PROXY', Uri: Match.anyValue() },
+    });
+  });
+
+  it('tells the handler every state machine by action, and its tables', () => {
+    const variables = resources[logicalId(stack.api.handler)]!.Properties!.Environment.Variables;
+    expect(variables).toMatchObject({ API_WAIT_SECONDS: '20', IDEMPOTENCY_TABLE_NAME: { Ref: logicalId(stack.storage.idempotencyTable) } });
+    const arns = JSON.stringify(variables.STATE_MACHINE_ARNS);
+    for (const definition of WORKFLOWS) {
+      expect(arns).toContain(`\\"${definition.action}\\":\\"`);
+      expect(arns).toContain(logicalId(stack.workflows.stateMachines[definition.action]!));
+    }
+  });
+
+  it('lets the handler start and read executions of the state machines', () => {
+    const handlerRole = logicalId(stack.api.handler.role!);
+    const actions = allStatements(template)
+      .filter(({ resource }) => asArray(resources[resource]!.Properties?.Roles).some((r: any) => r.Ref === handlerRole))
+      .flatMap(({ statement }) => asArray(statement.Action));
+    expect(actions).toEqual(
+      expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'states:GetExecutionHistory']),
+    );
+  });
+});
+
+describe('connector', () => {
+  it('reports every stopped connector task to connector-exited', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: { clusterArn: [{ 'Fn::GetAtt': [logicalId(stack.connector.cluster), 'Arn'] }], lastStatus: ['STOPPED'] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stack.tasks.functions['connector-exited']!), 'Arn'] },
+          InputPath: '$.detail',
+        }),
+      ],
+    });
+  });
+
+  it('lets run-connector start only the connector task definition, on the connector cluster', () => {
+    const role = logicalId(stack.tasks.functions['run-connector']!.role!);
+    const runTask = allStatements(template)
+      .filter(({ resource }) => asArray(resources[resource]!.Properties?.Roles).some((r: any) => r.Ref === role))
+      .map(({ statement }) => statement)
+      .filter((statement) => asArray(statement.Action).includes('ecs:RunTask'));
+    expect(runTask).toHaveLength(1);
+    expect(JSON.stringify(runTask[0]!.Resource)).toContain(`task-definition/${stack.connector.taskDefinition.family}:*`);
+    expect(runTask[0]!.Condition).toEqual({
+      ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack.connector.cluster), 'Arn'] } },
+    });
+  });
+});
+
+describe('media', () => {
+  it('lets no one push RTMP by default (no CIDR, never 0.0.0.0/0)', () => {
+    const groups = ofType('AWS::MediaLive::InputSecurityGroup');
+    expect(groups).toHaveLength(1);
+    expect(groups[0]![1].Properties?.WhitelistRules ?? []).toEqual([]);
+    expect(JSON.stringify(groups)).not.toContain('0.0.0.0/0');
+  });
+
+  it('lets MediaLive channels deliver to MediaPackage and write the archive', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'medialive.amazonaws.com' } })],
+      },
+    });
+    const role = logicalId(stack.media.mediaLiveRole);
+    const actions = allStatements(template)
+      .filter(({ resource }) => asArray(resources[resource]!.Properties?.Roles).some((r: any) => r.Ref === role))
+      .flatMap(({ statement }) => asArray(statement.Action));
+    expect(actions.sort()).toEqual(['mediapackage:DescribeChannel', 's3:ListBucket', 's3:PutObject']);
+  });
+
+  it('routes /live/* through the KeyValueStore-backed CloudFront Function', () => {
+    const kvs = ofType('AWS::CloudFront::KeyValueStore');
+    expect(kvs).toHaveLength(1);
+    // Routes are run-time data: no import source, so a deploy never rewrites them.
+    expect(kvs[0]![1].Properties).not.toHaveProperty('ImportSource');
+    const [[functionId]] = ofType('AWS::CloudFront::Function') as [[string, Resource]];
+    template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionConfig: Match.objectLike({
+        Runtime: 'cloudfront-js-2.0',
+        KeyValueStoreAssociations: [{ KeyValueStoreARN: { 'Fn::GetAtt': [kvs[0]![0], 'Arn'] } }],
+      }),
+    });
+    const association = [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } }];
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CacheBehaviors: [Match.objectLike({ PathPattern: '/live/*', FunctionAssociations: association, ViewerProtocolPolicy: 'redirect-to-https' })],
+        DefaultCacheBehavior: Match.objectLike({ FunctionAssociations: association }),
+        Logging: Match.objectLike({ Bucket: Match.anyValue() }),
+      }),
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('allows no wildcard action anywhere (no service:* and no *)', () => {
+    const wildcards = allStatements(template)
+      .filter(({ statement }) => statement.Effect === 'Allow')
+      .flatMap(({ resource, statement }) => asArray<string>(statement.Action).map((action) => ({ resource, action })))
+      .filter(({ action }) => action.includes('*'));
+    expect(wildcards).toEqual([]);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  // Warnings too: an unacknowledged warning also fails `cdk synth` (Validations treats any finding as a failure).
+  it('reports no unacknowledged finding, error or warning', () => {
+    const findings = nag.violations.map(
+      (v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('acknowledges every finding with a specific reason', () => {
+    const acknowledgments = app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, { reason?: string } | string>));
+    expect(acknowledgments.length).toBeGreaterThan(0);
+    for (const [id, ack] of acknowledgments) {
+      const reason = typeof ack === 'string' ? ack : ack.reason;
+      expect(reason, id).toMatch(/\w+ \w+ \w+ \w+/);
+    }
+  });
+});
