@@ -105,7 +105,6 @@ class PipelineSlot {
   private run: PipelineRun | undefined;
   private runs = 0;
   private nextCounter = 1;
-  private timeline = 0;
   private quickFailures = 0;
   private ending = new Set<PipelineRun>();
   private ops: Promise<void> = Promise.resolve();
@@ -149,7 +148,9 @@ class PipelineSlot {
             startNumber: this.nextCounter,
           },
           keyframeSeconds: keyframeSeconds(media.segmentLength),
-          timelineOffset: this.timeline,
+          // Counter n's segment starts at (n - 1) × segmentLength: a run that takes over after a
+          // crash starts its timeline there, so the archive's times agree with its counters.
+          timelineOffset: (this.nextCounter - 1) * media.segmentLength,
         },
         handlers: {
           onHlsSegment: (segment) => this.channel.hls.add(runId, segment),
@@ -182,10 +183,6 @@ class PipelineSlot {
   private afterRun(run: PipelineRun, runId: string, result: RunResult): void {
     if (this.run === run) this.run = undefined;
     if (result.lastCounter !== undefined) this.nextCounter = result.lastCounter + 1;
-    // The next run starts where the next counter's segment starts (counter × segmentLength), so
-    // its forced keyframes and segment cuts stay on the grid after a short last segment.
-    const length = this.channel.media.segmentLength;
-    if (result.archiveEnd !== undefined) this.timeline = Math.ceil(result.archiveEnd / length - 1e-6) * length;
     this.channel.hls.endRun(runId);
     const expected = this.ending.delete(run);
     if (expected || this.channel.stopped) return;

@@ -87,6 +87,10 @@ export function pipelineArgs(spec: RunSpec): string[] {
     '-nostats',
     '-loglevel',
     'warning',
+    // node-media-server's FLV header always announces audio; a publish without it would
+    // otherwise hold the start for ffmpeg's default 5 s of analysis.
+    '-analyzeduration',
+    '1500000',
     '-f',
     'flv',
     '-i',
@@ -137,8 +141,6 @@ export interface RunHandlers {
 
 export interface RunResult {
   readonly exit: ProcessExit;
-  /** The end of the last archive segment (s), for the next run's timeline. */
-  readonly archiveEnd: number | undefined;
   readonly lastCounter: number | undefined;
   /** How long the run lasted (ms). */
   readonly lastedMs: number;
@@ -148,7 +150,6 @@ export class PipelineRun {
   private hlsSeen = -1;
   private csvOffset = 0;
   private csvRest = '';
-  private archiveEnd: number | undefined;
   private lastCounter: number | undefined;
   private readonly timer: NodeJS.Timeout;
   private polling: Promise<void> = Promise.resolve();
@@ -175,7 +176,7 @@ export class PipelineRun {
           stderr: redactText(process.stderrTail()),
         });
       }
-      return { exit, archiveEnd: this.archiveEnd, lastCounter: this.lastCounter, lastedMs: Date.now() - startedAt };
+      return { exit, lastCounter: this.lastCounter, lastedMs: Date.now() - startedAt };
     });
   }
 
@@ -235,7 +236,6 @@ export class PipelineRun {
         const [name, start, end] = line.split(',');
         const counter = Number(/\.(\d+)\.ts$/.exec(name ?? '')?.[1]);
         if (!name || !Number.isInteger(counter)) continue;
-        this.archiveEnd = Number(end);
         this.lastCounter = counter;
         this.handlers.onArchiveSegment({
           file: join(this.spec.cwd, this.spec.archive!.dir, basename(name)),

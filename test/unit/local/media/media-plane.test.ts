@@ -1,4 +1,6 @@
 import { createDecipheriv } from 'node:crypto';
+import { readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelMedia } from '../../../../local/media-plane';
@@ -13,11 +15,13 @@ const BUCKET = 'archive';
 let plane: RunningMediaPlane;
 let s3: Awaited<ReturnType<typeof startS3>>;
 let removeDir: () => Promise<void>;
+let dataDir: string;
 let channelCount = 0;
 
 beforeAll(async () => {
   const dir = await tempDir('media-plane-');
   removeDir = dir.remove;
+  dataDir = dir.path;
   s3 = await startS3(`${dir.path}/s3`, [BUCKET]);
   plane = await startMediaPlane({
     rtmpPort: 0,
@@ -72,6 +76,21 @@ async function bytes(url: string): Promise<Buffer> {
   const res = await fetch(url);
   expect(res.status).toBe(200);
   return Buffer.from(await res.arrayBuffer());
+}
+
+/** The pipeline ffmpeg of an endpoint: the process reading `pipe:0` in the endpoint's directory. */
+function pipelinePids(media: ChannelMedia): number[] {
+  const endpointDir = realpathSync(join(dataDir, 'media', media.endpointId));
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pipe:0') && readlinkSync(`/proc/${pid}/cwd`) === endpointDir;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 const isTransportStream = (data: Buffer) => data.length % 188 === 0 && data[0] === 0x47 && data[188] === 0x47;
@@ -196,6 +215,35 @@ describe('local media plane', () => {
     const steps = pts.slice(1).map((p, i) => p - pts[i]!);
     expect(Math.max(...steps)).toBeLessThan(0.1);
     expect(pts.length).toBeGreaterThanOrEqual(8 * FPS);
-    expect(await playlist(media)).not.toContain('#EXT-X-DISCONTINUITY');
+    const text = await playlist(media);
+    expect(text).not.toContain('#EXT-X-DISCONTINUITY');
+    expect(text).not.toContain('#EXT-X-KEY'); // key_rotation_interval 0: clear
+  }, 30_000);
+
+  it('restarts a pipeline whose ffmpeg dies: counters run on, on the segment grid, after a discontinuity', async () => {
+    // Prepare
+    const media = channel({ segmentLength: 2 });
+    await plane.plane.startChannel(media);
+    const publisher = publish(rtmp(media.streamNames[0]!), 12, FPS);
+    await waitFor(async () => (await playlist(media)).includes('#EXTINF'), 15_000);
+    const [victim] = pipelinePids(media);
+
+    // Act
+    process.kill(victim!, 'SIGKILL');
+    const restarted = await waitFor(async () => pipelinePids(media).some((pid) => pid !== victim), 10_000);
+    await publisher.exited;
+    await plane.plane.stopChannel(media.channelId);
+
+    // Assess: counters 1…n with none twice, whole segments but the last, each where its counter says
+    expect(restarted).toBe(true);
+    const stored = await archiveKeys(`session${channelCount}/`);
+    const counters = stored.map((key) => Number(/\.(\d{6})\.ts$/.exec(key)![1]));
+    expect(counters).toEqual(counters.map((_, i) => i + 1));
+    const segments = await Promise.all(stored.map((key) => videoFrames(s3Url(key))));
+    for (const frames of segments.slice(0, -1)) expect(frames).toHaveLength(2 * FPS);
+    // Within a frame: the new run's clock starts on the grid, the first run's a frame after it.
+    const origin = segments[0]![0]!.pts;
+    segments.forEach((frames, i) => expect(Math.abs(frames[0]!.pts - i * 2 - origin)).toBeLessThanOrEqual(1 / FPS + 0.001));
+    expect(await playlist(media)).toContain('#EXT-X-DISCONTINUITY');
   }, 30_000);
 });
