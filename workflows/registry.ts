@@ -4,6 +4,7 @@ import { chimeStopWorkflow } from './chime-stop';
 import { ivsStartWorkflow } from './ivs-start';
 import { ivsStopWorkflow } from './ivs-stop';
 import { liveWorkflow } from './live';
+import { splitWorkflow } from './split';
 import { startWorkflow } from './start';
 import { stopWorkflow } from './stop';
 import { unliveWorkflow } from './unlive';
@@ -20,6 +21,7 @@ export const WORKFLOWS: readonly WorkflowDefinition[] = [
   chimeStopWorkflow,
   ivsStartWorkflow,
   ivsStopWorkflow,
+  splitWorkflow,
 ];
 
 export function workflowFor(action: string): WorkflowDefinition {

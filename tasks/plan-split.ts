@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { ArchiveTimelineSchema } from '../core/archive-timeline';
+import type { Services } from '../core/services';
+import { planSection, SplitExecutionInputSchema, type PlannedSection } from '../core/split-plan';
+import { splitOutputs } from '../core/split-outputs';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = SplitExecutionInputSchema.pick({ archive_path: true, name_modifier: true, timestamp_list: true }).extend({
+  timeline: ArchiveTimelineSchema,
+});
+
+type Deps = Pick<Services, 'config'>;
+
+/**
+ * Plans every section on the archive's timeline, under the names the API already answered
+ * (`core/split-outputs.ts`). A section that can't be cut is planned FAILED with the reason, so the
+ * Map reports it and cuts the others.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ sections: PlannedSection[] }> {
+  const outputs = splitOutputs({
+    archivePath: input.archive_path,
+    outputBucket: deps.config.WORKSHOP_OUTPUT_BUCKET,
+    nameModifier: input.name_modifier,
+    sections: input.timestamp_list,
+  });
+  return { sections: outputs.map((output) => planSection(input.timeline, output)) };
+}
+
+export const handler = taskHandler(Input, run);

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import type { ArchiveTimeline } from '../../core/archive-timeline';
+import { planSection, type PlannedSection } from '../../core/split-plan';
+import { splitOutputs } from '../../core/split-outputs';
+import { FRAME_RATES } from '../../core/timecode';
+import { run as sectionFailed } from '../../tasks/section-failed';
+import { renderWorkflow } from '../../workflows/render';
+import { MAX_CONCURRENT_SECTIONS, SPLIT_STATES, splitWorkflow } from '../../workflows/split';
+import { EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, type StateHandler } from './harness';
+
+const STREAM = '0123456789abcdef0123456789abcdef';
+const ARCHIVE = 's3://arch/2024/01/02/stream-1/';
+
+const timeline: ArchiveTimeline = {
+  bucket: 'arch',
+  prefix: '2024/01/02/stream-1/',
+  pipeline: 'archive_1',
+  runs: [{ first: 1, last: 4, base: 'archive_1' }],
+  segment_length: 10,
+  last_duration: 4,
+  frame_rate: FRAME_RATES['25'],
+};
+
+const timestampList = [
+  { start: 2, end: 12.5 },
+  { start: 20, end: 30 },
+  { start: 40, end: 50 },
+];
+
+function input(sections = timestampList) {
+  return { stream_id: STREAM, session_id: 'sess', archive_path: ARCHIVE, name_modifier: 'wk', timestamp_list: sections };
+}
+
+function plans(sections = timestampList): PlannedSection[] {
+  return splitOutputs({ archivePath: ARCHIVE, outputBucket: 'out', nameModifier: 'wk', sections }).map((o) => planSection(timeline, o));
+}
+
+/** A MediaConvert poll per job: SUBMITTED, PROGRESSING, then `last` (COMPLETE unless told). */
+function jobStatuses(last: Record<string, StateHandler> = {}): StateHandler {
+  const seen = new Map<string, number>();
+  return (state: { job_id: string; poll: { attempt?: number } }) => {
+    const n = seen.get(state.job_id) ?? 0;
+    seen.set(state.job_id, n + 1);
+    if (n >= 2 && last[state.job_id]) return last[state.job_id]!(state);
+    const status = ['SUBMITTED', 'PROGRESSING', 'COMPLETE'][Math.min(n, 2)];
+    return { ...state.poll, attempt: (state.poll.attempt ?? 0) + 1, status, wait_seconds: 1, expired: false };
+  };
+}
+
+function handlers(overrides: Record<string, StateHandler> = {}): Record<string, StateHandler> {
+  return {
+    [SPLIT_STATES.listArchive]: () => ({ timeline, gaps: [] }),
+    [SPLIT_STATES.plan]: () => ({ sections: plans() }),
+    [SPLIT_STATES.writePlaylist]: (state: { section: PlannedSection }) => ({ playlist: state.section.playlist, segments: 1 }),
+    [SPLIT_STATES.startTranscode]: (state: { section: PlannedSection }) => ({ job_id: `job-${state.section.index}` }),
+    [SPLIT_STATES.describe]: jobStatuses(),
+    [SPLIT_STATES.sectionFailed]: (state) => sectionFailed(state),
+    ...overrides,
+  };
+}
+
+function outcome(index: number) {
+  const [o] = plans().filter((p) => p.index === index);
+  return { index, start: o!.start, end: o!.end, playlist: o!.playlist, output: o!.output };
+}
+
+describe('split workflow', () => {
+  it('lists, plans, then writes a playlist, starts a job and waits for it per section; the output lists every outcome', async () => {
+    const run = await runWorkflow(splitWorkflow, input(timestampList.slice(0, 2)), {
+      ...handlers(),
+      [SPLIT_STATES.plan]: () => ({ sections: plans(timestampList.slice(0, 2)) }),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.calls[SPLIT_STATES.listArchive]).toEqual([{ archive_path: ARCHIVE }]);
+    expect(run.calls[SPLIT_STATES.plan]![0]).toEqual({
+      archive_path: ARCHIVE,
+      name_modifier: 'wk',
+      timestamp_list: timestampList.slice(0, 2),
+      timeline,
+    });
+    expect(run.calls[SPLIT_STATES.writePlaylist]).toHaveLength(2);
+    expect(run.calls[SPLIT_STATES.writePlaylist]![0]).toEqual({ timeline, section: expect.objectContaining({ status: 'PLANNED' }) });
+    expect(run.calls[SPLIT_STATES.startTranscode]!.map((c) => c.execution_name)).toEqual([EXECUTION_NAME, EXECUTION_NAME]);
+    expect(run.calls[SPLIT_STATES.describe]).toHaveLength(6);
+    expect(run.entered.filter((s) => s === SPLIT_STATES.poll.wait)).toHaveLength(4);
+    expect(run.output).toEqual({
+      stream_id: STREAM,
+      session_id: 'sess',
+      name_modifier: 'wk',
+      pipeline: 'archive_1',
+      gaps: [],
+      sections: [
+        { ...outcome(0), status: 'COMPLETE', job_id: 'job-0', duration: 10.52 },
+        { ...outcome(1), status: 'COMPLETE', job_id: 'job-1', duration: 10 },
+      ],
+    });
+  });
+
+  it('runs sections at most five at a time', () => {
+    const { asl } = renderWorkflow(splitWorkflow);
+
+    expect(asl.States[SPLIT_STATES.cutEach]).toMatchObject({ Type: 'Map', MaxConcurrency: MAX_CONCURRENT_SECTIONS });
+    expect(MAX_CONCURRENT_SECTIONS).toBe(5);
+  });
+
+  it('reports a section past the end of the archive as FAILED, with the reason, and cuts the others', async () => {
+    const run = await runWorkflow(splitWorkflow, input(), handlers());
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output.sections[2]).toEqual({
+      ...outcome(2),
+      status: 'FAILED',
+      error: 'section 2 [40, 50]: starts after the end of the archive (34 s)',
+    });
+    expect(run.output.sections.slice(0, 2).map((s: { status: string }) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
+    expect(run.calls[SPLIT_STATES.writePlaylist]!.map((c) => c.section.index).sort()).toEqual([0, 1]);
+  });
+
+  it('reports a job that ends in ERROR as that section’s failure, with MediaConvert’s reason', async () => {
+    const run = await runWorkflow(splitWorkflow, input(), handlers({
+      [SPLIT_STATES.describe]: jobStatuses({
+        'job-1': failing('Invalid', 'MediaConvert job job-1 ended ERROR: 1030 Unable to open input file'),
+      }),
+    }));
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output.sections[1]).toEqual({
+      ...outcome(1),
+      status: 'FAILED',
+      error: 'section 1: Invalid: MediaConvert job job-1 ended ERROR: 1030 Unable to open input file',
+    });
+    expect(run.output.sections[0].status).toBe('COMPLETE');
+    expect(run.calls[SPLIT_STATES.sectionFailed]![0]).toMatchObject({ failure: { Error: 'Invalid' } });
+  });
+
+  it('reports a section whose playlist cannot be written, and still cuts the others', async () => {
+    const run = await runWorkflow(splitWorkflow, input(), handlers({
+      [SPLIT_STATES.writePlaylist]: (state: { section: PlannedSection }) => {
+        if (state.section.index === 0) return failing('Invalid', 'writing the section playlist: AccessDenied')(state);
+        return { playlist: state.section.playlist, segments: 1 };
+      },
+    }));
+
+    expect(run.output.sections.map((s: { status: string }) => s.status)).toEqual(['FAILED', 'COMPLETE', 'FAILED']);
+    expect(run.output.sections[0].error).toBe('section 0: Invalid: writing the section playlist: AccessDenied');
+    expect(run.calls[SPLIT_STATES.startTranscode]!.map((c) => c.section.index)).toEqual([1]);
+  });
+
+  it('retries a throttled CreateJob, then carries on', async () => {
+    const run = await runWorkflow(splitWorkflow, input(timestampList.slice(0, 1)), {
+      ...handlers(),
+      [SPLIT_STATES.plan]: () => ({ sections: plans(timestampList.slice(0, 1)) }),
+      [SPLIT_STATES.startTranscode]: failingThen(2, 'Throttled', { job_id: 'job-0' }),
+    });
+
+    expect(run.output.sections[0].status).toBe('COMPLETE');
+    expect(run.calls[SPLIT_STATES.startTranscode]).toHaveLength(3);
+    expect(run.events.filter((e) => e.type === 'StateRetried')).toHaveLength(2);
+  });
+
+  it('gives up on a job at the deadline, naming what it waited for, and reports that section only', async () => {
+    const others = jobStatuses();
+    const run = await runWorkflow(splitWorkflow, input(timestampList.slice(0, 2)), {
+      ...handlers(),
+      [SPLIT_STATES.plan]: () => ({ sections: plans(timestampList.slice(0, 2)) }),
+      [SPLIT_STATES.describe]: (state: { job_id: string; poll: object }) =>
+        state.job_id === 'job-0' ? expiredPoll('PROGRESSING')(state) : others(state),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.entered).toContain(SPLIT_STATES.poll.timedOut);
+    expect(run.output.sections[0]).toMatchObject({
+      status: 'FAILED',
+      error: 'section 0: Timeout: timed out after 14400 s waiting for section transcode COMPLETE; last status PROGRESSING',
+    });
+    expect(run.output.sections[1].status).toBe('COMPLETE');
+  });
+
+  it('fails the execution, saying why, when the session has no archive to split', async () => {
+    const run = await runWorkflow(splitWorkflow, input(), handlers({
+      [SPLIT_STATES.listArchive]: failing('Invalid', `no archive segments ({base}.{counter}.ts) under ${ARCHIVE}`),
+    }));
+
+    expect(run.status).toBe('FAILED');
+    expect(run.entered).toContain(SPLIT_STATES.failed);
+    expect(run.error?.message).toContain('no archive segments');
+    expect(run.entered).not.toContain(SPLIT_STATES.plan);
+  });
+});
