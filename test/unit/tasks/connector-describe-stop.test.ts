@@ -9,7 +9,7 @@ import { aStream, config, connector, NOW, useStore } from './connector-fixtures'
 const ecs = mockClient(ECSClient);
 const ctx = useStore();
 const deps = () => ({ store: ctx.store(), ecs: ecs as unknown as ECSClient, config, now: () => NOW });
-const poll = { deadline_seconds: 600 };
+const poll = { deadline_seconds: 600, initial_wait_seconds: 2, max_wait_seconds: 15, attempt: 0 };
 
 beforeEach(() => ecs.reset());
 
