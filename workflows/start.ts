@@ -44,8 +44,9 @@ const IDLE_DEADLINE_SECONDS = 600;
  * record running) is caught into the stop path; the stop path's own failures (stop refused, describe
  * failing, IDLE not reached in time) are caught too and recorded as `failed` with a message that
  * the channel may still run (delete stops it); the recording step retries throttling/transient
- * errors; and the total timeout exceeds the sum of both deadlines and their retries, so the
- * execution cannot time out while the stop path has not recorded its outcome.
+ * errors; and the total timeout (60 min) exceeds the longest path — the 15-min RUNNING deadline,
+ * the 10-min IDLE deadline, and every step's capped retries (≤ 6 attempts, ≤ 30 s apart) — so the
+ * execution cannot time out before the stop path has recorded its outcome.
  */
 export const startWorkflow = defineWorkflow({
   action: 'start',
@@ -61,7 +62,7 @@ export const startWorkflow = defineWorkflow({
     'record-outcome',
     'record-failure',
   ],
-  timeout: Duration.minutes(45),
+  timeout: Duration.minutes(60),
   build(scope, fn) {
     const claim = claimStream(scope, 'start', fn['claim-stream']);
     const beginSession = invoke(scope, START_STATES.beginSession, fn['begin-session'], {
