@@ -11,8 +11,10 @@ export const LIVE_PLAYLIST = 'index.m3u8';
  * A channel's live HLS: `{dir}/index.m3u8` composed from the segments of its pipeline runs.
  *
  * One run at a time is the source (MediaPackage likewise plays one pipeline): the first run to
- * deliver a segment becomes it and stays it until it ends; then the next run to deliver one takes
- * over after a discontinuity. Segments of other runs are not shown and are deleted at once.
+ * deliver a segment becomes it and stays it while it delivers. When it ends, or has delivered
+ * nothing for two segment lengths (its publisher left) while another run delivers, that other run
+ * takes over after a discontinuity: MediaPackage's input failover. Segments of the runs that are
+ * not the source are not shown and are deleted at once.
  * Segments that leave the window are deleted a few segments later, so a player that read the
  * playlist just before can still fetch them.
  */
@@ -26,22 +28,32 @@ export class LiveHls {
   private justSwitched = true;
   private readonly dropped: LiveSegment[] = [];
   private writes: Promise<void> = Promise.resolve();
+  private sourceSeenAt = 0;
+  private readonly stallMs: number;
 
   constructor(
     private readonly dir: string,
     options: { windowSeconds: number; segmentSeconds: number },
     private readonly keys: KeyRotation | undefined,
+    private readonly now: () => number = Date.now,
   ) {
     this.window = new LiveWindow(options.windowSeconds, options.segmentSeconds);
+    this.stallMs = 2 * options.segmentSeconds * 1000;
   }
 
   /** A segment run `runId` finished. */
   add(runId: string, segment: RunSegment & { file: string }): void {
+    const now = this.now();
+    if (this.source !== undefined && this.source !== runId && now - this.sourceSeenAt > this.stallMs) {
+      this.source = undefined;
+      this.justSwitched = true;
+    }
     this.source ??= runId;
     if (this.source !== runId) {
       void rm(segment.file, { force: true });
       return;
     }
+    this.sourceSeenAt = now;
     const dropped = this.window.append({
       uri: `${SEGMENTS_DIR}/${basename(segment.file)}`,
       duration: segment.duration,

@@ -57,6 +57,29 @@ describe('LiveHls', () => {
     expect(await readdir(join(dir, 'segments'))).not.toContain('p2-r1-000000.ts');
   });
 
+  it('fails over to another run when the source has delivered nothing for two segment lengths', async () => {
+    // Prepare
+    let now = 0;
+    const hls = new LiveHls(dir, { windowSeconds: 60, segmentSeconds: 4 }, undefined, () => now);
+    hls.add('p1-r1', await segment('p1-r1', 0));
+    now = 4000;
+    hls.add('p2-r1', await segment('p2-r1', 0)); // the source is fresh: not shown
+
+    // Act: the source's publisher is gone; the other pipeline goes on
+    now = 12_500;
+    hls.add('p2-r1', await segment('p2-r1', 1));
+    hls.add('p1-r1', await segment('p1-r1', 1)); // back, but no longer the source
+    await hls.end();
+
+    // Assess
+    const text = await readFile(join(dir, 'index.m3u8'), 'utf8');
+    expect(text.split('\n').filter((l) => l.startsWith('segments/') || l.startsWith('#EXT-X-DISC'))).toEqual([
+      'segments/p1-r1-000000.ts',
+      '#EXT-X-DISCONTINUITY',
+      'segments/p2-r1-000001.ts',
+    ]);
+  });
+
   it('deletes segments some time after they leave the window, and the keys no segment needs', async () => {
     // Prepare: a window of two segments
     const hls = new LiveHls(dir, { windowSeconds: 8, segmentSeconds: 4 }, keys);

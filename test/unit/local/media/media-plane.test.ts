@@ -106,21 +106,45 @@ function decryptsToTransportStream(data: Buffer, key: Buffer, ivHex: string): bo
 }
 
 describe('local media plane', () => {
-  it('rejects a publish on a stream key that no running channel has', async () => {
+  it('accepts a publish only on a running channel’s own keys', async () => {
     // Prepare
     const media = channel();
-    const early = await publish(rtmp(media.streamNames[0]!), 2).exited;
+    const beforeStart = await publish(rtmp(media.streamNames[0]!), 2).exited;
     await plane.plane.startChannel(media);
 
     // Act
     const wrongKey = await publish(rtmp('live/not-a-key'), 2).exited;
-    const ownKey = publish(rtmp(media.streamNames[0]!), 2);
+    const ownKey = await publish(rtmp(media.streamNames[1]!), 2).exited;
+    await plane.plane.stopChannel(media.channelId);
+    const afterStop = await publish(rtmp(media.streamNames[1]!), 2).exited;
 
     // Assess
-    expect(early.code).not.toBe(0);
+    expect(beforeStart.code).not.toBe(0);
     expect(wrongKey.code).not.toBe(0);
-    expect((await ownKey.exited).code).toBe(0);
+    expect(ownKey.code).toBe(0);
+    expect(afterStop.code).not.toBe(0);
+  }, 30_000);
+
+  it('stopChannel cuts the publisher off, ends the pipeline and stores the last segment', async () => {
+    // Prepare: a publisher that would go on for longer than the test may take
+    const media = channel({ segmentLength: 2 });
+    await plane.plane.startChannel(media);
+    const publisher = publish(rtmp(media.streamNames[0]!), 60, FPS);
+    const prefix = `session${channelCount}/`;
+    await waitFor(async () => (await archiveKeys(prefix)).length >= 2, 15_000);
+
+    // Act
     await plane.plane.stopChannel(media.channelId);
+    await publisher.exited;
+
+    // Assess: every segment stored, the last one whole as far as it went
+    const stored = await archiveKeys(prefix);
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    const last = await videoFrames(s3Url(stored.at(-1)!));
+    expect(last.length).toBeGreaterThan(0);
+    expect(last[0]!.key).toBe(true);
+    expect(await playlist(media)).toContain('#EXT-X-ENDLIST');
+    expect(managedCount()).toBe(0);
   }, 30_000);
 
   it('serves live HLS encrypted with keys rotated on time, that decrypts with the served keys', async () => {
