@@ -45,10 +45,10 @@ export async function launch(services: ApiServices, spec: LaunchSpec): Promise<L
   const machineArn = stateMachineArn(config, spec.action);
   const before = spec.stream;
   const creates = spec.action === 'create';
-  if (!creates && spec.action in TRANSITIONS && !isAllowed(spec.action as TransitionAction, before.state)) {
-    throw conflict(conflictMessage(spec.action as TransitionAction, before.state));
-  }
-  const claims = claimsStream(spec.action);
+  // The state rules; create and split have none. store.claim checks them again as it writes.
+  const rule = spec.action in TRANSITIONS ? (spec.action as TransitionAction) : undefined;
+  if (rule && !isAllowed(rule, before.state)) throw conflict(conflictMessage(rule, before.state));
+  const claims = rule && targetState(rule) ? rule : undefined;
   const name = executionName(spec.action, before.id, spec.token ?? `v${creates ? before.version : before.version + 1}`);
   const { patch = {}, input = {} } = spec.plan?.(name) ?? {};
 
@@ -78,12 +78,6 @@ export async function launch(services: ApiServices, spec: LaunchSpec): Promise<L
   }
   const item = await store.trackExecution(before.id, executionArn);
   return { item, executionArn, executionName: name };
-}
-
-/** The action, when it claims the stream into a transitional state (start → starting, …). */
-function claimsStream(action: WorkflowAction): TransitionAction | undefined {
-  if (!(action in TRANSITIONS)) return undefined;
-  return targetState(action as TransitionAction) ? (action as TransitionAction) : undefined;
 }
 
 async function undo(

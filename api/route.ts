@@ -36,7 +36,7 @@ export interface Route {
   bodyOptional?: boolean;
   /** Success responses by status. */
   responses: Record<number, ResponseDoc>;
-  /** The error statuses this route can answer besides 500 (and 413 for a body). */
+  /** The error statuses this route's own checks answer (the docs add 500, and 409/413 on every write). */
   errors: ErrorStatus[];
   run(ctx: RouteContext<any, any>): Promise<Reply>;
 }
