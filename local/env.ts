@@ -44,18 +44,32 @@ export const LOCAL_NAMES = {
   idempotencyTable: 'fmls-idempotency',
   inputSecurityGroupId: '1000000',
   scheduleGroup: 'fmls-local',
+  connectorCluster: 'connectors',
+  connectorTaskDefinition: 'fmls-connector:1',
 } as const;
+
+/** The live distribution's routes: the local CloudFront KeyValueStore. */
+export const LOCAL_KVS_ARN = `arn:aws:cloudfront::${LOCAL_ACCOUNT}:key-value-store/fmls-live-routes`;
 
 /** Where the runtime's parts ended up listening, once they are up. */
 export interface LocalWiring {
   mediaPort: number;
   /** action → state machine ARN of the local Step Functions service. */
   stateMachineArns: Record<string, string>;
-  kvsArn: string;
 }
 
 /** Settings an operator may set for the local runtime as for the cloud (bucket names, API wait). */
 const PASSED_THROUGH = ['ARCHIVE_BUCKET', 'WORKSHOP_OUTPUT_BUCKET', 'API_WAIT_SECONDS'] as const;
+
+function passedThrough(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(PASSED_THROUGH.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+}
+
+/** The buckets the local S3 must have before anything runs: the archive and the workshop output. */
+export function localBuckets(env: NodeJS.ProcessEnv): string[] {
+  const config = loadConfig(passedThrough(env));
+  return [config.ARCHIVE_BUCKET, config.WORKSHOP_OUTPUT_BUCKET];
+}
 
 /**
  * The `Config` that the API and the tasks read (`core/config.ts`), as the stack would set it in
@@ -64,22 +78,32 @@ const PASSED_THROUGH = ['ARCHIVE_BUCKET', 'WORKSHOP_OUTPUT_BUCKET', 'API_WAIT_SE
  */
 export function localConfig(env: NodeJS.ProcessEnv, wiring: LocalWiring): Config {
   const role = (name: string) => `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
-  const passed = Object.fromEntries(PASSED_THROUGH.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
   return loadConfig({
-    ...passed,
+    ...passedThrough(env),
     AWS_REGION: LOCAL_REGION,
     TABLE_NAME: LOCAL_NAMES.table,
     IDEMPOTENCY_TABLE_NAME: LOCAL_NAMES.idempotencyTable,
     INPUT_SECURITY_GROUP_ID: LOCAL_NAMES.inputSecurityGroupId,
     MEDIALIVE_ROLE_ARN: role('fmls-local-medialive'),
+    MEDIACONVERT_ROLE_ARN: role('fmls-local-mediaconvert'),
     // The local media plane makes and serves the AES-128 keys itself; configuring a "key server"
     // makes the start workflow ask for HLS encryption exactly as it does with SPEKE in the cloud.
     SPEKE_URL: `http://127.0.0.1:${wiring.mediaPort}/speke`,
     SPEKE_ROLE_ARN: role('fmls-local-speke'),
     LIVE_BASE_URL: `http://127.0.0.1:${wiring.mediaPort}`,
-    LIVE_KVS_ARN: wiring.kvsArn,
+    LIVE_KVS_ARN: LOCAL_KVS_ARN,
     STATE_MACHINE_ARNS: JSON.stringify(wiring.stateMachineArns),
     SCHEDULE_GROUP_NAME: LOCAL_NAMES.scheduleGroup,
     SCHEDULER_ROLE_ARN: role('fmls-local-scheduler'),
+    // The connector runs as a child process (local ECS); networking settings are placeholders it ignores.
+    CONNECTOR_CLUSTER: LOCAL_NAMES.connectorCluster,
+    CONNECTOR_TASK_DEFINITION: LOCAL_NAMES.connectorTaskDefinition,
+    CONNECTOR_SUBNETS: 'subnet-local',
+    CONNECTOR_SECURITY_GROUPS: 'sg-local',
+    CONNECTOR_ASSIGN_PUBLIC_IP: 'DISABLED',
+    // Two shared cores: 720p keeps a connector beside the channels' encoders.
+    CONNECTOR_RESOLUTION: '720p',
+    // The local ingest (the media plane's RTMP server) speaks plain RTMP.
+    IVS_INGEST_SCHEME: 'rtmp',
   });
 }
