@@ -9,6 +9,8 @@ export const Input = z.object({
   stream_id: z.string(),
   action: z.string(),
   execution_id: z.string(),
+  /** Given by workflows that may hold the stream's claim; the claim is released only if it is theirs. */
+  execution_name: z.string().optional(),
   /** The caught error, as a Catch with `resultPath: '$.failure'` leaves it. */
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
   /** The state the stream is left in; absent: unchanged. */
@@ -31,16 +33,17 @@ function causeMessage(failure: { Error: string; Cause?: string }): string {
 
 /**
  * Records why a workflow failed as the stream's `last_error` (redacted: never a stream key),
- * moves the stream to `state` and releases the claim. A stream deleted meanwhile needs nothing.
+ * moves the stream to `state` and releases this execution's claim. A stream deleted meanwhile needs nothing.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ stream_id: string; message: string }> {
   const message = redactText(causeMessage(input.failure)).slice(0, 1024);
   const existing = await deps.store.get(input.stream_id);
   if (!existing) return { stream_id: input.stream_id, message };
-  await deps.store.mutate(input.stream_id, () => ({
+  await deps.store.mutate(input.stream_id, (item) => ({
     last_error: { action: input.action, message, at: epochString(deps.now()), execution_id: input.execution_id },
     ...(input.state ? { state: input.state, started: isStarted(input.state) } : {}),
-    claimed_by: null,
+    // A live/update failing beside a start must not release the start's claim.
+    ...(input.execution_name !== undefined && item.claimed_by === input.execution_name ? { claimed_by: null } : {}),
   }));
   return { stream_id: input.stream_id, message };
 }

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Fail, JsonPath, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
+import { JsonPath, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
 import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipped } from './steps';
 
@@ -101,24 +101,10 @@ export const startWorkflow = defineWorkflow({
     recordRunning.next(new Succeed(scope, START_STATES.done, { stateName: START_STATES.done }));
 
     // Before StartChannel: nothing runs, back to idle.
-    const recordNotStarted = invoke(scope, START_STATES.recordNotStarted, fn['record-failure'], {
-      payload: {
-        'stream_id.$': '$.stream_id',
-        action: 'start',
-        'execution_id.$': '$$.Execution.Id',
-        'failure.$': '$.failure',
-        state: 'idle',
-      },
-      resultPath: JsonPath.DISCARD,
-      timeout: Duration.seconds(30),
+    const recordNotStarted = recordFailureAndFail(scope, 'start', fn['record-failure'], 'idle', {
+      record: START_STATES.recordNotStarted,
+      fail: START_STATES.failedNotStarted,
     });
-    recordNotStarted.next(
-      new Fail(scope, START_STATES.failedNotStarted, {
-        stateName: START_STATES.failedNotStarted,
-        errorPath: '$.failure.Error',
-        causePath: '$.failure.Cause',
-      }),
-    );
     catchInto([beginSession, configureChannel, configureEndpoint], recordNotStarted);
 
     // From StartChannel on: stop the channel, then record `failed`. On the way to IDLE `$.failure`

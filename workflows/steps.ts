@@ -188,27 +188,32 @@ export function claimStream(scope: Construct, action: string, fn: IFunction): La
 
 /**
  * Records a caught failure as the stream's `last_error` (and moves it to `state`), then fails the
- * execution with the original error, so the console and `GET …/executions` show why.
+ * execution with the original error, so the console and `GET …/executions` show why. The state
+ * names default to `Record {action} failure` / `{Action} failed`; a workflow with two failure
+ * paths names the second pair itself.
  */
 export function recordFailureAndFail(
   scope: Construct,
   action: string,
   fn: IFunction,
   state?: string,
+  names: { record: string; fail: string } = { record: `Record ${action} failure`, fail: `${capitalize(action)} failed` },
 ): IChainable {
-  const record = invoke(scope, `Record ${action} failure`, fn, {
+  const record = invoke(scope, names.record, fn, {
     payload: {
       'stream_id.$': '$.stream_id',
       action,
       'execution_id.$': '$$.Execution.Id',
+      // Only the execution that holds the stream's claim releases it (see tasks/record-failure.ts).
+      'execution_name.$': '$$.Execution.Name',
       'failure.$': '$.failure',
       ...(state ? { state } : {}),
     },
     resultPath: JsonPath.DISCARD,
     timeout: Duration.seconds(30),
   });
-  const fail = new Fail(scope, `${capitalize(action)} failed`, {
-    stateName: `${capitalize(action)} failed`,
+  const fail = new Fail(scope, names.fail, {
+    stateName: names.fail,
     errorPath: '$.failure.Error',
     causePath: '$.failure.Cause',
   });

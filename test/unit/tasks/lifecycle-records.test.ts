@@ -128,3 +128,23 @@ describe('claim-stream for a schedule', () => {
     expect(stored.execution_arns).toEqual([]);
   });
 });
+
+describe('record-failure and the claim', () => {
+  it('releases the claim only for the execution that holds it', async () => {
+    const stream = await idleStream();
+    await store.claim(stream.id, 'start', 'start-x-v2');
+
+    // A live that fails beside the start must leave the start's claim alone.
+    await recordFailure(
+      { stream_id: stream.id, action: 'live', execution_id: 'arn:live', execution_name: 'live-x-v3', failure: { Error: 'Invalid' } },
+      { store, now },
+    );
+    expect((await store.mustGet(stream.id)).claimed_by).toBe('start-x-v2');
+
+    await recordFailure(
+      { stream_id: stream.id, action: 'start', execution_id: 'arn:start', execution_name: 'start-x-v2', failure: { Error: 'Invalid' }, state: 'failed' },
+      { store, now },
+    );
+    expect(await store.mustGet(stream.id)).toMatchObject({ claimed_by: null, state: 'failed' });
+  });
+});
