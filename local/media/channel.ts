@@ -106,7 +106,7 @@ class PipelineSlot {
   private runs = 0;
   private nextCounter = 1;
   private quickFailures = 0;
-  private ending = new Set<PipelineRun>();
+  private readonly ending = new Set<PipelineRun>();
   private ops: Promise<void> = Promise.resolve();
   private readonly uploader: ArchiveUploader | undefined;
   private readonly archiveDir: string;

@@ -109,12 +109,19 @@ export async function startIngest(options: {
     socket.once('close', () => sockets.delete(socket));
     nms.rtmpServer.handleRequest(socket);
   });
+  const unlisten = () => {
+    for (const event of RTMP_EVENTS) Context.eventEmitter.off(event, listeners[event]);
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    unlisten();
+    await nms.stop();
+    throw new Error(`RTMP ingest cannot listen on 127.0.0.1:${options.port}: ${String(err)}`);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -137,13 +144,15 @@ export async function startIngest(options: {
       };
     },
     isPublishing(streamName) {
-      return Boolean(broadcastOf(streamName)?.publisher?.socket && !broadcastOf(streamName)?.publisher?.socket?.destroyed);
+      // During the grace the publisher is kept, but its socket is gone.
+      const socket = broadcastOf(streamName)?.publisher?.socket;
+      return socket !== undefined && !socket.destroyed;
     },
     disconnect(streamName) {
       broadcastOf(streamName)?.publisher?.socket?.destroy();
     },
     async close() {
-      for (const event of RTMP_EVENTS) Context.eventEmitter.off(event, listeners[event]);
+      unlisten();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await nms.stop();

@@ -106,6 +106,18 @@ function decryptsToTransportStream(data: Buffer, key: Buffer, ivHex: string): bo
 }
 
 describe('local media plane', () => {
+  it('fails to start, naming the port, when the RTMP port is taken', async () => {
+    // Prepare
+    const other = await tempDir('media-plane-taken-');
+
+    // Act
+    const starting = startMediaPlane({ rtmpPort: plane.rtmpPort, mediaPort: 0, dataDir: other.path, s3: s3.s3, liveLookup: () => undefined });
+
+    // Assess
+    await expect(starting).rejects.toThrow(`RTMP ingest cannot listen on 127.0.0.1:${plane.rtmpPort}`);
+    await other.remove();
+  });
+
   it('accepts a publish only on a running channel’s own keys', async () => {
     // Prepare
     const media = channel();
