@@ -135,3 +135,46 @@ export async function deleteIgnoringNotFound(what: string, call: () => Promise<u
     throw err;
   }
 }
+
+/**
+ * Runs a create of a resource whose id we chose. If it already exists, an earlier try of the same
+ * step made it (the id is ours alone), so `existing` reads it instead of failing the step.
+ * MediaPackage (v1) says "already exists" with a 422, other services with a 409.
+ */
+export async function createOrExisting<T>(what: string, create: () => Promise<T>, existing: () => Promise<T>): Promise<T> {
+  try {
+    return await aws(what, create);
+  } catch (err) {
+    const alreadyExists = err instanceof Conflict || (err instanceof Invalid && /already exists/i.test(err.message));
+    if (!alreadyExists) throw err;
+    return aws(`${what} (reading the one that exists)`, existing);
+  }
+}
+
+/**
+ * Deletes a resource that has a lifecycle state (a MediaLive channel or input): gone or going
+ * (`gone`, or NotFound) is done; a state from which a delete is accepted deletes it; any other
+ * state is a {@link Conflict} the workflow retries until the resource settles. Reading the state
+ * first keeps a retried delete from tripping over the delete it already made.
+ */
+export async function deleteWhenDeletable(resource: {
+  what: string;
+  state: () => Promise<string | undefined>;
+  gone: ReadonlySet<string>;
+  deletable: ReadonlySet<string>;
+  remove: () => Promise<unknown>;
+}): Promise<{ requested: boolean }> {
+  let state: string | undefined;
+  try {
+    state = await aws(`describing ${resource.what}`, resource.state);
+  } catch (err) {
+    if (err instanceof NotFound) return { requested: false };
+    throw err;
+  }
+  if (state && resource.gone.has(state)) return { requested: false };
+  if (!state || !resource.deletable.has(state)) {
+    throw new Conflict(`${resource.what} is ${state ?? 'in an unknown state'}; it can be deleted once ${[...resource.deletable].join(' or ')}`);
+  }
+  const outcome = await deleteIgnoringNotFound(`deleting ${resource.what}`, resource.remove);
+  return { requested: outcome === 'deleted' };
+}

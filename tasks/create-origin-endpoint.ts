@@ -1,0 +1,57 @@
+import { CreateOriginEndpointCommand, DescribeOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
+import { z } from 'zod';
+import { createOrExisting, Invalid } from '../core/errors';
+import { DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/record';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+export const Input = z.object({
+  stream_id: z.string(),
+  package_channel_id: z.string().min(1),
+  /** Chosen by the workflow (`fm-{stream_id}-hls`), so compensation can delete it even if this step failed half way. */
+  endpoint_id: z.string().min(1),
+  startover_window_seconds: z.number().int().min(0).default(DEFAULT_STARTOVER_WINDOW_SECONDS),
+});
+
+type Deps = Pick<Services, 'mediapackage' | 'store'>;
+
+/** HLS segments of 6 s (three 2 s GOPs); players see the last minute, and can start over within the window. */
+const SEGMENT_SECONDS = 6;
+const PLAYLIST_WINDOW_SECONDS = 60;
+
+/**
+ * Makes the HLS origin endpoint viewers play from; its URL becomes the record's `viewer_endpoint`.
+ * The id is ours, so "already exists" means an earlier try made it: its URL is read back.
+ */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ endpoint_id: string }> {
+  const id = input.endpoint_id;
+  const endpoint = await createOrExisting(
+    'creating MediaPackage origin endpoint',
+    () =>
+      deps.mediapackage.send(
+        new CreateOriginEndpointCommand({
+          Id: id,
+          ChannelId: input.package_channel_id,
+          ManifestName: 'index',
+          StartoverWindowSeconds: input.startover_window_seconds,
+          HlsPackage: {
+            SegmentDurationSeconds: SEGMENT_SECONDS,
+            PlaylistWindowSeconds: PLAYLIST_WINDOW_SECONDS,
+            ProgramDateTimeIntervalSeconds: SEGMENT_SECONDS,
+            StreamSelection: { StreamOrder: 'ORIGINAL' },
+          },
+          Tags: { stream_id: input.stream_id },
+        }),
+      ),
+    () => deps.mediapackage.send(new DescribeOriginEndpointCommand({ Id: id })),
+  );
+  if (!endpoint.Url) throw new Invalid(`MediaPackage origin endpoint ${id} has no URL`);
+  await deps.store.mutate(input.stream_id, () => ({
+    package_endpoint_id: id,
+    package_channel_id: input.package_channel_id,
+    viewer_endpoint: endpoint.Url,
+  }));
+  return { endpoint_id: id };
+}
+
+export const handler = taskHandler(Input, run);
