@@ -1,0 +1,22 @@
+import { DeleteOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
+import { z } from 'zod';
+import { deleteIgnoringNotFound } from '../core/errors';
+import type { Services } from '../core/services';
+import { taskHandler } from '../core/task-handler';
+
+/** `''`: the stream never got an endpoint; nothing to delete. */
+export const Input = z.object({ endpoint_id: z.string() });
+
+type Deps = Pick<Services, 'mediapackage'>;
+
+/** Deletes the HLS origin endpoint (before its MediaPackage channel, which refuses to go while it has one). */
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ deleted: boolean }> {
+  const Id = input.endpoint_id;
+  if (!Id) return { deleted: false };
+  const outcome = await deleteIgnoringNotFound(`deleting MediaPackage origin endpoint ${Id}`, () =>
+    deps.mediapackage.send(new DeleteOriginEndpointCommand({ Id })),
+  );
+  return { deleted: outcome === 'deleted' };
+}
+
+export const handler = taskHandler(Input, run);
