@@ -7,6 +7,13 @@ import { conflict } from './errors';
 import type { ApiServices } from './route';
 import { stateMachineArn, startWorkflow, type WorkflowAction } from './workflow';
 
+/** A write of the action's own instead of the state claim (the connector slot of `core/connector.ts`). */
+export interface StreamClaim {
+  /** The record fields it writes: restored if the workflow cannot be started. */
+  fields: readonly (keyof StreamPatch)[];
+  run(executionName: string): Promise<StreamItem>;
+}
+
 export interface LaunchSpec {
   action: WorkflowAction;
   /** The stream as the action read and checked it; `create`: the new item to write. */
@@ -17,6 +24,7 @@ export interface LaunchSpec {
    * the execution's input besides `stream_id`.
    */
   plan?: (executionName: string) => { patch?: StreamPatch; input?: Record<string, unknown> };
+  claim?: StreamClaim;
   /** The execution name's token; default `v{version after a write}` (`v1` for create). */
   token?: string;
 }
@@ -27,15 +35,15 @@ export interface Launched {
   executionName: string;
 }
 
-/** The record fields a write changed, back to their values before it. */
-function inverseOf(before: StreamItem, written: StreamPatch): StreamPatch {
-  const keys = Object.keys(written) as (keyof StreamPatch)[];
-  return Object.fromEntries(keys.map((key) => [key, before[key]])) as StreamPatch;
+/** `fields` back to their values before the write (an absent optional field as `null`: the store skips `undefined`). */
+function restoring(before: StreamItem, fields: readonly (keyof StreamPatch)[]): StreamPatch {
+  return Object.fromEntries(fields.map((field) => [field, before[field] ?? null])) as StreamPatch;
 }
 
 /**
  * A state-changing request, the one way: write the record (claim the stream into its
- * transitional state under the execution's name, or apply the patch, or create it), start the
+ * transitional state under the execution's name, or the action's own claim, or apply the patch,
+ * or create it), start the
  * workflow, remember the execution on the stream. If the workflow cannot be started, the write is
  * undone (conditional on the version it wrote), so a failed request changes nothing.
  * The caller has already validated the request and checked the stream (400/404/409/422).
@@ -45,7 +53,7 @@ export async function launch(services: ApiServices, spec: LaunchSpec): Promise<L
   const machineArn = stateMachineArn(config, spec.action);
   const before = spec.stream;
   const creates = spec.action === 'create';
-  // The state rules; create and split have none. store.claim checks them again as it writes.
+  // The state rules (split has none); store.claim and the connector claims check them again as they write.
   const rule = spec.action in TRANSITIONS ? (spec.action as TransitionAction) : undefined;
   if (rule && !isAllowed(rule, before.state)) throw conflict(conflictMessage(rule, before.state));
   const claims = rule && targetState(rule) ? rule : undefined;
@@ -53,15 +61,18 @@ export async function launch(services: ApiServices, spec: LaunchSpec): Promise<L
   const { patch = {}, input = {} } = spec.plan?.(name) ?? {};
 
   let written: StreamItem | undefined;
-  let writtenPatch: StreamPatch = {};
+  let fields: (keyof StreamPatch)[] = [];
   if (creates) {
     written = await store.create({ ...before, claimed_by: name });
+  } else if (spec.claim) {
+    written = await spec.claim.run(name);
+    fields = [...spec.claim.fields];
   } else if (claims) {
     written = await store.claim(before.id, claims, name, patch, before.version);
-    writtenPatch = { ...patch, state: written.state, started: written.started, claimed_by: written.claimed_by };
+    fields = [...(Object.keys(patch) as (keyof StreamPatch)[]), 'state', 'started', 'claimed_by'];
   } else if (Object.keys(patch).length > 0) {
     written = await store.update(before.id, before.version, patch);
-    writtenPatch = patch;
+    fields = Object.keys(patch) as (keyof StreamPatch)[];
   }
 
   let executionArn: string;
@@ -73,7 +84,7 @@ export async function launch(services: ApiServices, spec: LaunchSpec): Promise<L
       input: { stream_id: before.id, ...input },
     });
   } catch (err) {
-    if (written) await undo(services, { creates, before, written, patch: writtenPatch });
+    if (written) await undo(services, { creates, before, written, fields });
     throw err;
   }
   const item = await store.trackExecution(before.id, executionArn);
@@ -82,11 +93,11 @@ export async function launch(services: ApiServices, spec: LaunchSpec): Promise<L
 
 async function undo(
   services: ApiServices,
-  { creates, before, written, patch }: { creates: boolean; before: StreamItem; written: StreamItem; patch: StreamPatch },
+  { creates, before, written, fields }: { creates: boolean; before: StreamItem; written: StreamItem; fields: (keyof StreamPatch)[] },
 ): Promise<void> {
   try {
     if (creates) await services.store.delete(before.id, written.version);
-    else await services.store.update(before.id, written.version, inverseOf(before, patch));
+    else await services.store.update(before.id, written.version, restoring(before, fields));
   } catch (err) {
     // Someone wrote after us: their write stands, and the stream may keep our claim until an operator acts.
     logger.error('could not undo the write of a request whose workflow did not start', {

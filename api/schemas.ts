@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ArchivePathSchema } from '../core/archive-path';
+import { StartOptionsSchema } from '../core/archive-path';
+import { ChimeUrlSchema } from '../core/chime-url';
 import { ExecutionDetailSchema, ExecutionSummarySchema } from '../core/executions';
 import { STREAM_ID_PATTERN } from '../core/ids';
 import { StreamRecordSchema } from '../core/record';
@@ -45,21 +46,16 @@ export const UpdateStreamBodySchema = z
       'every other field must equal the stored value (else 400 naming it).',
   );
 
-export const StartBodySchema = z.strictObject({
-  path: ArchivePathSchema.optional().describe('Default `s3://{archive_bucket}/{YYYY}/{MM}/{DD}/{stream_id}-{epoch}/`.'),
-  startover_window_seconds: z.number().int().min(0).max(1_209_600).optional().describe('Default 3600.'),
-  key_rotation_interval: z
-    .number()
-    .int()
-    .min(0)
-    .max(86_400)
-    .refine((v) => v === 0 || v >= 60, 'must be 0 (no rotation) or 60–86400')
-    .optional()
-    .describe('0 = no rotation, else 60–86400. Default 60.'),
-});
+/** The start body: the start options every starter validates alike (API, schedules, the workflow). */
+export const StartBodySchema = z
+  .strictObject(StartOptionsSchema.shape)
+  .describe(
+    '`path`: an s3://bucket/prefix/ URI (default `s3://{archive_bucket}/{YYYY}/{MM}/{DD}/{stream_id}-{epoch}/`); ' +
+      '`startover_window_seconds`: 0–1209600 (default 3600); `key_rotation_interval`: 0 = no rotation, else 60–86400 (default 60).',
+  );
 
 export const ChimeBodySchema = z.strictObject({
-  chime_url: z.url({ protocol: /^https?$/ }).max(2048).describe('The meeting URL; `&broadcast=true` is appended when missing.'),
+  chime_url: ChimeUrlSchema.describe('The meeting URL (absolute http(s)); `broadcast=true` is added when missing.'),
 });
 
 const SplitSectionSchema = z

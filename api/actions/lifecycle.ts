@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import { sessionOf } from '../../core/archive-path';
-import { epochString } from '../../core/clock';
 import {
-  DEFAULT_KEY_ROTATION_INTERVAL,
-  DEFAULT_STARTOVER_WINDOW_SECONDS,
-  toPublicRecord,
-  type Connector,
-  type StreamItem,
-} from '../../core/record';
+  claimConnectorStart,
+  claimConnectorStop,
+  connectorConflict,
+  type ConnectorStartAction,
+  type ConnectorStopAction,
+} from '../../core/connector';
+import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS, toPublicRecord, type StreamItem } from '../../core/record';
 import { conflict } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';
@@ -86,31 +86,23 @@ export const goLive = ({ params, services }: RouteContext<StreamPath, unknown>) 
 export const leaveLive = ({ params, services }: RouteContext<StreamPath, unknown>) => liveAction('unlive', params.id, services);
 
 /**
- * chime_start / ivs_start: one connector per stream. The connector is recorded as `starting`
- * (conditional on the version read) before the workflow starts, so two requests can't both win
- * and the 202 shows it; the workflow fills in `task_id` and moves it on (or clears it on failure).
+ * chime_start / ivs_start: one connector per stream, by the rules of `core/connector.ts`. The
+ * connector slot is taken (`starting`, the URL in broadcast mode) under the execution's name before
+ * the workflow starts, so two requests can't both win and the 202 shows it; the workflow's own
+ * claim is then a no-op.
  */
-async function connectorStart(
-  action: 'chime_start' | 'ivs_start',
-  id: string,
-  chimeUrl: string,
-  services: ApiServices,
-): Promise<Reply> {
+async function connectorStart(action: ConnectorStartAction, id: string, chimeUrl: string, services: ApiServices): Promise<Reply> {
   const item = await services.store.mustGet(id);
-  if (item.connector) {
-    throw conflict(`stream ${id} already has a ${item.connector.target} connector (${item.connector.state})`);
-  }
-  const connector: Connector = {
-    target: action === 'chime_start' ? 'medialive' : 'ivs',
-    state: 'starting',
-    chime_url: chimeUrl,
-    task_id: null,
-    started_at: epochString(services.now()),
-  };
+  const why = connectorConflict(item, action);
+  if (why) throw conflict(`${why} (stream ${id})`);
   const launched = await launch(services, {
     action,
     stream: item,
-    plan: () => ({ patch: { connector }, input: { chime_url: chimeUrl } }),
+    claim: {
+      fields: ['connector', 'connector_execution'],
+      run: (executionName) => claimConnectorStart(services.store, id, { action, chimeUrl, executionName, now: services.now() }),
+    },
+    plan: () => ({ input: { chime_url: chimeUrl } }),
   });
   return { status: 202, body: toPublicRecord(launched.item) };
 }
@@ -121,12 +113,17 @@ export const chimeStart = ({ params, body, services }: ChimeRequest) =>
   connectorStart('chime_start', params.id, body.chime_url, services);
 export const ivsStart = ({ params, body, services }: ChimeRequest) => connectorStart('ivs_start', params.id, body.chime_url, services);
 
-/** chime_stop / ivs_stop: only a stream with a connector of that kind has one to stop. */
-async function connectorStop(action: 'chime_stop' | 'ivs_stop', id: string, services: ApiServices): Promise<Reply> {
+/** chime_stop / ivs_stop: only a connector of that kind can be stopped; it is marked `stopping` at once. */
+async function connectorStop(action: ConnectorStopAction, id: string, services: ApiServices): Promise<Reply> {
   const item = await services.store.mustGet(id);
-  const target = action === 'chime_stop' ? 'medialive' : 'ivs';
-  if (item.connector?.target !== target) throw conflict(`stream ${id} has no ${target} connector`);
-  return longAction(action, item, services);
+  const why = connectorConflict(item, action);
+  if (why) throw conflict(`${why} (stream ${id})`);
+  const launched = await launch(services, {
+    action,
+    stream: item,
+    claim: { fields: ['connector'], run: () => claimConnectorStop(services.store, id, action) },
+  });
+  return { status: 202, body: toPublicRecord(launched.item) };
 }
 
 export const chimeStop = ({ params, services }: RouteContext<StreamPath, unknown>) => connectorStop('chime_stop', params.id, services);

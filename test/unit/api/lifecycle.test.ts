@@ -260,8 +260,15 @@ describe('connectors: chime_start, chime_stop, ivs_start, ivs_stop', () => {
     const res = await h.call('POST', `/streams/${stream.id}/${action}`, { chime_url: chimeUrl });
 
     expect(res.status).toBe(202);
-    expect(res.body.connector).toEqual({ target, state: 'starting', chime_url: chimeUrl, task_id: null, started_at: String(NOW.getTime() / 1000) });
+    expect(res.body.connector).toEqual({
+      target,
+      state: 'starting',
+      chime_url: `${chimeUrl}&broadcast=true`,
+      task_id: null,
+      started_at: String(NOW.getTime() / 1000),
+    });
     expect(res.body.state).toBe('running');
+    expect((await h.store.get(stream.id))?.connector_execution).toBe(`${action}-${stream.id}-v${stream.version + 1}`);
     expect(h.startCalls()).toEqual([
       {
         stateMachineArn: expect.stringContaining(`fm-${action}`),
@@ -284,7 +291,7 @@ describe('connectors: chime_start, chime_stop, ivs_start, ivs_stop', () => {
       connector: { target: 'ivs', state: 'running', chime_url: chimeUrl, task_id: 't-1', started_at: '1' },
     });
 
-    h.expectError(await h.call('POST', `/streams/${stream.id}/${action}`, { chime_url: chimeUrl }), 409, 'StateConflict', /already has a ivs connector/);
+    h.expectError(await h.call('POST', `/streams/${stream.id}/${action}`, { chime_url: chimeUrl }), 409, 'StateConflict', /already has a ivs connector \(running\)/);
     await h.expectUnchanged(stream);
   });
 
@@ -307,24 +314,25 @@ describe('connectors: chime_start, chime_stop, ivs_start, ivs_stop', () => {
     await h.expectUnchanged(stream);
   });
 
-  it('undoes the recorded connector when the workflow cannot be started', async () => {
+  it('gives the connector slot back when the start workflow cannot be started', async () => {
     const stream = await h.seed({ state: 'running' });
     h.sfnMock.on(StartExecutionCommand).rejects(new Error('down'));
 
     h.expectError(await h.call('POST', `/streams/${stream.id}/chime_start`, { chime_url: chimeUrl }), 500, 'InternalError');
 
-    expect((await h.store.get(stream.id))?.connector).toBeNull();
+    expect(await h.store.get(stream.id)).toMatchObject({ connector: null, connector_execution: null, state: 'running' });
   });
 
   it.each([
     ['chime_stop', 'medialive'],
     ['ivs_stop', 'ivs'],
-  ] as const)('%s stops a %s connector with 202', async (action, target) => {
+  ] as const)('%s marks a %s connector stopping and answers 202', async (action, target) => {
     const stream = await h.seed({ connector: { target, state: 'running', chime_url: chimeUrl, task_id: 't-1', started_at: '1' } });
 
     const res = await h.call('POST', `/streams/${stream.id}/${action}`);
 
     expect(res.status).toBe(202);
+    expect(res.body.connector).toMatchObject({ target, state: 'stopping', task_id: 't-1' });
     expect(h.startCalls()).toEqual([
       { stateMachineArn: expect.stringContaining(`fm-${action}`), name: `${action}-${stream.id}-v${stream.version + 1}`, input: JSON.stringify({ stream_id: stream.id }) },
     ]);
