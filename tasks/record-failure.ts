@@ -13,6 +13,11 @@ export const Input = z.object({
   execution_name: z.string().optional(),
   /** The caught error, as a Catch with `resultPath: '$.failure'` leaves it. */
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  /**
+   * Compensation steps that failed as well, by what they were deleting: those resources are still
+   * referenced by the record, and the message says so, for an operator's later DELETE.
+   */
+  cleanup: z.record(z.string(), z.object({ Error: z.string(), Cause: z.string().optional() })).optional(),
   /** The state the stream is left in; absent: unchanged. */
   state: StreamStateSchema.optional(),
 });
@@ -36,7 +41,9 @@ function causeMessage(failure: { Error: string; Cause?: string }): string {
  * moves the stream to `state` and releases this execution's claim. A stream deleted meanwhile needs nothing.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ stream_id: string; message: string }> {
-  const message = redactText(causeMessage(input.failure)).slice(0, 1024);
+  const cleanup = Object.entries(input.cleanup ?? {}).map(([what, failure]) => `${what}: ${causeMessage(failure)}`);
+  const full = causeMessage(input.failure) + (cleanup.length ? `; cleanup failed, kept for a later delete: ${cleanup.join('; ')}` : '');
+  const message = redactText(full).slice(0, 1024);
   const existing = await deps.store.get(input.stream_id);
   if (!existing) return { stream_id: input.stream_id, message };
   await deps.store.mutate(input.stream_id, (item) => ({

@@ -84,6 +84,11 @@ export interface PollLoopOptions {
   readonly next: IChainable;
   /** Where a deadline or a failed status goes (usually a compensation chain ending in a Fail). */
   readonly onFailure: IChainable;
+  /**
+   * Where the deadline or failed status is recorded; default `$.failure`. A poll inside a
+   * compensation chain records elsewhere, so the failure that started the compensation survives.
+   */
+  readonly failurePath?: string;
   /** Seconds before giving up, and the wait bounds. */
   readonly deadlineSeconds: number;
   readonly initialWaitSeconds?: number;
@@ -126,7 +131,7 @@ export function pollLoop(scope: Construct, options: PollLoopOptions): State {
       Error: 'Timeout',
       'Cause.$': `States.Format('timed out after {} s waiting for ${options.waitingFor}; last status {}', $.poll.deadline_seconds, $.poll.status)`,
     },
-    resultPath: '$.failure',
+    resultPath: options.failurePath ?? '$.failure',
   });
   timedOut.next(options.onFailure);
 
@@ -139,7 +144,7 @@ export function pollLoop(scope: Construct, options: PollLoopOptions): State {
         Error: 'Failed',
         'Cause.$': `States.Format('gave up waiting for ${options.waitingFor}: status {}', $.poll.status)`,
       },
-      resultPath: '$.failure',
+      resultPath: options.failurePath ?? '$.failure',
     });
     failedStatus.next(options.onFailure);
     for (const status of options.failed) check.when(Condition.stringEquals('$.poll.status', status), failedStatus);
@@ -198,6 +203,8 @@ export function recordFailureAndFail(
   fn: IFunction,
   state?: string,
   names: { record: string; fail: string } = { record: `Record ${action} failure`, fail: `${capitalize(action)} failed` },
+  /** Where a compensation chain left the failures of its own steps (`{what: {Error, Cause}}`), to record with the original. */
+  cleanupPath?: string,
 ): IChainable {
   const record = invoke(scope, names.record, fn, {
     payload: {
@@ -208,6 +215,7 @@ export function recordFailureAndFail(
       'execution_name.$': '$$.Execution.Name',
       'failure.$': '$.failure',
       ...(state ? { state } : {}),
+      ...(cleanupPath ? { 'cleanup.$': cleanupPath } : {}),
     },
     resultPath: JsonPath.DISCARD,
     timeout: Duration.seconds(30),
