@@ -10,8 +10,11 @@ type Deps = Pick<Services, 'medialive'>;
 
 /** Channel states from which StopChannel is accepted. */
 const STOPPABLE = new Set(['STARTING', 'RUNNING', 'RECOVERING']);
-/** Channel states that are already where a stop leads (or on the way there). */
-const STOPPED_OR_STOPPING = new Set(['IDLE', 'STOPPING', 'DELETING', 'DELETED']);
+/**
+ * Channel states that are already where a stop leads (or on the way there). A channel that failed
+ * to create never ran: deleting a stream whose create failed must not wait for it to stop.
+ */
+const STOPPED_OR_STOPPING = new Set(['IDLE', 'STOPPING', 'DELETING', 'DELETED', 'CREATE_FAILED']);
 
 /**
  * Asks MediaLive to stop the channel, if it runs. MediaLive refuses StopChannel on a channel that

@@ -20,7 +20,7 @@ describe('stop-channel', () => {
     expect(medialive).toHaveReceivedCommandWith(StopChannelCommand, { ChannelId: 'ch-1' });
   });
 
-  it.each(['IDLE', 'STOPPING'])('does nothing for a channel already %s', async (state) => {
+  it.each(['IDLE', 'STOPPING', 'CREATE_FAILED'])('does nothing for a channel already %s', async (state) => {
     medialive.on(DescribeChannelCommand).resolves({ State: state as never });
 
     expect(await run({ channel_id: 'ch-1' }, deps)).toEqual({ requested: false });
