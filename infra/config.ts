@@ -31,6 +31,11 @@ export const CONTEXT_DEFAULTS = {
   apiWaitSeconds: 20,
   /** Timeout of every task Lambda; below the 60 s Task timeout that workflows give by default. */
   taskTimeoutSeconds: 50,
+  /**
+   * The Chime connector's image, as a registry URI (e.g. an ECR image pushed by CI). Unset: built
+   * from `connector/` by `cdk deploy` (Docker needed then, never for `cdk synth`).
+   */
+  connectorImage: undefined as string | undefined,
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -78,6 +83,12 @@ const ConfigSchema = z
     ),
     apiWaitSeconds: z.coerce.number().int().min(0).max(25),
     taskTimeoutSeconds: z.coerce.number().int().min(5).max(900),
+    connectorImage: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must be an image URI with a tag or digest')
+        .optional(),
+    ),
   })
   .refine((c) => (c.liveDomainName === undefined) === (c.liveCertificateArn === undefined), {
     message: 'liveDomainName and liveCertificateArn go together: set both or neither',

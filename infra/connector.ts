@@ -1,5 +1,6 @@
-import { Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
 import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Repository } from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import {
   Cluster,
@@ -15,6 +16,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { readInfraConfig } from './config';
 import { repoPath } from './lambda';
 import { acknowledgeWildcards } from './nag';
 
@@ -58,14 +60,18 @@ export class Connector extends Construct {
     this.cluster = new Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ContainerInsights.ENABLED });
 
     this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
-      // Chromium rendering a meeting plus a 1080p30 x264 encode.
-      cpu: 2048,
-      memoryLimitMiB: 4096,
+      // Chromium software-rendering a meeting (no GPU on Fargate) plus a live 1080p30 x264 encode:
+      // the reference implementation needs about 4 vCPU / 8 GB; less drops frames under load.
+      cpu: 4096,
+      memoryLimitMiB: 8192,
+      // X86_64: x264 live-encodes 1080p30 with AVX2 headroom on 4 vCPU, the image builds natively on
+      // the usual x86 deploy machine, and Google Chrome (amd64 only) stays a drop-in if Chime's
+      // client ever needs it over Debian's Chromium (see connector/README.md).
       runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     this.taskDefinition.addContainer(CONTAINER_NAME, {
       containerName: CONTAINER_NAME,
-      image: ContainerImage.fromAsset(repoPath('connector'), { platform: Platform.LINUX_AMD64 }),
+      image: connectorImage(this),
       logging: LogDrivers.awsLogs({
         streamPrefix: 'connector',
         logGroup: new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
@@ -112,4 +118,25 @@ export class Connector extends Construct {
       targets: [new LambdaFunction(handler, { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
     });
   }
+}
+
+/**
+ * The image: a registry URI from the `connectorImage` context (e.g. an ECR image CI pushed), or
+ * else built from `connector/`. Either way `cdk synth` needs no Docker: an asset is only staged
+ * into `cdk.out` at synth and built and pushed by `cdk deploy` (cdk-assets).
+ */
+function connectorImage(scope: Construct): ContainerImage {
+  const { connectorImage: uri } = readInfraConfig(scope.node);
+  const ecr = uri && /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)[:@](.+)$/.exec(uri);
+  if (ecr) {
+    // A private ECR image: through the repository, so the execution role is granted the pull.
+    const [, account, region, name, tagOrDigest] = ecr;
+    const repository = Repository.fromRepositoryAttributes(scope, 'ConnectorRepository', {
+      repositoryName: name!,
+      repositoryArn: Arn.format({ partition: 'aws', service: 'ecr', account, region, resource: 'repository', resourceName: name }),
+    });
+    return ContainerImage.fromEcrRepository(repository, tagOrDigest);
+  }
+  if (uri) return ContainerImage.fromRegistry(uri);
+  return ContainerImage.fromAsset(repoPath('connector'), { platform: Platform.LINUX_AMD64, exclude: ['*.md'] });
 }

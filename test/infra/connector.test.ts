@@ -1,0 +1,116 @@
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { allStatements, asArray, synthStack, type Resource } from './synth';
+
+const { stack, template, nag } = synthStack();
+const resources = template.toJSON().Resources as Record<string, Resource>;
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.resolve(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement)) as string;
+const taskDefinitionId = logicalId(stack.connector.taskDefinition);
+const taskDefinition = resources[taskDefinitionId]!.Properties!;
+
+describe('connector task definition', () => {
+  it('is a Fargate task of 4 vCPU / 8 GB on linux/x86_64', () => {
+    expect(taskDefinition).toMatchObject({
+      Cpu: '4096',
+      Memory: '8192',
+      NetworkMode: 'awsvpc',
+      RequiresCompatibilities: ['FARGATE'],
+      RuntimePlatform: { CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' },
+    });
+  });
+
+  it('runs one container whose health check reads the readiness file, logging to its own group', () => {
+    const containers = taskDefinition.ContainerDefinitions as Record<string, any>[];
+    expect(containers).toHaveLength(1);
+    expect(containers[0]).toMatchObject({
+      Name: 'connector',
+      Essential: true,
+      HealthCheck: { Command: ['CMD', '/opt/connector/healthcheck.sh'], StartPeriod: 120 },
+      LogConfiguration: { LogDriver: 'awslogs' },
+    });
+    // No secret in the task definition: the RTMP URL arrives per task, as a RunTask override.
+    expect(JSON.stringify(containers[0].Environment ?? [])).not.toMatch(/RTMP|rtmp/);
+  });
+
+  it('is built from connector/ as an asset when no image is given: synth needs no Docker', () => {
+    const image = JSON.stringify((taskDefinition.ContainerDefinitions as Record<string, any>[])[0]!.Image);
+    expect(image).toContain('cdk-hnb659fds-container-assets');
+  });
+});
+
+describe('connector network', () => {
+  const groupId = logicalId(stack.connector.node.findChild('TaskSecurityGroup') as never);
+
+  it('accepts no inbound connection at all', () => {
+    expect(resources[groupId]!.Properties!.SecurityGroupIngress ?? []).toEqual([]);
+    const ingressRules = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && JSON.stringify(r.Properties).includes(groupId),
+    );
+    expect(ingressRules).toEqual([]);
+  });
+
+  it('places tasks in public subnets only, with no NAT gateway to pay for', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+});
+
+describe('connector roles (least privilege)', () => {
+  const taskRole = logicalId(stack.connector.taskDefinition.taskRole as never);
+  const executionRole = logicalId(stack.connector.taskDefinition.executionRole as never);
+  const statementsOf = (role: string) =>
+    allStatements(template)
+      .filter(({ resource }) => JSON.stringify(resources[resource]!.Properties!.Roles ?? []).includes(role))
+      .map(({ statement }) => statement);
+
+  it('gives the container itself no AWS permission: it only pushes RTMP', () => {
+    expect(statementsOf(taskRole)).toEqual([]);
+    expect(resources[taskRole]!.Properties!.ManagedPolicyArns).toBeUndefined();
+    expect(resources[taskRole]!.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'ecs-tasks.amazonaws.com' } }),
+    ]);
+  });
+
+  it('lets ECS only pull the image and write the container logs', () => {
+    const actions = statementsOf(executionRole).flatMap((s) => asArray<string>(s.Action));
+    expect(new Set(actions)).toEqual(
+      new Set([
+        'ecr:BatchCheckLayerAvailability',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:BatchGetImage',
+        'ecr:GetAuthorizationToken',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ]),
+    );
+  });
+
+  it('reports no unacknowledged cdk-nag finding on the connector', () => {
+    const findings = nag.violations.filter((v) => v.violatingResources.some((r) => (r.constructPath ?? '').includes('/Connector/')));
+    expect(findings.map((v) => v.ruleName)).toEqual([]);
+  });
+});
+
+describe('connector image from the connectorImage context', () => {
+  it('uses a private ECR image as given and grants the pull on that repository only', () => {
+    const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/fmls-connector:2026-01-01';
+    const other = synthStack({ connectorImage: uri });
+    const definition = other.template.findResources('AWS::ECS::TaskDefinition');
+    const image = JSON.stringify(Object.values(definition)[0]!.Properties.ContainerDefinitions[0].Image);
+
+    expect(image).toContain('fmls-connector:2026-01-01');
+    expect(image).not.toContain('container-assets');
+    other.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['ecr:BatchGetImage']), Resource: Match.stringLikeRegexp('repository/fmls-connector$') }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses an image URI without a tag or digest', () => {
+    expect(() => synthStack({ connectorImage: 'fmls-connector' })).toThrow(/connectorImage/);
+  });
+});
