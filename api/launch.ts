@@ -5,7 +5,7 @@ import type { StreamPatch } from '../core/store';
 import { TRANSITIONS, conflictMessage, isAllowed, targetState, type TransitionAction } from '../core/transitions';
 import { conflict } from './errors';
 import type { ApiServices } from './route';
-import { stateMachineArn, startWorkflow, type WorkflowAction } from './workflow';
+import { stateMachineArn, startExecution, type WorkflowAction } from './workflow';
 
 /** A write of the action's own instead of the state claim (the connector slot of `core/connector.ts`). */
 export interface StreamClaim {
@@ -77,7 +77,7 @@ export async function launch(services: ApiServices, spec: LaunchSpec): Promise<L
 
   let executionArn: string;
   try {
-    executionArn = await startWorkflow(sfn, {
+    executionArn = await startExecution(sfn, {
       action: spec.action,
       machineArn,
       name,

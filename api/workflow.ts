@@ -39,7 +39,7 @@ export function executionArnOf(machineArn: string, name: string): string {
  * existing execution of that name is this very request made before (a retry, or an action that
  * changed nothing the first time): it is adopted, not started twice. Any other failure is a 500.
  */
-export async function startWorkflow(
+export async function startExecution(
   sfn: SFNClient,
   args: { action: WorkflowAction; machineArn: string; name: string; input: Record<string, unknown> },
 ): Promise<string> {

@@ -8,8 +8,8 @@ import type { RouteContext } from '../route';
 import type { SplitBodySchema, StreamPathSchema } from '../schemas';
 
 /**
- * split: plan each section's playlist and MP4 from the session's archive path and hand the plan to
- * the workflow, which cuts them. The record is not written (a split changes no stream state), so
+ * split: name each section's playlist and MP4 from the session's archive path (the workflow plans
+ * with the same rule, `core/split-outputs.ts`, from the same name modifier) and start the split. The record is not written (a split changes no stream state), so
  * the execution name takes a fresh token instead of a version: two splits of one session may run
  * side by side; an `Idempotency-Key` is what makes a retried request start nothing new.
  */
@@ -40,7 +40,6 @@ export async function splitStream({
         archive_path: archivePath,
         name_modifier: nameModifier,
         timestamp_list: body.timestamp_list,
-        outputs,
       },
     }),
   });

@@ -10,7 +10,7 @@ const SESSION = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const archived = () => h.seed({ archives_path: { [SESSION]: 's3://fem-livestream-archive/2026/03/01/abc-1772366400/' } });
 
 describe('POST /streams/{id}/split', () => {
-  it('plans each section from the archive path, starts the split workflow with the plan, answers 202', async () => {
+  it('names each section\'s outputs from the archive path, starts the split workflow, answers 202', async () => {
     const stream = await archived();
 
     const res = await h.call('POST', `/streams/${stream.id}/split`, {
@@ -51,7 +51,6 @@ describe('POST /streams/{id}/split', () => {
         { start: 0, end: 90.5 },
         { start: 120, end: 600 },
       ],
-      outputs,
     });
     // A split changes no stream state; the execution is remembered for GET …/executions.
     const stored = await h.store.get(stream.id);
