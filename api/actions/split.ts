@@ -9,9 +9,10 @@ import type { SplitBodySchema, StreamPathSchema } from '../schemas';
 
 /**
  * split: name each section's playlist and MP4 from the session's archive path (the workflow plans
- * with the same rule, `core/split-outputs.ts`, from the same name modifier) and start the split. The record is not written (a split changes no stream state), so
- * the execution name takes a fresh token instead of a version: two splits of one session may run
- * side by side; an `Idempotency-Key` is what makes a retried request start nothing new.
+ * with the same rule, `core/split-outputs.ts`, from the same name modifier) and start the split.
+ * The record is not written (a split changes no stream state), so the execution name takes a fresh
+ * token instead of a version: two splits of one session may run side by side; an
+ * `Idempotency-Key` is what makes a retried request start nothing new.
  */
 export async function splitStream({
   params,
