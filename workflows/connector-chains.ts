@@ -30,7 +30,7 @@ type StopTask = (typeof CONNECTOR_STOP_TASKS)[number];
 
 /** Fargate pulls a ~1 GB image and boots Chromium in 1–3 min; ten minutes is the seed's worst case. */
 export const CONNECTOR_READY_DEADLINE_SECONDS = 600;
-/** ECS sends SIGTERM, waits the task's stop timeout (20 s), then deprovisions: well under five minutes. */
+/** ECS sends SIGTERM, waits at most the task's stop timeout (30 s), then deprovisions: well under five minutes. */
 export const CONNECTOR_STOPPED_DEADLINE_SECONDS = 300;
 
 export function connectorStartStates(action: ConnectorStartAction) {

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamRecord } from '../../core/record';
+import { managedCount } from '../../local/processes';
+import { startRuntime, type Runtime } from '../../local/runtime';
+import { ffprobe, waitFor } from '../unit/local/media/support';
+
+const STEP_MS = 120_000;
+/** The seed's example meeting: unreachable offline, so each connector streams its labelled test pattern. */
+const MEETING = 'https://j7zzx3mcs9.execute-api.us-east-1.amazonaws.com/Prod/v2?m=mjg-test-connector-meeting';
+
+let dir: string;
+let runtime: Runtime;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'e2e-connectors-'));
+  runtime = await startRuntime({
+    env: {},
+    PORT: 0,
+    RTMP_PORT: 0,
+    MEDIA_PORT: 0,
+    S3_PORT: 0,
+    LOCAL_DATA_DIR: dir,
+    LOCAL_CHANNEL_START_SECONDS: 1,
+    publishGraceMs: 2000,
+    stepFunctionsWaitMs: 500,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await runtime?.close();
+  rmSync(dir, { recursive: true, force: true });
+}, 120_000);
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${runtime.endpoints.api}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function record(id: string): Promise<StreamRecord> {
+  return (await api('GET', `/streams/${id}`)).body as StreamRecord;
+}
+
+/** Polls the record until `check` holds; the assertion names the record's last_error when it never does. */
+async function until(id: string, what: string, check: (r: StreamRecord) => boolean): Promise<StreamRecord> {
+  const seen = await waitFor(async () => {
+    const r = await record(id);
+    return check(r) ? r : undefined;
+  }, STEP_MS);
+  const last = seen ?? (await record(id));
+  expect(check(last), `stream ${id} never reached ${what}; connector ${JSON.stringify(last.connector)}, last_error ${JSON.stringify(last.last_error)}`).toBe(true);
+  return last;
+}
+
+async function runningStream(name: string): Promise<StreamRecord> {
+  const created = await api('POST', '/streams', { name });
+  const id: string = created.body.id;
+  await until(id, 'idle', (r) => r.state === 'idle');
+  expect((await api('POST', `/streams/${id}/start`, { key_rotation_interval: 0 })).status).toBe(202);
+  return until(id, 'running', (r) => r.state === 'running');
+}
+
+/** The HLS at `url` has at least two segments and carries H.264 video and AAC audio. */
+async function expectPlayable(url: string): Promise<void> {
+  const playlist = await waitFor(async () => {
+    const res = await fetch(url);
+    const text = res.ok ? await res.text() : '';
+    return (text.match(/#EXTINF/g) ?? []).length >= 2 ? text : undefined;
+  }, STEP_MS);
+  expect(playlist, `no HLS segments at ${url}`).toBeTruthy();
+  const probed = await ffprobe(['-show_entries', 'stream=codec_type,codec_name', url]);
+  const codecs = (probed.streams as { codec_type: string; codec_name: string }[]).map((s) => `${s.codec_type}:${s.codec_name}`);
+  expect(codecs).toEqual(expect.arrayContaining(['video:h264', 'audio:aac']));
+}
+
+describe('Chime connectors end to end (local runtime)', () => {
+  it(
+    'runs a connector on each of two streams into their HLS, refuses bad calls, stops both clean, then streams to IVS',
+    async () => {
+      const [a, b] = [await runningStream('connector A'), await runningStream('connector B')];
+
+      // Start a connector on each stream at once
+      const [startA, startB] = await Promise.all([
+        api('POST', `/streams/${a.id}/chime_start`, { chime_url: MEETING }),
+        api('POST', `/streams/${b.id}/chime_start`, { chime_url: `${MEETING}&broadcast=true` }),
+      ]);
+      expect(startA.status).toBe(202);
+      expect(startA.body.connector).toMatchObject({ target: 'medialive', state: 'starting', chime_url: `${MEETING}&broadcast=true` });
+      expect(startB.status).toBe(202);
+
+      // Bad calls change nothing
+      expect((await api('POST', `/streams/${a.id}/chime_start`, { chime_url: MEETING })).status).toBe(409);
+      expect((await api('POST', `/streams/${a.id}/ivs_start`, { chime_url: MEETING })).status).toBe(409);
+      expect((await api('POST', `/streams/${a.id}/ivs_stop`)).status).toBe(409);
+      expect((await api('POST', `/streams/${a.id}/chime_start`, { chime_url: 'not a url' })).status).toBe(400);
+      expect((await api('POST', `/streams/${a.id}/chime_start`, {})).status).toBe(400);
+
+      // Both run, say what they stream, and feed their own stream's HLS
+      for (const stream of [a, b]) {
+        const running = await until(stream.id, 'connector running', (r) => r.connector?.state === 'running');
+        expect(running.connector).toMatchObject({ target: 'medialive', source: 'test_pattern' });
+        expect(running.connector!.task_id).toMatch(/^[0-9a-f]{32}$/);
+      }
+      expect((await record(a.id)).connector!.task_id).not.toBe((await record(b.id)).connector!.task_id);
+      await Promise.all([expectPlayable(a.viewer_endpoint), expectPlayable(b.viewer_endpoint)]);
+
+      // Stop both; the connector slot is free again and no connector process is left
+      expect((await api('POST', `/streams/${a.id}/chime_stop`)).status).toBe(202);
+      expect((await api('POST', `/streams/${b.id}/chime_stop`)).status).toBe(202);
+      for (const stream of [a, b]) {
+        const stopped = await until(stream.id, 'connector cleared', (r) => r.connector === null);
+        expect(stopped.last_error).toBeNull();
+      }
+      expect((await api('POST', `/streams/${a.id}/chime_stop`)).status).toBe(409);
+
+      // IVS: a channel made once, its URLs on the record, its own HLS fed by the connector
+      expect((await api('POST', `/streams/${a.id}/ivs_start`, { chime_url: MEETING })).status).toBe(202);
+      const ivs = await until(a.id, 'IVS connector running', (r) => r.connector?.state === 'running');
+      expect(ivs.connector!.target).toBe('ivs');
+      expect(ivs.rtmp_ivs).toMatch(/^rtmp:\/\/127\.0\.0\.1:\d+\/app\/sk_/);
+      expect(ivs.ivs_viewer_endpoint).toMatch(new RegExp(`^${runtime.endpoints.media}/out/v1/ivs-[0-9a-f]+/index\\.m3u8$`));
+      await expectPlayable(ivs.ivs_viewer_endpoint!);
+      expect((await api('POST', `/streams/${a.id}/ivs_stop`)).status).toBe(202);
+      const ivsStopped = await until(a.id, 'IVS connector cleared', (r) => r.connector === null);
+      // The channel is kept for the next ivs_start.
+      expect(ivsStopped.ivs_viewer_endpoint).toBe(ivs.ivs_viewer_endpoint);
+
+      for (const stream of [a, b]) expect((await api('POST', `/streams/${stream.id}/stop`)).status).toBe(202);
+      for (const stream of [a, b]) await until(stream.id, 'idle', (r) => r.state === 'idle');
+      await runtime.close();
+      expect(managedCount()).toBe(0);
+    },
+    900_000,
+  );
+});
