@@ -32,17 +32,25 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${banner(runtime)}\n`);
 
-  let stopping = false;
+  // One Ctrl-C can arrive more than once: the terminal signals the whole process group, and npm and
+  // tsx relay what they get to their child as well. A repeat within this window is that echo; a
+  // later one is the operator insisting, and ends the process without waiting.
+  const ECHO_MS = 2000;
+  let stoppingSince: number | undefined;
   for (const signal of SIGNALS) {
     process.on(signal, () => {
-      if (stopping) {
-        process.stderr.write('stopping already; a second signal ends it now\n');
+      if (stoppingSince !== undefined) {
+        if (Date.now() - stoppingSince < ECHO_MS) return;
+        process.stderr.write('a second signal while stopping: ending now\n');
         process.exit(1);
       }
-      stopping = true;
-      process.stdout.write(`\n${signal}: stopping the local runtime…\n`);
+      stoppingSince = Date.now();
+      process.stdout.write(`\n${signal}: stopping the local runtime (again to force)…\n`);
       runtime.close().then(
-        () => process.exit(0),
+        () => {
+          process.stdout.write('local runtime stopped\n');
+          process.exit(0);
+        },
         (err: unknown) => {
           process.stderr.write(`local runtime stopped with an error: ${String(err)}\n`);
           process.exit(1);

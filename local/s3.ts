@@ -25,6 +25,9 @@ export async function startS3(options: { port: number; directory: string; bucket
     cwd: REPO_ROOT,
     execArgv: ['--openssl-legacy-provider', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Its own process group: a terminal's Ctrl-C reaches the runtime only, which stops the media
+    // plane (its last archive segments still go to S3) before it closes S3.
+    detached: true,
   });
   const exited = once(child, 'exit');
   const ready = once(child, 'message') as Promise<[{ port: number }]>;

@@ -33,7 +33,6 @@ async function shutdown(): Promise<void> {
 }
 process.on('disconnect', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
-process.on('SIGINT', () => void shutdown());
 
 const address = await server.run();
 process.send?.({ port: address.port });
