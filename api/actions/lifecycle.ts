@@ -4,6 +4,7 @@ import {
   claimConnectorStart,
   claimConnectorStop,
   connectorConflict,
+  type ConnectorAction,
   type ConnectorStartAction,
   type ConnectorStopAction,
 } from '../../core/connector';
@@ -85,6 +86,14 @@ async function liveAction(action: 'live' | 'unlive', id: string, services: ApiSe
 export const goLive = ({ params, services }: RouteContext<StreamPath, unknown>) => liveAction('live', params.id, services);
 export const leaveLive = ({ params, services }: RouteContext<StreamPath, unknown>) => liveAction('unlive', params.id, services);
 
+/** The stream, if the connector rules allow `action` on it (else the 409 naming why). */
+async function connectorStream(action: ConnectorAction, id: string, services: ApiServices): Promise<StreamItem> {
+  const item = await services.store.mustGet(id);
+  const why = connectorConflict(item, action);
+  if (why) throw conflict(`${why} (stream ${id})`);
+  return item;
+}
+
 /**
  * chime_start / ivs_start: one connector per stream, by the rules of `core/connector.ts`. The
  * connector slot is taken (`starting`, the URL in broadcast mode) under the execution's name before
@@ -92,9 +101,7 @@ export const leaveLive = ({ params, services }: RouteContext<StreamPath, unknown
  * claim is then a no-op.
  */
 async function connectorStart(action: ConnectorStartAction, id: string, chimeUrl: string, services: ApiServices): Promise<Reply> {
-  const item = await services.store.mustGet(id);
-  const why = connectorConflict(item, action);
-  if (why) throw conflict(`${why} (stream ${id})`);
+  const item = await connectorStream(action, id, services);
   const launched = await launch(services, {
     action,
     stream: item,
@@ -115,9 +122,7 @@ export const ivsStart = ({ params, body, services }: ChimeRequest) => connectorS
 
 /** chime_stop / ivs_stop: only a connector of that kind can be stopped; it is marked `stopping` at once. */
 async function connectorStop(action: ConnectorStopAction, id: string, services: ApiServices): Promise<Reply> {
-  const item = await services.store.mustGet(id);
-  const why = connectorConflict(item, action);
-  if (why) throw conflict(`${why} (stream ${id})`);
+  const item = await connectorStream(action, id, services);
   const launched = await launch(services, {
     action,
     stream: item,
