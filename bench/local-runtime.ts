@@ -1,0 +1,165 @@
+/**
+ * Benchmark of the local runtime as `npm start` runs it (a separate process, real workflow waits):
+ * time to ready, create → idle, start → running minus LOCAL_CHANNEL_START_SECONDS, resident memory
+ * of the runtime and its children idle and with three channels each receiving a 720p publish, and
+ * the CPU each running channel costs. Prints a Markdown table for docs/BENCHMARKS.md.
+ *
+ *   npx tsx bench/local-runtime.ts [seconds of publish to sample, default 30]
+ */
+import '../core/polyfills';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mediaTools } from '../local/ffmpeg';
+import { spawnManaged, type ManagedProcess } from '../local/processes';
+
+const SAMPLE_SECONDS = Number(process.argv[2] ?? 30);
+const START_SECONDS = 3;
+const CHANNELS = 3;
+const LIMIT_MS = 300_000;
+const TICKS_PER_SECOND = 100;
+
+const dir = mkdtempSync(join(tmpdir(), 'bench-runtime-'));
+const spawnedAt = Date.now();
+const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  env: { ...process.env, PORT: '0', RTMP_PORT: '0', MEDIA_PORT: '0', S3_PORT: '0', LOCAL_DATA_DIR: dir, LOCAL_CHANNEL_START_SECONDS: String(START_SECONDS) },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const api = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    const found = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+    if (found) resolve(found[1]!);
+  });
+  child.once('exit', (code) => reject(new Error(`runtime exited (${code}) before it was ready`)));
+});
+const readyMs = await until(async () => (await fetch(`${api}/healthz`)).ok, 'healthz').then(() => Date.now() - spawnedAt);
+
+async function call(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function until<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T> {
+  const deadline = Date.now() + LIMIT_MS;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const untilState = (id: string, state: string) =>
+  until(async () => {
+    const record = await call('GET', `/streams/${id}`);
+    if (record.state === 'failed') throw new Error(`stream ${id} failed: ${JSON.stringify(record.last_error)}`);
+    return record.state === state ? record : undefined;
+  }, `${id} ${state}`);
+
+/** The runtime's process and every descendant (s3rver, ffmpeg pipelines, their watchdogs). */
+function tree(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const all = [root];
+  for (let i = 0; i < all.length; i++) for (const [pid, ppid] of parents) if (ppid === all[i]) all.push(pid);
+  return all;
+}
+
+function sample(pids: number[]): { rssMb: number; cpuSeconds: number } {
+  let rssKb = 0;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      rssKb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { rssMb: rssKb / 1024, cpuSeconds: ticks / TICKS_PER_SECOND };
+}
+
+/** CPU seconds per wall second and mean RSS of the runtime's tree over `seconds`. */
+async function measure(seconds: number): Promise<{ cpu: number; rssMb: number }> {
+  const first = sample(tree(child.pid!));
+  const rss: number[] = [];
+  for (let i = 0; i < seconds; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    rss.push(sample(tree(child.pid!)).rssMb);
+  }
+  const last = sample(tree(child.pid!));
+  return { cpu: (last.cpuSeconds - first.cpuSeconds) / seconds, rssMb: rss.reduce((a, b) => a + b, 0) / rss.length };
+}
+
+function publish720p(url: string, seconds: number): ManagedProcess {
+  const { ffmpeg } = mediaTools();
+  return spawnManaged(
+    ffmpeg.path,
+    ['-hide_banner', '-nostats', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440',
+      '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '3M', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'flv', url],
+    { name: 'bench publisher', env: ffmpeg.env },
+  );
+}
+
+const rows: [string, string][] = [];
+try {
+  rows.push(['time to ready (spawn → `/healthz` 200)', `${(readyMs / 1000).toFixed(1)} s`]);
+  const idle = await measure(10);
+  rows.push(['resident memory, idle (runtime + children)', `${idle.rssMb.toFixed(0)} MB`]);
+
+  const ids: string[] = [];
+  const createMs: number[] = [];
+  const startMs: number[] = [];
+  for (let i = 0; i < CHANNELS; i++) {
+    const t = Date.now();
+    const created = await call('POST', '/streams', { name: `bench ${i}`, segment_length: 10 });
+    await untilState(created.id, 'idle');
+    createMs.push(Date.now() - t);
+    ids.push(created.id);
+  }
+  const records = [];
+  for (const id of ids) {
+    const t = Date.now();
+    await call('POST', `/streams/${id}/start`, {});
+    records.push(await untilState(id, 'running'));
+    startMs.push(Date.now() - t - START_SECONDS * 1000);
+  }
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length / 1000;
+  rows.push(['create → idle (mean of 3)', `${mean(createMs).toFixed(1)} s`]);
+  rows.push([`start → running minus LOCAL_CHANNEL_START_SECONDS (${START_SECONDS} s), mean of 3`, `${mean(startMs).toFixed(1)} s`]);
+
+  const publishers = records.map((r) => publish720p(r.rtmp1, SAMPLE_SECONDS + 25));
+  await new Promise((r) => setTimeout(r, 15_000)); // pipelines up and in their steady state
+  const busy = await measure(SAMPLE_SECONDS);
+  rows.push([`resident memory, ${CHANNELS} channels each receiving 720p30`, `${busy.rssMb.toFixed(0)} MB`]);
+  rows.push(['CPU per running channel receiving 720p30 (cores)', `${((busy.cpu - idle.cpu) / CHANNELS).toFixed(2)}`]);
+  await Promise.all(publishers.map((p) => p.stop()));
+  for (const id of ids) await call('POST', `/streams/${id}/stop`);
+  for (const id of ids) await untilState(id, 'idle');
+} finally {
+  child.kill('SIGINT');
+  await new Promise((r) => child.once('exit', r));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+console.log(`\nMeasured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${mediaTools().ffmpeg.source} ffmpeg:\n`);
+console.log('| measure | value |\n|---|---|');
+for (const [what, value] of rows) console.log(`| ${what} | ${value} |`);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { loadLocalEnv, localBuckets, localConfig } from '../../../local/env';
+
+describe('local runtime settings', () => {
+  it('has a documented default for every setting', () => {
+    expect(loadLocalEnv({})).toEqual({
+      PORT: 3000,
+      RTMP_PORT: 1935,
+      MEDIA_PORT: 8080,
+      S3_PORT: 4569,
+      LOCAL_DATA_DIR: '.local',
+      LOCAL_CHANNEL_START_SECONDS: 3,
+    });
+  });
+
+  it('reads them from the environment and names every bad one', () => {
+    expect(loadLocalEnv({ PORT: '0', LOCAL_CHANNEL_START_SECONDS: '0.5' })).toMatchObject({ PORT: 0, LOCAL_CHANNEL_START_SECONDS: 0.5 });
+    expect(() => loadLocalEnv({ PORT: 'http', RTMP_PORT: '70000' })).toThrow(/PORT: .*RTMP_PORT: /);
+  });
+
+  it("points the cloud's Config at the local stand-ins, keeping the operator's bucket names", () => {
+    const env = { ARCHIVE_BUCKET: 'my-archive', TABLE_NAME: 'not-this-one' };
+
+    const config = localConfig(env, { mediaPort: 8081, stateMachineArns: { stop: 'arn:stop' } });
+
+    expect(config).toMatchObject({
+      ARCHIVE_BUCKET: 'my-archive',
+      WORKSHOP_OUTPUT_BUCKET: 'fem-workshops-out',
+      TABLE_NAME: 'fmls-streams',
+      LIVE_BASE_URL: 'http://127.0.0.1:8081',
+      SPEKE_URL: 'http://127.0.0.1:8081/speke',
+      STATE_MACHINE_ARNS: { stop: 'arn:stop' },
+      IVS_INGEST_SCHEME: 'rtmp',
+    });
+    expect(localBuckets(env)).toEqual(['my-archive', 'fem-workshops-out']);
+  });
+});
