@@ -12,7 +12,7 @@ export const FrameRateSchema = z.object({
 });
 export type FrameRate = z.infer<typeof FrameRateSchema>;
 
-/** The broadcast rates MediaLive encodes; the archive's rate is detected among these. */
+/** The broadcast rates MediaLive encodes (an archive's rate is detected more widely: {@link frameRateOfTicks}). */
 export const FRAME_RATES = {
   '23.976': { numerator: 24000, denominator: 1001 },
   '24': { numerator: 24, denominator: 1 },
@@ -90,12 +90,21 @@ export function frameOfTimecode(timecode: string, rate: FrameRate): number {
 export const TICKS_PER_SECOND = 90_000;
 
 /**
- * The known rate whose frame lasts `ticks` (90 kHz), within a tick and a half (59.94 fps
- * alternates 1501 and 1502 ticks), or `undefined` for anything else.
+ * The frame rate whose frame lasts `ticks` (90 kHz): a whole number of frames per second (25, 30,
+ * the 15 of a webcam) or one of the NTSC rates n × 1000/1001 (29.97, 59.94, 23.976), within a tick
+ * and a half (59.94 fps alternates 1501 and 1502 ticks). Anything else is `undefined`.
  */
 export function frameRateOfTicks(ticks: number): FrameRate | undefined {
+  if (!(ticks > 0)) return undefined;
+  const whole = Math.round(TICKS_PER_SECOND / ticks);
+  const ntsc = Math.round((TICKS_PER_SECOND * 1001) / (1000 * ticks));
+  const candidates: FrameRate[] = [
+    { numerator: whole, denominator: 1 },
+    { numerator: ntsc * 1000, denominator: 1001 },
+  ];
   let best: { rate: FrameRate; error: number } | undefined;
-  for (const rate of Object.values(FRAME_RATES)) {
+  for (const rate of candidates) {
+    if (rate.numerator < 1 || rate.numerator / rate.denominator > 240) continue;
     const error = Math.abs((TICKS_PER_SECOND * rate.denominator) / rate.numerator - ticks);
     if (error <= 1.5 && (!best || error < best.error)) best = { rate, error };
   }

@@ -61,11 +61,15 @@ describe('timecode', () => {
     );
   });
 
-  it('recognises frame steps of the broadcast rates and nothing else', () => {
-    expect(frameRateOfTicks(3600)).toEqual(FRAME_RATES['25']);
+  it('recognises frame steps of whole and NTSC rates, and nothing else', () => {
+    for (const rate of Object.values(FRAME_RATES)) {
+      expect(frameRateOfTicks((90_000 * rate.denominator) / rate.numerator)).toEqual(rate);
+    }
     expect(frameRateOfTicks(3003)).toEqual(FRAME_RATES['29.97']);
-    expect(frameRateOfTicks(3000)).toEqual(FRAME_RATES['30']);
-    expect(frameRateOfTicks(1501.5)).toEqual(FRAME_RATES['59.94']);
+    expect(frameRateOfTicks(1501)).toEqual(FRAME_RATES['59.94']);
+    expect(frameRateOfTicks(6000)).toEqual({ numerator: 15, denominator: 1 });
     expect(frameRateOfTicks(3333)).toBeUndefined();
+    expect(frameRateOfTicks(7200)).toBeUndefined();
+    expect(frameRateOfTicks(0)).toBeUndefined();
   });
 });
