@@ -68,7 +68,7 @@ describe('timecode', () => {
     expect(frameRateOfTicks(3003)).toEqual(FRAME_RATES['29.97']);
     expect(frameRateOfTicks(1501)).toEqual(FRAME_RATES['59.94']);
     expect(frameRateOfTicks(6000)).toEqual({ numerator: 15, denominator: 1 });
-    expect(frameRateOfTicks(3333)).toBeUndefined();
+    expect(frameRateOfTicks(3350)).toBeUndefined();
     expect(frameRateOfTicks(7200)).toBeUndefined();
     expect(frameRateOfTicks(0)).toBeUndefined();
   });
