@@ -23,8 +23,16 @@ type Deps = Pick<Services, 'store' | 'ecs' | 'config'>;
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ task_id: string | null }> {
   const cluster = requireSetting(deps.config, 'CONNECTOR_CLUSTER');
-  const item = await deps.store.get(input.stream_id);
-  if (!item?.connector) return { task_id: null };
+  const found = await deps.store.get(input.stream_id);
+  if (!found?.connector) return { task_id: null };
+  // A running connector is marked stopping first, so the watcher (`connector-exited`) takes its end
+  // for the requested stop it is (e.g. by `delete`) and records no error. A starting one stays
+  // starting: its own start workflow is the one stopping it, and records why.
+  const item =
+    found.connector.state === 'running'
+      ? await deps.store.mutate(found.id, (i) => (i.connector?.state === 'running' ? { connector: { ...i.connector, state: 'stopping' } } : undefined))
+      : found;
+  if (!item.connector) return { task_id: null };
   const ids = new Set<string>();
   if (item.connector.task_id) ids.add(item.connector.task_id);
   if (item.connector_execution) {

@@ -78,6 +78,19 @@ describe('stop-connector', () => {
     expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'connectors', task: 'arn:aws:ecs:r:1:task/connectors/rec', reason: 'chime_stop requested' });
   });
 
+  it('marks a running connector stopping first (a stop by delete is no error for the watcher), a starting one not', async () => {
+    const running = await aStream(ctx.store(), { connector: connector({ task_id: 'rec', state: 'running' }), connector_execution: 'exec-1' });
+    const starting = await aStream(ctx.store(), { connector: connector({ task_id: 'rec2', state: 'starting' }), connector_execution: 'exec-2' });
+    ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [] });
+
+    await stopConnector({ stream_id: running.id, reason: 'stream deleted' }, deps());
+    await stopConnector({ stream_id: starting.id, reason: 'chime_start failed' }, deps());
+
+    expect((await ctx.store().mustGet(running.id)).connector?.state).toBe('stopping');
+    expect((await ctx.store().mustGet(starting.id)).connector?.state).toBe('starting');
+  });
+
   it('leaves a task that is stopped or stopping alone', async () => {
     const item = await aStream(ctx.store(), { connector: connector({ task_id: 'rec', state: 'stopping' }), connector_execution: 'exec-1' });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
