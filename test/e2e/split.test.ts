@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseArchivePath } from '../../core/archive-path';
+import { parseVodPlaylist } from '../../core/hls-playlist';
+import type { StreamRecord } from '../../core/record';
+import { framesPerSecond } from '../../core/timecode';
+import { inputTiming } from '../../local/mediaconvert-job';
+import { startRuntime, type Runtime } from '../../local/runtime';
+import { frameNumbers, probeDuration, publishNumberedFrames } from '../fixtures/archive';
+import { waitFor } from '../unit/local/media/support';
+
+/**
+ * Split end to end on the local runtime: record a publish whose every frame shows its number,
+ * split the session through the API, and check each MP4 frame by frame against the archive
+ * itself (decoded from the same segments), its duration with ffprobe, and each playlist with the
+ * strict reader; a section past the end fails alone, with its reason in the execution's output.
+ */
+const SEGMENT_LENGTH = 4;
+const PUBLISH_SECONDS = 14;
+const STEP_MS = 120_000;
+
+let dir: string;
+let runtime: Runtime;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'e2e-split-'));
+  runtime = await startRuntime({
+    env: {},
+    PORT: 0,
+    RTMP_PORT: 0,
+    MEDIA_PORT: 0,
+    S3_PORT: 0,
+    LOCAL_DATA_DIR: dir,
+    LOCAL_CHANNEL_START_SECONDS: 1,
+    publishGraceMs: 2000,
+    stepFunctionsWaitMs: 500,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await runtime?.close();
+  rmSync(dir, { recursive: true, force: true });
+}, 120_000);
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${runtime.endpoints.api}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function untilState(id: string, state: string): Promise<StreamRecord> {
+  const seen = await waitFor(async () => {
+    const { body } = await api('GET', `/streams/${id}`);
+    return body.state === state || body.state === 'failed' ? body : undefined;
+  }, STEP_MS);
+  const record = seen ?? (await api('GET', `/streams/${id}`)).body;
+  expect(record.state, `last_error: ${JSON.stringify(record.last_error)}`).toBe(state);
+  return record as StreamRecord;
+}
+
+/** An object of the local S3, by s3:// URI, over plain HTTP as API.md promises. */
+async function fetchS3(uri: string): Promise<Buffer> {
+  const { bucket, prefix: key } = parseArchivePath(uri);
+  const res = await fetch(`${runtime.endpoints.s3}/${bucket}/${key}`);
+  expect(res.status, uri).toBe(200);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+describe('split end to end (local runtime)', () => {
+  it(
+    'cuts sections of a real recording frame-exactly, and reports a section past the end without stopping the others',
+    async () => {
+      // Record
+      const created = await api('POST', '/streams', { name: 'split e2e', segment_length: SEGMENT_LENGTH });
+      const id: string = created.body.id;
+      await untilState(id, 'idle');
+      expect((await api('POST', `/streams/${id}/start`)).status).toBe(202);
+      const running = await untilState(id, 'running');
+      const session = running.current_session_id!;
+      const publisher = publishNumberedFrames(running.rtmp1, PUBLISH_SECONDS);
+      expect((await publisher.exited).code).toBe(0);
+      expect((await api('POST', `/streams/${id}/stop`)).status).toBe(202);
+      const stopped = await untilState(id, 'idle');
+      const archivePath = stopped.archives_path[session]!;
+
+      // Split
+      const sections = [
+        { start: 1.24, end: 5.5 },
+        { start: 4, end: 8 },
+        { start: 1000, end: 1010 },
+      ];
+      const split = await api('POST', `/streams/${id}/split`, { session_id: session, timestamp_list: sections, name_modifier: 'e2e' });
+      expect(split.status).toBe(202);
+      const execution = await waitFor(async () => {
+        const { body } = await api('GET', `/streams/${id}/executions/${encodeURIComponent(split.body.execution_id)}`);
+        return body.status !== 'RUNNING' ? body : undefined;
+      }, 300_000);
+      expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
+      const outcomes = execution.output.sections as { index: number; status: string; error?: string; playlist: string; output: string }[];
+      expect(outcomes.map((o) => o.status)).toEqual(['COMPLETE', 'COMPLETE', 'FAILED']);
+      expect(outcomes[2]!.error).toMatch(/^section 2 \[1000, 1010\]: starts after the end of the archive \(\d+(\.\d+)? s\)$/);
+      expect(outcomes.map((o) => o.output)).toEqual(split.body.outputs.map((o: { output: string }) => o.output));
+
+      // The archive itself, decoded: frame i of the session is archive[i].
+      const pipeline: string = execution.output.pipeline;
+      const playlists = await Promise.all(outcomes.slice(0, 2).map(async (o) => parseVodPlaylist((await fetchS3(o.playlist)).toString('utf8'))));
+      const segmentNames = [...new Set(playlists.flatMap((p) => p.segments.map((s) => s.uri)))].sort();
+      for (const name of segmentNames) expect(name.startsWith(`${pipeline}.`)).toBe(true);
+      const first = await fetchS3(`${archivePath}${pipeline}.000001.ts`);
+      const fps = framesPerSecond(inputTiming(first).rate);
+      const all: Buffer[] = [];
+      for (let counter = 1; ; counter++) {
+        const res = await fetch(`${runtime.endpoints.s3}/${parseArchivePath(archivePath).bucket}/${parseArchivePath(archivePath).prefix}${pipeline}.${String(counter).padStart(6, '0')}.ts`);
+        if (res.status !== 200) break;
+        all.push(Buffer.from(await res.arrayBuffer()));
+      }
+      writeFileSync(join(dir, 'archive.ts'), Buffer.concat(all));
+      const archive = await frameNumbers(join(dir, 'archive.ts'));
+
+      for (const [i, section] of sections.slice(0, 2).entries()) {
+        const file = join(dir, `section-${i}.mp4`);
+        writeFileSync(file, await fetchS3(outcomes[i]!.output));
+        const from = Math.floor(section.start * fps + 1e-6);
+        const count = Math.round((section.end - section.start) * fps);
+        expect(await frameNumbers(file)).toEqual(archive.slice(from, from + count));
+        expect(Math.abs((await probeDuration(file)) - (section.end - section.start))).toBeLessThanOrEqual(1 / fps);
+      }
+    },
+    600_000,
+  );
+});
