@@ -18,6 +18,7 @@ import { startHttpServer } from './http-server';
 import { LocalIvs } from './ivs';
 import { LocalKeyValueStore } from './keyvaluestore';
 import { startMediaPlane, type MediaPlaneOptions, type RunningMediaPlane } from './media/media-plane';
+import { LocalMediaConvert } from './mediaconvert';
 import { LocalMediaLive } from './medialive';
 import { LocalMediaPackage } from './mediapackage';
 import { stopAllManaged } from './processes';
@@ -94,6 +95,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   try {
     const s3 = await startS3({ port: settings.S3_PORT, directory: join(dataDir, 's3'), buckets: localBuckets(env) });
     closers.push(() => s3.close());
+    const s3Client = localS3Client(s3.endpoint);
     const dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
     closers.push(() => dynamo.close());
     await ensureTable(dynamo.client, LOCAL_NAMES.table, STREAM_TABLE.partitionKey);
@@ -105,7 +107,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       rtmpPort: settings.RTMP_PORT,
       mediaPort: settings.MEDIA_PORT,
       dataDir,
-      s3: localS3Client(s3.endpoint),
+      s3: s3Client,
       liveLookup: (streamId) => liveTarget(kvs.lookup(liveRouteKey(streamId))),
       publishGraceMs: options.publishGraceMs,
     });
@@ -123,6 +125,13 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     closers.push(() => medialive.close());
     const ivs = new LocalIvs({ rtmpPort: media.rtmpPort, mediaPort: media.mediaPort, mediaPlane: media.plane, stateFile: join(stateDir, 'ivs.json') });
     await ivs.start();
+
+    const mediaconvert = new LocalMediaConvert({
+      s3: s3Client,
+      workDir: join(dataDir, 'mediaconvert'),
+      stateFile: join(stateDir, 'mediaconvert.json'),
+    });
+    closers.push(() => mediaconvert.close());
 
     let services: Services | undefined;
     const servicesNow = () => {
@@ -170,6 +179,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         kvs: kvs.service,
         ivs: ivs.service,
         ecs,
+        mediaconvert: mediaconvert.service,
         sfn: stepFunctions.service,
         scheduler: scheduler.service,
       },
