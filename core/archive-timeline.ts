@@ -104,7 +104,7 @@ export function lastCounter(timeline: Pick<ArchiveTimeline, 'runs'>): number {
 }
 
 /** The base that holds `counter`, or null in a gap. */
-export function baseOf(timeline: ArchiveTimeline, counter: number): string | null {
+export function baseOf(timeline: Pick<ArchiveTimeline, 'runs'>, counter: number): string | null {
   const run = timeline.runs.find((r) => r.first <= counter && counter <= r.last);
   if (!run) throw new RangeError(`segment ${counter} is outside the archive`);
   return run.base;
