@@ -2,6 +2,7 @@ import type { WorkflowDefinition } from './definition';
 import { chimeStartWorkflow } from './chime-start';
 import { chimeStopWorkflow } from './chime-stop';
 import { createWorkflow } from './create';
+import { deleteWorkflow } from './delete';
 import { ivsStartWorkflow } from './ivs-start';
 import { ivsStopWorkflow } from './ivs-stop';
 import { liveWorkflow } from './live';
@@ -14,6 +15,7 @@ import { updateWorkflow } from './update';
 /** Every lifecycle workflow, by action. `infra/` deploys each; `local/` runs each. */
 export const WORKFLOWS: readonly WorkflowDefinition[] = [
   createWorkflow,
+  deleteWorkflow,
   stopWorkflow,
   startWorkflow,
   updateWorkflow,

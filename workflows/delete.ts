@@ -1,0 +1,145 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Choice, Condition, JsonPath, Pass, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { defineWorkflow } from './definition';
+import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipped } from './steps';
+import { TEARDOWN_TASKS, teardown, teardownNames } from './teardown';
+
+const TEARDOWN = teardownNames('', 'Describe channel (deleting)');
+
+export const DELETE_STATES = {
+  claim: 'Claim stream for delete',
+  notDeletable: 'Skip: stream cannot be deleted now',
+  alreadyDeleted: 'Stream already deleted',
+  cancelSchedules: 'Cancel stream schedules',
+  removeLiveRoute: 'Remove live route',
+  hasChannel: 'Has a MediaLive channel?',
+  stopChannel: 'Stop MediaLive channel',
+  describeStopping: 'Describe channel (stopping)',
+  pollIdle: pollStateNames('channel IDLE'),
+  deleteChannel: TEARDOWN.deleteChannel,
+  describeDeleting: TEARDOWN.describeChannel,
+  pollDeleted: TEARDOWN.poll,
+  deleteEndpoint: TEARDOWN.deleteEndpoint,
+  deletePackageChannel: TEARDOWN.deletePackageChannel,
+  deleteInput: TEARDOWN.deleteInput,
+  deleteRecord: 'Delete stream record',
+  recordFailure: 'Record delete failure',
+  failed: 'Delete failed',
+  done: 'Deleted',
+} as const;
+
+/** MediaLive stops a channel in well under a minute, and deletes one as fast; ten minutes each is generous. */
+const IDLE_DEADLINE_SECONDS = 600;
+const DELETED_DEADLINE_SECONDS = 600;
+
+/** What a step is built with. Every failure goes to `onFailure` (record `failed`, then fail). */
+export interface DeleteStepContext {
+  readonly scope: Construct;
+  readonly fn: Readonly<Record<string, IFunction>>;
+  readonly onFailure: IChainable;
+}
+
+/** One step of delete: the task files it invokes, and its states, built in front of `next`. */
+export interface DeleteStep {
+  readonly tasks: readonly string[];
+  build(context: DeleteStepContext, next: IChainable): IChainable;
+}
+
+/** A step that is one task taking `{stream_id}`, its result discarded. */
+function streamTask(stateName: string, task: string): DeleteStep {
+  return {
+    tasks: [task],
+    build({ scope, fn, onFailure }, next) {
+      const state = invoke(scope, stateName, fn[task]!, { payload: { 'stream_id.$': '$.stream_id' }, resultPath: JsonPath.DISCARD });
+      catchInto([state], onFailure);
+      return state.next(next);
+    },
+  };
+}
+
+/**
+ * The channel stopped (if it runs) and every media resource deleted: see `teardown.ts`. A stream
+ * whose create failed before it got a channel goes straight to the MediaPackage deletes.
+ */
+const deleteMedia: DeleteStep = {
+  tasks: ['stop-channel', ...TEARDOWN_TASKS],
+  build({ scope, fn, onFailure }, next) {
+    const media = teardown(scope, fn as Record<(typeof TEARDOWN_TASKS)[number], IFunction>, {
+      names: TEARDOWN,
+      ids: {
+        channel: '$.stream.channel_id',
+        endpoint: '$.stream.endpoint_id',
+        packageChannel: '$.stream.package_channel_id',
+        input: '$.stream.input_id',
+      },
+      next,
+      onStepFailure: () => ({ handler: onFailure, resultPath: '$.failure' }),
+      channelDeadlineSeconds: DELETED_DEADLINE_SECONDS,
+    });
+    const stop = invoke(scope, DELETE_STATES.stopChannel, fn['stop-channel']!, {
+      payload: { 'channel_id.$': '$.stream.channel_id' },
+      resultPath: JsonPath.DISCARD,
+    });
+    const describe = invoke(scope, DELETE_STATES.describeStopping, fn['describe-channel']!, {
+      payload: { 'channel_id.$': '$.stream.channel_id', 'poll.$': '$.poll' },
+      resultPath: '$.poll',
+    });
+    catchInto([stop, describe], onFailure);
+    stop.next(
+      pollLoop(scope, {
+        waitingFor: 'channel IDLE',
+        describe,
+        // A channel that failed to create, or is already gone, has nothing to stop.
+        done: ['IDLE', 'CREATE_FAILED', 'DELETED'],
+        next: media.channel,
+        onFailure,
+        deadlineSeconds: IDLE_DEADLINE_SECONDS,
+      }),
+    );
+    return new Choice(scope, DELETE_STATES.hasChannel, { stateName: DELETE_STATES.hasChannel })
+      .when(Condition.stringEquals('$.stream.channel_id', ''), media.endpoint)
+      .otherwise(stop);
+  },
+};
+
+/**
+ * The steps of delete after the claim, in order. Each deletes or undoes one thing and is
+ * idempotent, so a failed delete can simply be retried. Recordings are never deleted.
+ */
+export const DELETE_STEPS: readonly DeleteStep[] = [
+  streamTask(DELETE_STATES.cancelSchedules, 'cancel-schedules'),
+  streamTask(DELETE_STATES.removeLiveRoute, 'remove-live-route'),
+  // Stopping the stream's Chime connector goes here: it pushes into the channel stopped next.
+  deleteMedia,
+  // Deleting the stream's IVS channel goes here (after the connector, which may stream to it).
+  streamTask(DELETE_STATES.deleteRecord, 'delete-record'),
+];
+
+/**
+ * delete: claim (→ `deleting`), then {@link DELETE_STEPS}, ending with the record. Any failure
+ * records `failed` with `last_error` and fails; the record keeps whatever ids are left, and DELETE
+ * is allowed from `failed`, so a retry finishes the job.
+ */
+export const deleteWorkflow = defineWorkflow({
+  action: 'delete',
+  description: 'Deletes a stream: its live route, schedules, channel, input, MediaPackage channel and endpoint, then its record.',
+  tasks: [...new Set(['claim-stream', 'record-failure', ...DELETE_STEPS.flatMap((step) => step.tasks)])],
+  // Two ten-minute waits (IDLE, DELETED) and the retries around them.
+  timeout: Duration.minutes(45),
+  build(scope, fn) {
+    const claim = claimStream(scope, 'delete', fn['claim-stream']!);
+    const onFailure = recordFailureAndFail(scope, 'delete', fn['record-failure']!, 'failed');
+    const done = new Succeed(scope, DELETE_STATES.done, { stateName: DELETE_STATES.done });
+    const steps = DELETE_STEPS.reduceRight<IChainable>((next, step) => step.build({ scope, fn, onFailure }, next), done);
+
+    const alreadyDeleted = new Pass(scope, DELETE_STATES.alreadyDeleted, { stateName: DELETE_STATES.alreadyDeleted });
+    alreadyDeleted.next(new Succeed(scope, `${DELETE_STATES.alreadyDeleted} (done)`, { stateName: `${DELETE_STATES.alreadyDeleted} (done)` }));
+    claim.addCatch(skipped(scope, DELETE_STATES.notDeletable), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+    claim.addCatch(alreadyDeleted, { errors: ['NotFound'], resultPath: '$.failure' });
+    // A stream left `deleting` could never be deleted again: any other claim failure records `failed`.
+    catchInto([claim], onFailure);
+    return claim.next(steps);
+  },
+});
