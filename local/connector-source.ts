@@ -1,5 +1,4 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { onPath } from './ffmpeg';
 
 /**
  * Whether the local connector can capture the meeting page itself, or streams its test pattern:
@@ -7,19 +6,6 @@ import { delimiter, join } from 'node:path';
  * not, offline; a page served on 127.0.0.1 does).
  */
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome'];
-
-function onPath(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return join(dir, command);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /** The browser the connector would run: `CHROMIUM` if set, else the first one on PATH. */
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -43,6 +29,6 @@ async function answers(url: string, timeoutMs: number): Promise<boolean> {
 }
 
 export async function canOpenPage(url: string, timeoutMs = 3000): Promise<boolean> {
-  if (!onPath('Xvfb') || !findChromium()) return false;
+  if (!onPath('Xvfb', process.env) || !findChromium()) return false;
   return answers(url, timeoutMs);
 }

@@ -39,7 +39,7 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
+export function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, command);
