@@ -9,7 +9,7 @@
 import '../core/polyfills';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mediaTools } from '../local/ffmpeg';
 import { spawnManaged, type ManagedProcess } from '../local/processes';
@@ -151,6 +151,8 @@ try {
   const busy = await measure(SAMPLE_SECONDS);
   rows.push([`resident memory, ${CHANNELS} channels each receiving 720p30`, `${busy.rssMb.toFixed(0)} MB`]);
   rows.push(['CPU per running channel receiving 720p30 (cores)', `${((busy.cpu - idle.cpu) / CHANNELS).toFixed(2)}`]);
+  // On a shared machine the runtime gets what is left: the load says how much that was.
+  rows.push(['machine load average while sampling (1 min)', loadavg()[0]!.toFixed(1)]);
   await Promise.all(publishers.map((p) => p.stop()));
   for (const id of ids) await call('POST', `/streams/${id}/stop`);
   for (const id of ids) await untilState(id, 'idle');
