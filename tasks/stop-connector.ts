@@ -30,7 +30,9 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ t
   // starting: its own start workflow is the one stopping it, and records why.
   const item =
     found.connector.state === 'running'
-      ? await deps.store.mutate(found.id, (i) => (i.connector?.state === 'running' ? { connector: { ...i.connector, state: 'stopping' } } : undefined))
+      ? await deps.store.mutate(found.id, (i) =>
+          i.connector?.state === 'running' ? { connector: { ...i.connector, state: 'stopping' } } : undefined,
+        )
       : found;
   if (!item.connector) return { task_id: null };
   const ids = new Set<string>();
