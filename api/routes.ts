@@ -2,6 +2,7 @@ import { ExecutionDetailSchema } from '../core/executions';
 import { StreamRecordSchema } from '../core/record';
 import { getExecution, listExecutions } from './actions/executions';
 import { chimeStart, chimeStop, deleteStream, goLive, ivsStart, ivsStop, leaveLive, startStream, stopStream } from './actions/lifecycle';
+import { cancelSchedule, createSchedule, getSchedules } from './actions/schedules';
 import { splitStream } from './actions/split';
 import { createStream, getStream, listStreams, updateStream } from './actions/streams';
 import { defineRoute, type ResponseDoc, type Route } from './route';
@@ -10,6 +11,10 @@ import {
   CreateStreamBodySchema,
   ExecutionListSchema,
   ExecutionPathSchema,
+  ScheduleBodySchema,
+  ScheduleListSchema,
+  SchedulePathSchema,
+  ScheduleViewSchema,
   SplitAcceptedSchema,
   SplitBodySchema,
   StartBodySchema,
@@ -190,5 +195,36 @@ export const ROUTES: readonly Route[] = [
     responses: { 200: { description: 'The execution.', schema: ExecutionDetailSchema } },
     errors: [400, 404],
     run: getExecution,
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/streams/{id}/schedules',
+    operationId: 'createSchedule',
+    summary: 'Schedules a start or a stop (EventBridge Scheduler, one-time, UTC).',
+    params: StreamPathSchema,
+    body: ScheduleBodySchema,
+    responses: { 201: { description: 'Scheduled.', schema: ScheduleViewSchema } },
+    errors: [400, 404],
+    run: createSchedule,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/streams/{id}/schedules',
+    operationId: 'listSchedules',
+    summary: "The stream's schedules, soonest first, with their outcomes.",
+    params: StreamPathSchema,
+    responses: { 200: { description: 'The schedules.', schema: ScheduleListSchema } },
+    errors: [400, 404],
+    run: getSchedules,
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/streams/{id}/schedules/{schedule_id}',
+    operationId: 'cancelSchedule',
+    summary: 'Cancels a schedule that has not fired.',
+    params: SchedulePathSchema,
+    responses: { 204: { description: 'Cancelled.' } },
+    errors: [400, 404, 409],
+    run: cancelSchedule,
   }),
 ];

@@ -4,6 +4,7 @@ import { ChimeUrlSchema } from '../core/chime-url';
 import { ExecutionDetailSchema, ExecutionSummarySchema } from '../core/executions';
 import { STREAM_ID_PATTERN } from '../core/ids';
 import { StreamRecordSchema } from '../core/record';
+import { SCHEDULE_ACTIONS, ScheduleSchema } from '../core/schedules';
 import { SplitOutputSchema } from '../core/split-outputs';
 import { ERROR_CODES } from './errors';
 
@@ -75,6 +76,20 @@ export const SplitBodySchema = z.strictObject({
     .describe('Default: 32 random hex chars.'),
 });
 
+export const ScheduleBodySchema = z
+  .strictObject({
+    action: z.enum(SCHEDULE_ACTIONS),
+    at: z.string().describe('ISO-8601 UTC, between now + 10 s and one year ahead, e.g. 2026-05-01T09:00:00Z.'),
+    start_options: StartBodySchema.optional().describe('The start body\'s fields (start only).'),
+  })
+  .refine((body) => body.action === 'start' || body.start_options === undefined, {
+    path: ['start_options'],
+    message: 'only a start takes start_options',
+  });
+export const SchedulePathSchema = z.object({ id: StreamIdSchema, schedule_id: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex chars') });
+export const ScheduleViewSchema = ScheduleSchema.omit({ start_options: true });
+export const ScheduleListSchema = z.array(ScheduleViewSchema);
+
 /** Routes that take no body accept none, `null` or `{}`. */
 export const NoBodySchema = z.strictObject({});
 
@@ -98,6 +113,8 @@ schemas.add(CreateStreamBodySchema, { id: 'CreateStreamBody' });
 schemas.add(UpdateStreamBodySchema, { id: 'UpdateStreamBody' });
 schemas.add(StartBodySchema, { id: 'StartBody' });
 schemas.add(ChimeBodySchema, { id: 'ChimeBody' });
+schemas.add(ScheduleBodySchema, { id: 'ScheduleBody' });
+schemas.add(ScheduleViewSchema, { id: 'Schedule' });
 schemas.add(SplitBodySchema, { id: 'SplitBody' });
 schemas.add(SplitAcceptedSchema, { id: 'SplitAccepted' });
 schemas.add(ExecutionSummarySchema, { id: 'ExecutionSummary' });

@@ -4,6 +4,7 @@ import {
   StartExecutionCommand,
   type StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
+import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'vitest';
 import { createApi, type Api } from '../../../api/handler';
@@ -35,6 +36,8 @@ export class ApiHarness {
   store!: StreamStore;
   sfn = new SFNClient({ region: 'us-east-1' });
   sfnMock: AwsClientStub<SFNClient> = mockClient(this.sfn);
+  scheduler = new SchedulerClient({ region: 'us-east-1' });
+  schedulerMock: AwsClientStub<SchedulerClient> = mockClient(this.scheduler);
   api!: Api;
 
   async start(env: Record<string, string> = {}): Promise<void> {
@@ -50,9 +53,11 @@ export class ApiHarness {
       IDEMPOTENCY_TABLE_NAME: 'idempotency',
       STATE_MACHINE_ARNS: JSON.stringify(Object.fromEntries(ACTIONS.map((a) => [a, machineArn(a)]))),
       API_WAIT_SECONDS: '0',
+      SCHEDULE_GROUP_NAME: 'fm-schedules',
+      SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
       ...env,
     });
-    this.api = createApi({ config, store: this.store, sfn: this.sfn, dynamodb, now: () => NOW });
+    this.api = createApi({ config, store: this.store, sfn: this.sfn, scheduler: this.scheduler, dynamodb, now: () => NOW });
   }
 
   async stop(): Promise<void> {
@@ -67,6 +72,9 @@ export class ApiHarness {
       startDate: NOW,
     }));
     this.sfnMock.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
+    this.schedulerMock.reset();
+    this.schedulerMock.on(CreateScheduleCommand).resolves({});
+    this.schedulerMock.on(DeleteScheduleCommand).resolves({});
   }
 
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
