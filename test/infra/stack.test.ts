@@ -264,3 +264,55 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 });
+
+describe('scheduling', () => {
+  const roleId = logicalId(stack.scheduling.role);
+
+  it('has a schedule group of the deployment', () => {
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+  });
+
+  it('lets EventBridge Scheduler of this account start only the start and stop state machines', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': Match.anyValue() } },
+          }),
+        ],
+      },
+    });
+    const machineIds = ['start', 'stop'].map((action) => logicalId(stack.workflows.stateMachines[action]!));
+    const starts = allStatements(template).filter(({ statement }) => asArray(statement.Action).includes('states:StartExecution'));
+    const ofRole = starts.filter(({ resource }) => {
+      const roles = resources[resource]?.Properties?.Roles as { Ref: string }[] | undefined;
+      return roles?.some((r) => r.Ref === roleId);
+    });
+    const targets = ofRole.flatMap(({ statement }) => asArray(statement.Resource)).map((r) => (r as { Ref: string }).Ref);
+    expect(targets.sort()).toEqual(machineIds.sort());
+  });
+
+  it('keeps undeliverable firings in an encrypted, TLS-only dead-letter queue the role may send to', () => {
+    const queueId = logicalId(stack.scheduling.deadLetterQueue);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    const sends = allStatements(template).filter(({ statement }) => asArray(statement.Action).includes('sqs:SendMessage'));
+    expect(sends.some(({ resource }) => (resources[resource]?.Properties?.Roles as { Ref: string }[] | undefined)?.some((r) => r.Ref === roleId))).toBe(true);
+  });
+
+  it('tells every function that reads the stream table (the API, the tasks) where the group, role and queue are', () => {
+    const readers = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties?.Environment?.Variables?.TABLE_NAME);
+    expect(readers.length).toBeGreaterThan(1);
+    for (const [, fn] of readers) {
+      expect(Object.keys(fn.Properties!.Environment.Variables)).toEqual(
+        expect.arrayContaining(['SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN']),
+      );
+    }
+  });
+});
