@@ -6,7 +6,6 @@ import { Invalid, Throttled } from '../../../core/errors';
 import { requestToken } from '../../../core/ids';
 import { run } from '../../../tasks/create-channel';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
-import { sent } from '../../fixtures/aws-calls';
 
 const medialive = mockClient(MediaLiveClient);
 const ROLE = 'arn:aws:iam::111111111111:role/medialive';
@@ -32,13 +31,13 @@ describe('create-channel', () => {
 
     // Assess
     expect(out).toEqual({ channel_id: 'ch-1' });
-    expect(sent(medialive, CreateChannelCommand)[0]).toMatchObject({
+    expect(medialive).toHaveReceivedCommandWith(CreateChannelCommand, {
       ChannelClass: 'STANDARD',
       RoleArn: ROLE,
       RequestId: requestToken(EXECUTION, 'channel'),
       InputAttachments: [expect.objectContaining({ InputId: 'in-1' })],
     });
-    const request = sent(medialive, CreateChannelCommand)[0]!;
+    const request = medialive.commandCalls(CreateChannelCommand)[0]!.args[0].input;
     expect(request.Destinations![0]!.MediaPackageSettings).toEqual([{ ChannelId: `fm-${stream.id}` }]);
     expect(request.Destinations![1]!.Settings![0]!.Url).toMatch(/^s3ssl:\/\/archive-bucket\//);
     expect(request.EncoderSettings!.OutputGroups![1]!.OutputGroupSettings!.ArchiveGroupSettings!.RolloverInterval).toBe(120);
@@ -51,7 +50,7 @@ describe('create-channel', () => {
     const out = await run(input(stream.id), deps());
 
     expect(out).toEqual({ channel_id: 'ch-0' });
-    expect(sent(medialive, CreateChannelCommand)).toEqual([]);
+    expect(medialive).not.toHaveReceivedCommand(CreateChannelCommand);
   });
 
   it('translates throttling into Throttled and records nothing', async () => {
@@ -76,6 +75,6 @@ describe('create-channel', () => {
     const stream = await aStream(store());
 
     await expect(run(input(stream.id), { ...deps(), config: loadConfig({}) })).rejects.toThrow('MEDIALIVE_ROLE_ARN');
-    expect(sent(medialive, CreateChannelCommand)).toEqual([]);
+    expect(medialive).not.toHaveReceivedCommand(CreateChannelCommand);
   });
 });

@@ -6,7 +6,6 @@ import { Invalid, Throttled } from '../../../core/errors';
 import { requestToken } from '../../../core/ids';
 import { run } from '../../../tasks/create-input';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
-import { sent } from '../../fixtures/aws-calls';
 
 const medialive = mockClient(MediaLiveClient);
 const config = loadConfig({ INPUT_SECURITY_GROUP_ID: 'sg-123' });
@@ -36,13 +35,13 @@ describe('create-input', () => {
     await run({ stream_id: stream.id, execution_name: EXECUTION }, deps());
 
     // Assess
-    expect(sent(medialive, CreateInputCommand)[0]).toMatchObject({
+    expect(medialive).toHaveReceivedCommandWith(CreateInputCommand, {
       Type: 'RTMP_PUSH',
       InputSecurityGroups: ['sg-123'],
       RequestId: requestToken(EXECUTION, 'input'),
       Name: `fm-${stream.id}`,
     });
-    const request = sent(medialive, CreateInputCommand)[0]!;
+    const request = medialive.commandCalls(CreateInputCommand)[0]!.args[0].input;
     const names = request.Destinations!.map((d) => d.StreamName!);
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^live\/[A-Za-z0-9_-]{24}$/);
@@ -71,7 +70,7 @@ describe('create-input', () => {
     const out = await run({ stream_id: stream.id, execution_name: EXECUTION }, deps());
 
     expect(out).toEqual({ input_id: 'in-0' });
-    expect(sent(medialive, CreateInputCommand)).toEqual([]);
+    expect(medialive).not.toHaveReceivedCommand(CreateInputCommand);
   });
 
   it('sends the same RequestId on every try of the same execution, so MediaLive makes one input', async () => {
@@ -122,6 +121,6 @@ describe('create-input', () => {
     await expect(
       run({ stream_id: stream.id, execution_name: EXECUTION }, { ...deps(), config: loadConfig({}) }),
     ).rejects.toThrow('INPUT_SECURITY_GROUP_ID');
-    expect(sent(medialive, CreateInputCommand)).toEqual([]);
+    expect(medialive).not.toHaveReceivedCommand(CreateInputCommand);
   });
 });

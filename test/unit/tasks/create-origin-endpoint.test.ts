@@ -10,7 +10,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Invalid, Throttled } from '../../../core/errors';
 import { Input, run } from '../../../tasks/create-origin-endpoint';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
-import { sent } from '../../fixtures/aws-calls';
 
 const mediapackage = mockClient(MediaPackageClient);
 const store = useStreamStore();
@@ -35,7 +34,7 @@ describe('create-origin-endpoint', () => {
 
     // Assess
     expect(out).toEqual({ endpoint_id: `fm-${stream.id}-hls` });
-    expect(sent(mediapackage, CreateOriginEndpointCommand)[0]).toMatchObject({
+    expect(mediapackage).toHaveReceivedCommandWith(CreateOriginEndpointCommand, {
       Id: `fm-${stream.id}-hls`,
       ChannelId: `fm-${stream.id}`,
       StartoverWindowSeconds: 3600,
@@ -54,7 +53,7 @@ describe('create-origin-endpoint', () => {
 
     await run(input(stream.id, { startover_window_seconds: 600 }), deps());
 
-    expect(sent(mediapackage, CreateOriginEndpointCommand)[0]).toMatchObject({ StartoverWindowSeconds: 600 });
+    expect(mediapackage).toHaveReceivedCommandWith(CreateOriginEndpointCommand, { StartoverWindowSeconds: 600 });
   });
 
   it('takes "already exists" as made by an earlier try and reads its URL back', async () => {
@@ -66,7 +65,7 @@ describe('create-origin-endpoint', () => {
 
     await run(input(stream.id), deps());
 
-    expect(sent(mediapackage, DescribeOriginEndpointCommand)[0]).toMatchObject({ Id: `fm-${stream.id}-hls` });
+    expect(mediapackage).toHaveReceivedCommandWith(DescribeOriginEndpointCommand, { Id: `fm-${stream.id}-hls` });
     expect((await store().mustGet(stream.id)).viewer_endpoint).toBe(URL);
   });
 
@@ -77,7 +76,7 @@ describe('create-origin-endpoint', () => {
       .rejects(new UnprocessableEntityException({ message: 'StartoverWindowSeconds out of range', $metadata: { httpStatusCode: 422 } }));
 
     await expect(run(input(stream.id), deps())).rejects.toBeInstanceOf(Invalid);
-    expect(sent(mediapackage, DescribeOriginEndpointCommand)).toEqual([]);
+    expect(mediapackage).not.toHaveReceivedCommand(DescribeOriginEndpointCommand);
   });
 
   it('translates throttling into Throttled, and records nothing', async () => {

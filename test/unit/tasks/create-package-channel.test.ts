@@ -11,7 +11,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { NotFound, Transient } from '../../../core/errors';
 import { run } from '../../../tasks/create-package-channel';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
-import { sent } from '../../fixtures/aws-calls';
 
 const mediapackage = mockClient(MediaPackageClient);
 const store = useStreamStore();
@@ -30,7 +29,7 @@ describe('create-package-channel', () => {
 
     // Assess
     expect(out).toEqual({ package_channel_id: `fm-${stream.id}` });
-    expect(sent(mediapackage, CreateChannelCommand)[0]).toMatchObject({ Id: `fm-${stream.id}`, Tags: { stream_id: stream.id } });
+    expect(mediapackage).toHaveReceivedCommandWith(CreateChannelCommand, { Id: `fm-${stream.id}`, Tags: { stream_id: stream.id } });
     expect((await store().mustGet(stream.id)).package_channel_id).toBe(`fm-${stream.id}`);
   });
 
@@ -68,6 +67,6 @@ describe('create-package-channel', () => {
 
     expect(error).toBeInstanceOf(Transient);
     expect((error as Error).message).toMatch(/^creating MediaPackage channel: /);
-    expect(sent(mediapackage, DescribeChannelCommand)).toEqual([]);
+    expect(mediapackage).not.toHaveReceivedCommand(DescribeChannelCommand);
   });
 });

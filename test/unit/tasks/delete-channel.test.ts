@@ -10,7 +10,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Conflict, Throttled } from '../../../core/errors';
 import { run } from '../../../tasks/delete-channel';
-import { sent } from '../../fixtures/aws-calls';
 
 const medialive = mockClient(MediaLiveClient);
 const deps = { medialive: medialive as unknown as MediaLiveClient };
@@ -29,14 +28,14 @@ describe('delete-channel', () => {
 
     // Assess
     expect(out).toEqual({ requested: true });
-    expect(sent(medialive, DeleteChannelCommand)[0]).toMatchObject({ ChannelId: 'ch-1' });
+    expect(medialive).toHaveReceivedCommandWith(DeleteChannelCommand, { ChannelId: 'ch-1' });
   });
 
   it.each(['DELETING', 'DELETED'])('does nothing for a channel already %s (a retried delete)', async (state) => {
     medialive.on(DescribeChannelCommand).resolves({ State: state as never });
 
     expect(await run({ channel_id: 'ch-1' }, deps)).toEqual({ requested: false });
-    expect(sent(medialive, DeleteChannelCommand)).toEqual([]);
+    expect(medialive).not.toHaveReceivedCommand(DeleteChannelCommand);
   });
 
   it('counts a channel that is gone as deleted, whether the describe or the delete finds it gone', async () => {
@@ -49,7 +48,7 @@ describe('delete-channel', () => {
 
   it('has nothing to do for a stream that never got a channel', async () => {
     expect(await run({ channel_id: '' }, deps)).toEqual({ requested: false });
-    expect(medialive.calls()).toEqual([]);
+    expect(medialive).not.toHaveReceivedAnyCommand();
   });
 
   it.each(['CREATING', 'RUNNING', 'STOPPING'])('asks the workflow to retry while the channel is %s', async (state) => {
@@ -59,7 +58,7 @@ describe('delete-channel', () => {
 
     expect(error).toBeInstanceOf(Conflict);
     expect((error as Error).message).toContain(`MediaLive channel ch-1 is ${state}`);
-    expect(sent(medialive, DeleteChannelCommand)).toEqual([]);
+    expect(medialive).not.toHaveReceivedCommand(DeleteChannelCommand);
   });
 
   it('translates a conflict or throttling of the delete itself into retryable errors', async () => {

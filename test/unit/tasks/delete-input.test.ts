@@ -9,7 +9,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Conflict } from '../../../core/errors';
 import { run } from '../../../tasks/delete-input';
-import { sent } from '../../fixtures/aws-calls';
 
 const medialive = mockClient(MediaLiveClient);
 const deps = { medialive: medialive as unknown as MediaLiveClient };
@@ -28,14 +27,14 @@ describe('delete-input', () => {
 
     // Assess
     expect(out).toEqual({ requested: true });
-    expect(sent(medialive, DeleteInputCommand)[0]).toMatchObject({ InputId: 'in-1' });
+    expect(medialive).toHaveReceivedCommandWith(DeleteInputCommand, { InputId: 'in-1' });
   });
 
   it('asks the workflow to retry while a channel still holds the input', async () => {
     medialive.on(DescribeInputCommand).resolves({ State: 'ATTACHED' });
 
     await expect(run({ input_id: 'in-1' }, deps)).rejects.toBeInstanceOf(Conflict);
-    expect(sent(medialive, DeleteInputCommand)).toEqual([]);
+    expect(medialive).not.toHaveReceivedCommand(DeleteInputCommand);
   });
 
   it('passes on MediaLive refusing the delete (attached meanwhile) as a Conflict', async () => {
@@ -49,7 +48,7 @@ describe('delete-input', () => {
     medialive.on(DescribeInputCommand).resolves({ State: state as never });
 
     expect(await run({ input_id: 'in-1' }, deps)).toEqual({ requested: false });
-    expect(sent(medialive, DeleteInputCommand)).toEqual([]);
+    expect(medialive).not.toHaveReceivedCommand(DeleteInputCommand);
   });
 
   it('counts an input that is gone as deleted', async () => {
@@ -62,6 +61,6 @@ describe('delete-input', () => {
 
   it('has nothing to do for a stream that never got an input', async () => {
     expect(await run({ input_id: '' }, deps)).toEqual({ requested: false });
-    expect(medialive.calls()).toEqual([]);
+    expect(medialive).not.toHaveReceivedAnyCommand();
   });
 });

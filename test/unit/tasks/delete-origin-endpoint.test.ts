@@ -8,7 +8,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Transient } from '../../../core/errors';
 import { run } from '../../../tasks/delete-origin-endpoint';
-import { sent } from '../../fixtures/aws-calls';
 
 const mediapackage = mockClient(MediaPackageClient);
 const deps = { mediapackage: mediapackage as unknown as MediaPackageClient };
@@ -25,7 +24,7 @@ describe('delete-origin-endpoint', () => {
 
     // Assess
     expect(out).toEqual({ deleted: true });
-    expect(sent(mediapackage, DeleteOriginEndpointCommand)[0]).toMatchObject({ Id: 'fm-x-hls' });
+    expect(mediapackage).toHaveReceivedCommandWith(DeleteOriginEndpointCommand, { Id: 'fm-x-hls' });
   });
 
   it('counts an endpoint that is gone as deleted', async () => {
@@ -36,7 +35,7 @@ describe('delete-origin-endpoint', () => {
 
   it('has nothing to do for a stream that never got an endpoint', async () => {
     expect(await run({ endpoint_id: '' }, deps)).toEqual({ deleted: false });
-    expect(mediapackage.calls()).toEqual([]);
+    expect(mediapackage).not.toHaveReceivedAnyCommand();
   });
 
   it('translates a 5xx into Transient, naming the endpoint', async () => {

@@ -8,7 +8,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Invalid } from '../../../core/errors';
 import { run } from '../../../tasks/delete-package-channel';
-import { sent } from '../../fixtures/aws-calls';
 
 const mediapackage = mockClient(MediaPackageClient);
 const deps = { mediapackage: mediapackage as unknown as MediaPackageClient };
@@ -25,7 +24,7 @@ describe('delete-package-channel', () => {
 
     // Assess
     expect(out).toEqual({ deleted: true });
-    expect(sent(mediapackage, DeleteChannelCommand)[0]).toMatchObject({ Id: 'fm-x' });
+    expect(mediapackage).toHaveReceivedCommandWith(DeleteChannelCommand, { Id: 'fm-x' });
   });
 
   it('counts a channel that is gone as deleted', async () => {
@@ -36,7 +35,7 @@ describe('delete-package-channel', () => {
 
   it('has nothing to do for a stream that never got one', async () => {
     expect(await run({ package_channel_id: '' }, deps)).toEqual({ deleted: false });
-    expect(mediapackage.calls()).toEqual([]);
+    expect(mediapackage).not.toHaveReceivedAnyCommand();
   });
 
   it('fails as Invalid when MediaPackage refuses (an endpoint still on it)', async () => {
