@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { aws } from './errors';
+import { causeText } from './failure';
 import { redact, redactText } from './redact';
 
 /**
@@ -57,15 +58,7 @@ export type ExecutionDetail = z.infer<typeof ExecutionDetailSchema>;
  * state's a plain sentence.
  */
 export function failureMessage(error: string | undefined, cause: string | undefined): string {
-  const name = error ?? 'Error';
-  if (!cause) return redactText(name);
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return redactText(parsed.errorMessage);
-  } catch {
-    // not JSON: a sentence written by a Fail state
-  }
-  return redactText(cause);
+  return redactText(cause ? causeText(cause) : (error ?? 'Error'));
 }
 
 /** The action of an execution named by `executionName` (`{action}-{streamId}-{token}`), else its state machine's name. */

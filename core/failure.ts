@@ -11,15 +11,17 @@ export interface CaughtFailure {
  * puts a JSON `{errorMessage, errorType, …}` in `Cause`; a Fail/Pass state writes a plain sentence.
  */
 export function failureMessage(failure: CaughtFailure): string {
-  let text = failure.Error;
-  if (failure.Cause) {
-    text = `${failure.Error}: ${failure.Cause}`;
-    try {
-      const parsed = JSON.parse(failure.Cause) as { errorMessage?: unknown };
-      if (typeof parsed.errorMessage === 'string') text = `${failure.Error}: ${parsed.errorMessage}`;
-    } catch {
-      // not JSON: a sentence written by a state
-    }
-  }
+  const text = failure.Cause ? `${failure.Error}: ${causeText(failure.Cause)}` : failure.Error;
   return redactText(text).slice(0, 1024);
+}
+
+/** The readable part of a Step Functions `Cause`: a Lambda's `errorMessage`, else the sentence itself. Not redacted. */
+export function causeText(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: a sentence written by a Fail or Pass state
+  }
+  return cause;
 }

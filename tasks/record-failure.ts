@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { epochString } from '../core/clock';
 import { StreamStateSchema, isStarted } from '../core/record';
-import { redactText } from '../core/redact';
+import { failureMessage } from '../core/failure';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
 
@@ -24,26 +24,15 @@ export const Input = z.object({
 
 type Deps = Pick<Services, 'store' | 'now'>;
 
-/** Lambda puts a JSON `{errorMessage, errorType, …}` in `Cause`; a Fail/Pass state a plain sentence. */
-function causeMessage(failure: { Error: string; Cause?: string }): string {
-  if (!failure.Cause) return failure.Error;
-  try {
-    const parsed = JSON.parse(failure.Cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return `${failure.Error}: ${parsed.errorMessage}`;
-  } catch {
-    // not JSON: a sentence written by a state
-  }
-  return `${failure.Error}: ${failure.Cause}`;
-}
-
 /**
  * Records why a workflow failed as the stream's `last_error` (redacted: never a stream key),
  * moves the stream to `state` and releases this execution's claim. A stream deleted meanwhile needs nothing.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ stream_id: string; message: string }> {
-  const cleanup = Object.entries(input.cleanup ?? {}).map(([what, failure]) => `${what}: ${causeMessage(failure)}`);
-  const full = causeMessage(input.failure) + (cleanup.length ? `; cleanup failed, kept for a later delete: ${cleanup.join('; ')}` : '');
-  const message = redactText(full).slice(0, 1024);
+  const cleanup = Object.entries(input.cleanup ?? {}).map(([what, failure]) => `${what}: ${failureMessage(failure)}`);
+  const message = (
+    failureMessage(input.failure) + (cleanup.length ? `; cleanup failed, kept for a later delete: ${cleanup.join('; ')}` : '')
+  ).slice(0, 1024);
   const existing = await deps.store.get(input.stream_id);
   if (!existing) return { stream_id: input.stream_id, message };
   await deps.store.mutate(input.stream_id, (item) => ({
