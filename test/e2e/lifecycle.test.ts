@@ -1,68 +1,39 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/archive-path';
 import type { StreamRecord } from '../../core/record';
 import { managedCount } from '../../local/processes';
-import { startRuntime, type Runtime } from '../../local/runtime';
 import { ffprobe, publish, waitFor } from '../unit/local/media/support';
+import { startTestRuntime, type TestRuntime } from './harness';
 
 const SEGMENT_LENGTH = 4;
 const PUBLISH_SECONDS = 24;
 const STEP_SECONDS = 120;
 
-let dir: string;
-let runtime: Runtime;
+let local: TestRuntime;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'e2e-lifecycle-'));
-  runtime = await startRuntime({
-    env: {},
-    PORT: 0,
-    RTMP_PORT: 0,
-    MEDIA_PORT: 0,
-    S3_PORT: 0,
-    LOCAL_DATA_DIR: dir,
-    LOCAL_CHANNEL_START_SECONDS: 1,
-    // node-media-server's 30 s grace after a publisher leaves would only make the stop wait.
-    publishGraceMs: 2000,
-    // Poll loops and retries every half second instead of the workflows' 2 s-and-up backoff.
-    stepFunctionsWaitMs: 500,
-  });
+  local = await startTestRuntime('lifecycle');
 }, 120_000);
 
-afterAll(async () => {
-  await runtime?.close();
-  rmSync(dir, { recursive: true, force: true });
-}, 120_000);
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${runtime.endpoints.api}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+afterAll(async () => local?.close(), 120_000);
 
 /** Polls the record until it is in `state` (or failed, or the step's deadline passed: the assertion says which and why). */
 async function untilState(id: string, state: string): Promise<StreamRecord> {
   const seen = await waitFor(async () => {
-    const { body } = await api('GET', `/streams/${id}`);
-    return body.state === state || body.state === 'failed' ? body : undefined;
+    const record = await local.record(id);
+    return record.state === state || record.state === 'failed' ? record : undefined;
   }, STEP_SECONDS * 1000);
-  const record = seen ?? (await api('GET', `/streams/${id}`)).body;
+  const record = seen ?? (await local.record(id));
   expect(record.state, `stream ${id} last_error: ${JSON.stringify(record.last_error)}`).toBe(state);
-  return record as StreamRecord;
+  return record;
 }
 
 describe('local runtime end to end', () => {
   it(
     'creates, starts, plays encrypted HLS of a real publish, goes live and back, stops with an exact archive, deletes',
     async () => {
+      const { api, runtime } = local;
       // Create
       const created = await api('POST', '/streams', { name: 'e2e workshop', segment_length: SEGMENT_LENGTH });
       expect([201, 202]).toContain(created.status);
@@ -92,12 +63,12 @@ describe('local runtime end to end', () => {
 
       // Live alias appears, then disappears
       expect((await api('POST', `/streams/${id}/live`)).status).toBe(204);
-      const live = (await api('GET', `/streams/${id}`)).body as StreamRecord;
+      const live = await local.record(id);
       expect(live.live).toBe(true);
       expect(live.live_endpoint).toBe(`${runtime.endpoints.media}/live/${id}/index.m3u8`);
       expect((await fetch(live.live_endpoint!)).status).toBe(200);
       expect((await api('DELETE', `/streams/${id}/live`)).status).toBe(204);
-      const unlive = (await api('GET', `/streams/${id}`)).body as StreamRecord;
+      const unlive = await local.record(id);
       expect(unlive.live).toBe(false);
       expect((await fetch(live.live_endpoint!)).status).toBe(404);
 
