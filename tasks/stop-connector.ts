@@ -22,9 +22,9 @@ type Deps = Pick<Services, 'store' | 'ecs' | 'config'>;
  * Returns the task to wait for (`null`: none).
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ task_id: string | null }> {
-  const cluster = requireSetting(deps.config, 'CONNECTOR_CLUSTER');
   const found = await deps.store.get(input.stream_id);
   if (!found?.connector) return { task_id: null };
+  const cluster = requireSetting(deps.config, 'CONNECTOR_CLUSTER');
   // A running connector is marked stopping first, so the watcher (`connector-exited`) takes its end
   // for the requested stop it is (e.g. by `delete`) and records no error. A starting one stays
   // starting: its own start workflow is the one stopping it, and records why.

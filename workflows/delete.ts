@@ -14,6 +14,7 @@ export const DELETE_STATES = {
   alreadyDeleted: 'Stream already deleted',
   cancelSchedules: 'Cancel stream schedules',
   removeLiveRoute: 'Remove live route',
+  stopConnector: 'Stop Chime connector',
   hasChannel: 'Has a MediaLive channel?',
   stopChannel: 'Stop MediaLive channel',
   describeStopping: 'Describe channel (stopping)',
@@ -24,6 +25,8 @@ export const DELETE_STATES = {
   deleteEndpoint: TEARDOWN.deleteEndpoint,
   deletePackageChannel: TEARDOWN.deletePackageChannel,
   deleteInput: TEARDOWN.deleteInput,
+  deleteIvsChannel: 'Delete IVS channel',
+  removeLateLiveRoute: 'Remove live route (made during delete)',
   deleteRecord: 'Delete stream record',
   recordFailure: 'Record delete failure',
   failed: 'Delete failed',
@@ -111,9 +114,14 @@ const deleteMedia: DeleteStep = {
 export const DELETE_STEPS: readonly DeleteStep[] = [
   streamTask(DELETE_STATES.cancelSchedules, 'cancel-schedules'),
   streamTask(DELETE_STATES.removeLiveRoute, 'remove-live-route'),
-  // Stopping the stream's Chime connector goes here: it pushes into the channel stopped next.
+  // Before the channel: the connector pushes into it (or into the IVS channel deleted after it).
+  streamTask(DELETE_STATES.stopConnector, 'stop-connector'),
   deleteMedia,
-  // Deleting the stream's IVS channel goes here (after the connector, which may stream to it).
+  // IVS refuses to delete a channel still receiving the connector's feed: a Conflict, retried.
+  streamTask(DELETE_STATES.deleteIvsChannel, 'delete-ivs-channel'),
+  // A live that claimed the stream just before this delete may write its route after the first
+  // removal; removing it again (idempotent) last means no route outlives the stream.
+  streamTask(DELETE_STATES.removeLateLiveRoute, 'remove-live-route'),
   streamTask(DELETE_STATES.deleteRecord, 'delete-record'),
 ];
 
@@ -124,7 +132,7 @@ export const DELETE_STEPS: readonly DeleteStep[] = [
  */
 export const deleteWorkflow = defineWorkflow({
   action: 'delete',
-  description: 'Deletes a stream: its live route, schedules, channel, input, MediaPackage channel and endpoint, then its record.',
+  description: 'Deletes a stream: its schedules, live route, connector, channel, input, MediaPackage channel and endpoint, IVS channel, then its record.',
   tasks: [...new Set(['claim-stream', 'record-failure', ...DELETE_STEPS.flatMap((step) => step.tasks)])],
   // Two ten-minute waits (IDLE, DELETED) and the retries around them.
   timeout: Duration.minutes(45),

@@ -20,6 +20,9 @@ function happyHandlers(): Record<string, StateHandler> {
     [D.claim]: () => claimed,
     [D.cancelSchedules]: () => ({ cancelled: 0 }),
     [D.removeLiveRoute]: () => ({ removed: true }),
+    [D.stopConnector]: () => ({ task_id: null }),
+    [D.deleteIvsChannel]: () => ({ deleted: false }),
+    [D.removeLateLiveRoute]: () => ({ removed: false }),
     [D.stopChannel]: () => ({ requested: true }),
     [D.describeStopping]: statuses('STOPPING', 'IDLE'),
     [D.deleteChannel]: () => ({ requested: true }),
@@ -54,6 +57,7 @@ describe('delete workflow', () => {
       D.claim,
       D.cancelSchedules,
       D.removeLiveRoute,
+      D.stopConnector,
       D.stopChannel,
       D.describeStopping,
       D.describeStopping,
@@ -63,8 +67,13 @@ describe('delete workflow', () => {
       D.deleteEndpoint,
       D.deletePackageChannel,
       D.deleteInput,
+      D.deleteIvsChannel,
+      D.removeLateLiveRoute,
       D.deleteRecord,
     ]);
+    expect(run.calls[D.stopConnector]![0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[D.deleteIvsChannel]![0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[D.removeLateLiveRoute]![0]).toEqual({ stream_id: STREAM });
     expect(run.calls[D.removeLiveRoute]![0]).toEqual({ stream_id: STREAM });
     expect(run.calls[D.stopChannel]![0]).toEqual({ channel_id: 'ch-1' });
     expect(run.calls[D.deleteChannel]![0]).toEqual({ channel_id: 'ch-1' });
@@ -81,7 +90,18 @@ describe('delete workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.entered).toContain(D.hasChannel);
-    expect(tasksRun(run)).toEqual([D.claim, D.cancelSchedules, D.removeLiveRoute, D.deleteEndpoint, D.deletePackageChannel, D.deleteInput, D.deleteRecord]);
+    expect(tasksRun(run)).toEqual([
+      D.claim,
+      D.cancelSchedules,
+      D.removeLiveRoute,
+      D.stopConnector,
+      D.deleteEndpoint,
+      D.deletePackageChannel,
+      D.deleteInput,
+      D.deleteIvsChannel,
+      D.removeLateLiveRoute,
+      D.deleteRecord,
+    ]);
   });
 
   it('goes on to delete a channel that failed to create, which has nothing to stop', async () => {
@@ -99,6 +119,8 @@ describe('delete workflow', () => {
     [D.deleteEndpoint, 'Transient', { deleted: true }],
     [D.deletePackageChannel, 'Lambda.TooManyRequestsException', { deleted: true }],
     [D.deleteInput, 'Conflict', { requested: true }],
+    [D.stopConnector, 'Transient', { task_id: null }],
+    [D.deleteIvsChannel, 'Conflict', { deleted: true }],
     [D.deleteRecord, 'Conflict', { deleted: true }],
   ])('retries %s after %s, then carries on', async (state, error, value) => {
     const run = await remove({ ...happyHandlers(), [state]: failingThen(2, error, value) });
@@ -135,6 +157,9 @@ describe('delete workflow', () => {
     D.deleteEndpoint,
     D.deletePackageChannel,
     D.deleteInput,
+    D.stopConnector,
+    D.deleteIvsChannel,
+    D.removeLateLiveRoute,
     D.deleteRecord,
   ])('records failed and stops at a failure of %s, keeping the rest (and the record) for a retry', async (state) => {
     // Prepare
@@ -188,6 +213,7 @@ describe('delete workflow', () => {
         'claim-stream',
         'delete-channel',
         'delete-input',
+        'delete-ivs-channel',
         'delete-origin-endpoint',
         'delete-package-channel',
         'delete-record',
@@ -195,6 +221,7 @@ describe('delete workflow', () => {
         'record-failure',
         'remove-live-route',
         'stop-channel',
+        'stop-connector',
       ].sort(),
     );
   });
