@@ -10,6 +10,8 @@ import { taskHandler } from '../core/task-handler';
 export const Input = z.object({
   stream_id: z.string(),
   reason: z.string().max(255).default('connector stopped by the control plane'),
+  /** Stop only a connector of this target: `stop` ends a `medialive` connector, and leaves one pushing to IVS. */
+  target: z.enum(['medialive', 'ivs']).optional(),
 });
 
 type Deps = Pick<Services, 'store' | 'ecs' | 'config'>;
@@ -23,7 +25,7 @@ type Deps = Pick<Services, 'store' | 'ecs' | 'config'>;
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ task_id: string | null }> {
   const found = await deps.store.get(input.stream_id);
-  if (!found?.connector) return { task_id: null };
+  if (!found?.connector || (input.target && found.connector.target !== input.target)) return { task_id: null };
   const cluster = requireSetting(deps.config, 'CONNECTOR_CLUSTER');
   // A running connector is marked stopping first, so the watcher (`connector-exited`) takes its end
   // for the requested stop it is (e.g. by `delete`) and records no error. A starting one stays

@@ -5,6 +5,7 @@ import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailure
 
 export const STOP_STATES = {
   claim: 'Claim stream for stop',
+  stopConnector: 'Stop Chime connector (MediaLive)',
   stopChannel: 'Stop MediaLive channel',
   describe: 'Describe channel (stopping)',
   poll: pollStateNames('channel IDLE'),
@@ -19,16 +20,23 @@ export const STOP_STATES = {
 const IDLE_DEADLINE_SECONDS = 600;
 
 /**
- * stop: claim (starting|running → stopping), stop the channel, wait for IDLE, then idle with
+ * stop: claim (starting|running → stopping), stop a Chime connector feeding the channel, stop the
+ * channel, wait for IDLE, then idle with
  * `last_stopped`. A stream in any other state is left untouched and the execution says so.
  */
 export const stopWorkflow = defineWorkflow({
   action: 'stop',
   description: 'Stops a stream: stops its MediaLive channel and waits until it is IDLE.',
-  tasks: ['claim-stream', 'stop-channel', 'describe-channel', 'record-outcome', 'record-failure'],
+  tasks: ['claim-stream', 'stop-connector', 'stop-channel', 'describe-channel', 'record-outcome', 'record-failure'],
   timeout: Duration.minutes(15),
   build(scope, fn) {
     const claim = claimStream(scope, 'stop', fn['claim-stream']);
+    // A Chime connector pushing into the channel would only fail (and be recorded as a crash) once
+    // the channel stops: it is stopped first. One pushing to IVS is left alone.
+    const stopConnector = invoke(scope, STOP_STATES.stopConnector, fn['stop-connector'], {
+      payload: { 'stream_id.$': '$.stream_id', target: 'medialive', reason: 'the stream was stopped' },
+      resultPath: JsonPath.DISCARD,
+    });
     const stopChannel = invoke(scope, STOP_STATES.stopChannel, fn['stop-channel'], {
       payload: { 'channel_id.$': '$.stream.channel_id' },
       resultPath: JsonPath.DISCARD,
@@ -44,10 +52,10 @@ export const stopWorkflow = defineWorkflow({
     const onFailure = recordFailureAndFail(scope, 'stop', fn['record-failure'], 'failed');
 
     claim.addCatch(skipped(scope, STOP_STATES.notStoppable), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
-    catchInto([stopChannel, describe, recordStopped], onFailure);
+    catchInto([stopConnector, stopChannel, describe, recordStopped], onFailure);
     recordStopped.next(new Succeed(scope, STOP_STATES.done, { stateName: STOP_STATES.done }));
 
-    return claim.next(stopChannel).next(
+    return claim.next(stopConnector).next(stopChannel).next(
       pollLoop(scope, {
         waitingFor: 'channel IDLE',
         describe,

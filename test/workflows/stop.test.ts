@@ -8,6 +8,7 @@ const claimed = { stream_id: STREAM, state: 'stopping', channel_id: 'ch-1', inpu
 function happyHandlers() {
   return {
     [STOP_STATES.claim]: () => claimed,
+    [STOP_STATES.stopConnector]: () => ({ task_id: null }),
     [STOP_STATES.stopChannel]: () => ({ requested: true }),
     [STOP_STATES.describe]: statuses('STOPPING', 'STOPPING', 'IDLE'),
     [STOP_STATES.recordStopped]: () => ({ stream_id: STREAM, state: 'idle' }),
@@ -26,6 +27,7 @@ describe('stop workflow', () => {
     // Assess
     expect(run.status).toBe('SUCCEEDED');
     expect(run.calls[STOP_STATES.claim]![0]).toMatchObject({ stream_id: STREAM, action: 'stop', execution_name: EXECUTION_NAME });
+    expect(run.calls[STOP_STATES.stopConnector]![0]).toEqual({ stream_id: STREAM, target: 'medialive', reason: 'the stream was stopped' });
     expect(run.calls[STOP_STATES.stopChannel]![0]).toEqual({ channel_id: 'ch-1' });
     expect(run.entered.filter((s) => s === STOP_STATES.describe)).toHaveLength(3);
     expect(run.entered.filter((s) => s === STOP_STATES.poll.wait)).toHaveLength(2);

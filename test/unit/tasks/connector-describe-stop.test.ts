@@ -58,6 +58,16 @@ describe('describe-connector', () => {
 });
 
 describe('stop-connector', () => {
+  it('leaves a connector of another target alone when asked for one target (stop keeps an IVS connector)', async () => {
+    const item = await aStream(ctx.store(), { connector: connector({ task_id: 'ivs-task', state: 'running', target: 'ivs' }), connector_execution: 'exec-9' });
+
+    const out = await stopConnector({ stream_id: item.id, reason: 'the stream was stopped', target: 'medialive' }, deps());
+
+    expect(out).toEqual({ task_id: null });
+    expect(ecs).not.toHaveReceivedCommand(StopTaskCommand);
+    expect((await ctx.store().mustGet(item.id)).connector?.state).toBe('running');
+  });
+
   it('stops the recorded task and any other the claiming execution started', async () => {
     const item = await aStream(ctx.store(), { connector: connector({ task_id: 'rec', state: 'stopping' }), connector_execution: 'exec-1' });
     ecs.on(ListTasksCommand).resolves({ taskArns: ['arn:aws:ecs:r:1:task/connectors/extra'] });
