@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { sessionOf } from '../../core/archive-path';
 import {
@@ -111,7 +112,25 @@ async function connectorStart(action: ConnectorStartAction, id: string, chimeUrl
     },
     plan: () => ({ input: { chime_url: chimeUrl } }),
   });
-  return { status: 202, body: toPublicRecord(launched.item) };
+  const shown = action === 'ivs_start' ? await withIvsEndpoints(launched.item, services) : launched.item;
+  return { status: 202, body: toPublicRecord(shown) };
+}
+
+const IVS_POLL_MS = 250;
+
+/**
+ * API.md promises `ivs_viewer_endpoint` and `rtmp_ivs` in ivs_start's 202. The first ivs_start of a
+ * stream creates its IVS channel in the workflow, a second or so in: the record is re-read until
+ * they are set, for at most `API_WAIT_SECONDS` (then the record as it stands).
+ */
+async function withIvsEndpoints(item: StreamItem, services: ApiServices): Promise<StreamItem> {
+  const deadline = performance.now() + services.config.API_WAIT_SECONDS * 1000;
+  let current = item;
+  while (current.rtmp_ivs === null && performance.now() < deadline) {
+    await sleep(IVS_POLL_MS);
+    current = (await services.store.get(item.id)) ?? current;
+  }
+  return current;
 }
 
 type ChimeRequest = RouteContext<StreamPath, z.infer<typeof ChimeBodySchema>>;
