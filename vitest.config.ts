@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
+    // The runtime logs every request and step at INFO; in tests only errors help read a failure.
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
     // Workflow and e2e tests start real engines and media processes; on 2 cores, two forks at a
     // time keep them from starving each other.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

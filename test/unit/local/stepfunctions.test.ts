@@ -30,6 +30,7 @@ let client: SFNClient;
 function happy(): Handlers {
   return {
     'claim-stream': () => claimed,
+    'stop-connector': () => ({ task_id: null }),
     'stop-channel': () => ({ requested: true }),
     'describe-channel': ({ poll }) => ({ ...poll, status: 'IDLE', wait_seconds: 1, expired: false, attempt: 1 }),
     'record-outcome': () => ({ stream_id: STREAM, state: 'idle' }),
@@ -77,7 +78,7 @@ describe('local Step Functions', () => {
     const done = await runToEnd('stop-run-1');
 
     expect(done).toMatchObject({ status: 'SUCCEEDED', name: 'stop-run-1', stateMachineArn: STOP });
-    expect(calls.map((c) => c.task)).toEqual(['claim-stream', 'stop-channel', 'describe-channel', 'record-outcome']);
+    expect(calls.map((c) => c.task)).toEqual(['claim-stream', 'stop-connector', 'stop-channel', 'describe-channel', 'record-outcome']);
     expect(calls[0]!.input).toMatchObject({
       stream_id: STREAM,
       action: 'stop',
