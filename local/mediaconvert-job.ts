@@ -54,6 +54,12 @@ export interface ClipRunner {
   onProgress(percent: number): void;
   /** Called with the ffmpeg process once it runs, so the job can be cancelled. */
   onProcess?(process: ManagedProcess): void;
+  /** True once the job is cancelled or the runtime stops: no ffmpeg is started, nothing written. */
+  shouldStop(): boolean;
+}
+
+function stopIfAsked(runner: ClipRunner): void {
+  if (runner.shouldStop()) throw new JobError(JOB_ERROR_CODES.transcode, 'stopped before it finished');
 }
 
 async function getObject(s3: S3Client, uri: string): Promise<Uint8Array> {
@@ -173,7 +179,9 @@ export async function runClipJob(job: ClipJob, runner: ClipRunner): Promise<{ ou
     if (last < first) throw new JobError(JOB_ERROR_CODES.settings, 'InputClippings: EndTimecode is before StartTimecode');
     const frames = last - first + 1;
     const output = join(runner.workDir, 'output.mp4');
+    stopIfAsked(runner);
     await runFfmpeg(runner, clipArgs({ input: localPlaylist, output, rate, videoLeadSeconds, first, frames }), frames / framesPerSecond(rate));
+    stopIfAsked(runner);
 
     const uri = `${job.destination}.mp4`;
     const { bucket, prefix: key } = parseArchivePath(uri);
@@ -202,6 +210,7 @@ async function runFfmpeg(runner: ClipRunner, args: string[], outputSeconds: numb
     },
   });
   runner.onProcess?.(process);
+  if (runner.shouldStop()) void process.stop();
   const exit = await process.exited;
   if (exit.code !== 0) {
     const lastWords = process

@@ -108,9 +108,9 @@ export class LocalMediaConvert {
     this.pump();
   }
 
-  /** Resolves when no job is queued or running (tests, benchmarks). */
+  /** Resolves when no job is queued or running, or the service is closing (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.running.size > 0 || this.queue.length > 0) {
+    while (this.running.size > 0 || (this.queue.length > 0 && !this.closing)) {
       await Promise.all([...this.running.values()].map((r) => r.done));
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -223,6 +223,7 @@ export class LocalMediaConvert {
         onProcess: (process) => {
           slot.process = process;
         },
+        shouldStop: () => this.closing || job.Status !== 'PROGRESSING',
       });
       if (job.Status === 'PROGRESSING') this.finish(job, { Status: 'COMPLETE', JobPercentComplete: 100 });
     } catch (err) {

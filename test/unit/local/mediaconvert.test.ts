@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateJobCommand, GetJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { CancelJobCommand, CreateJobCommand, GetJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
@@ -113,6 +113,41 @@ describe('local MediaConvert (real ffmpeg)', () => {
 
     expect(again.job_id).toBe(made!.jobId);
   }, 240_000);
+
+  it('runs a job again at the next start when the runtime died while it ran', async () => {
+    const stateFile = join(dir.path, 'restart-state.json');
+    // Concurrency 0: the job stays queued, so the state file is what a crash mid-run leaves once edited below.
+    const first = new LocalMediaConvert({ s3, workDir: join(dir.path, 'work-restart'), stateFile, concurrency: 0 });
+    const client = bindLocalService(new MediaConvertClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), first.service);
+    const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
+    const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'restart', timestamp_list: [{ start: 3, end: 4 }], timeline }, { config });
+    await writePlaylist({ timeline, section: sections[0]! }, { s3 });
+    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-restart' }, { mediaconvert: client, config });
+
+    await first.close();
+    const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { Id: string; Status: string }[];
+    await writeFile(stateFile, JSON.stringify(saved.map((job) => (job.Id === job_id ? { ...job, Status: 'PROGRESSING', JobPercentComplete: 40 } : job))));
+    const second = new LocalMediaConvert({ s3, workDir: join(dir.path, 'work-restart'), stateFile });
+    const after = bindLocalService(new MediaConvertClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), second.service);
+    await second.idle();
+
+    expect((await after.send(new GetJobCommand({ Id: job_id }))).Job?.Status).toBe('COMPLETE');
+    expect(await frameNumbers(await download(sections[0]!.output))).toEqual(Array.from({ length: 25 }, (_, i) => 75 + i));
+    await second.close();
+  }, 240_000);
+
+  it('cancels a job that has not finished, and writes nothing for it', async () => {
+    const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
+    const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'cancel', timestamp_list: [{ start: 0, end: 6 }], timeline }, { config });
+    await writePlaylist({ timeline, section: sections[0]! }, { s3 });
+    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-cancel' }, { mediaconvert, config });
+
+    await mediaconvert.send(new CancelJobCommand({ Id: job_id }));
+    await local.idle();
+
+    expect((await mediaconvert.send(new GetJobCommand({ Id: job_id }))).Job?.Status).toBe('CANCELED');
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'out', Key: 'at25/index_cancel_0.mp4' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+  }, 60_000);
 
   it('ends a job whose playlist lists a segment that is not there in ERROR, with the reason', async () => {
     await s3.send(
