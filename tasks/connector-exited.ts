@@ -23,8 +23,10 @@ type Deps = Pick<Services, 'store' | 'now'>;
  * The watcher of running connectors: ECS reports every task that stops (EventBridge in the cloud,
  * the ECS-like service locally). A stream's connector that stops while the record says `running`
  * died on its own (the meeting ended, the ingest went away, a crash): the connector is cleared and
- * `last_error` says why, so the record is never left `running` over nothing. A connector still
- * `starting` is the start workflow's to judge, one `stopping` the stop workflow's.
+ * `last_error` says why, so the record is never left `running` over nothing. One `stopping` whose
+ * task has now stopped is cleared without an error: a stop or delete of the stream asked for it and
+ * does not wait for it (chime_stop/ivs_stop wait too, and clearing twice is harmless). A connector
+ * still `starting` is the start workflow's to judge.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ cleared: boolean }> {
   const streamId = streamIdOfGroup(input.group);
@@ -39,8 +41,9 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
   await deps.store.mutate(streamId, (item) => {
     cleared = false;
     const connector = item.connector;
-    if (connector?.state !== 'running' || connector.task_id !== taskId) return undefined;
+    if (!connector || connector.task_id !== taskId || connector.state === 'starting') return undefined;
     cleared = true;
+    if (connector.state === 'stopping') return { connector: null, connector_execution: null };
     return {
       connector: null,
       connector_execution: null,

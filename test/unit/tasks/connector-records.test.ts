@@ -98,11 +98,20 @@ describe('connector-exited (the watcher)', () => {
     });
   });
 
-  it.each(['starting', 'stopping'] as const)('leaves a %s connector to its workflow', async (state) => {
-    const item = await aStream(ctx.store(), { connector: connector({ state, task_id: 'dead' }), connector_execution: EXEC });
+  it('leaves a starting connector to its workflow', async () => {
+    const item = await aStream(ctx.store(), { connector: connector({ state: 'starting', task_id: 'dead' }), connector_execution: EXEC });
 
     expect(await connectorExited(event(item.id, 'dead'), deps())).toEqual({ cleared: false });
-    expect((await ctx.store().mustGet(item.id)).connector?.state).toBe(state);
+    expect((await ctx.store().mustGet(item.id)).connector?.state).toBe('starting');
+  });
+
+  it('clears a stopping connector once its task stopped (a stream stop does not wait for it), without an error', async () => {
+    const item = await aStream(ctx.store(), { connector: connector({ state: 'stopping', task_id: 'asked' }), connector_execution: EXEC });
+
+    expect(await connectorExited(event(item.id, 'asked'), deps())).toEqual({ cleared: true });
+    const stored = await ctx.store().mustGet(item.id);
+    expect(stored.connector).toBeNull();
+    expect(stored.last_error).toBeNull();
   });
 
   it('ignores another task, another group, a task not yet stopped and a deleted stream', async () => {
