@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/archive-path';
@@ -7,9 +6,9 @@ import { parseVodPlaylist } from '../../core/hls-playlist';
 import type { StreamRecord } from '../../core/record';
 import { framesPerSecond } from '../../core/timecode';
 import { inputTiming } from '../../local/mediaconvert-job';
-import { startRuntime, type Runtime } from '../../local/runtime';
 import { frameNumbers, probeDuration, publishNumberedFrames } from '../fixtures/archive';
 import { waitFor } from '../unit/local/media/support';
+import { startTestRuntime, type TestRuntime } from './harness';
 
 /**
  * Split end to end on the local runtime: record a publish whose every frame shows its number,
@@ -21,53 +20,34 @@ const SEGMENT_LENGTH = 4;
 const PUBLISH_SECONDS = 14;
 const STEP_MS = 120_000;
 
+let t: TestRuntime;
 let dir: string;
-let runtime: Runtime;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'e2e-split-'));
-  runtime = await startRuntime({
-    env: {},
-    PORT: 0,
-    RTMP_PORT: 0,
-    MEDIA_PORT: 0,
-    S3_PORT: 0,
-    LOCAL_DATA_DIR: dir,
-    LOCAL_CHANNEL_START_SECONDS: 1,
-    publishGraceMs: 2000,
-    stepFunctionsWaitMs: 500,
-  });
+  t = await startTestRuntime('split');
+  dir = t.runtime.endpoints.dataDir;
 }, 120_000);
 
-afterAll(async () => {
-  await runtime?.close();
-  rmSync(dir, { recursive: true, force: true });
-}, 120_000);
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${runtime.endpoints.api}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+afterAll(async () => t?.close(), 120_000);
 
 async function untilState(id: string, state: string): Promise<StreamRecord> {
   const seen = await waitFor(async () => {
-    const { body } = await api('GET', `/streams/${id}`);
-    return body.state === state || body.state === 'failed' ? body : undefined;
+    const record = await t.record(id);
+    return record.state === state || record.state === 'failed' ? record : undefined;
   }, STEP_MS);
-  const record = seen ?? (await api('GET', `/streams/${id}`)).body;
+  const record = seen ?? (await t.record(id));
   expect(record.state, `last_error: ${JSON.stringify(record.last_error)}`).toBe(state);
-  return record as StreamRecord;
+  return record;
 }
 
-/** An object of the local S3, by s3:// URI, over plain HTTP as API.md promises. */
-async function fetchS3(uri: string): Promise<Buffer> {
+/** The local S3's plain-HTTP URL of an s3:// URI (path-style, as API.md promises). */
+function s3Url(uri: string): string {
   const { bucket, prefix: key } = parseArchivePath(uri);
-  const res = await fetch(`${runtime.endpoints.s3}/${bucket}/${key}`);
+  return `${t.runtime.endpoints.s3}/${bucket}/${key}`;
+}
+
+async function fetchS3(uri: string): Promise<Buffer> {
+  const res = await fetch(s3Url(uri));
   expect(res.status, uri).toBe(200);
   return Buffer.from(await res.arrayBuffer());
 }
@@ -77,15 +57,15 @@ describe('split end to end (local runtime)', () => {
     'cuts sections of a real recording frame-exactly, and reports a section past the end without stopping the others',
     async () => {
       // Record
-      const created = await api('POST', '/streams', { name: 'split e2e', segment_length: SEGMENT_LENGTH });
+      const created = await t.api('POST', '/streams', { name: 'split e2e', segment_length: SEGMENT_LENGTH });
       const id: string = created.body.id;
       await untilState(id, 'idle');
-      expect((await api('POST', `/streams/${id}/start`)).status).toBe(202);
+      expect((await t.api('POST', `/streams/${id}/start`)).status).toBe(202);
       const running = await untilState(id, 'running');
       const session = running.current_session_id!;
       const publisher = publishNumberedFrames(running.rtmp1, PUBLISH_SECONDS);
       expect((await publisher.exited).code).toBe(0);
-      expect((await api('POST', `/streams/${id}/stop`)).status).toBe(202);
+      expect((await t.api('POST', `/streams/${id}/stop`)).status).toBe(202);
       const stopped = await untilState(id, 'idle');
       const archivePath = stopped.archives_path[session]!;
 
@@ -95,10 +75,10 @@ describe('split end to end (local runtime)', () => {
         { start: 4, end: 8 },
         { start: 1000, end: 1010 },
       ];
-      const split = await api('POST', `/streams/${id}/split`, { session_id: session, timestamp_list: sections, name_modifier: 'e2e' });
+      const split = await t.api('POST', `/streams/${id}/split`, { session_id: session, timestamp_list: sections, name_modifier: 'e2e' });
       expect(split.status).toBe(202);
       const execution = await waitFor(async () => {
-        const { body } = await api('GET', `/streams/${id}/executions/${encodeURIComponent(split.body.execution_id)}`);
+        const { body } = await t.api('GET', `/streams/${id}/executions/${encodeURIComponent(split.body.execution_id)}`);
         return body.status !== 'RUNNING' ? body : undefined;
       }, 300_000);
       expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
@@ -116,7 +96,7 @@ describe('split end to end (local runtime)', () => {
       const fps = framesPerSecond(inputTiming(first).rate);
       const all: Buffer[] = [];
       for (let counter = 1; ; counter++) {
-        const res = await fetch(`${runtime.endpoints.s3}/${parseArchivePath(archivePath).bucket}/${parseArchivePath(archivePath).prefix}${pipeline}.${String(counter).padStart(6, '0')}.ts`);
+        const res = await fetch(s3Url(`${archivePath}${pipeline}.${String(counter).padStart(6, '0')}.ts`));
         if (res.status !== 200) break;
         all.push(Buffer.from(await res.arrayBuffer()));
       }
