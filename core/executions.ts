@@ -61,10 +61,18 @@ export function failureMessage(error: string | undefined, cause: string | undefi
   return redactText(cause ? causeText(cause) : (error ?? 'Error'));
 }
 
-/** The action of an execution named by `executionName` (`{action}-{streamId}-{token}`), else its state machine's name. */
-function actionOf(out: DescribeExecutionCommandOutput): string {
+/** State machine ARN → action, the reverse of `STATE_MACHINE_ARNS`. */
+export type ActionsByMachine = Readonly<Record<string, string>>;
+
+/**
+ * The action of an execution: from its name when the API or a workflow named it
+ * (`{action}-{streamId}-{token}`), else (EventBridge Scheduler names executions itself) from its
+ * state machine, else the state machine's name.
+ */
+function actionOf(out: DescribeExecutionCommandOutput, actionsByMachine: ActionsByMachine): string {
   const fromName = /^([a-z_]+)-[0-9a-f]{32}-/.exec(out.name ?? '')?.[1];
-  return fromName ?? out.stateMachineArn?.split(':').pop() ?? 'unknown';
+  const machine = out.stateMachineArn ?? '';
+  return fromName ?? actionsByMachine[machine] ?? (machine.split(':').pop() || 'unknown');
 }
 
 const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
@@ -114,11 +122,11 @@ async function describe(sfn: SFNClient, executionArn: string): Promise<DescribeE
   return aws('describing execution', () => sfn.send(new DescribeExecutionCommand({ executionArn })));
 }
 
-function summaryOf(out: DescribeExecutionCommandOutput, currentState: string | null): ExecutionSummary {
+function summaryOf(out: DescribeExecutionCommandOutput, currentState: string | null, actionsByMachine: ActionsByMachine): ExecutionSummary {
   const failed = out.error !== undefined || out.cause !== undefined;
   return redact({
     execution_id: out.executionArn ?? '',
-    action: actionOf(out),
+    action: actionOf(out, actionsByMachine),
     status: out.status ?? 'UNKNOWN',
     started_at: iso(out.startDate) ?? '',
     stopped_at: iso(out.stopDate),
@@ -131,20 +139,20 @@ function summaryOf(out: DescribeExecutionCommandOutput, currentState: string | n
 const RECENT_EVENTS = 50;
 
 /** One execution's summary: its status, where it is (or ended), and its error. */
-export async function executionSummary(sfn: SFNClient, executionArn: string): Promise<ExecutionSummary> {
+export async function executionSummary(sfn: SFNClient, executionArn: string, actionsByMachine: ActionsByMachine = {}): Promise<ExecutionSummary> {
   const out = await describe(sfn, executionArn);
   const recent = await aws('reading execution history', () =>
     sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: RECENT_EVENTS, includeExecutionData: false })),
   );
   const latest = (recent.events ?? []).map(enteredName).find((name) => name !== undefined);
-  return summaryOf(out, latest ?? null);
+  return summaryOf(out, latest ?? null, actionsByMachine);
 }
 
 /** Caps the history read: Step Functions keeps at most 25,000 events per execution. */
 const MAX_HISTORY_PAGES = 25;
 
 /** One execution in full: the summary, its output, and every state it went through. */
-export async function executionDetail(sfn: SFNClient, executionArn: string): Promise<ExecutionDetail> {
+export async function executionDetail(sfn: SFNClient, executionArn: string, actionsByMachine: ActionsByMachine = {}): Promise<ExecutionDetail> {
   const out = await describe(sfn, executionArn);
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
@@ -166,7 +174,7 @@ export async function executionDetail(sfn: SFNClient, executionArn: string): Pro
     }
   }
   return {
-    ...summaryOf(out, history.at(-1)?.state ?? null),
+    ...summaryOf(out, history.at(-1)?.state ?? null, actionsByMachine),
     output: redact(output),
     history,
   };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { NotFound } from '../../core/errors';
-import { executionDetail, executionSummary, type ExecutionSummary } from '../../core/executions';
+import type { Config } from '../../core/config';
+import { executionDetail, executionSummary, type ActionsByMachine, type ExecutionSummary } from '../../core/executions';
 import { notFound } from '../errors';
 import type { Reply } from '../http';
 import type { RouteContext } from '../route';
@@ -32,6 +33,11 @@ async function unlessGone<T>(read: Promise<T>): Promise<T | undefined> {
   }
 }
 
+/** The deployment's state machines by ARN, so an execution a schedule named itself still shows its action. */
+function actionsByMachine(config: Config): ActionsByMachine {
+  return Object.fromEntries(Object.entries(config.STATE_MACHINE_ARNS).map(([action, arn]) => [arn, action]));
+}
+
 /** The stream's executions (the ones it tracks), newest first. */
 export async function listExecutions({
   params,
@@ -39,7 +45,7 @@ export async function listExecutions({
 }: RouteContext<z.infer<typeof StreamPathSchema>, unknown>): Promise<Reply> {
   const item = await services.store.mustGet(params.id);
   const summaries = await mapLimited(item.execution_arns, CONCURRENCY, (arn) =>
-    unlessGone(executionSummary(services.sfn, arn)),
+    unlessGone(executionSummary(services.sfn, arn, actionsByMachine(services.config))),
   );
   const found = summaries.filter((s): s is ExecutionSummary => s !== undefined);
   found.sort((a, b) => b.started_at.localeCompare(a.started_at));
@@ -56,7 +62,7 @@ export async function getExecution({
   const arn = item.execution_arns.find((a) => a === wanted || a.split(':').pop() === wanted);
   const missing = () => notFound(`stream ${item.id} has no execution ${wanted}`);
   if (!arn) throw missing();
-  const detail = await unlessGone(executionDetail(services.sfn, arn));
+  const detail = await unlessGone(executionDetail(services.sfn, arn, actionsByMachine(services.config)));
   if (!detail) throw missing();
   return { status: 200, body: detail };
 }

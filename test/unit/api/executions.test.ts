@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApiHarness, executionArn } from './harness';
+import { ApiHarness, executionArn, machineArn } from './harness';
 
 const h = new ApiHarness();
 beforeAll(() => h.start());
@@ -99,5 +99,21 @@ describe('GET /streams/{id}/executions/{execution_id}', () => {
 
   it('400s a malformed stream id', async () => {
     h.expectError(await h.call('GET', '/streams/nope/executions/x'), 400, 'ValidationError');
+  });
+});
+
+describe('an execution a schedule started (EventBridge Scheduler names it itself)', () => {
+  it('shows the action of its state machine', async () => {
+    const stream = await h.seed();
+    const scheduled = `${machineArn('stop').replace(':stateMachine:', ':execution:')}:0b3c6c36-1f7e-4a43-9a53-5e0ff8c8d3c1`;
+    await h.store.update(stream.id, stream.version, { execution_arns: [scheduled] });
+    h.sfnMock.on(DescribeExecutionCommand, { executionArn: scheduled }).resolves({
+      executionArn: scheduled, name: scheduled.split(':').pop(), stateMachineArn: machineArn('stop'), status: 'SUCCEEDED', startDate: at(0), stopDate: at(9),
+    });
+    history(scheduled, [{ type: 'SucceedStateEntered', id: 1, timestamp: at(9), stateEnteredEventDetails: { name: 'Stopped' } }]);
+
+    const res = await h.call('GET', `/streams/${stream.id}/executions`);
+
+    expect(res.body).toEqual([expect.objectContaining({ execution_id: scheduled, action: 'stop', current_state: 'Stopped' })]);
   });
 });
