@@ -1,65 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../core/record';
 import { managedCount } from '../../local/processes';
-import { startRuntime, type Runtime } from '../../local/runtime';
 import { ffprobe, waitFor } from '../unit/local/media/support';
+import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
-const STEP_MS = 120_000;
 /** The seed's example meeting: unreachable offline, so each connector streams its labelled test pattern. */
 const MEETING = 'https://j7zzx3mcs9.execute-api.us-east-1.amazonaws.com/Prod/v2?m=mjg-test-connector-meeting';
 
-let dir: string;
-let runtime: Runtime;
+let t: TestRuntime;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'e2e-connectors-'));
-  runtime = await startRuntime({
-    env: {},
-    PORT: 0,
-    RTMP_PORT: 0,
-    MEDIA_PORT: 0,
-    S3_PORT: 0,
-    LOCAL_DATA_DIR: dir,
-    LOCAL_CHANNEL_START_SECONDS: 1,
-    publishGraceMs: 2000,
-    stepFunctionsWaitMs: 500,
-  });
+  t = await startTestRuntime('connectors');
 }, 120_000);
 
-afterAll(async () => {
-  await runtime?.close();
-  rmSync(dir, { recursive: true, force: true });
-}, 120_000);
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${runtime.endpoints.api}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function record(id: string): Promise<StreamRecord> {
-  return (await api('GET', `/streams/${id}`)).body as StreamRecord;
-}
-
-/** Polls the record until `check` holds; the assertion names the record's last_error when it never does. */
-async function until(id: string, what: string, check: (r: StreamRecord) => boolean): Promise<StreamRecord> {
-  const seen = await waitFor(async () => {
-    const r = await record(id);
-    return check(r) ? r : undefined;
-  }, STEP_MS);
-  const last = seen ?? (await record(id));
-  expect(check(last), `stream ${id} never reached ${what}; connector ${JSON.stringify(last.connector)}, last_error ${JSON.stringify(last.last_error)}`).toBe(true);
-  return last;
-}
+afterAll(async () => t?.close(), 120_000);
 
 async function runningStream(name: string): Promise<StreamRecord> {
+  const { api, until } = t;
   const created = await api('POST', '/streams', { name });
   const id: string = created.body.id;
   await until(id, 'idle', (r) => r.state === 'idle');
@@ -84,6 +41,7 @@ describe('Chime connectors end to end (local runtime)', () => {
   it(
     'runs a connector on each of two streams into their HLS, refuses bad calls, stops both clean, then streams to IVS',
     async () => {
+      const { api, record, until, runtime } = t;
       const [a, b] = [await runningStream('connector A'), await runningStream('connector B')];
 
       // Start a connector on each stream at once

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { StreamRecord } from '../../core/record';
-import { startRuntime, type Runtime } from '../../local/runtime';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime';
+import { waitFor } from '../unit/local/media/support';
 
 export interface ApiReply {
   status: number;
@@ -14,8 +16,26 @@ export interface TestRuntime {
   /** One request to the runtime's API; the body parsed as JSON when there is one. */
   api(method: string, path: string, body?: unknown): Promise<ApiReply>;
   record(id: string): Promise<StreamRecord>;
+  /**
+   * Polls the record until `check` holds (within `deadlineMs`); the assertion names the record's
+   * connector and last_error when it never does.
+   */
+  until(id: string, what: string, check: (r: StreamRecord) => boolean, deadlineMs?: number): Promise<StreamRecord>;
+  /** Polls the record until it is in `state`, or failed (then the assertion says why). */
+  untilState(id: string, state: string, deadlineMs?: number): Promise<StreamRecord>;
   /** Closes the runtime and removes its data directory. */
   close(): Promise<void>;
+}
+
+/** How long one step of an end-to-end test may take to show on the record. */
+export const STEP_MS = 120_000;
+
+/**
+ * A runtime wholly on 127.0.0.1 free ports, keeping its data under `dataDir` and reading nothing
+ * from the process's environment: what tests run, so they neither collide nor depend on the shell.
+ */
+export function isolatedRuntimeOptions(dataDir: string): RuntimeOptions {
+  return { env: {}, PORT: 0, RTMP_PORT: 0, MEDIA_PORT: 0, S3_PORT: 0, LOCAL_DATA_DIR: dataDir };
 }
 
 /**
@@ -26,12 +46,7 @@ export interface TestRuntime {
 export async function startTestRuntime(name: string): Promise<TestRuntime> {
   const dir = mkdtempSync(join(tmpdir(), `e2e-${name}-`));
   const runtime = await startRuntime({
-    env: {},
-    PORT: 0,
-    RTMP_PORT: 0,
-    MEDIA_PORT: 0,
-    S3_PORT: 0,
-    LOCAL_DATA_DIR: dir,
+    ...isolatedRuntimeOptions(dir),
     LOCAL_CHANNEL_START_SECONDS: 1,
     publishGraceMs: 2000,
     stepFunctionsWaitMs: 500,
@@ -45,10 +60,26 @@ export async function startTestRuntime(name: string): Promise<TestRuntime> {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
+  const record = async (id: string) => (await api('GET', `/streams/${id}`)).body as StreamRecord;
+  const until = async (id: string, what: string, check: (r: StreamRecord) => boolean, deadlineMs = STEP_MS) => {
+    const seen = await waitFor(async () => {
+      const r = await record(id);
+      return check(r) ? r : undefined;
+    }, deadlineMs);
+    const last = seen ?? (await record(id));
+    expect(check(last), `stream ${id} never reached ${what}; connector ${JSON.stringify(last.connector)}, last_error ${JSON.stringify(last.last_error)}`).toBe(true);
+    return last;
+  };
   return {
     runtime,
     api,
-    record: async (id) => (await api('GET', `/streams/${id}`)).body as StreamRecord,
+    record,
+    until,
+    async untilState(id, state, deadlineMs) {
+      const last = await until(id, `state ${state}`, (r) => r.state === state || r.state === 'failed', deadlineMs);
+      expect(last.state, `stream ${id} last_error: ${JSON.stringify(last.last_error)}`).toBe(state);
+      return last;
+    },
     async close() {
       await runtime.close();
       rmSync(dir, { recursive: true, force: true });

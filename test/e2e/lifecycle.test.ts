@@ -1,14 +1,12 @@
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/archive-path';
-import type { StreamRecord } from '../../core/record';
 import { managedCount } from '../../local/processes';
 import { ffprobe, publish, waitFor } from '../unit/local/media/support';
-import { startTestRuntime, type TestRuntime } from './harness';
+import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
 const SEGMENT_LENGTH = 4;
 const PUBLISH_SECONDS = 24;
-const STEP_SECONDS = 120;
 
 let local: TestRuntime;
 
@@ -18,22 +16,11 @@ beforeAll(async () => {
 
 afterAll(async () => local?.close(), 120_000);
 
-/** Polls the record until it is in `state` (or failed, or the step's deadline passed: the assertion says which and why). */
-async function untilState(id: string, state: string): Promise<StreamRecord> {
-  const seen = await waitFor(async () => {
-    const record = await local.record(id);
-    return record.state === state || record.state === 'failed' ? record : undefined;
-  }, STEP_SECONDS * 1000);
-  const record = seen ?? (await local.record(id));
-  expect(record.state, `stream ${id} last_error: ${JSON.stringify(record.last_error)}`).toBe(state);
-  return record;
-}
-
 describe('local runtime end to end', () => {
   it(
     'creates, starts, plays encrypted HLS of a real publish, goes live and back, stops with an exact archive, deletes',
     async () => {
-      const { api, runtime } = local;
+      const { api, runtime, untilState } = local;
       // Create
       const created = await api('POST', '/streams', { name: 'e2e workshop', segment_length: SEGMENT_LENGTH });
       expect([201, 202]).toContain(created.status);
@@ -95,7 +82,7 @@ describe('local runtime end to end', () => {
 
       // Delete: the record goes, the recording stays
       expect((await api('DELETE', `/streams/${id}`)).status).toBe(202);
-      const gone = await waitFor(async () => ((await api('GET', `/streams/${id}`)).status === 404 ? true : undefined), STEP_SECONDS * 1000);
+      const gone = await waitFor(async () => ((await api('GET', `/streams/${id}`)).status === 404 ? true : undefined), STEP_MS);
       expect(gone).toBe(true);
       const kept = await fetch(`${runtime.endpoints.s3}/${bucket}/${pipeline1[0]}`);
       expect(kept.status).toBe(200);

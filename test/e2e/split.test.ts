@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/archive-path';
 import { parseVodPlaylist } from '../../core/hls-playlist';
-import type { StreamRecord } from '../../core/record';
 import { framesPerSecond } from '../../core/timecode';
 import { inputTiming } from '../../local/mediaconvert-job';
 import { frameNumbers, probeDuration, publishNumberedFrames } from '../fixtures/archive';
@@ -18,7 +17,6 @@ import { startTestRuntime, type TestRuntime } from './harness';
  */
 const SEGMENT_LENGTH = 4;
 const PUBLISH_SECONDS = 14;
-const STEP_MS = 120_000;
 
 let t: TestRuntime;
 let dir: string;
@@ -29,16 +27,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => t?.close(), 120_000);
-
-async function untilState(id: string, state: string): Promise<StreamRecord> {
-  const seen = await waitFor(async () => {
-    const record = await t.record(id);
-    return record.state === state || record.state === 'failed' ? record : undefined;
-  }, STEP_MS);
-  const record = seen ?? (await t.record(id));
-  expect(record.state, `last_error: ${JSON.stringify(record.last_error)}`).toBe(state);
-  return record;
-}
 
 /** The local S3's plain-HTTP URL of an s3:// URI (path-style, as API.md promises). */
 function s3Url(uri: string): string {
@@ -59,14 +47,14 @@ describe('split end to end (local runtime)', () => {
       // Record
       const created = await t.api('POST', '/streams', { name: 'split e2e', segment_length: SEGMENT_LENGTH });
       const id: string = created.body.id;
-      await untilState(id, 'idle');
+      await t.untilState(id, 'idle');
       expect((await t.api('POST', `/streams/${id}/start`)).status).toBe(202);
-      const running = await untilState(id, 'running');
+      const running = await t.untilState(id, 'running');
       const session = running.current_session_id!;
       const publisher = publishNumberedFrames(running.rtmp1, PUBLISH_SECONDS);
       expect((await publisher.exited).code).toBe(0);
       expect((await t.api('POST', `/streams/${id}/stop`)).status).toBe(202);
-      const stopped = await untilState(id, 'idle');
+      const stopped = await t.untilState(id, 'idle');
       const archivePath = stopped.archives_path[session]!;
 
       // Split

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
 import { startRuntime, type Runtime } from '../../../local/runtime';
+import { isolatedRuntimeOptions } from '../../e2e/harness';
 import { RecordingMediaPlane } from './fakes';
 
 let dir: string;
@@ -16,12 +17,7 @@ let plane: RecordingMediaPlane;
 /** The runtime with a media plane that only records: the control plane without ffmpeg. */
 function start() {
   return startRuntime({
-    env: {},
-    PORT: 0,
-    RTMP_PORT: 0,
-    MEDIA_PORT: 0,
-    S3_PORT: 0,
-    LOCAL_DATA_DIR: dir,
+    ...isolatedRuntimeOptions(dir),
     LOCAL_CHANNEL_START_SECONDS: 0,
     startMediaPlane: async () => ({ plane, rtmpPort: 19350, mediaPort: 18080, close: () => plane.close() }),
   });
