@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../core/record';
 import { managedCount } from '../../local/processes';
-import { ffprobe, waitFor } from '../unit/local/media/support';
+import { ffprobe, waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
 /** The seed's example meeting: unreachable offline, so each connector streams its labelled test pattern. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { StreamRecord } from '../../core/record';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime';
-import { waitFor } from '../unit/local/media/support';
+import { waitFor } from '../fixtures/media';
 
 export interface ApiReply {
   status: number;

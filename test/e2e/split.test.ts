@@ -6,7 +6,7 @@ import { parseVodPlaylist } from '../../core/hls-playlist';
 import { framesPerSecond } from '../../core/timecode';
 import { inputTiming } from '../../local/mediaconvert-job';
 import { frameNumbers, probeDuration, publishNumberedFrames } from '../fixtures/archive';
-import { waitFor } from '../unit/local/media/support';
+import { waitFor } from '../fixtures/media';
 import { startTestRuntime, type TestRuntime } from './harness';
 
 /**

@@ -2,7 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeMediaTools, resolveTool } from '../../../local/ffmpeg';
-import { tempDir } from './media/support';
+import { tempDir } from '../../fixtures/media';
 
 let dir: string;
 let removeDir: () => Promise<void>;

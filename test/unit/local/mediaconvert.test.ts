@@ -13,7 +13,7 @@ import { run as planSplit } from '../../../tasks/plan-split';
 import { run as startTranscode } from '../../../tasks/start-transcode';
 import { run as writePlaylist } from '../../../tasks/write-section-playlist';
 import { frameNumbers, generateArchive, probeDuration, probeVideoDuration } from '../../fixtures/archive';
-import { startS3, tempDir } from './media/support';
+import { startS3, tempDir } from '../../fixtures/media';
 
 /**
  * The local MediaConvert with real ffmpeg, fed by the real split tasks: archives of a few seconds

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMediaHttpServer, type MediaHttpServer } from '../../../../local/media/http-server';
-import { tempDir } from './support';
+import { tempDir } from '../../../fixtures/media';
 
 const STREAM_ID = '0123456789abcdef0123456789abcdef';
 const PLAYLIST = '#EXTM3U\n#EXTINF:4.000000,\nsegments/p1-r1-000000.ts\n';

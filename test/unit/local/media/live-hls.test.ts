@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveHls } from '../../../../local/media/live-hls';
 import type { KeyRotation } from '../../../../local/media/keys';
-import { tempDir } from './support';
+import { tempDir } from '../../../fixtures/media';
 
 let dir: string;
 let removeDir: () => Promise<void>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelMedia } from '../../../../local/media-plane';
 import { startMediaPlane, type RunningMediaPlane } from '../../../../local/media/media-plane';
 import { managedCount } from '../../../../local/processes';
-import { ffprobe, publish, startS3, tempDir, videoFrames, waitFor } from './support';
+import { ffprobe, publish, startS3, tempDir, videoFrames, waitFor } from '../../../fixtures/media';
 
 // Real ffmpeg (the one the runtime resolves: the npm 2018 build on CI), publishing a 320x180
 // test pattern at 15 fps over RTMP.
