@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   claimConnectorStart,
   claimConnectorStop,
@@ -10,24 +10,14 @@ import {
 import { Invalid, StreamStateConflict } from '../../../core/errors';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem, type StreamItem } from '../../../core/record';
-import { documentClient } from '../../../core/services';
-import { StreamStore } from '../../../core/store';
-import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
+import { useStreamStore } from '../../fixtures/stream-store';
 
-let dynamo: LocalDynamo;
-let store: StreamStore;
+const store = useStreamStore();
 const NOW = new Date('2026-01-01T00:00:00Z');
 const URL = 'https://meet.example.com/v2?m=workshop';
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  await ensureTable(dynamo.client, 'streams', 'id');
-  store = new StreamStore(documentClient(dynamo.client), 'streams');
-});
-afterAll(async () => dynamo.close());
-
 async function aStream(patch: Partial<StreamItem> = {}): Promise<StreamItem> {
-  return store.create({ ...newStreamItem({ id: newHexId(), name: 'w', now: '1700000000' }), state: 'running', ...patch });
+  return store().create({ ...newStreamItem({ id: newHexId(), name: 'w', now: '1700000000' }), state: 'running', ...patch });
 }
 
 const connector = (target: 'medialive' | 'ivs', state: 'starting' | 'running' | 'stopping' = 'running') => ({
@@ -64,7 +54,7 @@ describe('claimConnectorStart', () => {
   it('takes the slot: connector starting, broadcast URL, owner remembered', async () => {
     const item = await aStream();
 
-    const claimed = await claimConnectorStart(store, item.id, { action: 'chime_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
+    const claimed = await claimConnectorStart(store(), item.id, { action: 'chime_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
 
     expect(claimed.connector).toEqual({
       target: 'medialive',
@@ -78,10 +68,10 @@ describe('claimConnectorStart', () => {
 
   it('is a no-op for the owner and a conflict for anyone else', async () => {
     const item = await aStream();
-    const first = await claimConnectorStart(store, item.id, { action: 'ivs_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
+    const first = await claimConnectorStart(store(), item.id, { action: 'ivs_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
 
-    const again = await claimConnectorStart(store, item.id, { action: 'ivs_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
-    const other = claimConnectorStart(store, item.id, { action: 'chime_start', chimeUrl: URL, executionName: 'exec-b', now: NOW });
+    const again = await claimConnectorStart(store(), item.id, { action: 'ivs_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
+    const other = claimConnectorStart(store(), item.id, { action: 'chime_start', chimeUrl: URL, executionName: 'exec-b', now: NOW });
 
     expect(again.version).toBe(first.version);
     await expect(other).rejects.toBeInstanceOf(StreamStateConflict);
@@ -92,7 +82,7 @@ describe('claimConnectorStart', () => {
 
     const results = await Promise.allSettled(
       ['exec-a', 'exec-b'].map((executionName) =>
-        claimConnectorStart(store, item.id, { action: 'chime_start', chimeUrl: URL, executionName, now: NOW }),
+        claimConnectorStart(store(), item.id, { action: 'chime_start', chimeUrl: URL, executionName, now: NOW }),
       ),
     );
 
@@ -104,9 +94,9 @@ describe('claimConnectorStart', () => {
     const item = await aStream();
 
     await expect(
-      claimConnectorStart(store, item.id, { action: 'chime_start', chimeUrl: 'file:///etc/passwd', executionName: 'x', now: NOW }),
+      claimConnectorStart(store(), item.id, { action: 'chime_start', chimeUrl: 'file:///etc/passwd', executionName: 'x', now: NOW }),
     ).rejects.toBeInstanceOf(Invalid);
-    expect((await store.mustGet(item.id)).version).toBe(item.version);
+    expect((await store().mustGet(item.id)).version).toBe(item.version);
   });
 });
 
@@ -114,8 +104,8 @@ describe('claimConnectorStop', () => {
   it('marks the connector stopping once; repeating it writes nothing', async () => {
     const item = await aStream({ connector: connector('medialive') });
 
-    const stopped = await claimConnectorStop(store, item.id, 'chime_stop');
-    const again = await claimConnectorStop(store, item.id, 'chime_stop');
+    const stopped = await claimConnectorStop(store(), item.id, 'chime_stop');
+    const again = await claimConnectorStop(store(), item.id, 'chime_stop');
 
     expect(stopped.connector?.state).toBe('stopping');
     expect(again.version).toBe(stopped.version);
@@ -124,7 +114,7 @@ describe('claimConnectorStop', () => {
   it('refuses a stop with no connector of that target', async () => {
     const item = await aStream({ connector: connector('ivs') });
 
-    await expect(claimConnectorStop(store, item.id, 'chime_stop')).rejects.toBeInstanceOf(StreamStateConflict);
+    await expect(claimConnectorStop(store(), item.id, 'chime_stop')).rejects.toBeInstanceOf(StreamStateConflict);
   });
 });
 

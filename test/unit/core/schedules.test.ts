@@ -1,6 +1,6 @@
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
@@ -13,9 +13,7 @@ import {
   scheduleTimeProblem,
   type Schedule,
 } from '../../../core/schedules';
-import { documentClient } from '../../../core/services';
-import { StreamStore } from '../../../core/store';
-import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
+import { useStreamStore } from '../../fixtures/stream-store';
 
 const now = new Date('2026-06-01T09:00:00Z');
 
@@ -81,18 +79,11 @@ describe('cloud schedules', () => {
 });
 
 describe('markSchedule', () => {
-  let dynamo: LocalDynamo;
-  let store: StreamStore;
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-    await ensureTable(dynamo.client, 'streams', 'id');
-    store = new StreamStore(documentClient(dynamo.client), 'streams');
-  });
-  afterAll(async () => dynamo.close());
+  const store = useStreamStore();
 
   it('moves a scheduled schedule on once, and never revives a cancelled one', async () => {
     const item = newStreamItem({ id: newHexId(), name: 'w', now: '1' });
-    await store.create({
+    await store().create({
       ...item,
       schedules: {
         a: { schedule_id: 'a', action: 'start', at: '2026-06-01T10:00:00Z', state: 'scheduled' },
@@ -100,11 +91,11 @@ describe('markSchedule', () => {
       },
     });
 
-    await markSchedule(store, item.id, 'a', { state: 'skipped', error: "cannot start a stream in state 'running'" });
-    await markSchedule(store, item.id, 'a', { state: 'fired', execution_id: 'late' });
-    await markSchedule(store, item.id, 'b', { state: 'fired', execution_id: 'x' });
+    await markSchedule(store(), item.id, 'a', { state: 'skipped', error: "cannot start a stream in state 'running'" });
+    await markSchedule(store(), item.id, 'a', { state: 'fired', execution_id: 'late' });
+    await markSchedule(store(), item.id, 'b', { state: 'fired', execution_id: 'x' });
 
-    const stored = await store.mustGet(item.id);
+    const stored = await store().mustGet(item.id);
     expect(listSchedules(stored.schedules)).toEqual([
       { schedule_id: 'b', action: 'stop', at: '2026-06-01T09:30:00Z', state: 'cancelled' },
       { schedule_id: 'a', action: 'start', at: '2026-06-01T10:00:00Z', state: 'skipped', error: "cannot start a stream in state 'running'" },

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem, type StreamState } from '../../../core/record';
-import { documentClient } from '../../../core/services';
-import { StreamStore } from '../../../core/store';
-import { STREAM_TABLE } from '../../../core/tables';
-import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
 import { reconcileStreams } from '../../../local/reconcile';
+import { useStreamStore } from '../../fixtures/stream-store';
 
-let dynamo: LocalDynamo;
-let store: StreamStore;
+const store = useStreamStore();
 const NOW = new Date('2026-03-01T10:00:00Z');
 const AT = String(NOW.getTime() / 1000);
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  await ensureTable(dynamo.client, 'streams', STREAM_TABLE.partitionKey);
-  store = new StreamStore(documentClient(dynamo.client), 'streams');
-});
-afterAll(async () => dynamo.close());
-
 async function aStream(state: StreamState, claimedBy: string | null = null) {
   const id = newHexId();
-  return store.create({
+  return store().create({
     ...newStreamItem({ id, name: state, now: '1700000000' }),
     state,
     started: state === 'starting' || state === 'running',
@@ -42,10 +31,10 @@ describe('reconcileStreams after a restart', () => {
     const failed = await aStream('failed');
 
     // Act
-    const done = await reconcileStreams(store, () => NOW);
+    const done = await reconcileStreams(store(), () => NOW);
 
     // Assess
-    const after = async (id: string) => (await store.mustGet(id))!;
+    const after = async (id: string) => (await store().mustGet(id))!;
     expect(await after(starting.id)).toMatchObject({
       state: 'idle',
       started: false,
@@ -70,9 +59,9 @@ describe('reconcileStreams after a restart', () => {
 
   it('changes nothing on a second run', async () => {
     await aStream('running');
-    await reconcileStreams(store, () => NOW);
+    await reconcileStreams(store(), () => NOW);
 
-    const again = await reconcileStreams(store, () => NOW);
+    const again = await reconcileStreams(store(), () => NOW);
 
     expect(again).toEqual([]);
   });

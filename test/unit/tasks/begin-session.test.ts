@@ -4,9 +4,9 @@ import { loadConfig } from '../../../core/config';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
 import { Input, run } from '../../../tasks/begin-session';
-import { useStore } from './connector-fixtures';
+import { useStreamStore } from '../../fixtures/stream-store';
 
-const { store } = useStore();
+const store = useStreamStore();
 const config = loadConfig({ ARCHIVE_BUCKET: 'archive-bucket' });
 const STARTED_AT = '2026-02-03T04:05:06.789Z';
 

@@ -1,31 +1,21 @@
 import { DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
-import { documentClient } from '../../../core/services';
-import { StreamStore } from '../../../core/store';
-import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
 import { run } from '../../../tasks/cancel-schedules';
+import { useStreamStore } from '../../fixtures/stream-store';
 
-let dynamo: LocalDynamo;
-let store: StreamStore;
+const store = useStreamStore();
 const scheduler = mockClient(SchedulerClient);
 const config = loadConfig({ SCHEDULE_GROUP_NAME: 'fm' });
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  await ensureTable(dynamo.client, 'streams', 'id');
-  store = new StreamStore(documentClient(dynamo.client), 'streams');
-});
-afterAll(async () => dynamo.close());
 
 describe('cancel-schedules', () => {
   it('deletes and cancels only the schedules still pending', async () => {
     scheduler.on(DeleteScheduleCommand).resolves({});
     const item = newStreamItem({ id: newHexId(), name: 'w', now: '1' });
-    await store.create({
+    await store().create({
       ...item,
       schedules: {
         a: { schedule_id: 'a', action: 'start', at: '2026-06-01T10:00:00Z', state: 'scheduled' },
@@ -33,12 +23,12 @@ describe('cancel-schedules', () => {
       },
     });
 
-    const out = await run({ stream_id: item.id }, { store, scheduler: scheduler as unknown as SchedulerClient, config });
+    const out = await run({ stream_id: item.id }, { store: store(), scheduler: scheduler as unknown as SchedulerClient, config });
 
     expect(out).toEqual({ cancelled: 1 });
     expect(scheduler).toHaveReceivedCommandTimes(DeleteScheduleCommand, 1);
     expect(scheduler).toHaveReceivedCommandWith(DeleteScheduleCommand, { Name: 'fm-a', GroupName: 'fm' });
-    const stored = await store.mustGet(item.id);
+    const stored = await store().mustGet(item.id);
     expect(stored.schedules.a?.state).toBe('cancelled');
     expect(stored.schedules.b?.state).toBe('fired');
   });

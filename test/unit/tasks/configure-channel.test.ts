@@ -6,9 +6,9 @@ import { Conflict, Invalid } from '../../../core/errors';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
 import { run } from '../../../tasks/configure-channel';
-import { useStore } from './connector-fixtures';
+import { useStreamStore } from '../../fixtures/stream-store';
 
-const { store } = useStore();
+const store = useStreamStore();
 const medialive = mockClient(MediaLiveClient);
 const deps = () => ({ medialive: medialive as unknown as MediaLiveClient, store: store() });
 

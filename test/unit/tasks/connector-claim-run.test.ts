@@ -5,18 +5,19 @@ import { Invalid, StreamStateConflict, Transient } from '../../../core/errors';
 import { requestToken } from '../../../core/ids';
 import { run as claim } from '../../../tasks/claim-connector';
 import { run as runConnector } from '../../../tasks/run-connector';
-import { aStream, config, connector, NOW, RTMP1, RTMP_IVS, useStore } from './connector-fixtures';
+import { useStreamStore } from '../../fixtures/stream-store';
+import { aStream, config, connector, NOW, RTMP1, RTMP_IVS } from './connector-fixtures';
 
 const ecs = mockClient(ECSClient);
-const ctx = useStore();
-const deps = () => ({ store: ctx.store(), ecs: ecs as unknown as ECSClient, config, now: () => NOW });
+const store = useStreamStore();
+const deps = () => ({ store: store(), ecs: ecs as unknown as ECSClient, config, now: () => NOW });
 const ARN = 'arn:aws:ecs:us-east-1:1:task/connectors/0f0f';
 
 beforeEach(() => ecs.reset());
 
 describe('claim-connector', () => {
   it('claims the slot for a start, tracks the execution, and returns no secret', async () => {
-    const item = await aStream(ctx.store());
+    const item = await aStream(store());
 
     const out = await claim(
       { stream_id: item.id, action: 'chime_start', execution_name: 'chime_start-x-v1', execution_id: 'arn:exec:1', chime_url: 'https://meet.example.com/v2?m=a' },
@@ -24,18 +25,18 @@ describe('claim-connector', () => {
     );
 
     expect(out).toEqual({ stream_id: item.id, target: 'medialive', state: 'starting' });
-    const stored = await ctx.store().mustGet(item.id);
+    const stored = await store().mustGet(item.id);
     expect(stored.connector?.chime_url).toBe('https://meet.example.com/v2?m=a&broadcast=true');
     expect(stored.execution_arns).toContain('arn:exec:1');
   });
 
   it('needs a chime_url to start', async () => {
-    const item = await aStream(ctx.store());
+    const item = await aStream(store());
     await expect(claim({ stream_id: item.id, action: 'ivs_start', execution_name: 'e', execution_id: 'x' }, deps())).rejects.toBeInstanceOf(Invalid);
   });
 
   it('marks a stop', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ target: 'ivs', state: 'running' }) });
+    const item = await aStream(store(), { connector: connector({ target: 'ivs', state: 'running' }) });
 
     const out = await claim({ stream_id: item.id, action: 'ivs_stop', execution_name: 'e', execution_id: 'x' }, deps());
 
@@ -43,7 +44,7 @@ describe('claim-connector', () => {
   });
 
   it('refuses a start on a stream whose rules forbid it', async () => {
-    const item = await aStream(ctx.store(), { state: 'idle' });
+    const item = await aStream(store(), { state: 'idle' });
     await expect(
       claim({ stream_id: item.id, action: 'chime_start', execution_name: 'e', execution_id: 'x', chime_url: 'https://m.example/' }, deps()),
     ).rejects.toBeInstanceOf(StreamStateConflict);
@@ -54,7 +55,7 @@ describe('run-connector', () => {
   const EXEC = 'chime_start-abc-v4';
 
   it('runs one Fargate task toward rtmp1, idempotently, and returns only the task id', async () => {
-    const item = await aStream(ctx.store(), { connector: connector(), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector(), connector_execution: EXEC });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: ARN }] });
 
@@ -81,11 +82,11 @@ describe('run-connector', () => {
         { name: 'RESOLUTION', value: '1080p' },
       ]),
     );
-    expect((await ctx.store().mustGet(item.id)).connector?.task_id).toBe('0f0f');
+    expect((await store().mustGet(item.id)).connector?.task_id).toBe('0f0f');
   });
 
   it('pushes to the IVS ingest for an ivs connector', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ target: 'ivs' }), connector_execution: EXEC, rtmp_ivs: RTMP_IVS });
+    const item = await aStream(store(), { connector: connector({ target: 'ivs' }), connector_execution: EXEC, rtmp_ivs: RTMP_IVS });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: ARN }] });
 
@@ -96,7 +97,7 @@ describe('run-connector', () => {
   });
 
   it('adopts the task a previous attempt started instead of running a second', async () => {
-    const item = await aStream(ctx.store(), { connector: connector(), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector(), connector_execution: EXEC });
     ecs.on(ListTasksCommand).resolves({ taskArns: [ARN] });
 
     expect(await runConnector({ stream_id: item.id, execution_name: EXEC }, deps())).toEqual({ task_id: '0f0f' });
@@ -104,35 +105,35 @@ describe('run-connector', () => {
   });
 
   it('returns the recorded task without calling ECS', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ task_id: 'abc' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ task_id: 'abc' }), connector_execution: EXEC });
 
     expect(await runConnector({ stream_id: item.id, execution_name: EXEC }, deps())).toEqual({ task_id: 'abc' });
     expect(ecs.calls()).toHaveLength(0);
   });
 
   it('stands down when a stop was requested before it ran', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
 
     await expect(runConnector({ stream_id: item.id, execution_name: EXEC }, deps())).rejects.toThrow(/a stop was requested/);
     expect(ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
   it('stops the task it just started when a stop claimed the connector meanwhile', async () => {
-    const item = await aStream(ctx.store(), { connector: connector(), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector(), connector_execution: EXEC });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     ecs.on(RunTaskCommand).callsFake(async () => {
-      await ctx.store().mutate(item.id, (i) => ({ connector: { ...i.connector!, state: 'stopping' } }));
+      await store().mutate(item.id, (i) => ({ connector: { ...i.connector!, state: 'stopping' } }));
       return { tasks: [{ taskArn: ARN }] };
     });
     ecs.on(StopTaskCommand).resolves({});
 
     await expect(runConnector({ stream_id: item.id, execution_name: EXEC }, deps())).rejects.toBeInstanceOf(StreamStateConflict);
     expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'connectors', task: ARN });
-    expect((await ctx.store().mustGet(item.id)).connector?.task_id).toBeNull();
+    expect((await store().mustGet(item.id)).connector?.task_id).toBeNull();
   });
 
   it('retries a Fargate capacity shortage, fails a refused task for good', async () => {
-    const item = await aStream(ctx.store(), { connector: connector(), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector(), connector_execution: EXEC });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     ecs.on(RunTaskCommand).resolvesOnce({ failures: [{ reason: 'Capacity is unavailable at this time' }] }).resolves({ failures: [{ reason: 'MISSING' }] });
 
@@ -141,7 +142,7 @@ describe('run-connector', () => {
   });
 
   it('needs something to push to', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ target: 'ivs' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ target: 'ivs' }), connector_execution: EXEC });
     await expect(runConnector({ stream_id: item.id, execution_name: EXEC }, deps())).rejects.toThrow(/no IVS ingest/);
   });
 });

@@ -4,11 +4,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { requestToken } from '../../../core/ids';
 import { run as describeConnector } from '../../../tasks/describe-connector';
 import { run as stopConnector } from '../../../tasks/stop-connector';
-import { aStream, config, connector, NOW, useStore } from './connector-fixtures';
+import { useStreamStore } from '../../fixtures/stream-store';
+import { aStream, config, connector, NOW } from './connector-fixtures';
 
 const ecs = mockClient(ECSClient);
-const ctx = useStore();
-const deps = () => ({ store: ctx.store(), ecs: ecs as unknown as ECSClient, config, now: () => NOW });
+const store = useStreamStore();
+const deps = () => ({ store: store(), ecs: ecs as unknown as ECSClient, config, now: () => NOW });
 const poll = { deadline_seconds: 600, initial_wait_seconds: 2, max_wait_seconds: 15, attempt: 0 };
 
 beforeEach(() => ecs.reset());
@@ -59,17 +60,17 @@ describe('describe-connector', () => {
 
 describe('stop-connector', () => {
   it('leaves a connector of another target alone when asked for one target (stop keeps an IVS connector)', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ task_id: 'ivs-task', state: 'running', target: 'ivs' }), connector_execution: 'exec-9' });
+    const item = await aStream(store(), { connector: connector({ task_id: 'ivs-task', state: 'running', target: 'ivs' }), connector_execution: 'exec-9' });
 
     const out = await stopConnector({ stream_id: item.id, reason: 'the stream was stopped', target: 'medialive' }, deps());
 
     expect(out).toEqual({ task_id: null });
     expect(ecs).not.toHaveReceivedCommand(StopTaskCommand);
-    expect((await ctx.store().mustGet(item.id)).connector?.state).toBe('running');
+    expect((await store().mustGet(item.id)).connector?.state).toBe('running');
   });
 
   it('stops the recorded task and any other the claiming execution started', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ task_id: 'rec', state: 'stopping' }), connector_execution: 'exec-1' });
+    const item = await aStream(store(), { connector: connector({ task_id: 'rec', state: 'stopping' }), connector_execution: 'exec-1' });
     ecs.on(ListTasksCommand).resolves({ taskArns: ['arn:aws:ecs:r:1:task/connectors/extra'] });
     ecs.on(DescribeTasksCommand).resolves({
       tasks: [
@@ -89,20 +90,20 @@ describe('stop-connector', () => {
   });
 
   it('marks a running connector stopping first (a stop by delete is no error for the watcher), a starting one not', async () => {
-    const running = await aStream(ctx.store(), { connector: connector({ task_id: 'rec', state: 'running' }), connector_execution: 'exec-1' });
-    const starting = await aStream(ctx.store(), { connector: connector({ task_id: 'rec2', state: 'starting' }), connector_execution: 'exec-2' });
+    const running = await aStream(store(), { connector: connector({ task_id: 'rec', state: 'running' }), connector_execution: 'exec-1' });
+    const starting = await aStream(store(), { connector: connector({ task_id: 'rec2', state: 'starting' }), connector_execution: 'exec-2' });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     ecs.on(DescribeTasksCommand).resolves({ tasks: [] });
 
     await stopConnector({ stream_id: running.id, reason: 'stream deleted' }, deps());
     await stopConnector({ stream_id: starting.id, reason: 'chime_start failed' }, deps());
 
-    expect((await ctx.store().mustGet(running.id)).connector?.state).toBe('stopping');
-    expect((await ctx.store().mustGet(starting.id)).connector?.state).toBe('starting');
+    expect((await store().mustGet(running.id)).connector?.state).toBe('stopping');
+    expect((await store().mustGet(starting.id)).connector?.state).toBe('starting');
   });
 
   it('leaves a task that is stopped or stopping alone', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ task_id: 'rec', state: 'stopping' }), connector_execution: 'exec-1' });
+    const item = await aStream(store(), { connector: connector({ task_id: 'rec', state: 'stopping' }), connector_execution: 'exec-1' });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: 'arn/rec', lastStatus: 'RUNNING', desiredStatus: 'STOPPED' }] });
 
@@ -111,7 +112,7 @@ describe('stop-connector', () => {
   });
 
   it('has nothing to do without a connector, or for a stream that is gone', async () => {
-    const item = await aStream(ctx.store());
+    const item = await aStream(store());
 
     expect(await stopConnector({ stream_id: item.id, reason: 'x' }, deps())).toEqual({ task_id: null });
     expect(await stopConnector({ stream_id: '0'.repeat(32), reason: 'x' }, deps())).toEqual({ task_id: null });
@@ -119,7 +120,7 @@ describe('stop-connector', () => {
   });
 
   it('has no task to wait for when the start never ran one', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'stopping' }), connector_execution: 'exec-1' });
+    const item = await aStream(store(), { connector: connector({ state: 'stopping' }), connector_execution: 'exec-1' });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
 
     expect(await stopConnector({ stream_id: item.id, reason: 'x' }, deps())).toEqual({ task_id: null });

@@ -2,35 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { run as connectorExited } from '../../../tasks/connector-exited';
 import { run as recordConnector } from '../../../tasks/record-connector';
 import { run as recordFailure } from '../../../tasks/record-connector-failure';
-import { aStream, connector, NOW, useStore } from './connector-fixtures';
+import { useStreamStore } from '../../fixtures/stream-store';
+import { aStream, connector, NOW } from './connector-fixtures';
 
-const ctx = useStore();
-const deps = () => ({ store: ctx.store(), now: () => NOW });
+const store = useStreamStore();
+const deps = () => ({ store: store(), now: () => NOW });
 const EXEC = 'chime_start-x-v2';
 
 describe('record-connector', () => {
   it('records running with the source, only for the owner of a starting connector', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ task_id: 't' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ task_id: 't' }), connector_execution: EXEC });
 
     expect(await recordConnector({ outcome: 'running', stream_id: item.id, execution_name: 'someone-else' }, deps())).toEqual({ recorded: false });
     expect(await recordConnector({ outcome: 'running', stream_id: item.id, execution_name: EXEC, source: 'test_pattern' }, deps())).toEqual({ recorded: true });
 
-    expect((await ctx.store().mustGet(item.id)).connector).toMatchObject({ state: 'running', source: 'test_pattern', task_id: 't' });
+    expect((await store().mustGet(item.id)).connector).toMatchObject({ state: 'running', source: 'test_pattern', task_id: 't' });
   });
 
   it('lets a stop requested meanwhile win over running', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
 
     expect(await recordConnector({ outcome: 'running', stream_id: item.id, execution_name: EXEC }, deps())).toEqual({ recorded: false });
-    expect((await ctx.store().mustGet(item.id)).connector?.state).toBe('stopping');
+    expect((await store().mustGet(item.id)).connector?.state).toBe('stopping');
   });
 
   it('clears the connector once stopped', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
 
     await recordConnector({ outcome: 'stopped', stream_id: item.id }, deps());
 
-    const stored = await ctx.store().mustGet(item.id);
+    const stored = await store().mustGet(item.id);
     expect(stored.connector).toBeNull();
     expect(stored.connector_execution).toBeNull();
   });
@@ -40,11 +41,11 @@ describe('record-connector-failure', () => {
   const failure = { Error: 'ConnectorStopped', Cause: JSON.stringify({ errorMessage: 'pushing to rtmp://1.2.3.4:1935/app/secret-key failed' }) };
 
   it('frees the slot of a failed start and records a redacted last_error', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ task_id: 't' }), connector_execution: EXEC, state: 'running', claimed_by: 'stop-x' });
+    const item = await aStream(store(), { connector: connector({ task_id: 't' }), connector_execution: EXEC, state: 'running', claimed_by: 'stop-x' });
 
     await recordFailure({ stream_id: item.id, action: 'chime_start', execution_id: 'arn:e', failure, release_for: EXEC }, deps());
 
-    const stored = await ctx.store().mustGet(item.id);
+    const stored = await store().mustGet(item.id);
     expect(stored.connector).toBeNull();
     expect(stored.last_error).toEqual({
       action: 'chime_start',
@@ -58,18 +59,18 @@ describe('record-connector-failure', () => {
   });
 
   it('records nothing for a start that failed because a stop was requested', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
 
     expect(await recordFailure({ stream_id: item.id, action: 'chime_start', execution_id: 'e', failure, release_for: EXEC }, deps())).toEqual({ recorded: false });
-    expect((await ctx.store().mustGet(item.id)).connector?.state).toBe('stopping');
+    expect((await store().mustGet(item.id)).connector?.state).toBe('stopping');
   });
 
   it('keeps the connector of a failed stop, so the stop can be retried', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
 
     await recordFailure({ stream_id: item.id, action: 'chime_stop', execution_id: 'e', failure: { Error: 'Timeout', Cause: 'timed out' } }, deps());
 
-    const stored = await ctx.store().mustGet(item.id);
+    const stored = await store().mustGet(item.id);
     expect(stored.connector?.state).toBe('stopping');
     expect(stored.last_error?.message).toBe('Timeout: timed out');
   });
@@ -85,11 +86,11 @@ describe('connector-exited (the watcher)', () => {
   });
 
   it('clears a running connector whose task died and says why', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'running', task_id: 'dead', target: 'ivs' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ state: 'running', task_id: 'dead', target: 'ivs' }), connector_execution: EXEC });
 
     expect(await connectorExited(event(item.id, 'dead'), deps())).toEqual({ cleared: true });
 
-    const stored = await ctx.store().mustGet(item.id);
+    const stored = await store().mustGet(item.id);
     expect(stored.connector).toBeNull();
     expect(stored.last_error).toMatchObject({
       action: 'ivs_start',
@@ -99,28 +100,28 @@ describe('connector-exited (the watcher)', () => {
   });
 
   it('leaves a starting connector to its workflow', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'starting', task_id: 'dead' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ state: 'starting', task_id: 'dead' }), connector_execution: EXEC });
 
     expect(await connectorExited(event(item.id, 'dead'), deps())).toEqual({ cleared: false });
-    expect((await ctx.store().mustGet(item.id)).connector?.state).toBe('starting');
+    expect((await store().mustGet(item.id)).connector?.state).toBe('starting');
   });
 
   it('clears a stopping connector once its task stopped (a stream stop does not wait for it), without an error', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'stopping', task_id: 'asked' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ state: 'stopping', task_id: 'asked' }), connector_execution: EXEC });
 
     expect(await connectorExited(event(item.id, 'asked'), deps())).toEqual({ cleared: true });
-    const stored = await ctx.store().mustGet(item.id);
+    const stored = await store().mustGet(item.id);
     expect(stored.connector).toBeNull();
     expect(stored.last_error).toBeNull();
   });
 
   it('ignores another task, another group, a task not yet stopped and a deleted stream', async () => {
-    const item = await aStream(ctx.store(), { connector: connector({ state: 'running', task_id: 'live' }), connector_execution: EXEC });
+    const item = await aStream(store(), { connector: connector({ state: 'running', task_id: 'live' }), connector_execution: EXEC });
 
     expect(await connectorExited(event(item.id, 'old'), deps())).toEqual({ cleared: false });
     expect(await connectorExited({ ...event(item.id, 'live'), group: 'family:connector' }, deps())).toEqual({ cleared: false });
     expect(await connectorExited({ ...event(item.id, 'live'), lastStatus: 'RUNNING' }, deps())).toEqual({ cleared: false });
     expect(await connectorExited(event('0'.repeat(32), 'live'), deps())).toEqual({ cleared: false });
-    expect((await ctx.store().mustGet(item.id)).connector?.state).toBe('running');
+    expect((await store().mustGet(item.id)).connector?.state).toBe('running');
   });
 });

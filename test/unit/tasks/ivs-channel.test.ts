@@ -14,11 +14,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Conflict, NotFound } from '../../../core/errors';
 import { run as deleteChannel } from '../../../tasks/delete-ivs-channel';
 import { run as ensureChannel } from '../../../tasks/ensure-ivs-channel';
-import { aStream, config, useStore } from './connector-fixtures';
+import { useStreamStore } from '../../fixtures/stream-store';
+import { aStream, config } from './connector-fixtures';
 
 const ivs = mockClient(IvsClient);
-const ctx = useStore();
-const deps = () => ({ store: ctx.store(), ivs: ivs as unknown as IvsClient, config });
+const store = useStreamStore();
+const deps = () => ({ store: store(), ivs: ivs as unknown as IvsClient, config });
 const ARN = 'arn:aws:ivs:us-east-1:1:channel/abc';
 const CHANNEL = { arn: ARN, name: 'x', ingestEndpoint: 'abc.global-contribute.live-video.net', playbackUrl: 'https://abc.us-east-1.playback.live-video.net/api/video/v1/x.m3u8' };
 const KEY = 'sk_us-east-1_TOPSECRET';
@@ -28,7 +29,7 @@ beforeEach(() => ivs.reset());
 
 describe('ensure-ivs-channel', () => {
   it('creates the stream channel once and writes the playback and ingest URLs, returning only its ARN', async () => {
-    const item = await aStream(ctx.store());
+    const item = await aStream(store());
     ivs.on(ListChannelsCommand).resolves({ channels: [] });
     ivs.on(CreateChannelCommand).resolves({ channel: CHANNEL, streamKey: { value: KEY } });
 
@@ -37,7 +38,7 @@ describe('ensure-ivs-channel', () => {
     expect(out).toEqual({ channel_arn: ARN });
     expect(JSON.stringify(out)).not.toContain('sk_');
     expect(ivs).toHaveReceivedCommandWith(CreateChannelCommand, { name: `fm-${item.id}`, latencyMode: 'LOW', type: 'STANDARD', tags: { stream_id: item.id } });
-    const stored = await ctx.store().mustGet(item.id);
+    const stored = await store().mustGet(item.id);
     expect(stored).toMatchObject({
       ivs_channel_arn: ARN,
       ivs_viewer_endpoint: CHANNEL.playbackUrl,
@@ -46,7 +47,7 @@ describe('ensure-ivs-channel', () => {
   });
 
   it('reuses the recorded channel, reading its key', async () => {
-    const item = await aStream(ctx.store(), { ivs_channel_arn: ARN });
+    const item = await aStream(store(), { ivs_channel_arn: ARN });
     ivs.on(GetChannelCommand).resolves({ channel: CHANNEL });
     ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: 'arn:key' }] });
     ivs.on(GetStreamKeyCommand).resolves({ streamKey: { value: KEY } });
@@ -55,11 +56,11 @@ describe('ensure-ivs-channel', () => {
 
     expect(ivs).not.toHaveReceivedCommand(CreateChannelCommand);
     expect(ivs).toHaveReceivedCommandWith(GetStreamKeyCommand, { arn: 'arn:key' });
-    expect((await ctx.store().mustGet(item.id)).rtmp_ivs).toContain(KEY);
+    expect((await store().mustGet(item.id)).rtmp_ivs).toContain(KEY);
   });
 
   it('adopts a channel of the stream’s name that a crash left unrecorded', async () => {
-    const item = await aStream(ctx.store());
+    const item = await aStream(store());
     ivs.on(ListChannelsCommand).resolves({ channels: [{ arn: ARN, name: `fm-${item.id}` }] });
     ivs.on(GetChannelCommand).resolves({ channel: CHANNEL });
     ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: 'arn:key' }] });
@@ -68,25 +69,25 @@ describe('ensure-ivs-channel', () => {
     await ensureChannel({ stream_id: item.id }, deps());
 
     expect(ivs).not.toHaveReceivedCommand(CreateChannelCommand);
-    expect((await ctx.store().mustGet(item.id)).ivs_channel_arn).toBe(ARN);
+    expect((await store().mustGet(item.id)).ivs_channel_arn).toBe(ARN);
   });
 
   it('makes a new channel when the recorded one is gone', async () => {
-    const item = await aStream(ctx.store(), { ivs_channel_arn: 'arn:aws:ivs:us-east-1:1:channel/old' });
+    const item = await aStream(store(), { ivs_channel_arn: 'arn:aws:ivs:us-east-1:1:channel/old' });
     ivs.on(GetChannelCommand).rejects(notFound());
     ivs.on(ListChannelsCommand).resolves({ channels: [] });
     ivs.on(CreateChannelCommand).resolves({ channel: CHANNEL, streamKey: { value: KEY } });
 
     await ensureChannel({ stream_id: item.id }, deps());
 
-    expect((await ctx.store().mustGet(item.id)).ivs_channel_arn).toBe(ARN);
+    expect((await store().mustGet(item.id)).ivs_channel_arn).toBe(ARN);
   });
 
   it('deletes the channel it made if the stream was deleted meanwhile', async () => {
-    const item = await aStream(ctx.store());
+    const item = await aStream(store());
     ivs.on(ListChannelsCommand).resolves({ channels: [] });
     ivs.on(CreateChannelCommand).callsFake(async () => {
-      await ctx.store().delete(item.id);
+      await store().delete(item.id);
       return { channel: CHANNEL, streamKey: { value: KEY } };
     });
     ivs.on(DeleteChannelCommand).resolves({});
@@ -98,7 +99,7 @@ describe('ensure-ivs-channel', () => {
 
 describe('delete-ivs-channel', () => {
   it('deletes the recorded channel and one of the stream’s name', async () => {
-    const item = await aStream(ctx.store(), { ivs_channel_arn: ARN });
+    const item = await aStream(store(), { ivs_channel_arn: ARN });
     ivs.on(ListChannelsCommand).resolves({ channels: [{ arn: 'arn:orphan', name: `fm-${item.id}` }, { arn: 'arn:other', name: `fm-${item.id}x` }] });
     ivs.on(DeleteChannelCommand).resolves({});
 
@@ -109,7 +110,7 @@ describe('delete-ivs-channel', () => {
   });
 
   it('counts a channel already gone as done', async () => {
-    const item = await aStream(ctx.store(), { ivs_channel_arn: ARN });
+    const item = await aStream(store(), { ivs_channel_arn: ARN });
     ivs.on(ListChannelsCommand).resolves({ channels: [] });
     ivs.on(DeleteChannelCommand).rejects(notFound());
 
@@ -117,7 +118,7 @@ describe('delete-ivs-channel', () => {
   });
 
   it('asks the workflow to retry while the channel is still live', async () => {
-    const item = await aStream(ctx.store(), { ivs_channel_arn: ARN });
+    const item = await aStream(store(), { ivs_channel_arn: ARN });
     ivs.on(ListChannelsCommand).resolves({ channels: [] });
     ivs.on(DeleteChannelCommand).rejects(new ConflictException({ message: 'live', $metadata: { httpStatusCode: 409 } }));
 

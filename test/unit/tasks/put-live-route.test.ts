@@ -12,11 +12,11 @@ import { Conflict, Invalid, NotFound } from '../../../core/errors';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
 import { run } from '../../../tasks/put-live-route';
-import { useStore } from './connector-fixtures';
+import { useStreamStore } from '../../fixtures/stream-store';
 
 const KVS_ARN = 'arn:aws:cloudfront::000000000000:key-value-store/0123abcd-0000-0000-0000-000000000000';
 const VIEWER = 'https://abc.mediapackage.us-east-1.amazonaws.com/out/v1/ep-hash/index.m3u8';
-const { store } = useStore();
+const store = useStreamStore();
 const kvs = mockClient(CloudFrontKeyValueStoreClient);
 const config = loadConfig({ LIVE_KVS_ARN: KVS_ARN, LIVE_BASE_URL: 'https://live.example.com' });
 const deps = () => ({ kvs: kvs as unknown as CloudFrontKeyValueStoreClient, store: store(), config });

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
 import { Input, run } from '../../../tasks/record-live';
-import { useStore } from './connector-fixtures';
+import { useStreamStore } from '../../fixtures/stream-store';
 
-const { store } = useStore();
+const store = useStreamStore();
 const ENDPOINT = 'https://live.example.com/live/x/index.m3u8';
 
 async function stream() {

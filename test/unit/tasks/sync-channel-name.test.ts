@@ -4,9 +4,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
 import { run } from '../../../tasks/sync-channel-name';
-import { useStore } from './connector-fixtures';
+import { useStreamStore } from '../../fixtures/stream-store';
 
-const { store } = useStore();
+const store = useStreamStore();
 const medialive = mockClient(MediaLiveClient);
 const deps = () => ({ medialive: medialive as unknown as MediaLiveClient, store: store() });
 
