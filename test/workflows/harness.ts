@@ -1,6 +1,6 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { WorkflowDefinition } from '../../workflows/definition';
-import { renderWorkflow, type AslDefinition } from '../../workflows/render';
+import { renderWorkflow, stateNames } from '../../workflows/render';
 
 /** One entry of aws-local-stepfunctions' execution event log (the package doesn't export the type). */
 export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
@@ -23,15 +23,6 @@ export interface WorkflowRun {
 export const EXECUTION_NAME = 'test-0123456789abcdef0123456789abcdef-v2';
 export const EXECUTION_ID = `arn:aws:states:us-east-1:000000000000:execution:test:${EXECUTION_NAME}`;
 
-function allStateNames(asl: AslDefinition, into: string[] = []): string[] {
-  for (const [name, state] of Object.entries(asl.States)) {
-    into.push(name);
-    const nested = [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])] as (AslDefinition | undefined)[];
-    for (const inner of nested) if (inner) allStateNames(inner, into);
-  }
-  return into;
-}
-
 /**
  * Runs a workflow's rendered ASL in aws-local-stepfunctions with every Task state answered by
  * `handlers` (keyed by state name; a Task without a handler fails the test loudly), all waits and
@@ -43,7 +34,7 @@ export async function runWorkflow(
   handlers: Record<string, StateHandler>,
 ): Promise<WorkflowRun> {
   const { asl, taskOfState } = renderWorkflow(definition);
-  const names = allStateNames(asl);
+  const names = stateNames(asl);
   for (const state of Object.keys(handlers)) {
     if (!names.includes(state)) throw new Error(`handler for unknown state '${state}'; states: ${names.join(', ')}`);
   }
