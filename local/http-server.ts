@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { logger } from '../core/logger';
 import { LOCAL_ACCOUNT } from './env';
+import { closeHttpServer, listenOnLoopback } from './loopback';
 
 /** What the server hands requests to: the API's handler, as API Gateway's proxy integration invokes it. */
 export interface ApiHandler {
@@ -36,22 +36,13 @@ export async function startHttpServer(options: { port: number; api: ApiHandler }
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const port = await listenOnLoopback(server, options.port);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     setReady(value) {
       ready = value;
     },
-    close() {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeHttpServer(server),
   };
 }
 

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { closeHttpServer, listenOnLoopback } from '../loopback';
 
 /**
  * The media HTTP server on 127.0.0.1: the local MediaPackage origin and the local live
@@ -93,19 +94,9 @@ export async function startMediaHttpServer(options: { port: number; root: string
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
+  const port = await listenOnLoopback(server, options.port);
   return {
-    port: typeof address === 'object' && address ? address.port : options.port,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    port,
+    close: () => closeHttpServer(server),
   };
 }

@@ -4,6 +4,7 @@ import Context from 'node-media-server/src/core/context.js';
 import nmsLogger from 'node-media-server/src/core/logger.js';
 import BaseSession from 'node-media-server/src/session/base_session.js';
 import { logger } from '../../core/logger';
+import { listenOnLoopback } from '../loopback';
 
 /**
  * The RTMP ingest: node-media-server 4 on 127.0.0.1, accepting a publish only on a stream name
@@ -112,19 +113,11 @@ export async function startIngest(options: {
   const unlisten = () => {
     for (const event of RTMP_EVENTS) Context.eventEmitter.off(event, listeners[event]);
   };
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch(async (err: unknown) => {
+  const port = await listenOnLoopback(server, options.port).catch(async (err: unknown) => {
     unlisten();
     await nms.stop();
     throw new Error(`RTMP ingest cannot listen on 127.0.0.1:${options.port}: ${String(err)}`);
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
 
   const broadcastOf = (streamName: string) => Context.broadcasts.get(`/${streamName}`);
   return {
