@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRuntime } from '../local/runtime';
+import { apiCaller } from './api';
 
 const RUNS = Number(process.argv[2] ?? 3);
 const MEETING = 'https://j7zzx3mcs9.execute-api.us-east-1.amazonaws.com/Prod/v2?m=bench';
@@ -19,16 +20,7 @@ const LIMIT_MS = 180_000;
 const dir = mkdtempSync(join(tmpdir(), 'bench-connector-'));
 const runtime = await startRuntime({ env: {}, PORT: 0, RTMP_PORT: 0, MEDIA_PORT: 0, S3_PORT: 0, LOCAL_DATA_DIR: dir, publishGraceMs: 2000 });
 
-async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${runtime.endpoints.api}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const api = apiCaller(runtime.endpoints.api);
 
 /** Milliseconds from `since` until `check` holds, polling every 100 ms. */
 async function timeUntil(since: number, what: string, check: () => Promise<boolean>): Promise<number> {

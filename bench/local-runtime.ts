@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mediaTools } from '../local/ffmpeg';
 import { spawnManaged, type ManagedProcess } from '../local/processes';
+import { apiCaller } from './api';
 
 const SAMPLE_SECONDS = Number(process.argv[2] ?? 30);
 const START_SECONDS = 3;
@@ -37,16 +38,7 @@ const api = await new Promise<string>((resolve, reject) => {
 });
 const readyMs = await until(async () => (await fetch(`${api}/healthz`)).ok, 'healthz').then(() => Date.now() - spawnedAt);
 
-async function call(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const call = apiCaller(api);
 
 async function until<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T> {
   const deadline = Date.now() + LIMIT_MS;
