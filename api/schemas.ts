@@ -16,6 +16,7 @@ import { ERROR_CODES } from './errors';
 
 export const StreamIdSchema = z.string().regex(STREAM_ID_PATTERN, 'must be 32 lowercase hex chars');
 export const StreamPathSchema = z.object({ id: StreamIdSchema });
+export type StreamPath = z.infer<typeof StreamPathSchema>;
 export const ExecutionPathSchema = z.object({
   id: StreamIdSchema,
   execution_id: z.string().min(1).max(256).describe('The execution ARN, or its name.'),

@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { aws } from './errors';
 import { causeText } from './failure';
+import { parseExecutionName } from './ids';
 import { redact, redactText } from './redact';
 
 /**
@@ -70,7 +71,7 @@ export type ActionsByMachine = Readonly<Record<string, string>>;
  * state machine, else the state machine's name.
  */
 function actionOf(out: DescribeExecutionCommandOutput, actionsByMachine: ActionsByMachine): string {
-  const fromName = /^([a-z_]+)-[0-9a-f]{32}-/.exec(out.name ?? '')?.[1];
+  const fromName = parseExecutionName(out.name ?? '')?.action;
   const machine = out.stateMachineArn ?? '';
   return fromName ?? actionsByMachine[machine] ?? (machine.split(':').pop() || 'unknown');
 }

@@ -28,9 +28,10 @@ export function executionName(action: string, streamId: string, token: string): 
   return name;
 }
 
-/** The stream id inside an execution name made by {@link executionName}. */
-export function streamIdOfExecution(name: string): string | undefined {
-  return /^[a-z_]+-([0-9a-f]{32})-/.exec(name)?.[1];
+/** The action and stream of an execution name made by {@link executionName}; `undefined` for any other name. */
+export function parseExecutionName(name: string): { action: string; streamId: string } | undefined {
+  const match = /^([a-z_]+)-([0-9a-f]{32})-/.exec(name);
+  return match ? { action: match[1]!, streamId: match[2]! } : undefined;
 }
 
 /**

@@ -166,11 +166,6 @@ export function catchInto(states: readonly (State & { addCatch: (h: IChainable, 
   for (const state of states) state.addCatch(handler, { errors: [Errors.ALL], resultPath: '$.failure' });
 }
 
-/** A named terminal failure: the console shows what went wrong, in words. */
-export function failWith(scope: Construct, stateName: string, cause: string): Fail {
-  return new Fail(scope, stateName, { stateName, error: stateName.replace(/\W+/g, ''), cause });
-}
-
 
 /**
  * The first state of a workflow on an existing stream: claims it for `action` under this

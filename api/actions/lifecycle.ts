@@ -14,10 +14,8 @@ import { conflict } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';
 import type { ApiServices, RouteContext } from '../route';
-import type { ChimeBodySchema, StartBodySchema, StreamPathSchema } from '../schemas';
+import type { ChimeBodySchema, StartBodySchema, StreamPath } from '../schemas';
 import { settle, type WorkflowAction } from '../workflow';
-
-type StreamPath = z.infer<typeof StreamPathSchema>;
 
 /**
  * start: claim (`starting`) with the new session already recorded, so the 202 shows

@@ -4,10 +4,8 @@ import { createCloudSchedule, deleteCloudSchedule, listSchedules, scheduleTimePr
 import { badRequest, conflict, InternalError, notFound } from '../errors';
 import type { Reply } from '../http';
 import type { RouteContext } from '../route';
-import type { ScheduleBodySchema, SchedulePathSchema, StreamPathSchema } from '../schemas';
+import type { ScheduleBodySchema, SchedulePathSchema, StreamPath } from '../schemas';
 import { stateMachineArn } from '../workflow';
-
-type StreamPath = z.infer<typeof StreamPathSchema>;
 
 /**
  * Schedules a start or stop. The schedule is written to the stream first (`scheduled`), then made

@@ -8,10 +8,8 @@ import { badRequest, conflict } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';
 import type { RouteContext } from '../route';
-import { EDITABLE_FIELDS, type CreateStreamBodySchema, type StreamPathSchema, type UpdateStreamBodySchema } from '../schemas';
+import { EDITABLE_FIELDS, type CreateStreamBodySchema, type StreamPath, type UpdateStreamBodySchema } from '../schemas';
 import { settle } from '../workflow';
-
-type StreamPath = z.infer<typeof StreamPathSchema>;
 
 export async function listStreams({ services }: RouteContext<undefined, unknown>): Promise<Reply> {
   const items = await services.store.list();

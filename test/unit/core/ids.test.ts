@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STREAM_ID_PATTERN, executionName, newHexId, requestToken, streamIdOfExecution } from '../../../core/ids';
+import { STREAM_ID_PATTERN, executionName, newHexId, requestToken, parseExecutionName } from '../../../core/ids';
 
 describe('ids', () => {
   it('makes 32-hex ids', () => {
@@ -12,7 +12,8 @@ describe('ids', () => {
     const name = executionName('chime_start', id, 'v12');
     expect(name).toBe(`chime_start-${id}-v12`);
     expect(executionName('chime_start', id, 'v12')).toBe(name);
-    expect(streamIdOfExecution(name)).toBe(id);
+    expect(parseExecutionName(name)).toEqual({ action: 'chime_start', streamId: id });
+    expect(parseExecutionName('0b3c6c36-1f7e-4a43-9a53-5e0ff8c8d3c1')).toBeUndefined();
     expect(() => executionName('start', id, 'x'.repeat(60))).toThrow(RangeError);
   });
 
