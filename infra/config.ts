@@ -15,8 +15,9 @@ export const CONTEXT_DEFAULTS = {
   /** Where split writes the MP4s (the seed's `fem_workshop_output_bucket`). */
   workshopOutputBucketName: 'fem-workshops-out',
   /**
-   * CIDRs allowed to push RTMP to MediaLive inputs. Empty by default: no encoder can push until the
-   * operator lists its network. There is deliberately no open-to-the-world default.
+   * CIDRs allowed to push RTMP to MediaLive inputs (at most 9; the stack adds the Chime connector's
+   * NAT address). Empty by default: no encoder can push until the operator lists its network.
+   * There is deliberately no open-to-the-world default.
    */
   ingestCidrs: [] as string[],
   /** Custom domain of the live distribution (e.g. `live.frontendmasters.com`); with `liveCertificateArn`. */
@@ -64,8 +65,8 @@ const ConfigSchema = z
     archiveBucketName: BucketName,
     workshopOutputBucketName: BucketName,
     ingestCidrs: listFromContext.pipe(
-      // MediaLive takes at most 10 rules per input security group.
-      z.array(z.cidrv4({ message: 'must be IPv4 CIDRs such as 203.0.113.0/24' })).max(10),
+      // MediaLive takes at most 10 rules per input security group; the connector's NAT address is one.
+      z.array(z.cidrv4({ message: 'must be IPv4 CIDRs such as 203.0.113.0/24' })).max(9, 'at most 9 CIDRs: MediaLive takes 10 rules per input security group and the Chime connector\'s NAT address is one'),
     ),
     liveDomainName: optionalText.pipe(z.hostname().optional()),
     liveCertificateArn: optionalText.pipe(

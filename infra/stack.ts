@@ -52,6 +52,8 @@ export class LiveStreamStack extends Stack {
     this.scheduling = new Scheduling(this, 'Scheduling', { targets: [] });
 
     this.connector = new Connector(this, 'Connector');
+    // The connector pushes to MediaLive like any encoder: from an address the input group allows.
+    this.media.allowPushesFrom(this.connector.egressCidr);
 
     const environment: LambdaEnvironment = {
       TABLE_NAME: this.storage.streamTable.tableName,

@@ -30,7 +30,7 @@ describe('context validation (infra/config.ts)', () => {
 
   it.each([
     ['a CIDR that is not one', { ingestCidrs: ['203.0.113.0'] }, /ingestCidrs/],
-    ['more than 10 CIDRs (MediaLive limit)', { ingestCidrs: Array.from({ length: 11 }, (_, i) => `10.0.${i}.0/24`) }, /ingestCidrs/],
+    ['more than 9 CIDRs (MediaLive takes 10 rules; the connector has one)', { ingestCidrs: Array.from({ length: 10 }, (_, i) => `10.0.${i}.0/24`) }, /ingestCidrs/],
     ['a bucket name S3 refuses', { archiveBucketName: 'My_Archive' }, /archiveBucketName/],
     ['a live domain without a certificate', { liveDomainName: 'live.example.com' }, /liveCertificateArn/],
     ['a certificate outside us-east-1', { liveDomainName: 'live.example.com', liveCertificateArn: CERTIFICATE.replace('us-east-1', 'eu-west-1') }, /us-east-1/],
@@ -55,7 +55,7 @@ describe('stack with every optional context key set', () => {
 
   it('allows RTMP pushes from exactly the listed CIDRs', () => {
     template.hasResourceProperties('AWS::MediaLive::InputSecurityGroup', {
-      WhitelistRules: [{ Cidr: '203.0.113.0/24' }, { Cidr: '198.51.100.7/32' }],
+      WhitelistRules: [{ Cidr: '203.0.113.0/24' }, { Cidr: '198.51.100.7/32' }, { Cidr: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }],
     });
   });
 

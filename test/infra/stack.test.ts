@@ -190,10 +190,12 @@ describe('connector', () => {
 });
 
 describe('media', () => {
-  it('lets no one push RTMP by default (no CIDR, never 0.0.0.0/0)', () => {
+  it('lets no encoder push RTMP by default: only the connector\'s NAT address, never 0.0.0.0/0', () => {
     const groups = ofType('AWS::MediaLive::InputSecurityGroup');
     expect(groups).toHaveLength(1);
-    expect(groups[0]![1].Properties?.WhitelistRules ?? []).toEqual([]);
+    expect(groups[0]![1].Properties?.WhitelistRules).toEqual([
+      { Cidr: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^ConnectorNatAddress/), 'PublicIp'] }, '/32']] } },
+    ]);
     expect(JSON.stringify(groups)).not.toContain('0.0.0.0/0');
   });
 
