@@ -37,6 +37,12 @@ export const CONTEXT_DEFAULTS = {
    * from `connector/` by `cdk deploy` (Docker needed then, never for `cdk synth`).
    */
   connectorImage: undefined as string | undefined,
+  /**
+   * Let this stack set the account-wide API Gateway CloudWatch Logs role (one per account and
+   * region, shared by every API in it). Off by default: setting it replaces whatever role the
+   * account uses; turn it on only where no role is set yet (docs/DEPLOY.md).
+   */
+  apiGatewayCloudWatchRole: false as boolean,
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -54,6 +60,12 @@ const listFromContext = z.preprocess((raw) => {
   }
   return text === '' ? [] : text.split(',').map((part) => part.trim());
 }, z.array(z.string()));
+
+/** `true`/`false` as JSON, or as the strings `-c key=true` delivers. */
+const booleanFromContext = z.preprocess(
+  (raw) => (raw === 'true' ? true : raw === 'false' ? false : raw),
+  z.boolean({ message: 'must be true or false' }),
+);
 
 const optionalText = z.preprocess((raw) => (raw === null || raw === '' ? undefined : raw), z.string().optional());
 
@@ -84,6 +96,7 @@ const ConfigSchema = z
     ),
     apiWaitSeconds: z.coerce.number().int().min(0).max(25),
     taskTimeoutSeconds: z.coerce.number().int().min(5).max(900),
+    apiGatewayCloudWatchRole: booleanFromContext,
     connectorImage: optionalText.pipe(
       z
         .string()

@@ -97,6 +97,7 @@ export class LiveStreamStack extends Stack {
       idempotencyTable: this.storage.idempotencyTable,
       stateMachines: this.workflows.stateMachines,
       waitSeconds: config.apiWaitSeconds,
+      setAccountCloudWatchRole: config.apiGatewayCloudWatchRole,
     });
     this.scheduling.grantManageSchedules(this.api.handler);
     acknowledgeWildcards(this.api.handler.role!, SCHEDULES_WILDCARD, [schedulesOfGroup(this, this.scheduling.groupName)]);

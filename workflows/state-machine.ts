@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -25,7 +25,11 @@ export class LifecycleStateMachine extends Construct {
     const missing = definition.tasks.filter((task) => !props.functions[task]);
     if (missing.length > 0) throw new Error(`workflow ${definition.action} needs task functions: ${missing.join(', ')}`);
 
+    // Under /aws/vendedlogs/: Step Functions otherwise adds each group to the account's CloudWatch
+    // Logs resource policy, which is limited to 5120 characters
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html).
     const logs = new LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${definition.action}`,
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
