@@ -56,7 +56,6 @@ const RETURN_VALUES: Readonly<
     return { ref: group, attributes: { Arn: arn('logs', `log-group:${group}:*`) } };
   },
   'AWS::MediaLive::InputSecurityGroup': (name) => ({ ref: name, attributes: { Arn: arn('medialive', `inputSecurityGroup:${name}`) } }),
-  'AWS::EC2::EIP': (name) => ({ ref: '198.51.100.10', attributes: { PublicIp: '198.51.100.10', AllocationId: `eipalloc-${name}` } }),
 };
 
 const PSEUDO: Readonly<Record<string, string>> = {
