@@ -54,6 +54,7 @@ function iamActionOf(call: AwsCall): string {
 const machines = Object.values(stack.workflows.stateMachines).map((sm) => resolve({ 'Fn::GetAtt': [logicalId(sm), 'Name'] }) as string);
 const cluster = ref(stack.connector.cluster);
 const clusterArn = arnOf(stack.connector.cluster);
+const CONNECTOR_TASK = { ClusterName: cluster, TaskId: '0f1e2d3c4b5a69788695a4b3c2d1e0f9' };
 /**
  * Placeholder values of the resources the stack deploys, by `service:resource type` (lowercase),
  * as iam-data's ARN formats name them. One entry per sample request; the resource types not listed
@@ -66,7 +67,7 @@ const DEPLOYED: Readonly<Record<string, (call: AwsCall) => Record<string, string
   ],
   's3:bucket': () => [{ BucketName: ref(stack.storage.archiveBucket) }],
   's3:object': () => [{ BucketName: ref(stack.storage.archiveBucket), ObjectName: '2026/12/01/s1-1764547200/section-1.m3u8' }],
-  'ecs:task': () => [{ ClusterName: cluster, TaskId: '0f1e2d3c4b5a69788695a4b3c2d1e0f9' }],
+  'ecs:task': () => [CONNECTOR_TASK],
   'ecs:task-definition': () => [{ TaskDefinitionFamilyName: stack.connector.taskDefinition.family, TaskDefinitionRevisionNumber: '7' }],
   'states:statemachine': () => machines.map((name) => ({ StateMachineName: name })),
   'states:execution': () => machines.map((name) => ({ StateMachineName: name, ExecutionId: 'start-s1-0123' })),
@@ -112,31 +113,38 @@ const passRole = (role: { node: { defaultChild?: unknown } }, service: string): 
   context: { 'iam:PassedToService': service },
 });
 
+/** Tags sent with a create, authorized as the service's tagging action on the new resource. */
+const tagOnCreate = async (action: string, type: string): Promise<Request> => ({
+  action,
+  resources: [await sampleArn(action.split(':')[0]!, type, type === 'task' ? CONNECTOR_TASK : {})],
+  context: action.startsWith('ecs:') ? { 'ecs:CreateAction': 'RunTask' } : STREAM_TAG,
+});
+
 /**
- * What AWS authorizes beyond the call's own action, by the action that implies it: a role handed
- * to a service needs iam:PassRole on it ("To pass a role … to an AWS service, a user must have
- * permissions to pass the role", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html),
- * and tags sent with a create are authorized as the service's tagging action on the new resource.
+ * What AWS authorizes beyond the call's own action, by the action that implies it. A role handed to
+ * a service needs iam:PassRole on it ("To pass a role … to an AWS service, a user must have
+ * permissions to pass the role", https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+ * Tags sent with a create need the tagging action: ECS documents it for RunTask
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html);
+ * for MediaLive, MediaPackage and IVS it is assumed alike (not found in the docs either way), so
+ * their tagging grants stay: missing, they would deny the create; granted, they allow only tagging.
  */
 const IMPLIED: Readonly<Record<string, () => Promise<Request[]>>> = {
-  'medialive:CreateInput': async () => [{ action: 'medialive:CreateTags', resources: [await sampleArn('medialive', 'input')], context: STREAM_TAG }],
+  'medialive:CreateInput': async () => [await tagOnCreate('medialive:CreateTags', 'input')],
   'medialive:CreateChannel': async () => [
-    { action: 'medialive:CreateTags', resources: [await sampleArn('medialive', 'channel')], context: STREAM_TAG },
+    await tagOnCreate('medialive:CreateTags', 'channel'),
     passRole(stack.media.mediaLiveRole, 'medialive.amazonaws.com'),
   ],
   // UpdateChannel sends the channel's RoleArn back, else MediaLive removes it (issue 10, item 1).
   'medialive:UpdateChannel': async () => [passRole(stack.media.mediaLiveRole, 'medialive.amazonaws.com')],
-  'mediapackage:CreateChannel': async () => [{ action: 'mediapackage:TagResource', resources: [await sampleArn('mediapackage', 'channels')], context: STREAM_TAG }],
-  'mediapackage:CreateOriginEndpoint': async () => [
-    { action: 'mediapackage:TagResource', resources: [await sampleArn('mediapackage', 'origin_endpoints')], context: STREAM_TAG },
-  ],
-  'ivs:CreateChannel': async () => [{ action: 'ivs:TagResource', resources: [await sampleArn('ivs', 'channel')], context: STREAM_TAG }],
-  // RunTask hands ECS the task definition's roles and tags the task
-  // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+  'mediapackage:CreateChannel': async () => [await tagOnCreate('mediapackage:TagResource', 'channels')],
+  'mediapackage:CreateOriginEndpoint': async () => [await tagOnCreate('mediapackage:TagResource', 'origin_endpoints')],
+  'ivs:CreateChannel': async () => [await tagOnCreate('ivs:TagResource', 'channel')],
+  // RunTask hands ECS the task definition's roles, and tags the task.
   'ecs:RunTask': async () => [
     passRole(stack.connector.taskDefinition.taskRole as never, 'ecs-tasks.amazonaws.com'),
     passRole(stack.connector.taskDefinition.executionRole as never, 'ecs-tasks.amazonaws.com'),
-    { action: 'ecs:TagResource', resources: [await sampleArn('ecs', 'task', DEPLOYED['ecs:task']!({} as AwsCall)[0]!)], context: { 'ecs:CreateAction': 'RunTask' } },
+    await tagOnCreate('ecs:TagResource', 'task'),
   ],
   'mediaconvert:CreateJob': async () => [passRole(stack.media.mediaConvertRole, 'mediaconvert.amazonaws.com')],
   'scheduler:CreateSchedule': async () => [passRole(stack.scheduling.role, 'scheduler.amazonaws.com')],
