@@ -4,26 +4,42 @@ import { describe, expect, it } from 'vitest';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalMediaConvert } from '../../../local/mediaconvert';
-import { sectionJob } from '../../../core/transcode-job';
 
 // The MediaConvert rules the split relies on, enforced at CreateJob. No job runs here
-// (concurrency 0): these are about what CreateJob accepts and returns.
-const SECTION = {
-  index: 0,
-  status: 'PLANNED' as const,
-  playlist: 's3://arch/s/sections/0.m3u8',
-  output: 's3://arch/s/out/part-0.mp4',
-  clip: { start_timecode: '00:00:01:00', end_timecode: '00:00:04:29' },
-};
-
+// (concurrency 0): these are about what CreateJob accepts and returns. The job is the shape the
+// split sends (core/transcode-job.ts), cut down to what the stand-in reads.
 function localMediaConvert(now: () => Date = () => new Date()) {
   const service = new LocalMediaConvert({ s3: new S3Client({ region: 'us-east-1' }), workDir: '/nonexistent', concurrency: 0, now });
   return bindLocalService(new MediaConvertClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), service.service);
 }
 
 function job(overrides: { token?: string; start?: string; end?: string } = {}): CreateJobCommandInput {
-  const section = { ...SECTION, clip: { start_timecode: overrides.start ?? SECTION.clip.start_timecode, end_timecode: overrides.end ?? SECTION.clip.end_timecode } };
-  return sectionJob({ section: section as never, role: 'arn:aws:iam::000000000000:role/mc', clientRequestToken: overrides.token ?? 'a'.repeat(32), streamId: 's' });
+  return {
+    Role: 'arn:aws:iam::000000000000:role/mc',
+    ClientRequestToken: overrides.token ?? 'a'.repeat(32),
+    Settings: {
+      TimecodeConfig: { Source: 'ZEROBASED' },
+      Inputs: [
+        {
+          FileInput: 's3://arch/s/sections/0.m3u8',
+          TimecodeSource: 'ZEROBASED',
+          InputClippings: [{ StartTimecode: overrides.start ?? '00:00:01:00', EndTimecode: overrides.end ?? '00:00:04:29' }],
+        },
+      ],
+      OutputGroups: [
+        {
+          OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: 's3://arch/s/out/part-0' } },
+          Outputs: [
+            {
+              ContainerSettings: { Container: 'MP4' },
+              VideoDescription: { CodecSettings: { Codec: 'H_264' } },
+              AudioDescriptions: [{ CodecSettings: { Codec: 'AAC' } }],
+            },
+          ],
+        },
+      ],
+    },
+  };
 }
 
 describe('local MediaConvert limits', () => {
