@@ -179,6 +179,18 @@ describe('local MediaLive channels', () => {
     expect((await medialive.send(new DescribeInputCommand({ InputId: input.Id }))).AttachedChannels).toEqual([Channel!.Id]);
   });
 
+  it('returns the channel a retried CreateChannel RequestId made, not a second one', async () => {
+    // CreateChannelRequest.RequestId: "Unique request ID to be specified. This is needed to prevent
+    // retries from creating multiple resources." (@aws-sdk/client-medialive models doc)
+    const input = await anInput();
+    await aPackageEndpoint();
+
+    const first = await medialive.send(new CreateChannelCommand(channelRequest(input.Id!, { RequestId: 'token-ch' })));
+    const again = await medialive.send(new CreateChannelCommand(channelRequest(input.Id!, { RequestId: 'token-ch' })));
+
+    expect(again.Channel!.Id).toBe(first.Channel!.Id);
+  });
+
   it('goes STARTING → RUNNING after the start delay and hands the media plane its wiring', async () => {
     const { channelId } = await idleChannel();
 
