@@ -1,4 +1,4 @@
-import { ConflictException, DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand } from '@aws-sdk/client-medialive';
+import { ConflictException, DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand, type DescribeChannelResponse } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newHexId } from '../../../core/ids';
@@ -26,17 +26,20 @@ describe('sync-channel-name', () => {
     // @aws-sdk/client-medialive dist-types/models/models_1.d.ts).
     // Prepare
     const s = await stream();
-    const destinations = [{ Id: 'mediapackage', MediaPackageSettings: [{ ChannelId: 'pc-1' }], Settings: [] }];
-    medialive.on(DescribeChannelCommand, { ChannelId: 'ch-1' }).resolves({
-      Id: 'ch-1',
-      State: 'IDLE',
-      Name: 'Old name',
+    // What the channel has besides its name and destinations: all of it must come back unchanged.
+    const kept: DescribeChannelResponse = {
       RoleArn: ROLE,
       LogLevel: 'INFO',
       InputAttachments: [{ InputId: 'in-1', InputAttachmentName: 'rtmp' }],
       InputSpecification: { Codec: 'AVC', Resolution: 'HD', MaximumBitrate: 'MAX_10_MBPS' },
-      Destinations: destinations,
       EncoderSettings: { AudioDescriptions: [], VideoDescriptions: [], OutputGroups: [], TimecodeConfig: { Source: 'SYSTEMCLOCK' } },
+    };
+    medialive.on(DescribeChannelCommand, { ChannelId: 'ch-1' }).resolves({
+      ...kept,
+      Id: 'ch-1',
+      State: 'IDLE',
+      Name: 'Old name',
+      Destinations: [{ Id: 'mediapackage', MediaPackageSettings: [{ ChannelId: 'pc-1' }], Settings: [] }],
     });
     medialive.on(UpdateChannelCommand).resolves({});
 
@@ -46,14 +49,10 @@ describe('sync-channel-name', () => {
     // Assess
     expect(out).toEqual({ synced: true, channel_state: 'IDLE' });
     expect(medialive.commandCalls(UpdateChannelCommand)[0]!.args[0].input).toEqual({
+      ...kept,
       ChannelId: 'ch-1',
       Name: 'New name',
-      RoleArn: ROLE,
-      LogLevel: 'INFO',
-      InputAttachments: [{ InputId: 'in-1', InputAttachmentName: 'rtmp' }],
-      InputSpecification: { Codec: 'AVC', Resolution: 'HD', MaximumBitrate: 'MAX_10_MBPS' },
       Destinations: [{ Id: 'mediapackage', MediaPackageSettings: [{ ChannelId: 'pc-1' }] }],
-      EncoderSettings: { AudioDescriptions: [], VideoDescriptions: [], OutputGroups: [], TimecodeConfig: { Source: 'SYSTEMCLOCK' } },
     });
   });
 
