@@ -118,7 +118,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       rtmpPort: media.rtmpPort,
       mediaPlane: media.plane,
       packages: mediapackage,
-      inputSecurityGroups: [LOCAL_NAMES.inputSecurityGroupId],
+      // Every local push reaches the ingest from 127.0.0.1: that is the local group's whitelist.
+      inputSecurityGroups: { [LOCAL_NAMES.inputSecurityGroupId]: ['127.0.0.1/32'] },
       startSeconds: settings.LOCAL_CHANNEL_START_SECONDS,
       stateFile: join(stateDir, 'medialive.json'),
     });
