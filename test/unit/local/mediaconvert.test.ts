@@ -10,7 +10,7 @@ import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalMediaConvert, clipJobOf } from '../../../local/mediaconvert';
 import { run as listArchive } from '../../../tasks/list-archive';
 import { run as planSplit } from '../../../tasks/plan-split';
-import { run as startTranscode } from '../../../tasks/start-transcode';
+import { run as prepareTranscode } from '../../../tasks/prepare-transcode';
 import { run as writePlaylist } from '../../../tasks/write-section-playlist';
 import { frameNumbers, generateArchive, probeDuration, probeVideoDuration } from '../../fixtures/archive';
 import { startS3, tempDir } from '../../fixtures/media';
@@ -26,6 +26,13 @@ let s3: S3Client;
 let local: LocalMediaConvert;
 let mediaconvert: MediaConvertClient;
 const config = loadConfig({ WORKSHOP_OUTPUT_BUCKET: 'out', MEDIACONVERT_ROLE_ARN: 'arn:aws:iam::000000000000:role/mc' });
+
+/** What the split's `.sync` state does first: CreateJob with the prepared request and the workflow's role. */
+async function startTranscode(input: { stream_id: string; section: PlannedSection; execution_name: string }, client = mediaconvert) {
+  const request = await prepareTranscode(input);
+  const { Job } = await client.send(new CreateJobCommand({ ...request, Role: 'arn:aws:iam::000000000000:role/mc' }));
+  return { job_id: Job!.Id! };
+}
 
 async function upload(from: string, files: string[], prefix: string): Promise<void> {
   for (const file of files) {
@@ -60,7 +67,7 @@ async function cut(prefix: string, sections: { start: number; end: number }[], e
   const jobs: { section: PlannedSection; jobId: string }[] = [];
   for (const section of plan.sections) {
     await writePlaylist({ timeline, section }, { s3 });
-    const { job_id } = await startTranscode({ stream_id: 's', section, execution_name: execution }, { mediaconvert, config });
+    const { job_id } = await startTranscode({ stream_id: 's', section, execution_name: execution });
     jobs.push({ section, jobId: job_id });
   }
   await local.idle();
@@ -109,7 +116,7 @@ describe('local MediaConvert (real ffmpeg)', () => {
   it('gives back the job it made for a token it has seen', async () => {
     const [made] = await cut('at25/', [{ start: 0.5, end: 1 }], 'exec-token');
 
-    const again = await startTranscode({ stream_id: 's', section: made!.section, execution_name: 'exec-token' }, { mediaconvert, config });
+    const again = await startTranscode({ stream_id: 's', section: made!.section, execution_name: 'exec-token' });
 
     expect(again.job_id).toBe(made!.jobId);
   }, 240_000);
@@ -122,7 +129,7 @@ describe('local MediaConvert (real ffmpeg)', () => {
     const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
     const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'restart', timestamp_list: [{ start: 3, end: 4 }], timeline }, { config });
     await writePlaylist({ timeline, section: sections[0]! }, { s3 });
-    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-restart' }, { mediaconvert: client, config });
+    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-restart' }, client);
 
     await first.close();
     const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { Id: string; Status: string }[];
@@ -140,7 +147,7 @@ describe('local MediaConvert (real ffmpeg)', () => {
     const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
     const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'cancel', timestamp_list: [{ start: 0, end: 6 }], timeline }, { config });
     await writePlaylist({ timeline, section: sections[0]! }, { s3 });
-    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-cancel' }, { mediaconvert, config });
+    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-cancel' });
 
     await mediaconvert.send(new CancelJobCommand({ Id: job_id }));
     await local.idle();
