@@ -8,6 +8,7 @@ import type { PlannedSection } from '../../../core/split-plan';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalMediaConvert, clipJobOf } from '../../../local/mediaconvert';
+import { MEDIACONVERT_CREATE_JOB_SYNC, SYNC_JOB_FAILED, localIntegrations } from '../../../local/stepfunctions/integrations';
 import { run as listArchive } from '../../../tasks/list-archive';
 import { run as planSplit } from '../../../tasks/plan-split';
 import { run as prepareTranscode } from '../../../tasks/prepare-transcode';
@@ -183,6 +184,45 @@ describe('local MediaConvert (real ffmpeg)', () => {
     const { Job: done } = await mediaconvert.send(new GetJobCommand({ Id: Job!.Id }));
     expect(done).toMatchObject({ Status: 'ERROR', ErrorCode: 1010, ErrorMessage: 'unable to open input file s3://arch/at25/archive_1.000099.ts: NoSuchKey' });
   }, 60_000);
+
+  describe('the createJob.sync integration (local Step Functions)', () => {
+    // "Run a Job (.sync)": Step Functions creates the job and waits until it ends
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/connect-mediaconvert.html); the state's
+    // result is the job as MediaConvert answers it (`{Job}`).
+    const sync = () => localIntegrations({ mediaconvert: () => mediaconvert, jobs: local });
+
+    it('creates the job with the state’s parameters and answers once the job is COMPLETE', async () => {
+      const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
+      const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'sync', timestamp_list: [{ start: 1, end: 2 }], timeline }, { config });
+      await writePlaylist({ timeline, section: sections[0]! }, { s3 });
+      const request = await prepareTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-sync' });
+
+      const out = (await sync()(MEDIACONVERT_CREATE_JOB_SYNC, { ...request, Role: 'arn:aws:iam::000000000000:role/mc' })) as { Job: { Id: string; Status: string } };
+
+      expect(out.Job).toMatchObject({ Status: 'COMPLETE', ClientRequestToken: request.ClientRequestToken, JobPercentComplete: 100 });
+      await expectExactCut(sections[0]!, out.Job.Id, 25);
+    }, 240_000);
+
+    it('fails with States.TaskFailed, the job (its ErrorCode and ErrorMessage) as the cause, when the job ends in ERROR', async () => {
+      const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
+      const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'nosync', timestamp_list: [{ start: 1, end: 2 }], timeline }, { config });
+      // No playlist written: MediaConvert cannot open the input.
+      const request = await prepareTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-sync-error' });
+
+      const failure = await sync()(MEDIACONVERT_CREATE_JOB_SYNC, { ...request, Role: 'arn:aws:iam::000000000000:role/mc' }).catch((err: Error) => err);
+
+      expect(failure).toMatchObject({ name: SYNC_JOB_FAILED });
+      expect(JSON.parse((failure as Error).message).Job).toMatchObject({ Status: 'ERROR', ErrorCode: 1010, ErrorMessage: expect.stringContaining('index_nosync_0.m3u8') });
+    }, 60_000);
+
+    it('fails with MediaConvert’s own exception when CreateJob is refused, and makes no job', async () => {
+      const request = { Settings: { Inputs: [] }, ClientRequestToken: 'refused' };
+
+      const failure = await sync()(MEDIACONVERT_CREATE_JOB_SYNC, { ...request, Role: 'r' }).catch((err: Error) => err);
+
+      expect(failure).toMatchObject({ name: 'MediaConvert.BadRequestException', message: expect.stringContaining('exactly one input') });
+    });
+  });
 
   it('refuses, as a bad request, settings it cannot run', () => {
     expect(() => clipJobOf({ Inputs: [{ FileInput: 's3://a/b.m3u8', TimecodeSource: 'EMBEDDED' }] })).toThrow(/only ZEROBASED/);
