@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { SplitExecutionInputSchema } from '../../core/split-plan';
 import { WORKFLOWS } from '../../workflows/registry';
 import { renderWorkflow } from '../../workflows/render';
 import { checkDefinition, type Sym, type TaskCheck } from './contract';
@@ -19,12 +20,21 @@ for (const task of new Set(WORKFLOWS.flatMap((w) => w.tasks))) {
   inputs.set(task, mod.Input);
 }
 
+/**
+ * The execution input, where a schema says what it holds (closed: a path to another field fails);
+ * otherwise whatever the API or a schedule sent, not known here.
+ */
+function executionInput(action: string): Sym {
+  if (action !== 'split') return { kind: 'object', fields: {}, open: true };
+  const fields = Object.keys(SplitExecutionInputSchema.shape).map((key) => [key, { kind: 'unknown', origin: `the execution input's ${key}` }]);
+  return { kind: 'object', fields: Object.fromEntries(fields), open: false };
+}
+
 const checks: { action: string; check: TaskCheck }[] = WORKFLOWS.flatMap((workflow) => {
   const { asl, taskOfState } = renderWorkflow(workflow);
   const found = checkDefinition(
     asl,
-    // The execution input: whatever the API or a schedule sent (not known here).
-    { kind: 'object', fields: {}, open: true },
+    executionInput(workflow.action),
     (state) => taskOfState[state],
     (task) => inputs.get(task)!,
   );
