@@ -88,7 +88,11 @@ export class LiveStreamStack extends Stack {
       },
     });
     this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']!);
-    this.workflows = new Workflows(this, 'Workflows', { definitions: WORKFLOWS, functions: this.tasks.functions });
+    this.workflows = new Workflows(this, 'Workflows', {
+      definitions: WORKFLOWS,
+      functions: this.tasks.functions,
+      resources: { mediaConvertRoleArn: this.media.mediaConvertRole.roleArn },
+    });
     // Timed start and stop (API.md): EventBridge Scheduler starts these machines directly, nothing else.
     for (const action of SCHEDULE_ACTIONS) this.workflows.stateMachines[action]?.grantStartExecution(this.scheduling.role);
     this.api = new Api(this, 'Api', {

@@ -140,7 +140,6 @@ const ivsListChannels: Grant = (grantee) =>
   allow(grantee, { actions: ['ivs:ListChannels'], resources: ['*'] }, 'ivs:ListChannels supports no resource-level permissions; it only lists.');
 
 const passMediaLiveRole: Grant = (grantee, r) => r.mediaLiveRole.grantPassRole(grantee.grantPrincipal);
-const passMediaConvertRole: Grant = (grantee, r) => r.mediaConvertRole.grantPassRole(grantee.grantPrincipal);
 /** UpdateOriginEndpoint names the SPEKE role; without a key server there is nothing to pass. */
 const passSpekeRole: Grant = (grantee, r) => r.spekeRole?.grantPassRole(grantee.grantPrincipal);
 
@@ -163,21 +162,6 @@ const readArchive: Grant = (grantee, r) => {
 };
 const writeArchive: Grant = (grantee, r) =>
   allow(grantee, { actions: ['s3:PutObject'], resources: [r.archiveBucket.arnForObjects('*')] }, ARCHIVE_WILDCARD);
-
-/** Jobs go to the account's Default queue (`core/transcode-job.ts` names none). */
-const createTranscode: Grant = (grantee, r) =>
-  allow(grantee, {
-    actions: ['mediaconvert:CreateJob'],
-    resources: [
-      r.stack.formatArn({ service: 'mediaconvert', resource: 'queues', resourceName: 'Default', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
-    ],
-  });
-const readTranscode: Grant = (grantee, r) =>
-  allow(
-    grantee,
-    { actions: ['mediaconvert:GetJob'], resources: [allOfType(r.stack, 'mediaconvert', 'jobs', ArnFormat.SLASH_RESOURCE_NAME)] },
-    madeAtRunTime('MediaConvert', ['jobs']),
-  );
 
 function connectorOf(r: TaskResources): ConnectorResources {
   if (!r.connector) throw new Error('connector tasks need the connector resources (infra/connector.ts) in the stack');
@@ -291,8 +275,8 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'plan-split': [],
   'list-archive': [readArchive],
   'write-section-playlist': [writeArchive],
-  'start-transcode': [createTranscode, passMediaConvertRole],
-  'describe-transcode': [readTranscode],
+  // Builds the job request only: the split's `.sync` state creates the job with the machine's role.
+  'prepare-transcode': [],
   'section-failed': [],
 
   // Schedules

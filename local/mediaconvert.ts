@@ -59,6 +59,10 @@ const StoredJobSchema = z.object({
 });
 type StoredJob = z.infer<typeof StoredJobSchema>;
 
+function isFinished(job: StoredJob): boolean {
+  return job.Status === 'COMPLETE' || job.Status === 'ERROR' || job.Status === 'CANCELED';
+}
+
 function badRequest(message: string): BadRequestException {
   return serviceError(BadRequestException, 400, message);
 }
@@ -98,6 +102,8 @@ export class LocalMediaConvert {
   private readonly jobs: Map<string, StoredJob>;
   private readonly queue: string[] = [];
   private readonly running = new Map<string, { process?: ManagedProcess; done: Promise<void> }>();
+  /** Who waits for a job to end (the local `.sync` integration), by job id. */
+  private readonly waiters = new Map<string, (() => void)[]>();
   private readonly ffmpeg: MediaTool;
   private readonly concurrency: number;
   private closing = false;
@@ -130,6 +136,15 @@ export class LocalMediaConvert {
       await Promise.all([...this.running.values()].map((r) => r.done));
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  /**
+   * Resolves once the job has ended (COMPLETE, ERROR or CANCELED), as Step Functions' `.sync`
+   * integration learns it from MediaConvert's job state change events; at once if it has.
+   */
+  async settled(id: string): Promise<void> {
+    if (isFinished(this.mustGet(id))) return;
+    await new Promise<void>((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
   }
 
   /** Stops running jobs (they run again at the next start) and takes no new ones. */
@@ -210,6 +225,8 @@ export class LocalMediaConvert {
   private finish(job: StoredJob, patch: Partial<StoredJob>): void {
     Object.assign(job, { ...patch, FinishTime: new Date().toISOString() });
     this.save();
+    for (const resolve of this.waiters.get(job.Id) ?? []) resolve();
+    this.waiters.delete(job.Id);
   }
 
   private save(): void {

@@ -28,6 +28,7 @@ import { LocalScheduler, type LocalSchedule } from './scheduler';
 import { localServices } from './services';
 import { JsonStateFile } from './state-files';
 import { LocalStepFunctions, stateMachineArn } from './stepfunctions/service';
+import { localIntegrations } from './stepfunctions/integrations';
 import { loadTaskRunner } from './stepfunctions/tasks';
 
 export interface RuntimeOptions extends Partial<LocalEnv> {
@@ -150,6 +151,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const stepFunctions = new LocalStepFunctions({
       workflows: WORKFLOWS,
       runTask,
+      runIntegration: localIntegrations({ mediaconvert: () => servicesNow().mediaconvert, jobs: mediaconvert }),
       dir: join(dataDir, 'stepfunctions'),
       waitOverrideMs: options.stepFunctionsWaitMs,
     });

@@ -3,12 +3,14 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { WorkflowDefinition } from './definition';
+import type { WorkflowDefinition, WorkflowResources } from './definition';
 
 export interface LifecycleStateMachineProps {
   readonly definition: WorkflowDefinition;
   /** The deployed task functions, by task file name; must cover `definition.tasks`. */
   readonly functions: Readonly<Record<string, IFunction>>;
+  /** What service-integration states hand to AWS (see {@link WorkflowResources}). */
+  readonly resources: WorkflowResources;
 }
 
 /**
@@ -36,7 +38,7 @@ export class LifecycleStateMachine extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       comment: definition.description,
-      definitionBody: DefinitionBody.fromChainable(definition.build(this, props.functions as Record<string, IFunction>)),
+      definitionBody: DefinitionBody.fromChainable(definition.build(this, props.functions as Record<string, IFunction>, props.resources)),
       timeout: definition.timeout,
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
