@@ -115,24 +115,24 @@ afterAll(async () => {
 }, 120_000);
 
 describe('races against the local runtime', () => {
+  // Two idle streams the races below share, in order: `a` is started, raced on and deleted; `b`
+  // takes the updates and the delete during a start.
   let a: StreamRecord;
   let b: StreamRecord;
+  beforeAll(async () => {
+    const [madeA, madeB] = await Promise.all([create('race a'), create('race b')]);
+    [a, b] = await Promise.all([local.untilState(madeA.body.id, 'idle'), local.untilState(madeB.body.id, 'idle')]);
+  }, 2 * STEP_MS);
 
   it('one Idempotency-Key sent 10 times at once creates one stream, and every caller gets its record', async () => {
     const key = `races-create-${process.pid}-${Date.now()}`;
-    const [replies, madeA, madeB] = await Promise.all([
-      race('-', 10, () => create('idempotent', { 'Idempotency-Key': key })),
-      create('race a'),
-      create('race b'),
-    ]);
+    const replies = await race('-', 10, () => create('idempotent', { 'Idempotency-Key': key }));
     const ids = new Set(replies.map((r) => r.body?.id));
     expect(ids.size, JSON.stringify(statuses(replies))).toBe(1);
     for (const r of replies) expect([201, 202]).toContain(r.status);
     const [id] = [...ids] as string[];
     expect((await call('GET', '/streams')).body.filter((s: StreamRecord) => s.name === 'idempotent').map((s: StreamRecord) => s.id)).toEqual([id]);
 
-    a = await local.untilState(madeA.body.id, 'idle');
-    b = await local.untilState(madeB.body.id, 'idle');
     const c = await local.untilState(id!, 'idle');
     expect((await call('DELETE', `/streams/${c.id}`)).status).toBe(202);
     await expectDeletedWithoutTrace(c);
