@@ -41,7 +41,11 @@ export function backOffAfterConflict(attempt: number): Promise<void> {
  * same `ErrorEquals` in workflows), so only code that can do better (re-read and try again)
  * needs to tell the two apart.
  */
-export class VersionConflict extends StreamStateConflict {}
+export class VersionConflict extends StreamStateConflict {
+  constructor(id: string, expected: number, now: number) {
+    super(`stream ${id} changed since it was read (version ${expected}, now ${now})`);
+  }
+}
 
 function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
@@ -135,7 +139,7 @@ export class StreamStore {
       if (!isConditionFailure(err)) throw fromAwsError(err, 'updating stream');
       const current = await this.get(id);
       if (!current) throw new NotFound(`stream ${id} not found`);
-      throw new VersionConflict(`stream ${id} changed since it was read (version ${expectedVersion}, now ${current.version})`);
+      throw new VersionConflict(id, expectedVersion, current.version);
     }
   }
 
@@ -155,7 +159,7 @@ export class StreamStore {
     for (let attempt = 1; ; attempt++) {
       const item = await this.mustGet(id);
       if (expectedVersion !== undefined && item.version !== expectedVersion) {
-        throw new VersionConflict(`stream ${id} changed since it was read (version ${expectedVersion}, now ${item.version})`);
+        throw new VersionConflict(id, expectedVersion, item.version);
       }
       const patch = change(item);
       if (patch === undefined) return item;

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { epochString } from '../../core/clock';
 import { newHexId } from '../../core/ids';
 import { newStreamItem, toPublicRecord, type StreamItem } from '../../core/record';
-import type { StreamPatch } from '../../core/store';
-import { badRequest, conflict } from '../errors';
+import { VersionConflict, type StreamPatch } from '../../core/store';
+import { badRequest } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';
 import type { RouteContext } from '../route';
@@ -75,7 +75,7 @@ export async function updateStream({
 }: RouteContext<StreamPath, z.infer<typeof UpdateStreamBodySchema>>): Promise<Reply> {
   const item = await services.store.mustGet(params.id);
   if (body.version !== undefined && body.version !== item.version) {
-    throw conflict(`stream ${item.id} changed since it was read (version ${body.version}, now ${item.version})`);
+    throw new VersionConflict(item.id, body.version, item.version);
   }
   // Read-only fields are checked against the record as first read: the one the client sent back.
   checkReadOnly(body, item);
