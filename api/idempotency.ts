@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -12,6 +13,9 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
 const EXPIRES_AFTER_SECONDS = 24 * 60 * 60;
 const PRINTABLE_KEY = /^[\x20-\x7e]{1,128}$/;
+/** How often a duplicate in flight looks again for the first request's answer (doubling). */
+const FIRST_WAIT_MS = 50;
+const MAX_WAIT_MS = 1000;
 
 /** The request's `Idempotency-Key`, if any (≤ 128 printable chars, else a 400). */
 export function idempotencyKeyOf(event: Pick<APIGatewayProxyEvent, 'headers'>): string | undefined {
@@ -42,8 +46,8 @@ class NotRemembered extends Error {
 /**
  * `Idempotency-Key` with Powertools idempotency over DynamoDB (`IDEMPOTENCY_TABLE_NAME`, keyed as
  * `core/tables.ts` says; dynalite locally). The first response for a key is stored for 24 h and
- * replayed for a retry with the same body (compared as JSON); a different body, or a retry while
- * the first is still running, is a 409. Powertools is made for Lambda handlers: it locks a key
+ * replayed for a retry with the same body (compared as JSON); a different body is a 409; a retry
+ * while the first is still running waits for the first's answer (see `handle`). Powertools is made for Lambda handlers: it locks a key
  * "in progress" until the Lambda's remaining time runs out, so outside Lambda we hand it a
  * stand-in context whose remaining time is the longest a request can take. (It keeps that
  * context on its shared config; every stand-in says the same, so concurrent requests in the local
@@ -95,22 +99,34 @@ export class IdempotentRequests {
     const context = (
       lambdaContext?.getRemainingTimeInMillis ? lambdaContext : { getRemainingTimeInMillis: () => longest }
     ) as Context;
-    try {
-      return await this.idempotent()(
-        { key: `${request.method.toUpperCase()} ${request.path} ${request.key}`, body: request.body ?? null },
-        context,
-        execute,
-      );
-    } catch (err) {
-      const name = (err as Error).name;
-      if (err instanceof NotRemembered) return err.result;
-      if (name === 'IdempotencyValidationError') {
-        throw conflict(`${IDEMPOTENCY_HEADER} was already used for this route with a different body`);
+    const deadline = performance.now() + longest;
+    for (let delay = FIRST_WAIT_MS; ; delay = Math.min(MAX_WAIT_MS, delay * 2)) {
+      try {
+        return await this.idempotent()(
+          { key: `${request.method.toUpperCase()} ${request.path} ${request.key}`, body: request.body ?? null },
+          context,
+          execute,
+        );
+      } catch (err) {
+        const name = (err as Error).name;
+        if (err instanceof NotRemembered) return err.result;
+        if (name === 'IdempotencyValidationError') {
+          throw conflict(`${IDEMPOTENCY_HEADER} was already used for this route with a different body`);
+        }
+        // A duplicate that arrives while the first is still being answered (a client retrying
+        // over a dropped connection, or firing twice) waits for that answer and gets it replayed,
+        // as API.md promises for a retry: a 409 would tell it "do something else" when the first
+        // is doing exactly what it asked. The wait is bounded by the first's own lock (`longest`);
+        // past it Powertools takes the lock as expired and this request does the work itself.
+        if (name === 'IdempotencyAlreadyInProgressError' && performance.now() < deadline) {
+          await sleep(Math.min(delay, Math.max(0, deadline - performance.now())));
+          continue;
+        }
+        if (name === 'IdempotencyAlreadyInProgressError') {
+          throw conflict(`a request with this ${IDEMPOTENCY_HEADER} is still being processed`);
+        }
+        throw err;
       }
-      if (name === 'IdempotencyAlreadyInProgressError') {
-        throw conflict(`a request with this ${IDEMPOTENCY_HEADER} is still being processed`);
-      }
-      throw err;
     }
   }
 }

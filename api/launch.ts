@@ -1,17 +1,22 @@
 import { executionName } from '../core/ids';
 import { logger } from '../core/logger';
 import type { StreamItem } from '../core/record';
-import type { StreamPatch } from '../core/store';
+import { MAX_WRITE_ATTEMPTS, VersionConflict, backOffAfterConflict, tracking, type StreamPatch } from '../core/store';
 import { TRANSITIONS, conflictMessage, isAllowed, targetState, type TransitionAction } from '../core/transitions';
 import { conflict } from './errors';
 import type { ApiServices } from './route';
-import { stateMachineArn, startExecution, type WorkflowAction } from './workflow';
+import { executionArnOf, stateMachineArn, startExecution, type WorkflowAction } from './workflow';
 
 /** A write of the action's own instead of the state claim (the connector slot of `core/connector.ts`). */
 export interface StreamClaim {
   /** The record fields it writes: restored if the workflow cannot be started. */
   fields: readonly (keyof StreamPatch)[];
-  run(executionName: string): Promise<StreamItem>;
+  /**
+   * Takes the claim on exactly `stream.version`, the version the execution name derives from
+   * (else a {@link VersionConflict}): concurrent requests that read the same version share the
+   * name, so only a write conditional on that version tells the one winner apart.
+   */
+  run(executionName: string, stream: StreamItem): Promise<StreamItem>;
 }
 
 export interface LaunchSpec {
@@ -19,11 +24,18 @@ export interface LaunchSpec {
   /** The stream as the action read and checked it; `create`: the new item to write. */
   stream: StreamItem;
   /**
-   * From the execution's name (session ids derive from it): `patch`, written with the claim (or
-   * alone, for an action without a transitional state) so the reply already shows it, and `input`,
-   * the execution's input besides `stream_id`.
+   * The caller sent the `version` it read (update): a write that finds the stream changed is then
+   * the caller's conflict, a 409. Without one, losing an optimistic-lock race to a concurrent
+   * write is ours to handle: the request is planned again on a fresh read and retried (bounded,
+   * jittered), and only a state that now forbids it is a 409.
    */
-  plan?: (executionName: string) => { patch?: StreamPatch; input?: Record<string, unknown> };
+  versioned?: boolean;
+  /**
+   * From the execution's name (session ids derive from it) and the stream as read for this try:
+   * `patch`, written with the claim (or alone, for an action without a transitional state) so the
+   * reply already shows it, and `input`, the execution's input besides `stream_id`.
+   */
+  plan?: (executionName: string, stream: StreamItem) => { patch?: StreamPatch; input?: Record<string, unknown> };
   claim?: StreamClaim;
   /** The execution name's token; default `v{version after a write}` (`v1` for create). */
   token?: string;
@@ -47,32 +59,51 @@ function restoring(before: StreamItem, fields: readonly (keyof StreamPatch)[]): 
  * workflow, remember the execution on the stream. If the workflow cannot be started, the write is
  * undone (conditional on the version it wrote), so a failed request changes nothing.
  * The caller has already validated the request and checked the stream (400/404/409/422).
+ * Every write is conditional on the version read; see {@link LaunchSpec.versioned} for what
+ * happens when a concurrent write got there first.
  */
 export async function launch(services: ApiServices, spec: LaunchSpec): Promise<Launched> {
+  let stream = spec.stream;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOn(services, spec, stream);
+    } catch (err) {
+      const ours = err instanceof VersionConflict && !spec.versioned && spec.action !== 'create';
+      if (!ours || attempt >= MAX_WRITE_ATTEMPTS) throw err;
+      await backOffAfterConflict(attempt);
+      stream = await services.store.mustGet(stream.id);
+    }
+  }
+}
+
+/** One try of {@link launch} on the stream as read (`before`). */
+async function launchOn(services: ApiServices, spec: LaunchSpec, before: StreamItem): Promise<Launched> {
   const { store, sfn, config } = services;
   const machineArn = stateMachineArn(config, spec.action);
-  const before = spec.stream;
   const creates = spec.action === 'create';
   // The state rules (split has none); store.claim and the connector claims check them again as they write.
   const rule = spec.action in TRANSITIONS ? (spec.action as TransitionAction) : undefined;
   if (rule && !isAllowed(rule, before.state)) throw conflict(conflictMessage(rule, before.state));
   const claims = rule && targetState(rule) ? rule : undefined;
   const name = executionName(spec.action, before.id, spec.token ?? `v${creates ? before.version : before.version + 1}`);
-  const { patch = {}, input = {} } = spec.plan?.(name) ?? {};
+  const { patch = {}, input = {} } = spec.plan?.(name, before) ?? {};
 
+  // The execution is recorded in the same write as the claim or patch (its ARN follows from the
+  // name): one contended write per request instead of two, and a later trackExecution is a read.
+  const tracked = tracking(before, executionArnOf(machineArn, name));
   let written: StreamItem | undefined;
   let fields: (keyof StreamPatch)[] = [];
   if (creates) {
-    written = await store.create({ ...before, claimed_by: name });
+    written = await store.create({ ...before, ...tracked, claimed_by: name });
   } else if (spec.claim) {
-    written = await spec.claim.run(name);
+    written = await spec.claim.run(name, before);
     fields = [...spec.claim.fields];
   } else if (claims) {
-    written = await store.claim(before.id, claims, name, patch, before.version);
-    fields = [...(Object.keys(patch) as (keyof StreamPatch)[]), 'state', 'started', 'claimed_by'];
+    written = await store.claim(before.id, claims, name, { ...patch, ...tracked }, before.version);
+    fields = [...(Object.keys(patch) as (keyof StreamPatch)[]), 'execution_arns', 'state', 'started', 'claimed_by'];
   } else if (Object.keys(patch).length > 0) {
-    written = await store.update(before.id, before.version, patch);
-    fields = Object.keys(patch) as (keyof StreamPatch)[];
+    written = await store.update(before.id, before.version, { ...patch, ...tracked });
+    fields = [...(Object.keys(patch) as (keyof StreamPatch)[]), 'execution_arns'];
   }
 
   let executionArn: string;
@@ -87,7 +118,7 @@ export async function launch(services: ApiServices, spec: LaunchSpec): Promise<L
     if (written) await undo(services, { creates, before, written, fields });
     throw err;
   }
-  const item = await store.trackExecution(before.id, executionArn);
+  const item = written?.execution_arns.includes(executionArn) ? written : await store.trackExecution(before.id, executionArn);
   return { item, executionArn, executionName: name };
 }
 

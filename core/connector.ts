@@ -39,11 +39,14 @@ export function connectorConflict(item: Pick<StreamRecord, 'state' | 'connector'
  * Takes the stream's one connector slot for `executionName`: `connector` becomes `starting` with
  * the meeting URL in broadcast mode. Idempotent for the owner (the API claims before it starts the
  * execution, whose own claim is then a no-op); anyone else gets a {@link StreamStateConflict}.
+ * The API passes `expectedVersion`, the version its execution name derives from: concurrent
+ * requests share that name, so only the one whose write lands on that version wins (see
+ * `StreamStore.claim`).
  */
 export async function claimConnectorStart(
   store: StreamStore,
   streamId: string,
-  args: { action: ConnectorStartAction; chimeUrl: string; executionName: string; now: Date },
+  args: { action: ConnectorStartAction; chimeUrl: string; executionName: string; now: Date; expectedVersion?: number },
 ): Promise<StreamItem> {
   if (!ChimeUrlSchema.safeParse(args.chimeUrl).success) throw new Invalid('chime_url must be an absolute http(s) URL');
   return store.mutate(streamId, (item) => {
@@ -60,7 +63,7 @@ export async function claimConnectorStart(
       },
       connector_execution: args.executionName,
     };
-  });
+  }, args.expectedVersion);
 }
 
 /**

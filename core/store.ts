@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteCommand,
   GetCommand,
@@ -14,10 +15,45 @@ import { conflictMessage, isAllowed, targetState, type TransitionAction } from '
 /** Fields a caller may patch. `id` and `version` are the store's to manage. */
 export type StreamPatch = Partial<Omit<StreamItem, 'id' | 'version'>>;
 
-const MAX_MUTATE_ATTEMPTS = 5;
+/**
+ * How often a write that lost an optimistic-lock race is tried again on a fresh read. Each round
+ * of a race has one winner, so N writers racing on one stream need up to N rounds; the jittered
+ * backoff below spreads them so that most need far fewer. Bounded: past this the write fails as
+ * a conflict rather than spinning.
+ */
+export const MAX_WRITE_ATTEMPTS = 30;
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_MAX_MS = 250;
+
+/**
+ * The pause before another try of a write that lost a race: "full jitter" over an exponential
+ * window (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/), so the
+ * losers of one round don't all collide again in the next.
+ */
+export function backOffAfterConflict(attempt: number): Promise<void> {
+  const window = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return sleep(Math.random() * window);
+}
+
+/**
+ * The stream was written by someone else since the writer read it (optimistic lock), as opposed
+ * to a state that forbids the action. Keeps the name `StreamStateConflict` (409 at the API, the
+ * same `ErrorEquals` in workflows), so only code that can do better (re-read and try again)
+ * needs to tell the two apart.
+ */
+export class VersionConflict extends StreamStateConflict {
+  constructor(id: string, expected: number, now: number) {
+    super(`stream ${id} changed since it was read (version ${expected}, now ${now})`);
+  }
+}
 
 function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/** The patch that adds `executionArn` to the stream's executions (newest first, capped). */
+export function tracking(item: Pick<StreamItem, 'execution_arns'>, executionArn: string): Pick<StreamPatch, 'execution_arns'> {
+  return { execution_arns: [executionArn, ...item.execution_arns.filter((arn) => arn !== executionArn)].slice(0, MAX_TRACKED_EXECUTIONS) };
 }
 
 /**
@@ -103,37 +139,52 @@ export class StreamStore {
       if (!isConditionFailure(err)) throw fromAwsError(err, 'updating stream');
       const current = await this.get(id);
       if (!current) throw new NotFound(`stream ${id} not found`);
-      throw new StreamStateConflict(
-        `stream ${id} changed since it was read (version ${expectedVersion}, now ${current.version})`,
-      );
+      throw new VersionConflict(id, expectedVersion, current.version);
     }
   }
 
   /**
-   * Read-modify-write with retry on a concurrent write: `change` sees the latest item and returns
-   * the patch to apply (or `undefined` for no write). For workflow steps, whose writes must land
-   * whatever else touched the record meanwhile (e.g. `live` flipping during a start).
+   * Read-modify-write: `change` sees the latest item and returns the patch to apply (or `undefined`
+   * for no write). Without `expectedVersion` a concurrent write is retried on a fresh read (bounded,
+   * jittered): for workflow steps, whose writes must land whatever else touched the record
+   * meanwhile (e.g. `live` flipping during a start). With it the write happens only on that very
+   * version, once: of several writers who read the same version, only the one whose conditional
+   * write lands succeeds, the others get a {@link VersionConflict} (the API's claims, see `claim`).
    */
-  async mutate(id: string, change: (item: StreamItem) => StreamPatch | undefined): Promise<StreamItem> {
+  async mutate(
+    id: string,
+    change: (item: StreamItem) => StreamPatch | undefined,
+    expectedVersion?: number,
+  ): Promise<StreamItem> {
     for (let attempt = 1; ; attempt++) {
       const item = await this.mustGet(id);
+      if (expectedVersion !== undefined && item.version !== expectedVersion) {
+        throw new VersionConflict(id, expectedVersion, item.version);
+      }
       const patch = change(item);
       if (patch === undefined) return item;
       try {
         return await this.update(id, item.version, patch);
       } catch (err) {
-        if (!(err instanceof StreamStateConflict) || attempt >= MAX_MUTATE_ATTEMPTS) throw err;
+        if (!(err instanceof VersionConflict) || expectedVersion !== undefined || attempt >= MAX_WRITE_ATTEMPTS) throw err;
+        await backOffAfterConflict(attempt);
       }
     }
   }
 
   /**
    * Checks the action against the stream's state and, for an action with a transitional state
-   * (start → starting, …), moves the stream there with `claimedBy` as the owner. Idempotent for the
-   * owner: a stream already claimed by `claimedBy` is returned unchanged, so the API can claim
-   * before starting the execution and the execution's own claim is then a no-op. Anyone else gets a
-   * {@link StreamStateConflict} naming the state. Actions without a transitional state (live,
-   * update, …) only check the state and write nothing.
+   * (start → starting, …), moves the stream there with `claimedBy` as the owner. Actions without a
+   * transitional state (live, update, …) only check the state and write nothing. Anyone but the
+   * owner finds the state taken: a {@link StreamStateConflict} naming it.
+   *
+   * Two callers, two guarantees. The workflow's claim (no `expectedVersion`) is idempotent for the
+   * owner: a stream already claimed by `claimedBy` is returned unchanged, so a retried step, or an
+   * execution the API claimed for, goes on; and a concurrent write to other fields is retried, not
+   * taken for a conflict. The API's claim (`expectedVersion`: the version it read and derived the
+   * execution name from) is a write on exactly that version: concurrent requests that read the
+   * same version compute the same name, so "already claimed under my name" proves nothing there;
+   * only the one whose conditional write lands wins, the others get a {@link VersionConflict}.
    */
   async claim(
     id: string,
@@ -142,24 +193,22 @@ export class StreamStore {
     patch: StreamPatch = {},
     expectedVersion?: number,
   ): Promise<StreamItem> {
-    const item = await this.mustGet(id);
     const to: StreamState | undefined = targetState(action);
-    if (to && item.claimed_by === claimedBy) return item;
-    if (!isAllowed(action, item.state)) throw new StreamStateConflict(conflictMessage(action, item.state));
-    if (expectedVersion !== undefined && expectedVersion !== item.version) {
-      throw new StreamStateConflict(`stream ${id} changed since it was read (version ${expectedVersion}, now ${item.version})`);
-    }
-    if (!to) return item;
-    return this.update(id, item.version, { ...patch, state: to, started: isStarted(to), claimed_by: claimedBy });
+    return this.mutate(
+      id,
+      (item) => {
+        if (to && item.claimed_by === claimedBy && expectedVersion === undefined) return undefined;
+        if (!isAllowed(action, item.state)) throw new StreamStateConflict(conflictMessage(action, item.state));
+        if (!to) return undefined;
+        return { ...patch, state: to, started: isStarted(to), claimed_by: claimedBy };
+      },
+      expectedVersion,
+    );
   }
 
   /** Remembers an execution of this stream (newest first, capped) so the API can list it. */
   async trackExecution(id: string, executionArn: string): Promise<StreamItem> {
-    return this.mutate(id, (item) =>
-      item.execution_arns.includes(executionArn)
-        ? undefined
-        : { execution_arns: [executionArn, ...item.execution_arns].slice(0, MAX_TRACKED_EXECUTIONS) },
-    );
+    return this.mutate(id, (item) => (item.execution_arns.includes(executionArn) ? undefined : tracking(item, executionArn)));
   }
 
   /** Deletes the record if it is still at `expectedVersion`; a missing record is already deleted. */

@@ -9,8 +9,9 @@ import {
   type ConnectorStartAction,
   type ConnectorStopAction,
 } from '../../core/connector';
+import { StreamStateConflict } from '../../core/errors';
 import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS, toPublicRecord, type StreamItem } from '../../core/record';
-import { conflict } from '../errors';
+import { conflict, HttpError } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';
 import type { ApiServices, RouteContext } from '../route';
@@ -33,10 +34,10 @@ export async function startStream({
   const launched = await launch(services, {
     action: 'start',
     stream: item,
-    plan: (executionName) => {
+    plan: (executionName, stream) => {
       const session = sessionOf({
         executionName,
-        streamId: item.id,
+        streamId: stream.id,
         bucket: services.config.ARCHIVE_BUCKET,
         startedAt: services.now(),
         path: body.path,
@@ -44,7 +45,7 @@ export async function startStream({
       return {
         patch: {
           current_session_id: session.session_id,
-          archives_path: { ...item.archives_path, [session.session_id]: session.archive_path },
+          archives_path: { ...stream.archives_path, [session.session_id]: session.archive_path },
           startover_window_seconds: startover,
           key_rotation_interval: rotation,
         },
@@ -69,9 +70,24 @@ async function longAction(action: WorkflowAction, item: StreamItem, services: Ap
 export const stopStream = async ({ params, services }: RouteContext<StreamPath, unknown>) =>
   longAction('stop', await services.store.mustGet(params.id), services);
 
-/** delete: claim (`deleting`); the workflow takes everything down and removes the record last. */
-export const deleteStream = async ({ params, services }: RouteContext<StreamPath, unknown>) =>
-  longAction('delete', await services.store.mustGet(params.id), services);
+/**
+ * delete: claim (`deleting`); the workflow takes everything down and removes the record last.
+ * A delete of a stream that is already `deleting` (concurrent identical DELETEs: the first one
+ * claimed it) is answered 202 with the record and starts nothing: the caller asked for the stream
+ * to go and it is going, which is what the first caller was told too. API.md reserves 409 for
+ * `creating`; once the record is gone, the read answers 404.
+ */
+export async function deleteStream({ params, services }: RouteContext<StreamPath, unknown>): Promise<Reply> {
+  try {
+    return await longAction('delete', await services.store.mustGet(params.id), services);
+  } catch (err) {
+    const conflicted = (err instanceof HttpError && err.status === 409) || err instanceof StreamStateConflict;
+    if (!conflicted) throw err;
+    const current = await services.store.mustGet(params.id);
+    if (current.state !== 'deleting') throw err;
+    return { status: 202, body: toPublicRecord(current) };
+  }
+}
 
 /** live / unlive: short, idempotent; 204 once done, 202 with the record if it takes longer. */
 async function liveAction(action: 'live' | 'unlive', id: string, services: ApiServices): Promise<Reply> {
@@ -106,7 +122,8 @@ async function connectorStart(action: ConnectorStartAction, id: string, chimeUrl
     stream: item,
     claim: {
       fields: ['connector', 'connector_execution'],
-      run: (executionName) => claimConnectorStart(services.store, id, { action, chimeUrl, executionName, now: services.now() }),
+      run: (executionName, stream) =>
+        claimConnectorStart(services.store, id, { action, chimeUrl, executionName, now: services.now(), expectedVersion: stream.version }),
     },
     plan: () => ({ input: { chime_url: chimeUrl } }),
   });

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { epochString } from '../../core/clock';
 import { newHexId } from '../../core/ids';
 import { newStreamItem, toPublicRecord, type StreamItem } from '../../core/record';
-import type { StreamPatch } from '../../core/store';
-import { badRequest, conflict } from '../errors';
+import { VersionConflict, type StreamPatch } from '../../core/store';
+import { badRequest } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';
 import type { RouteContext } from '../route';
@@ -53,7 +53,21 @@ function checkReadOnly(body: Record<string, unknown>, item: StreamItem): void {
   }
 }
 
-/** update: apply name/description/segment_length (version-checked), then sync the channel's name. */
+/** The editable fields of the body that differ from the stream as read. */
+function changesOf(body: z.infer<typeof UpdateStreamBodySchema>, item: StreamItem): StreamPatch {
+  const patch: StreamPatch = {};
+  for (const field of EDITABLE_FIELDS) {
+    if (body[field] !== undefined && body[field] !== item[field]) Object.assign(patch, { [field]: body[field] });
+  }
+  return patch;
+}
+
+/**
+ * update: apply name/description/segment_length, then sync the channel's name. With `version`
+ * the caller asked for optimistic locking: any other version is a 409. Without it, a concurrent
+ * write is not the caller's business: `launch` retries on a fresh read, so of many concurrent
+ * unversioned updates every one succeeds, and the record ends holding one of them whole.
+ */
 export async function updateStream({
   params,
   body,
@@ -61,17 +75,19 @@ export async function updateStream({
 }: RouteContext<StreamPath, z.infer<typeof UpdateStreamBodySchema>>): Promise<Reply> {
   const item = await services.store.mustGet(params.id);
   if (body.version !== undefined && body.version !== item.version) {
-    throw conflict(`stream ${item.id} changed since it was read (version ${body.version}, now ${item.version})`);
+    throw new VersionConflict(item.id, body.version, item.version);
   }
+  // Read-only fields are checked against the record as first read: the one the client sent back.
   checkReadOnly(body, item);
-  const patch: StreamPatch = {};
-  for (const field of EDITABLE_FIELDS) {
-    if (body[field] !== undefined && body[field] !== item[field]) Object.assign(patch, { [field]: body[field] });
-  }
   // Nothing to change: nothing to write, no workflow to run.
-  if (Object.keys(patch).length === 0) return { status: 200, body: toPublicRecord(item) };
+  if (Object.keys(changesOf(body, item)).length === 0) return { status: 200, body: toPublicRecord(item) };
 
-  const launched = await launch(services, { action: 'update', stream: item, plan: () => ({ patch }) });
+  const launched = await launch(services, {
+    action: 'update',
+    stream: item,
+    versioned: body.version !== undefined,
+    plan: (_name, stream) => ({ patch: changesOf(body, stream) }),
+  });
   const outcome = await settle(services.sfn, services.config, {
     action: 'update',
     streamId: item.id,

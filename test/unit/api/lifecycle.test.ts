@@ -174,10 +174,11 @@ describe('DELETE /streams/{id}', () => {
     expect(h.startCalls()[0]).toMatchObject({ name: `delete-${stream.id}-v${stream.version + 1}` });
   });
 
-  it.each(['creating', 'deleting'] as StreamState[])('409s a stream in %s', async (state) => {
-    const stream = await h.seed({ state });
+  // A stream already `deleting` is answered 202 (see launch-concurrency.test.ts): API.md's 409 is for `creating` only.
+  it('409s a stream in creating', async () => {
+    const stream = await h.seed({ state: 'creating' });
 
-    h.expectError(await h.call('DELETE', `/streams/${stream.id}`), 409, 'StateConflict', new RegExp(`'${state}'`));
+    h.expectError(await h.call('DELETE', `/streams/${stream.id}`), 409, 'StateConflict', /'creating'/);
     await h.expectUnchanged(stream);
   });
 

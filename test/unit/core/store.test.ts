@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NotFound, StreamStateConflict } from '../../../core/errors';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
+import { VersionConflict } from '../../../core/store';
 import { useStreamStore } from '../../fixtures/stream-store';
 
 const store = useStreamStore();
@@ -51,6 +52,45 @@ describe('StreamStore against dynalite', () => {
     expect(claimed.started).toBe(true);
     expect((await store().claim(item.id, 'start', 'start-a')).version).toBe(claimed.version);
     await expect(store().claim(item.id, 'start', 'start-b')).rejects.toThrow("cannot start a stream in state 'starting'");
+  });
+
+  it('mutate lands every one of 20 concurrent writers (bounded, jittered retry), losing none', async () => {
+    const item = await store().create(aStream());
+    const letters = Array.from({ length: 20 }, (_, i) => `<${i}>`);
+
+    await Promise.all(letters.map((letter) => store().mutate(item.id, (current) => ({ description: current.description + letter }))));
+
+    const stored = (await store().get(item.id))!;
+    expect(letters.filter((letter) => !stored.description.includes(letter))).toEqual([]);
+    expect(stored.version).toBe(item.version + 20);
+  });
+
+  it('an API claim at a version has one winner, even when every claimer uses the same name', async () => {
+    const item = await store().create({ ...aStream(), state: 'idle' });
+    const name = `start-${item.id}-v${item.version + 1}`;
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () => store().claim(item.id, 'start', name, {}, item.version)),
+    );
+
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const lost of outcomes.filter((o) => o.status === 'rejected')) {
+      expect((lost as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflict);
+    }
+    // The execution of that name still re-claims idempotently (a retried first step goes on).
+    const reclaimed = await store().claim(item.id, 'start', name);
+    expect(reclaimed).toMatchObject({ state: 'starting', claimed_by: name, version: item.version + 1 });
+  });
+
+  it('a workflow claim is not thrown off by concurrent writes to other fields', async () => {
+    const item = await store().create({ ...aStream(), state: 'idle' });
+
+    const [claimed] = await Promise.all([
+      store().claim(item.id, 'start', 'start-x'),
+      ...Array.from({ length: 10 }, (_, i) => store().mutate(item.id, () => ({ description: `d${i}` }))),
+    ]);
+
+    expect(claimed).toMatchObject({ state: 'starting', claimed_by: 'start-x' });
   });
 
   it('tracks executions newest first without duplicates', async () => {
