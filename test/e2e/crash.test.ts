@@ -186,6 +186,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
           20,
         );
         const wreck = await crashAndRestart('a publish');
+        expect(wreck.descendants.map((p) => p.cmdline).join('\n'), 'the pipeline ffmpeg ran at the kill').toMatch(/ffmpeg .*-f tee/);
         recorded = await rt.record(running.id);
         const closed = wreck.closed.get(running.package_endpoint_id) ?? [];
         expect(closed.length).toBeGreaterThanOrEqual(2);
@@ -210,6 +211,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       const transcoding = await waitFor(async () => rt.descendants().some((p) => /ffmpeg/.test(p.cmdline)), STEP_MS, 20);
       expect(transcoding, 'a transcode ffmpeg ran').toBe(true);
       const wreck = await crashAndRestart('a split');
+      expect(wreck.descendants.some((p) => /ffmpeg/.test(p.cmdline)), 'the transcode ran at the kill').toBe(true);
       expect(wreck.running).toContain(split.body.execution_id);
       expect((await rt.record(recorded.id)).state).toBe('idle');
     },
@@ -224,6 +226,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       const connecting = await waitFor(async () => rt.descendants().some((p) => /entrypoint\.sh/.test(p.cmdline)), STEP_MS, 20);
       expect(connecting, 'the connector process ran').toBe(true);
       const wreck = await crashAndRestart('a connector start');
+      expect(wreck.descendants.some((p) => /entrypoint\.sh/.test(p.cmdline)), 'the connector ran at the kill').toBe(true);
       const after = await rt.record(running.id);
       expect(after.state).toBe('idle');
       expect(after.last_error).not.toBeNull();
