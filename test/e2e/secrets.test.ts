@@ -173,6 +173,8 @@ describe('stream keys after a full lifecycle on the local runtime', () => {
   it('not in the runtime log (stdout and stderr at DEBUG)', () => {
     expect(keys).toHaveLength(3);
     expect(rt.output(), 'the log is the DEBUG one').toMatch(/"level":"DEBUG"|"level":"INFO"/);
+    // It did speak of the RTMP URLs (the connectors log where they push), with their keys masked.
+    expect(rt.output()).toMatch(/rtmps?:\/\/[^/\s]+\/[^/\s]+\/\*\*\*/);
     expect(scan('the runtime log', rt.output().split('\n'))).toEqual([]);
   });
 
