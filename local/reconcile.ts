@@ -34,6 +34,10 @@ const AFTER_RESTART: Partial<Record<StreamState, { to: StreamState; action?: str
   },
 };
 
+/** A connector whose start workflow the restart cut short: nothing will ever finish or clear it. */
+const CONNECTOR_START_CUT_SHORT =
+  'the local runtime stopped while the connector was starting; nothing runs across a restart, so no connector runs. Start it again.';
+
 /**
  * Brings every stream back to a true state when the runtime starts. Executions don't survive a
  * restart (the local Step Functions service aborts them) and neither do running channels (the
@@ -41,32 +45,58 @@ const AFTER_RESTART: Partial<Record<StreamState, { to: StreamState; action?: str
  * otherwise claim what nothing is doing, and refuse every action. Each is moved to where it really
  * is, its claim released, and (unless the action had in effect completed) `last_error` says what
  * happened and what to do, naming the execution that was cut short.
+ *
+ * A connector still `starting` is released too: only its start workflow may settle it (the ECS
+ * watcher leaves it alone), and that workflow is gone. Connectors that were `running` or
+ * `stopping` are the watcher's, told of their lost tasks after this (`reportLostConnectors`).
  */
 export async function reconcileStreams(store: StreamStore, now: () => Date = () => new Date()): Promise<Reconciled[]> {
   const done: Reconciled[] = [];
   for (const stream of await store.list()) {
     const rule = AFTER_RESTART[stream.state];
-    if (!rule) continue;
+    if (!rule && stream.connector?.state !== 'starting') continue;
     const at = epochString(now());
     await store.mutate(stream.id, (item): StreamPatch | undefined => {
       if (item.state !== stream.state) return undefined;
-      return {
-        state: rule.to,
-        started: false,
-        claimed_by: null,
-        ...(item.state === 'running' || item.state === 'stopping' ? { last_stopped: at } : {}),
-        ...(rule.action && rule.message
-          ? { last_error: { action: rule.action, message: rule.message, at, execution_id: interruptedExecution(item) } }
-          : {}),
-      };
+      // The stream's own last_error, if any, wins: its channel stopping is the larger news.
+      const patch = { ...releaseConnector(item, at), ...releaseState(item, at) };
+      return Object.keys(patch).length > 0 ? patch : undefined;
     });
-    done.push({ stream_id: stream.id, from: stream.state, to: rule.to });
+    done.push({ stream_id: stream.id, from: stream.state, to: rule?.to ?? stream.state });
   }
   return done;
 }
 
-/** The execution that held the stream's claim, if the stream knows its ARN. */
-function interruptedExecution(item: StreamItem): string | null {
-  if (!item.claimed_by) return null;
-  return item.execution_arns.find((arn) => arn.endsWith(`:${item.claimed_by}`)) ?? null;
+function releaseState(item: StreamItem, at: string): StreamPatch {
+  const rule = AFTER_RESTART[item.state];
+  if (!rule) return {};
+  return {
+    state: rule.to,
+    started: false,
+    claimed_by: null,
+    ...(item.state === 'running' || item.state === 'stopping' ? { last_stopped: at } : {}),
+    ...(rule.action && rule.message
+      ? { last_error: { action: rule.action, message: rule.message, at, execution_id: executionArnOf(item, item.claimed_by) } }
+      : {}),
+  };
+}
+
+function releaseConnector(item: StreamItem, at: string): StreamPatch {
+  if (item.connector?.state !== 'starting') return {};
+  return {
+    connector: null,
+    connector_execution: null,
+    last_error: {
+      action: item.connector.target === 'ivs' ? 'ivs_start' : 'chime_start',
+      message: CONNECTOR_START_CUT_SHORT,
+      at,
+      execution_id: executionArnOf(item, item.connector_execution),
+    },
+  };
+}
+
+/** The ARN of the stream's execution named `name`, if the stream knows it. */
+function executionArnOf(item: StreamItem, name: string | null | undefined): string | null {
+  if (!name) return null;
+  return item.execution_arns.find((arn) => arn.endsWith(`:${name}`)) ?? null;
 }

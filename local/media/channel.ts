@@ -5,6 +5,7 @@ import { logger } from '../../core/logger';
 import type { MediaTool } from '../ffmpeg';
 import type { ChannelMedia } from '../media-plane';
 import { ArchiveUploader, type ArchiveTarget } from './archive';
+import { noteArchiveTarget } from './archive-recovery';
 import type { Ingest } from './ingest';
 import { startKeyRotation, type KeyRotation } from './keys';
 import { LiveHls } from './live-hls';
@@ -117,7 +118,7 @@ class PipelineSlot {
     private readonly channel: ChannelRuntime,
     private readonly index: number,
     readonly streamName: string,
-    archive: ArchiveTarget | undefined,
+    private readonly archive: ArchiveTarget | undefined,
   ) {
     this.uploader = archive && new ArchiveUploader(channel.deps.s3, archive);
     this.archiveDir = `archive-${index + 1}`;
@@ -132,6 +133,7 @@ class PipelineSlot {
     this.enqueue(async () => {
       if (this.run || this.channel.stopped) return;
       await mkdir(`${this.channel.dir}/${this.archiveDir}`, { recursive: true });
+      if (this.archive) await noteArchiveTarget(`${this.channel.dir}/${this.archiveDir}`, this.archive);
       this.runs += 1;
       const runId = `p${this.index + 1}-r${this.runs}`;
       const media = this.channel.media;

@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { logger } from '../../core/logger';
 import { mediaTools, type MediaTool } from '../ffmpeg';
 import type { ChannelMedia, MediaPlane } from '../media-plane';
+import { storeLeftoverSegments } from './archive-recovery';
 import { ChannelRuntime } from './channel';
 import { startMediaHttpServer, type LiveLookup } from './http-server';
 import { startIngest } from './ingest';
@@ -42,7 +43,9 @@ export interface RunningMediaPlane {
 export async function startMediaPlane(options: MediaPlaneOptions): Promise<RunningMediaPlane> {
   const ffmpeg = options.ffmpeg ?? mediaTools().ffmpeg;
   const root = join(options.dataDir, 'media');
-  // Live HLS does not survive a restart (its channels are reconciled, and restart with new HLS).
+  // Live HLS does not survive a restart (its channels are reconciled, and restart with new HLS);
+  // the archive does: what a killed run had closed but not yet stored is stored first.
+  await storeLeftoverSegments(root, options.s3);
   await rm(root, { recursive: true, force: true });
 
   const channels = new Map<string, ChannelRuntime>();

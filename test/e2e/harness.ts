@@ -11,8 +11,8 @@ export interface ApiReply {
   body: any;
 }
 
-export interface TestRuntime {
-  readonly runtime: Runtime;
+/** The API of a runtime, as the end-to-end tests call and poll it. */
+export interface ApiClient {
   /** One request to the runtime's API; the body parsed as JSON when there is one. */
   api(method: string, path: string, body?: unknown): Promise<ApiReply>;
   record(id: string): Promise<StreamRecord>;
@@ -23,6 +23,10 @@ export interface TestRuntime {
   until(id: string, what: string, check: (r: StreamRecord) => boolean, deadlineMs?: number): Promise<StreamRecord>;
   /** Polls the record until it is in `state`, or failed (then the assertion says why). */
   untilState(id: string, state: string, deadlineMs?: number): Promise<StreamRecord>;
+}
+
+export interface TestRuntime extends ApiClient {
+  readonly runtime: Runtime;
   /** Closes the runtime and removes its data directory. */
   close(): Promise<void>;
 }
@@ -51,8 +55,20 @@ export async function startTestRuntime(name: string): Promise<TestRuntime> {
     publishGraceMs: 2000,
     stepFunctionsWaitMs: 500,
   });
+  return {
+    runtime,
+    ...apiClient(runtime.endpoints.api),
+    async close() {
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The API at `base` (`http://127.0.0.1:PORT`), whichever process serves it. */
+export function apiClient(base: string): ApiClient {
   const api = async (method: string, path: string, body?: unknown): Promise<ApiReply> => {
-    const res = await fetch(`${runtime.endpoints.api}${path}`, {
+    const res = await fetch(`${base}${path}`, {
       method,
       headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -71,7 +87,6 @@ export async function startTestRuntime(name: string): Promise<TestRuntime> {
     return last;
   };
   return {
-    runtime,
     api,
     record,
     until,
@@ -79,10 +94,6 @@ export async function startTestRuntime(name: string): Promise<TestRuntime> {
       const last = await until(id, `state ${state}`, (r) => r.state === state || r.state === 'failed', deadlineMs);
       expect(last.state, `stream ${id} last_error: ${JSON.stringify(last.last_error)}`).toBe(state);
       return last;
-    },
-    async close() {
-      await runtime.close();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,20 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { processTable } from '../../e2e/process-table';
 
 /** The pids whose process group is `pgid` (Linux /proc): what is still alive of a managed child. */
 export function pidsInGroup(pgid: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the parenthesised command: state ppid pgrp …
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] !== 'Z' && Number(fields[2]) === pgid) pids.push(Number(entry));
-    } catch {
-      // exited while we looked
-    }
-  }
-  return pids;
+  return processTable()
+    .filter((p) => p.pgid === pgid)
+    .map((p) => p.pid);
 }
 
 /** Polls `check` until it holds or `deadlineMs` passes; returns whether it held. */

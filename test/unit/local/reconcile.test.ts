@@ -57,6 +57,37 @@ describe('reconcileStreams after a restart', () => {
     ]);
   });
 
+  it('releases a connector whose start was cut short, on a running or an idle stream, naming its execution', async () => {
+    // Prepare: only the start workflow settles a `starting` connector, and the restart aborted it
+    const connector = (target: 'medialive' | 'ivs') => ({ target, state: 'starting' as const, chime_url: 'https://meet.example/x', task_id: null, started_at: '1700000000' });
+    const withConnector = async (state: StreamState, target: 'medialive' | 'ivs') => {
+      const stream = await aStream(state);
+      const name = `${target}-start-${stream.id}-v3`;
+      return store().mutate(stream.id, () => ({
+        connector: connector(target),
+        connector_execution: name,
+        execution_arns: [`arn:aws:states:us-east-1:000000000000:execution:fmls-x:${name}`],
+      }));
+    };
+    const chime = await withConnector('running', 'medialive');
+    const ivs = await withConnector('idle', 'ivs');
+
+    // Act
+    await reconcileStreams(store(), () => NOW);
+
+    // Assess
+    const afterChime = await store().mustGet(chime.id);
+    expect(afterChime).toMatchObject({ state: 'idle', connector: null, connector_execution: null, last_error: { action: 'start' } });
+    const afterIvs = await store().mustGet(ivs.id);
+    expect(afterIvs).toMatchObject({
+      state: 'idle',
+      connector: null,
+      connector_execution: null,
+      last_error: { action: 'ivs_start', at: AT, execution_id: ivs.execution_arns[0] },
+    });
+    expect(afterIvs.last_error!.message).toContain('stopped while the connector was starting');
+  });
+
   it('changes nothing on a second run', async () => {
     await aStream('running');
     await reconcileStreams(store(), () => NOW);
