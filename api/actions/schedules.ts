@@ -55,7 +55,7 @@ export async function cancelSchedule({
   services,
 }: RouteContext<z.infer<typeof SchedulePathSchema>, unknown>): Promise<Reply> {
   const item = await services.store.mustGet(params.id);
-  const schedule = item.schedules[params.schedule_id];
+  const schedule = Object.hasOwn(item.schedules, params.schedule_id) ? item.schedules[params.schedule_id] : undefined;
   if (!schedule) throw notFound(`schedule ${params.schedule_id} not found on stream ${params.id}`);
   if (schedule.state !== 'scheduled') throw conflict(`schedule ${params.schedule_id} is already ${schedule.state}`);
   await deleteCloudSchedule(services, schedule.schedule_id);

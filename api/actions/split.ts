@@ -20,7 +20,8 @@ export async function splitStream({
   services,
 }: RouteContext<z.infer<typeof StreamPathSchema>, z.infer<typeof SplitBodySchema>>): Promise<Reply> {
   const item = await services.store.mustGet(params.id);
-  const archivePath = item.archives_path[body.session_id];
+  // Own keys only: `constructor` or `__proto__` is a session id like any other, and unknown.
+  const archivePath = Object.hasOwn(item.archives_path, body.session_id) ? item.archives_path[body.session_id] : undefined;
   if (archivePath === undefined) {
     throw unprocessable(`session ${body.session_id} is not in the archives_path of stream ${item.id}`);
   }
