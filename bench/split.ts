@@ -19,7 +19,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { CreateJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { loadConfig } from '../core/config';
 import { bindLocalService } from '../local/aws-binding';
@@ -29,7 +29,7 @@ import { LocalMediaConvert } from '../local/mediaconvert';
 import { localS3Client, startS3 } from '../local/s3';
 import { run as listArchive } from '../tasks/list-archive';
 import { run as planSplit } from '../tasks/plan-split';
-import { run as startTranscode } from '../tasks/start-transcode';
+import { run as prepareTranscode } from '../tasks/prepare-transcode';
 import { run as writePlaylist } from '../tasks/write-section-playlist';
 import { frameNumbers, generateArchive, probeDuration } from '../test/fixtures/archive';
 
@@ -91,13 +91,15 @@ try {
 
   // The split, as the workflow runs it (minus Step Functions' waits).
   const mediaconvert = bindLocalService(new MediaConvertClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), local.service);
-  const config = loadConfig({ WORKSHOP_OUTPUT_BUCKET: 'out', MEDIACONVERT_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench' });
+  const config = loadConfig({ WORKSHOP_OUTPUT_BUCKET: 'out' });
   const split = await timed(async () => {
     const { timeline } = await listArchive({ archive_path: 's3://arch/session/' }, { s3 });
     const plan = await planSplit({ archive_path: 's3://arch/session/', name_modifier: 'bench', timestamp_list: SECTIONS, timeline }, { config });
     for (const section of plan.sections) {
       await writePlaylist({ timeline, section }, { s3 });
-      await startTranscode({ stream_id: 'bench', section, execution_name: `bench-${process.pid}` }, { mediaconvert, config });
+      // The split's `.sync` state: CreateJob with the prepared request and the workflow's role.
+      const request = await prepareTranscode({ stream_id: 'bench', section, execution_name: `bench-${process.pid}` });
+      await mediaconvert.send(new CreateJobCommand({ ...request, Role: 'arn:aws:iam::000000000000:role/bench' }));
     }
     await local.idle();
     return plan.sections;

@@ -5,20 +5,27 @@ import type { PlannedSection } from './split-plan';
 export const AUDIO_SELECTOR = 'Audio Selector 1';
 
 /**
+ * What the split's `.sync` state sends as CreateJob besides the role (the workflow names the
+ * role, so the state machine's role may pass exactly that one): the settings, the idempotency
+ * token and the metadata.
+ */
+export type SectionJobRequest = {
+  [K in 'Settings' | 'ClientRequestToken' | 'UserMetadata' | 'StatusUpdateInterval']-?: NonNullable<CreateJobCommandInput[K]>;
+};
+
+/**
  * The MediaConvert job that cuts one planned section: its VOD playlist as an HLS input, clipped
  * by frame against zero-based timecode (the playlist's first frame is 00:00:00:00), re-encoded to
  * H.264 + AAC in an MP4 named by the plan. The local MediaConvert runs these same settings.
  */
 export function sectionJob(args: {
   section: PlannedSection;
-  role: string;
   clientRequestToken: string;
   streamId: string;
-}): CreateJobCommandInput {
+}): SectionJobRequest {
   const { section } = args;
   if (section.status !== 'PLANNED' || !section.clip) throw new RangeError(`section ${section.index} has no clip to cut`);
   return {
-    Role: args.role,
     ClientRequestToken: args.clientRequestToken,
     StatusUpdateInterval: 'SECONDS_10',
     UserMetadata: { stream_id: args.streamId, section: String(section.index) },

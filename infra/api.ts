@@ -26,6 +26,8 @@ export interface ApiProps {
   readonly stateMachines: Readonly<Record<string, StateMachine>>;
   /** How long short actions wait for their workflow (`API_WAIT_SECONDS`). */
   readonly waitSeconds: number;
+  /** Set the account-wide API Gateway CloudWatch Logs role (context `apiGatewayCloudWatchRole`). */
+  readonly setAccountCloudWatchRole: boolean;
 }
 
 /** API Gateway's hard limit on a REST integration; the handler must answer before it. */
@@ -86,9 +88,11 @@ export class Api extends Construct {
     this.restApi = new RestApi(this, 'RestApi', {
       description: 'FrontMaster Live Stream control plane (API.md)',
       endpointTypes: [EndpointType.REGIONAL],
-      // Stage logging needs the account's API Gateway CloudWatch role; this stack brings it.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      // Stage logging needs the account's API Gateway CloudWatch Logs role, one per account and
+      // region: this stack sets it only when asked, and then keeps it when the stack goes, since
+      // other APIs of the account log through it too.
+      cloudWatchRole: props.setAccountCloudWatchRole,
+      cloudWatchRoleRemovalPolicy: props.setAccountCloudWatchRole ? RemovalPolicy.RETAIN : undefined,
       deployOptions: {
         stageName: 'prod',
         loggingLevel: MethodLoggingLevel.INFO,
@@ -115,10 +119,12 @@ export class Api extends Construct {
       'Every method requires SigV4-signed IAM credentials; anonymous traffic is refused by API Gateway before any code runs.',
     );
     acknowledge(this.restApi, 'AwsSolutions-COG4', 'The contract (API.md) is IAM (SigV4) authorization on every route, not Cognito user pools.');
-    acknowledge(
-      this.restApi,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      "API Gateway's account-level CloudWatch role uses the AWS-managed push-to-CloudWatch-Logs policy, the documented setup for stage logging.",
-    );
+    if (props.setAccountCloudWatchRole) {
+      acknowledge(
+        this.restApi,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        "API Gateway's account-level CloudWatch role uses the AWS-managed push-to-CloudWatch-Logs policy, the documented setup for stage logging.",
+      );
+    }
   }
 }

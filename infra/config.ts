@@ -15,8 +15,9 @@ export const CONTEXT_DEFAULTS = {
   /** Where split writes the MP4s (the seed's `fem_workshop_output_bucket`). */
   workshopOutputBucketName: 'fem-workshops-out',
   /**
-   * CIDRs allowed to push RTMP to MediaLive inputs. Empty by default: no encoder can push until the
-   * operator lists its network. There is deliberately no open-to-the-world default.
+   * CIDRs allowed to push RTMP to MediaLive inputs (at most 9; the stack adds the Chime connector's
+   * NAT address). Empty by default: no encoder can push until the operator lists its network.
+   * There is deliberately no open-to-the-world default.
    */
   ingestCidrs: [] as string[],
   /** Custom domain of the live distribution (e.g. `live.frontendmasters.com`); with `liveCertificateArn`. */
@@ -36,6 +37,12 @@ export const CONTEXT_DEFAULTS = {
    * from `connector/` by `cdk deploy` (Docker needed then, never for `cdk synth`).
    */
   connectorImage: undefined as string | undefined,
+  /**
+   * Let this stack set the account-wide API Gateway CloudWatch Logs role (one per account and
+   * region, shared by every API in it). Off by default: setting it replaces whatever role the
+   * account uses; turn it on only where no role is set yet (docs/DEPLOY.md).
+   */
+  apiGatewayCloudWatchRole: false as boolean,
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -54,6 +61,12 @@ const listFromContext = z.preprocess((raw) => {
   return text === '' ? [] : text.split(',').map((part) => part.trim());
 }, z.array(z.string()));
 
+/** `true`/`false` as JSON, or as the strings `-c key=true` delivers. */
+const booleanFromContext = z.preprocess(
+  (raw) => (raw === 'true' ? true : raw === 'false' ? false : raw),
+  z.boolean({ message: 'must be true or false' }),
+);
+
 const optionalText = z.preprocess((raw) => (raw === null || raw === '' ? undefined : raw), z.string().optional());
 
 /** S3's bucket naming rules (lowercase, digits, dots, hyphens; 3–63 chars). */
@@ -64,8 +77,8 @@ const ConfigSchema = z
     archiveBucketName: BucketName,
     workshopOutputBucketName: BucketName,
     ingestCidrs: listFromContext.pipe(
-      // MediaLive takes at most 10 rules per input security group.
-      z.array(z.cidrv4({ message: 'must be IPv4 CIDRs such as 203.0.113.0/24' })).max(10),
+      // MediaLive takes at most 10 rules per input security group; the connector's NAT address is one.
+      z.array(z.cidrv4({ message: 'must be IPv4 CIDRs such as 203.0.113.0/24' })).max(9, 'at most 9 CIDRs: MediaLive takes 10 rules per input security group and the Chime connector\'s NAT address is one'),
     ),
     liveDomainName: optionalText.pipe(z.hostname().optional()),
     liveCertificateArn: optionalText.pipe(
@@ -83,6 +96,7 @@ const ConfigSchema = z
     ),
     apiWaitSeconds: z.coerce.number().int().min(0).max(25),
     taskTimeoutSeconds: z.coerce.number().int().min(5).max(900),
+    apiGatewayCloudWatchRole: booleanFromContext,
     connectorImage: optionalText.pipe(
       z
         .string()

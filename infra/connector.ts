@@ -1,5 +1,5 @@
 import { Arn, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
-import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { CfnEIP, FlowLogDestination, FlowLogTrafficType, NatProvider, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Repository } from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import {
@@ -25,23 +25,35 @@ const CONTAINER_NAME = 'connector';
 
 /**
  * The Chime connector's place to run: a Fargate task definition built from `connector/` (Chromium
- * on Xvfb + ffmpeg, linux/amd64), a cluster in a VPC of public subnets only (the task needs a public
- * IP to reach the meeting and the RTMP ingest; no NAT gateway to pay for), and the watch on its
- * tasks: every connector task that stops is reported to the `connector-exited` task.
- * Tasks are started per stream at run time by `tasks/run-connector.ts`.
+ * on Xvfb + ffmpeg, linux/amd64), a cluster in a VPC, and the watch on its tasks: every connector
+ * task that stops is reported to the `connector-exited` task. Tasks are started per stream at run
+ * time by `tasks/run-connector.ts`.
+ *
+ * Network: MediaLive ignores RTMP pushes from any address outside the input security group, so a
+ * task with an ephemeral public IP never reaches its channel. Tasks therefore run without a public
+ * IP in private subnets whose only way out is one NAT gateway with a fixed Elastic IP,
+ * {@link egressCidr}, which the stack adds to the input security group. One gateway, not one per
+ * AZ: every task then pushes from the same single address (one of the group's 10 rules), at the
+ * price of the connector losing its egress while that gateway's AZ is down (docs/DEPLOY.md).
  */
 export class Connector extends Construct {
   public readonly cluster: Cluster;
   public readonly taskDefinition: FargateTaskDefinition;
   private readonly vpc: Vpc;
+  private readonly natAddress: CfnEIP;
   private readonly securityGroup: SecurityGroup;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    this.natAddress = new CfnEIP(this, 'NatAddress', { domain: 'vpc' });
     this.vpc = new Vpc(this, 'Vpc', {
       maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'connector', subnetType: SubnetType.PUBLIC, cidrMask: 24 }],
+      natGateways: 1,
+      natGatewayProvider: NatProvider.gateway({ eipAllocationIds: [this.natAddress.attrAllocationId] }),
+      subnetConfiguration: [
+        { name: 'nat', subnetType: SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'connector', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
+      ],
       // No custom resource Lambda to lock the default group: nothing is placed in it.
       restrictDefaultSecurityGroup: false,
     });
@@ -100,10 +112,16 @@ export class Connector extends Construct {
       // By family: RunTask starts the latest revision, so a deploy's new image is used at once.
       CONNECTOR_TASK_DEFINITION: this.taskDefinition.family,
       CONNECTOR_CONTAINER_NAME: CONTAINER_NAME,
-      CONNECTOR_SUBNETS: Fn.join(',', this.vpc.publicSubnets.map((subnet) => subnet.subnetId)),
+      CONNECTOR_SUBNETS: Fn.join(',', this.vpc.privateSubnets.map((subnet) => subnet.subnetId)),
       CONNECTOR_SECURITY_GROUPS: this.securityGroup.securityGroupId,
-      CONNECTOR_ASSIGN_PUBLIC_IP: 'ENABLED',
+      // Out through the NAT gateway only, from the address the input security group allows.
+      CONNECTOR_ASSIGN_PUBLIC_IP: 'DISABLED',
     };
+  }
+
+  /** The one address every connector task pushes RTMP from (the NAT gateway's Elastic IP), as a CIDR. */
+  get egressCidr(): string {
+    return `${this.natAddress.attrPublicIp}/32`;
   }
 
   /** Reports every connector task that stops (its ECS event `detail`) to `handler`. */

@@ -108,6 +108,12 @@ export class Media extends Construct {
     this.liveBaseUrl = `https://${config.liveDomainName ?? this.liveDistribution.distributionDomainName}`;
   }
 
+  /** Lets RTMP pushes from `cidr` reach the MediaLive inputs (with the `ingestCidrs`). */
+  allowPushesFrom(cidr: string): void {
+    const rules = (this.inputSecurityGroup.whitelistRules ?? []) as CfnInputSecurityGroup.InputWhitelistRuleCidrProperty[];
+    this.inputSecurityGroup.whitelistRules = [...rules, { cidr }];
+  }
+
   /**
    * One distribution for every live stream. Routes are data in a KeyValueStore (one key per live
    * stream, written by the live/unlive tasks), not origins in the template: a later `cdk deploy`

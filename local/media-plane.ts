@@ -19,6 +19,11 @@ export interface ChannelMedia {
    */
   readonly archive: readonly { bucket: string; keyBase: string }[];
   readonly segmentLength: number;
+  /**
+   * The addresses (CIDRs) a publish may come from: the input security group's whitelist, outside
+   * which MediaLive ignores a push. Absent: any address (an IVS channel has no such rule).
+   */
+  readonly sourceCidrs?: readonly string[];
 }
 
 export interface MediaPlane {

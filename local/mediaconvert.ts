@@ -16,8 +16,8 @@ import { JsonStateFile } from './state-files';
  * A MediaConvert stand-in: CreateJob, GetJob, CancelJob, for the jobs the split makes (see
  * `local/mediaconvert-job.ts` for how one is done with ffmpeg). Jobs go SUBMITTED → PROGRESSING →
  * COMPLETE or ERROR, with `JobPercentComplete` while they run, at most `concurrency` at a time
- * (ffmpeg re-encodes; the machine is small). A `ClientRequestToken` seen before returns the job
- * it made. Jobs are kept in a state file: one that was queued or running when the runtime stopped
+ * (ffmpeg re-encodes; the machine is small). A `ClientRequestToken` reused within a minute returns
+ * the job it made, as MediaConvert's does (and only then). Jobs are kept in a state file: one that was queued or running when the runtime stopped
  * runs again at the next start, so a split waiting on it still completes.
  */
 export interface LocalMediaConvertOptions {
@@ -28,7 +28,18 @@ export interface LocalMediaConvertOptions {
   concurrency?: number;
   /** JSON state file; none = in memory. */
   stateFile?: string;
+  now?: () => Date;
 }
+
+/**
+ * "A client request token can be any string that includes up to 64 ASCII characters. If you reuse
+ * a client request token within one minute of a successful request, the API returns the job
+ * details of the original request instead" (CreateJobRequest.ClientRequestToken, SDK model doc).
+ */
+const CLIENT_TOKEN = /^[\x00-\x7f]{1,64}$/;
+const TOKEN_WINDOW_MS = 60_000;
+/** InputClipping Start/EndTimecode, as MediaConvert's service model patterns them (HH:MM:SS:FF or ;FF). */
+const CLIP_TIMECODE = /^([01][0-9]|2[0-4]):[0-5][0-9]:[0-5][0-9][:;][0-9]{2}$/;
 
 const STATUSES = ['SUBMITTED', 'PROGRESSING', 'COMPLETE', 'ERROR', 'CANCELED'] as const;
 const StoredJobSchema = z.object({
@@ -48,6 +59,10 @@ const StoredJobSchema = z.object({
 });
 type StoredJob = z.infer<typeof StoredJobSchema>;
 
+function isFinished(job: StoredJob): boolean {
+  return job.Status === 'COMPLETE' || job.Status === 'ERROR' || job.Status === 'CANCELED';
+}
+
 function badRequest(message: string): BadRequestException {
   return serviceError(BadRequestException, 400, message);
 }
@@ -60,6 +75,9 @@ export function clipJobOf(settings: JobSettings | undefined): ClipJob {
   const clip = input.InputClippings?.length === 1 ? input.InputClippings[0]! : undefined;
   if (!clip?.StartTimecode || !clip.EndTimecode) {
     throw badRequest('/settings/inputs/0/inputClippings: exactly one clipping with start and end timecodes is available locally');
+  }
+  for (const [field, timecode] of [['startTimecode', clip.StartTimecode], ['endTimecode', clip.EndTimecode]] as const) {
+    if (!CLIP_TIMECODE.test(timecode)) throw badRequest(`/settings/inputs/0/inputClippings/0/${field}: ${timecode} is not HH:MM:SS:FF`);
   }
   const group = settings?.OutputGroups?.length === 1 ? settings.OutputGroups[0]! : undefined;
   const destination = group?.OutputGroupSettings?.FileGroupSettings?.Destination;
@@ -84,11 +102,15 @@ export class LocalMediaConvert {
   private readonly jobs: Map<string, StoredJob>;
   private readonly queue: string[] = [];
   private readonly running = new Map<string, { process?: ManagedProcess; done: Promise<void> }>();
+  /** Who waits for a job to end (the local `.sync` integration), by job id. */
+  private readonly waiters = new Map<string, (() => void)[]>();
   private readonly ffmpeg: MediaTool;
   private readonly concurrency: number;
   private closing = false;
+  private readonly now: () => Date;
 
   constructor(private readonly options: LocalMediaConvertOptions) {
+    this.now = options.now ?? (() => new Date());
     this.ffmpeg = options.ffmpeg ?? mediaTools().ffmpeg;
     this.concurrency = options.concurrency ?? 1;
     this.state = new JsonStateFile(options.stateFile, z.array(StoredJobSchema));
@@ -116,6 +138,15 @@ export class LocalMediaConvert {
     }
   }
 
+  /**
+   * Resolves once the job has ended (COMPLETE, ERROR or CANCELED), as Step Functions' `.sync`
+   * integration learns it from MediaConvert's job state change events; at once if it has.
+   */
+  async settled(id: string): Promise<void> {
+    if (isFinished(this.mustGet(id))) return;
+    await new Promise<void>((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
+  }
+
   /** Stops running jobs (they run again at the next start) and takes no new ones. */
   async close(): Promise<void> {
     this.closing = true;
@@ -126,8 +157,11 @@ export class LocalMediaConvert {
   }
 
   private create(input: { Role?: string; Settings?: JobSettings; UserMetadata?: Record<string, string>; ClientRequestToken?: string }) {
-    if (input.ClientRequestToken) {
-      const made = [...this.jobs.values()].find((job) => job.ClientRequestToken === input.ClientRequestToken);
+    const token = input.ClientRequestToken;
+    if (token !== undefined && !CLIENT_TOKEN.test(token)) throw badRequest('/clientRequestToken: up to 64 ASCII characters');
+    if (token !== undefined) {
+      const since = this.now().getTime() - TOKEN_WINDOW_MS;
+      const made = [...this.jobs.values()].find((job) => job.ClientRequestToken === token && Date.parse(job.CreatedAt) >= since);
       if (made) return this.view(made);
     }
     if (!input.Role) throw badRequest('/role: a job needs the role MediaConvert assumes');
@@ -141,7 +175,7 @@ export class LocalMediaConvert {
       Settings: input.Settings as Record<string, unknown>,
       UserMetadata: input.UserMetadata,
       ClientRequestToken: input.ClientRequestToken,
-      CreatedAt: new Date().toISOString(),
+      CreatedAt: this.now().toISOString(),
     };
     this.jobs.set(id, job);
     this.queue.push(id);
@@ -191,6 +225,8 @@ export class LocalMediaConvert {
   private finish(job: StoredJob, patch: Partial<StoredJob>): void {
     Object.assign(job, { ...patch, FinishTime: new Date().toISOString() });
     this.save();
+    for (const resolve of this.waiters.get(job.Id) ?? []) resolve();
+    this.waiters.delete(job.Id);
   }
 
   private save(): void {

@@ -26,8 +26,11 @@ export interface LocalMediaLiveOptions {
   rtmpPort: number;
   mediaPlane: MediaPlane;
   packages: PackageOrigins;
-  /** The input security groups that exist (the stack's one, in the cloud). */
-  inputSecurityGroups: readonly string[];
+  /**
+   * The input security groups that exist (the stack's one, in the cloud), by id, with their
+   * whitelist CIDRs: a channel's media plane ignores pushes from any other address.
+   */
+  inputSecurityGroups: Readonly<Record<string, readonly string[]>>;
   /** STARTING → RUNNING. */
   startSeconds: number;
   /** CREATING → IDLE, STOPPING → IDLE, DELETING → DELETED. */
@@ -71,6 +74,8 @@ type State = { inputs: Record<string, StoredInput>; channels: Record<string, Sto
 const SPEC_FIELDS = ['Name', 'RoleArn', 'ChannelClass', 'InputAttachments', 'InputSpecification', 'Destinations', 'EncoderSettings', 'LogLevel', 'Tags', 'CdiInputSpecification', 'Maintenance', 'Vpc'];
 /** MediaLive's default archive rollover when the output group doesn't say. */
 const DEFAULT_ROLLOVER_SECONDS = 600;
+/** What an output destination can be; exactly one per destination. */
+const DESTINATION_KINDS = ['Settings', 'MediaPackageSettings', 'MultiplexSettings', 'SrtSettings'] as const;
 const STREAM_NAME = /^[A-Za-z0-9_-]+\/[A-Za-z0-9_.~-]+$/;
 const ARCHIVE_URL = /^s3(?:ssl)?:\/\/([^/]+)\/(.+)$/;
 
@@ -136,7 +141,7 @@ export class LocalMediaLive {
     const badName = streamNames.find((name) => !STREAM_NAME.test(name));
     if (badName !== undefined) throw badRequest('each Destinations[].StreamName must be appName/streamKey');
     const groups: string[] = input.InputSecurityGroups ?? [];
-    const unknown = groups.find((g) => !this.options.inputSecurityGroups.includes(g));
+    const unknown = groups.find((g) => !Object.hasOwn(this.options.inputSecurityGroups, g));
     if (unknown !== undefined) throw badRequest(`input security group ${unknown} does not exist`);
     const stored: StoredInput = {
       Id: this.newId(),
@@ -205,6 +210,7 @@ export class LocalMediaLive {
     const running = channel.State === 'RUNNING' ? pipelineCount(channel.Spec) : 0;
     return {
       ...channel.Spec,
+      ...(channel.Spec.Destinations ? { Destinations: channel.Spec.Destinations.map(describedDestination) } : {}),
       Arn: this.arn('channel', channel.Id),
       EgressEndpoints: [],
       Id: channel.Id,
@@ -218,6 +224,9 @@ export class LocalMediaLive {
     const channel = this.mustChannel(input.ChannelId);
     if (channel.State !== 'IDLE') throw conflict(channel, 'updated');
     const spec = { ...channel.Spec, ...pickSpec(input) };
+    // "If you do not specify this on an update call but the role was previously set that role will
+    // be removed" (UpdateChannelRequest.RoleArn, SDK model doc). The other members are kept.
+    if (input.RoleArn === undefined) delete spec.RoleArn;
     this.wiringOf(channel.Id, spec);
     this.attachInputs(channel.Id, spec);
     channel.Spec = spec;
@@ -228,6 +237,10 @@ export class LocalMediaLive {
   private startChannel(channelId: string) {
     const channel = this.mustChannel(channelId);
     if (channel.State !== 'IDLE') throw conflict(channel, 'started');
+    // A running channel reaches the account's resources (the archive bucket, MediaPackage) only
+    // through its role. How MediaLive reports a channel without one is not documented; the stand-in
+    // refuses the start with one of StartChannel's modeled errors, so a stripped role fails loudly.
+    if (!channel.Spec.RoleArn) throw badRequest(`channel ${channelId} has no roleArn: MediaLive could not write its outputs`);
     this.setState(channel, 'STARTING');
     this.after(channelId, this.options.startSeconds, () => this.bringUp(channelId));
     return this.describeChannel(channel);
@@ -294,6 +307,13 @@ export class LocalMediaLive {
     if (!input) problem('/inputAttachments', 'the channel needs one attached RTMP_PUSH input');
     const destinations: { Id?: string; Settings?: { Url?: string }[]; MediaPackageSettings?: { ChannelId?: string }[] }[] =
       spec.Destinations ?? [];
+    for (const destination of destinations) {
+      // Present counts, empty or not (aws/aws-sdk-php#2087: Describe's `Settings: []` sent back fails).
+      const kinds = DESTINATION_KINDS.filter((kind) => (destination as Record<string, unknown>)[kind] !== undefined);
+      if (kinds.length !== 1) {
+        problem('/destinations', `Exactly one of settings, MediaPackage settings, or Multiplex settings is required for destination ${destination.Id}`);
+      }
+    }
     const groups: { OutputGroupSettings?: Record<string, any> }[] = spec.EncoderSettings?.OutputGroups ?? [];
     const groupSettings = (kind: string) => groups.find((g) => g.OutputGroupSettings?.[kind])?.OutputGroupSettings?.[kind];
     const destinationOf = (settings: Record<string, any> | undefined) =>
@@ -314,10 +334,13 @@ export class LocalMediaLive {
       }
     }
     if (problems.length > 0 || !input || !packageChannelId) {
-      throw serviceError(UnprocessableEntityException, 422, `channel ${channelId} settings are not valid`, { ValidationErrors: problems });
+      const reasons = problems.map((p) => p.ErrorMessage).join('; ');
+      throw serviceError(UnprocessableEntityException, 422, `channel ${channelId} settings are not valid: ${reasons}`, { ValidationErrors: problems });
     }
     const segmentLength: number = archiveGroup?.RolloverInterval ?? DEFAULT_ROLLOVER_SECONDS;
-    return { streamNames: input.StreamNames, packageChannelId, archive, segmentLength };
+    // MediaLive accepts a push only from its input security groups' CIDRs (the union of them).
+    const sourceCidrs = input.SecurityGroups.flatMap((group) => this.options.inputSecurityGroups[group] ?? []);
+    return { streamNames: input.StreamNames, packageChannelId, archive, segmentLength, sourceCidrs };
   }
 
   /**
@@ -325,7 +348,7 @@ export class LocalMediaLive {
    * (startover window, encryption) changed while the channel was idle take effect at its next start.
    */
   private mediaOf(channelId: string, spec: ChannelSpec): ChannelMedia {
-    const { streamNames, packageChannelId, archive, segmentLength } = this.wiringOf(channelId, spec);
+    const { streamNames, packageChannelId, archive, segmentLength, sourceCidrs } = this.wiringOf(channelId, spec);
     const origin = this.options.packages.originOf(packageChannelId);
     if (!origin) throw new Error(`MediaPackage channel ${packageChannelId} has no HLS origin endpoint to feed`);
     return {
@@ -336,6 +359,7 @@ export class LocalMediaLive {
       keyRotationInterval: origin.keyRotationInterval,
       archive,
       segmentLength,
+      sourceCidrs,
     };
   }
 
@@ -442,6 +466,11 @@ export class LocalMediaLive {
 
 function pickSpec(input: Record<string, unknown>): ChannelSpec {
   return Object.fromEntries(SPEC_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
+}
+
+/** As DescribeChannel answers a destination: its unused list kinds as empty lists (aws/aws-sdk-php#2087). */
+function describedDestination(destination: Record<string, unknown>) {
+  return { Settings: [], MediaPackageSettings: [], ...destination };
 }
 
 function pipelineCount(spec: ChannelSpec): number {

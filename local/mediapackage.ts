@@ -32,9 +32,11 @@ type StoredEndpoint = z.infer<typeof StoredEndpointSchema> & Record<string, any>
 const ENDPOINT_FIELDS = ['Authorization', 'Description', 'HlsPackage', 'Origination', 'StartoverWindowSeconds', 'Tags', 'TimeDelaySeconds', 'Whitelist'];
 /** The local media plane serves `index.m3u8` only. */
 const MANIFEST_NAME = 'index';
+/** 14 days: https://docs.aws.amazon.com/mediapackage/latest/ug/time-shifted.html */
 const MAX_STARTOVER_SECONDS = 1_209_600;
 /** MediaPackage's default key rotation when HLS encryption doesn't say. */
 const DEFAULT_KEY_ROTATION_SECONDS = 60;
+/** AWS::MediaPackage::Channel Id's pattern and length (CloudFormation resource reference). */
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 
 /**

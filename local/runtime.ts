@@ -28,6 +28,7 @@ import { LocalScheduler, type LocalSchedule } from './scheduler';
 import { localServices } from './services';
 import { JsonStateFile } from './state-files';
 import { LocalStepFunctions, stateMachineArn } from './stepfunctions/service';
+import { localIntegrations } from './stepfunctions/integrations';
 import { loadTaskRunner } from './stepfunctions/tasks';
 
 export interface RuntimeOptions extends Partial<LocalEnv> {
@@ -118,7 +119,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       rtmpPort: media.rtmpPort,
       mediaPlane: media.plane,
       packages: mediapackage,
-      inputSecurityGroups: [LOCAL_NAMES.inputSecurityGroupId],
+      // Every local push reaches the ingest from 127.0.0.1: that is the local group's whitelist.
+      inputSecurityGroups: { [LOCAL_NAMES.inputSecurityGroupId]: ['127.0.0.1/32'] },
       startSeconds: settings.LOCAL_CHANNEL_START_SECONDS,
       stateFile: join(stateDir, 'medialive.json'),
     });
@@ -149,6 +151,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const stepFunctions = new LocalStepFunctions({
       workflows: WORKFLOWS,
       runTask,
+      runIntegration: localIntegrations({ mediaconvert: () => servicesNow().mediaconvert, jobs: mediaconvert }),
       dir: join(dataDir, 'stepfunctions'),
       waitOverrideMs: options.stepFunctionsWaitMs,
     });

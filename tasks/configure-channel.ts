@@ -1,5 +1,6 @@
 import { DescribeChannelCommand, UpdateChannelCommand, type OutputDestination } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
+import { unchangedChannelUpdate } from '../core/channel-update';
 import { archiveDestination } from '../core/encoder-settings';
 import { aws, Conflict, Invalid } from '../core/errors';
 import type { Services } from '../core/services';
@@ -16,8 +17,9 @@ const BUSY = new Set(['CREATING', 'UPDATING', 'STOPPING']);
  * Points the channel at the new session before it starts: the archive output group's destination
  * gets the session's per-pipeline URLs (`core/encoder-settings.ts`), its `RolloverInterval` the
  * stream's `segment_length`, and the channel its record's name. MediaLive only updates an IDLE
- * channel, and UpdateChannel replaces what it is given, so the current channel is read and only
- * those fields change; everything else is sent back as it was.
+ * channel, and UpdateChannel replaces what it is given (and removes a role it is not given), so
+ * the current channel is read and only those fields change; everything else, its `RoleArn` first,
+ * is sent back as it was (`core/channel-update.ts`).
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps) {
   const stream = await deps.store.mustGet(input.stream_id);
@@ -40,7 +42,8 @@ export async function run(input: z.infer<typeof Input>, deps: Deps) {
     throw new Invalid(`MediaLive channel ${channelId} has no destination ${destinationId} for its archive`);
   }
   const destination = { ...archiveDestination(input.archive_path), Id: destinationId };
-  const destinations: OutputDestination[] = channel.Destinations.map((d) => (d.Id === destinationId ? destination : d));
+  const unchanged = unchangedChannelUpdate(channel);
+  const destinations: OutputDestination[] = unchanged.Destinations!.map((d) => (d.Id === destinationId ? destination : d));
   const outputGroups = groups.map((g) =>
     g === archive
       ? { ...g, OutputGroupSettings: { ...g.OutputGroupSettings, ArchiveGroupSettings: { ...archiveSettings, RolloverInterval: stream.segment_length } } }
@@ -50,6 +53,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps) {
   await aws('updating MediaLive channel', () =>
     deps.medialive.send(
       new UpdateChannelCommand({
+        ...unchanged,
         ChannelId: channelId,
         Name: stream.name,
         Destinations: destinations,

@@ -19,14 +19,35 @@ export interface SectionOutcome {
   error?: string;
 }
 
+/** The job in a `.sync` failure's cause: the MediaConvert job as GetJob answers it. */
+const FailedJobCauseSchema = z.object({
+  Job: z.object({ Id: z.string(), Status: z.string(), ErrorCode: z.number().optional(), ErrorMessage: z.string().optional() }),
+});
+
+/** `MediaConvert job {id} ended ERROR: {code} {message}` for a failed job's cause; else the failure as caught. */
+function readable(failure: z.infer<typeof Input>['failure']): string {
+  let cause: unknown;
+  try {
+    cause = JSON.parse(failure.Cause ?? '');
+  } catch {
+    return failureMessage(failure);
+  }
+  const job = FailedJobCauseSchema.safeParse(cause);
+  if (!job.success) return failureMessage(failure);
+  const { Id, Status, ErrorCode, ErrorMessage } = job.data.Job;
+  const reason = [ErrorCode, ErrorMessage].filter((part) => part !== undefined && part !== '').join(' ');
+  return failureMessage({ Error: failure.Error, Cause: `MediaConvert job ${Id} ended ${Status}${reason ? `: ${reason}` : ''}` });
+}
+
 /**
  * A section's failure as its outcome in the split's output: one readable sentence (Lambda's
  * `Cause` is a JSON envelope with a stack trace), so the execution says which section failed
- * and why while the other sections complete.
+ * and why while the other sections complete. A job that ended in ERROR says MediaConvert's code
+ * and message, not the whole job the `.sync` state's cause carries.
  */
 export async function run(input: z.infer<typeof Input>): Promise<SectionOutcome> {
   const { index, start, end, playlist, output } = input.section;
-  return { index, start, end, playlist, output, status: 'FAILED', error: `section ${index}: ${failureMessage(input.failure)}` };
+  return { index, start, end, playlist, output, status: 'FAILED', error: `section ${index}: ${readable(input.failure)}` };
 }
 
 export const handler = taskHandler(Input, run);

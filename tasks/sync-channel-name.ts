@@ -1,5 +1,6 @@
 import { DescribeChannelCommand, UpdateChannelCommand } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
+import { unchangedChannelUpdate } from '../core/channel-update';
 import { aws, Conflict } from '../core/errors';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
@@ -12,7 +13,8 @@ type Deps = Pick<Services, 'medialive' | 'store'>;
  * After an update, gives the MediaLive channel the record's name (what the console shows). MediaLive
  * updates only an IDLE channel; in any other state this is skipped, since `configure-channel` sets
  * the name again at the next start. A channel that left IDLE between the read and the write is
- * skipped the same way rather than retried.
+ * skipped the same way rather than retried. Everything but the name is sent back as read: an
+ * UpdateChannel without `RoleArn` removes the channel's role (`core/channel-update.ts`).
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ synced: boolean; channel_state: string }> {
   const stream = await deps.store.mustGet(input.stream_id);
@@ -25,7 +27,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ s
   if (state !== 'IDLE' || channel.Name === stream.name) return { synced: false, channel_state: state };
   try {
     await aws('renaming MediaLive channel', () =>
-      deps.medialive.send(new UpdateChannelCommand({ ChannelId: channelId, Name: stream.name })),
+      deps.medialive.send(new UpdateChannelCommand({ ...unchangedChannelUpdate(channel), ChannelId: channelId, Name: stream.name })),
     );
   } catch (err) {
     if (err instanceof Conflict) return { synced: false, channel_state: 'BUSY' };

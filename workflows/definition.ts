@@ -4,6 +4,16 @@ import type { IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 
 /**
+ * What a chain may name besides its task functions: resources a service-integration state hands
+ * to AWS (the `.sync` MediaConvert state passes the jobs' role). `infra/` passes the stack's;
+ * rendering passes readable placeholders.
+ */
+export interface WorkflowResources {
+  /** The role MediaConvert jobs run as (`CreateJob`'s `Role`). */
+  readonly mediaConvertRoleArn: string;
+}
+
+/**
  * One lifecycle action as a state machine. `build` makes the CDK chain from the task functions it
  * names in `tasks` (file names under `tasks/`), so the same chain is deployed by `infra/`, rendered
  * to ASL for tests, and run by `local/`.
@@ -17,7 +27,7 @@ export interface WorkflowDefinition<Task extends string = string> {
   readonly timeout: Duration;
   /** One line for the console and the docs. */
   readonly description: string;
-  build(scope: Construct, functions: Readonly<Record<Task, IFunction>>): IChainable;
+  build(scope: Construct, functions: Readonly<Record<Task, IFunction>>, resources: WorkflowResources): IChainable;
 }
 
 export function defineWorkflow<const Task extends string>(definition: WorkflowDefinition<Task>): WorkflowDefinition<Task> {

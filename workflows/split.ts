@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
-import { Choice, Condition, Fail, JsonPath, Map as MapState, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Fail, IntegrationPattern, JitterType, JsonPath, Map as MapState, Pass, Succeed, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import { MediaConvertCreateJob } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { defineWorkflow } from './definition';
-import { catchInto, invoke, pollLoop, pollStateNames } from './steps';
+import { catchInto, invoke } from './steps';
 
 export const SPLIT_STATES = {
   listArchive: 'List session archive',
@@ -10,9 +11,8 @@ export const SPLIT_STATES = {
   canCut: 'Can section be cut?',
   notCut: 'Section cannot be cut',
   writePlaylist: 'Write section playlist',
-  startTranscode: 'Start section transcode',
-  describe: 'Describe section transcode',
-  poll: pollStateNames('section transcode COMPLETE'),
+  prepareTranscode: 'Prepare section transcode',
+  transcode: 'Transcode section',
   sectionDone: 'Section cut',
   sectionFailed: 'Report section failure',
   report: 'Report sections',
@@ -20,25 +20,29 @@ export const SPLIT_STATES = {
   failed: 'Split failed',
 } as const;
 
-/** Sections cut at once: MediaConvert queues the rest anyway; this bounds the polling. */
+/** Sections cut at once: MediaConvert queues the rest anyway; this bounds the jobs in flight. */
 export const MAX_CONCURRENT_SECTIONS = 5;
 /** MediaConvert cuts an hour of video in minutes; a job still running after 4 h is stuck. */
-const TRANSCODE_DEADLINE_SECONDS = 4 * 3600;
+export const TRANSCODE_DEADLINE_SECONDS = 4 * 3600;
 
 /**
  * split: list the session's archive (one pipeline, filled from the other, gaps recorded) and time
  * it, plan every section, then per section (at most {@link MAX_CONCURRENT_SECTIONS} at once):
- * write its VOD playlist, create its MediaConvert job, wait for the job. A section that can't be
- * cut (planned FAILED, a task error, a job ERROR, the deadline) ends its own iteration with
- * `{status: 'FAILED', error}`, so the others complete; the output lists every section's outcome.
+ * write its VOD playlist, build its MediaConvert job request, then create the job and wait for it
+ * with the `mediaconvert:createJob.sync` integration. Step Functions does that wait itself, so a
+ * section costs the same few history events however long its job runs (a Lambda poll loop cost
+ * events per poll, and 100 long sections passed Standard's 25,000-event history quota). A
+ * section that can't be cut (planned FAILED, a task error, a job ERROR, the deadline) ends its own
+ * iteration with `{status: 'FAILED', error}`, so the others complete; the output lists every
+ * section's outcome.
  * The stream record is not written: a split changes no stream state (the API tracks the execution).
  */
 export const splitWorkflow = defineWorkflow({
   action: 'split',
   description: 'Cuts sections of a session recording into MP4s: one VOD playlist and one MediaConvert job per section.',
-  tasks: ['list-archive', 'plan-split', 'write-section-playlist', 'start-transcode', 'describe-transcode', 'section-failed'],
+  tasks: ['list-archive', 'plan-split', 'write-section-playlist', 'prepare-transcode', 'section-failed'],
   timeout: Duration.hours(24),
-  build(scope, fn) {
+  build(scope, fn, resources) {
     const list = invoke(scope, SPLIT_STATES.listArchive, fn['list-archive'], {
       payload: { 'archive_path.$': '$.archive_path' },
       resultPath: '$.archive',
@@ -79,31 +83,41 @@ export const splitWorkflow = defineWorkflow({
       payload: { 'timeline.$': '$.timeline', 'section.$': '$.section' },
       resultPath: JsonPath.DISCARD,
     });
-    const start = invoke(scope, SPLIT_STATES.startTranscode, fn['start-transcode'], {
+    const prepare = invoke(scope, SPLIT_STATES.prepareTranscode, fn['prepare-transcode'], {
       payload: { 'stream_id.$': '$.stream_id', 'section.$': '$.section', 'execution_name.$': '$.execution_name' },
+      resultPath: '$.request',
+      timeout: Duration.seconds(30),
+    });
+    const transcode = new MediaConvertCreateJob(scope, SPLIT_STATES.transcode, {
+      stateName: SPLIT_STATES.transcode,
+      integrationPattern: IntegrationPattern.RUN_JOB,
+      // The role is named here, not read from the state, so the machine's role may pass only it.
+      createJobRequest: {
+        Role: resources.mediaConvertRoleArn,
+        Settings: JsonPath.objectAt('$.request.Settings'),
+        ClientRequestToken: JsonPath.stringAt('$.request.ClientRequestToken'),
+        UserMetadata: JsonPath.objectAt('$.request.UserMetadata'),
+        StatusUpdateInterval: JsonPath.stringAt('$.request.StatusUpdateInterval'),
+      },
+      // The finished job (GetJob's answer) is large; the outcome needs its id only.
+      resultSelector: { job_id: JsonPath.stringAt('$.Job.Id') },
       resultPath: '$.job',
+      taskTimeout: Timeout.duration(Duration.seconds(TRANSCODE_DEADLINE_SECONDS)),
     });
-    const describe = invoke(scope, SPLIT_STATES.describe, fn['describe-transcode'], {
-      payload: { 'job_id.$': '$.job.job_id', 'poll.$': '$.poll' },
-      resultPath: '$.poll',
+    // CreateJob's throttling and 5xx, named as Step Functions names a service's exceptions
+    // (`{Service}.{Exception}`); a job that ends in ERROR is not retried (it would fail again).
+    transcode.addRetry({
+      errors: ['MediaConvert.TooManyRequestsException', 'MediaConvert.InternalServerErrorException'],
+      interval: Duration.seconds(2),
+      maxAttempts: 6,
+      backoffRate: 2,
+      maxDelay: Duration.seconds(30),
+      jitterStrategy: JitterType.FULL,
     });
-    catchInto([write, start, describe], sectionFailed);
+    catchInto([write, prepare, transcode], sectionFailed);
     const cutOne = new Choice(scope, SPLIT_STATES.canCut, { stateName: SPLIT_STATES.canCut })
       .when(Condition.stringEquals('$.section.status', 'FAILED'), notCut)
-      .otherwise(
-        write.next(start).next(
-          pollLoop(scope, {
-            waitingFor: 'section transcode COMPLETE',
-            describe,
-            done: ['COMPLETE'],
-            next: sectionDone,
-            onFailure: sectionFailed,
-            deadlineSeconds: TRANSCODE_DEADLINE_SECONDS,
-            initialWaitSeconds: 10,
-            maxWaitSeconds: 60,
-          }),
-        ),
-      );
+      .otherwise(write.next(prepare).next(transcode).next(sectionDone));
 
     const cutEach = new MapState(scope, SPLIT_STATES.cutEach, {
       stateName: SPLIT_STATES.cutEach,

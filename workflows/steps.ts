@@ -20,8 +20,13 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { RETRYABLE_ERRORS } from '../core/errors';
 
-/** Lambda's own failures that a retry can cure (the service, not our code). */
+/**
+ * Lambda's own failures that a retry can cure (the service, not our code): the transient service
+ * errors Step Functions names (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html)
+ * and Lambda's invocation throttle.
+ */
 const LAMBDA_RETRYABLE = [
+  'Lambda.ClientExecutionTimeoutException',
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',

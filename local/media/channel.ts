@@ -9,6 +9,7 @@ import type { Ingest } from './ingest';
 import { startKeyRotation, type KeyRotation } from './keys';
 import { LiveHls } from './live-hls';
 import { PipelineRun, SEGMENTS_DIR, type RunResult } from './pipeline';
+import { sourceAllowed } from './source-cidrs';
 
 export interface ChannelDeps {
   readonly ingest: Ingest;
@@ -75,8 +76,9 @@ export class ChannelRuntime {
     return this.stopping;
   }
 
-  accepts(streamName: string): boolean {
-    return !this.stopping && this.media.streamNames.includes(streamName);
+  /** Its own stream names only, and (as MediaLive's input security group) only from its source CIDRs. */
+  accepts(streamName: string, sourceAddress: string | undefined): boolean {
+    return !this.stopping && this.media.streamNames.includes(streamName) && sourceAllowed(this.media.sourceCidrs, sourceAddress);
   }
 
   onPublish(streamName: string): void {

@@ -16,8 +16,8 @@ import { listenOnLoopback } from '../loopback';
  * publish with a continuous timeline, and subscribers simply see the stream resume.
  */
 export interface IngestHandlers {
-  /** May `streamName` publish now? */
-  accepts(streamName: string): boolean;
+  /** May `streamName` publish now, from `sourceAddress` (the publisher's IP as the ingest sees it)? */
+  accepts(streamName: string, sourceAddress: string | undefined): boolean;
   /** A publish began on an accepted stream name (also a publisher resuming within the grace). */
   onPublish(streamName: string): void;
   /** A publish ended for good: the publisher left and did not come back within the grace. */
@@ -85,12 +85,12 @@ export async function startIngest(options: {
   const listeners: Record<(typeof RTMP_EVENTS)[number], (session: NmsSession) => void> = {
     prePublish(session) {
       if (!isOurs(session)) return;
-      if (handlers.accepts(nameOf(session))) {
+      if (handlers.accepts(nameOf(session), session.socket!.remoteAddress)) {
         accepted.add(session.id);
         const broadcast = Context.broadcasts.get(session.streamPath);
         if (broadcast && options.publishGraceMs !== undefined) broadcast.publishGraceMs = options.publishGraceMs;
       } else {
-        logger.warn('rtmp ingest: publish rejected: no running channel has this stream key', {
+        logger.warn('rtmp ingest: publish rejected: no running channel takes this stream key from this address', {
           app: session.streamApp,
         });
         session.socket!.destroy();

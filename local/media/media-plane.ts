@@ -52,7 +52,7 @@ export async function startMediaPlane(options: MediaPlaneOptions): Promise<Runni
     port: options.rtmpPort,
     publishGraceMs: options.publishGraceMs,
     handlers: {
-      accepts: (name) => byStreamName(name)?.accepts(name) ?? false,
+      accepts: (name, sourceAddress) => byStreamName(name)?.accepts(name, sourceAddress) ?? false,
       onPublish: (name) => byStreamName(name)?.onPublish(name),
       onPublishEnd: (name) => byStreamName(name)?.onPublishEnd(name),
     },

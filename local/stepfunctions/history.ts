@@ -22,7 +22,7 @@ function causeText(cause: unknown): string {
 /**
  * Turns the engine's event log into Step Functions' execution history (`GetExecutionHistory`):
  * the same event types (`TaskStateEntered`, `TaskScheduled`, `TaskFailed`, `MapIterationStarted`,
- * `ExecutionFailed`, …) and detail fields, numbered in order. Task states get the Lambda task events
+ * `ExecutionFailed`, …) and detail fields, numbered in order. Task states get the task events
  * the cloud records around each invocation (scheduled, started, succeeded or failed; the local
  * TaskSucceeded carries no output, the state's exit does), so the API
  * and the console-minded reader see the same story locally as in the cloud.
@@ -32,7 +32,22 @@ export class HistoryRecorder {
   /** States (by name and Map iteration) whose failure a Catch took: they exit without succeeding. */
   private readonly caught = new Set<string>();
 
-  constructor(private readonly region: string) {}
+  /**
+   * @param integrationOfState Task states that call a service themselves (`arn:aws:states:::{service}:{action}`),
+   *   recorded as that service's task; every other Task state is a Lambda invocation.
+   */
+  constructor(
+    private readonly region: string,
+    private readonly integrationOfState: Readonly<Record<string, string>> = {},
+  ) {}
+
+  /** The task's `resourceType`/`resource` as the cloud's history names them, e.g. `mediaconvert` / `createJob.sync`. */
+  private resourceOf(stateName: string): { resourceType: string; resource: string } {
+    const integration = this.integrationOfState[stateName];
+    if (!integration) return LAMBDA;
+    const [resourceType = '', resource = ''] = integration.slice(integration.lastIndexOf(':::') + 3).split(':');
+    return { resourceType, resource };
+  }
 
   /** The id the next event gets (for events the service records itself, e.g. ExecutionAborted). */
   nextId(): number {
@@ -47,9 +62,12 @@ export class HistoryRecorder {
       const id = ++this.lastId;
       out.push({ timestamp: at, type: type as StoredEvent['type'], id, previousEventId: id - 1, ...details });
     };
-    const scheduleTask = (input: unknown) => {
-      add('TaskScheduled', { taskScheduledEventDetails: { ...LAMBDA, region: this.region, parameters: json(input) } });
-      add('TaskStarted', { taskStartedEventDetails: LAMBDA });
+    const scheduleTask = (stateName: string, input: unknown) => {
+      const resource = this.resourceOf(stateName);
+      add('TaskScheduled', { taskScheduledEventDetails: { ...resource, region: this.region, parameters: json(input) } });
+      add('TaskStarted', { taskStartedEventDetails: resource });
+      // A `.sync` task records the job's submission, then waits without events until it ends.
+      if (resource.resource.endsWith('.sync')) add('TaskSubmitted', { taskSubmittedEventDetails: resource });
     };
     switch (event.type) {
       case 'ExecutionStarted':
@@ -70,7 +88,7 @@ export class HistoryRecorder {
       case 'StateEntered': {
         const { name, type, input } = event.state;
         add(`${type}StateEntered`, { stateEnteredEventDetails: { name, input: json(input), inputDetails: { truncated: false } } });
-        if (type === 'Task') scheduleTask(input);
+        if (type === 'Task') scheduleTask(name, input);
         if (type === 'Map') add('MapStateStarted', { mapStateStartedEventDetails: {} });
         if (type === 'Parallel') add('ParallelStateStarted', {});
         break;
@@ -79,7 +97,7 @@ export class HistoryRecorder {
         const { name, type, output } = event.state;
         // A state whose error was caught exits too, but it did not succeed.
         if (!this.caught.delete(stateKey(event))) {
-          if (type === 'Task') add('TaskSucceeded', { taskSucceededEventDetails: LAMBDA });
+          if (type === 'Task') add('TaskSucceeded', { taskSucceededEventDetails: this.resourceOf(name) });
           if (type === 'Map') add('MapStateSucceeded', {});
           if (type === 'Parallel') add('ParallelStateSucceeded', {});
         }
@@ -87,10 +105,10 @@ export class HistoryRecorder {
         break;
       }
       case 'StateFailed': {
-        const details = { error: event.Error, cause: causeText(event.Cause) };
+        const details = { ...this.resourceOf(event.state.name), error: event.Error, cause: causeText(event.Cause) };
         if (event.state.type === 'Task' && event.Error === 'States.Timeout') {
-          add('TaskTimedOut', { taskTimedOutEventDetails: { ...LAMBDA, ...details } });
-        } else if (event.state.type === 'Task') add('TaskFailed', { taskFailedEventDetails: { ...LAMBDA, ...details } });
+          add('TaskTimedOut', { taskTimedOutEventDetails: details });
+        } else if (event.state.type === 'Task') add('TaskFailed', { taskFailedEventDetails: details });
         else if (event.state.type === 'Map') add('MapStateFailed', {});
         else if (event.state.type === 'Parallel') add('ParallelStateFailed', {});
         break;
@@ -99,7 +117,7 @@ export class HistoryRecorder {
         this.caught.add(stateKey(event));
         break;
       case 'StateRetried':
-        if (event.state.type === 'Task') scheduleTask(event.state.input);
+        if (event.state.type === 'Task') scheduleTask(event.state.name, event.state.input);
         break;
       case 'MapIterationStarted':
       case 'MapIterationSucceeded':

@@ -16,12 +16,15 @@ import { serviceError } from '../service-errors';
 import { serviceFromHandlers, type LocalService } from '../service';
 import { ExecutionFiles, type ExecutionRecord } from './executions';
 import { HistoryRecorder, type EngineEvent, type StoredEvent } from './history';
+import type { IntegrationRunner } from './integrations';
 import type { TaskRunner } from './tasks';
 
 export interface LocalStepFunctionsOptions {
   workflows: readonly WorkflowDefinition[];
   /** Answers every Task state: the task file the state invokes, with the state's input. */
   runTask: TaskRunner;
+  /** Answers every Task state that calls a service itself (`arn:aws:states:::…`); none = not available locally. */
+  runIntegration?: IntegrationRunner;
   /** Where executions and their histories are kept; none = in memory. */
   dir?: string;
   /** Tests: every Wait state and retry interval lasts this many ms instead of what the ASL says. */
@@ -34,6 +37,7 @@ interface Machine {
   asl: AslDefinition;
   engine: StateMachine;
   taskOfState: Readonly<Record<string, string>>;
+  integrationOfState: Readonly<Record<string, string>>;
   stateNames: string[];
   created: Date;
 }
@@ -78,13 +82,13 @@ export class LocalStepFunctions {
   constructor(private readonly options: LocalStepFunctionsOptions) {
     const created = new Date();
     for (const workflow of options.workflows) {
-      const { asl, taskOfState } = renderWorkflow(workflow);
+      const { asl, taskOfState, integrationOfState } = renderWorkflow(workflow);
       const arn = stateMachineArn(workflow.action);
       // The workflow tests run every ASL through this engine with its validation on; validating
       // again here would add a second or two per state machine to every start of the runtime.
       const engine = new StateMachine(asl as never, { validationOptions: { noValidate: true } });
       const name = arn.slice(arn.lastIndexOf(':') + 1);
-      this.machines.set(arn, { arn, name, asl, engine, taskOfState, stateNames: stateNames(asl), created });
+      this.machines.set(arn, { arn, name, asl, engine, taskOfState, integrationOfState, stateNames: stateNames(asl), created });
     }
     this.stateMachineArns = Object.fromEntries(options.workflows.map((w) => [w.action, stateMachineArn(w.action)]));
     this.files = new ExecutionFiles(options.dir);
@@ -155,9 +159,17 @@ export class LocalStepFunctions {
   }
 
   private run(machine: Machine, record: ExecutionRecord, input: unknown): void {
-    const handlers = Object.fromEntries(
-      Object.entries(machine.taskOfState).map(([state, task]) => [state, (stateInput: unknown) => this.options.runTask(task, stateInput)]),
-    );
+    const { runIntegration } = this.options;
+    const handlers = Object.fromEntries([
+      ...Object.entries(machine.taskOfState).map(([state, task]) => [state, (stateInput: unknown) => this.options.runTask(task, stateInput)]),
+      ...Object.entries(machine.integrationOfState).map(([state, resource]) => [
+        state,
+        async (stateInput: unknown) => {
+          if (!runIntegration) throw new Error(`the service integration ${resource} is not available locally`);
+          return runIntegration(resource, stateInput);
+        },
+      ]),
+    ]);
     const override = this.options.waitOverrideMs;
     const everyState = (ms: number) => Object.fromEntries(machine.stateNames.map((n) => [n, ms]));
     const execution = machine.engine.run(input as never, {
@@ -170,7 +182,7 @@ export class LocalStepFunctions {
         StateMachine: { Id: machine.arn, Name: machine.name },
       },
     });
-    const recorder = new HistoryRecorder(LOCAL_REGION);
+    const recorder = new HistoryRecorder(LOCAL_REGION, machine.integrationOfState);
     let last: EngineEvent | undefined;
     const finished = (async () => {
       for await (const event of execution.eventLogs) {

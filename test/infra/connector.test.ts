@@ -51,8 +51,36 @@ describe('connector network', () => {
     expect(ingressRules).toEqual([]);
   });
 
-  it('places tasks in public subnets only, with no NAT gateway to pay for', () => {
-    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  // MediaLive ignores RTMP pushes from addresses outside the input's security group
+  // (https://docs.aws.amazon.com/medialive/latest/ug/working-with-input-security-groups.html),
+  // so the connector must push from an address the stack puts in that group.
+  const connectorEnv = () => resources[logicalId(stack.tasks.functions['run-connector']!)]!.Properties!.Environment.Variables;
+  const nats = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::NatGateway');
+
+  it('pushes through one NAT gateway whose Elastic IP the MediaLive input security group allows', () => {
+    expect(nats).toHaveLength(1);
+    const allocation = nats[0]![1].Properties!.AllocationId as { 'Fn::GetAtt': [string, string] };
+    const [eipId, attribute] = allocation['Fn::GetAtt'];
+    expect(resources[eipId]!.Type).toBe('AWS::EC2::EIP');
+    expect(attribute).toBe('AllocationId');
+    const whitelist = Object.values(resources).find((r) => r.Type === 'AWS::MediaLive::InputSecurityGroup')!.Properties!.WhitelistRules;
+    expect(whitelist).toContainEqual({ Cidr: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [eipId, 'PublicIp'] }, '/32']] } });
+  });
+
+  it('runs tasks with no public IP, in subnets whose default route is that NAT gateway', () => {
+    expect(connectorEnv().CONNECTOR_ASSIGN_PUBLIC_IP).toBe('DISABLED');
+    const subnets = (connectorEnv().CONNECTOR_SUBNETS['Fn::Join'][1] as { Ref: string }[]).map((s) => s.Ref);
+    expect(subnets.length).toBeGreaterThanOrEqual(2);
+    const routeTableOf = (subnet: string) =>
+      Object.values(resources).find((r) => r.Type === 'AWS::EC2::SubnetRouteTableAssociation' && r.Properties!.SubnetId.Ref === subnet)!
+        .Properties!.RouteTableId.Ref;
+    for (const subnet of subnets) {
+      expect(resources[subnet]!.Properties!.MapPublicIpOnLaunch).not.toBe(true);
+      const defaultRoutes = Object.values(resources).filter(
+        (r) => r.Type === 'AWS::EC2::Route' && r.Properties!.RouteTableId.Ref === routeTableOf(subnet) && r.Properties!.DestinationCidrBlock === '0.0.0.0/0',
+      );
+      expect(defaultRoutes.map((r) => r.Properties)).toEqual([expect.objectContaining({ NatGatewayId: { Ref: nats[0]![0] } })]);
+    }
   });
 });
 

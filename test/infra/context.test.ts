@@ -16,6 +16,8 @@ describe('context validation (infra/config.ts)', () => {
       apiWaitSeconds: 20,
       taskTimeoutSeconds: 50,
     });
+    expect(config.apiGatewayCloudWatchRole).toBe(false);
+    expect(parseInfraConfig({ apiGatewayCloudWatchRole: 'true' }).apiGatewayCloudWatchRole).toBe(true);
     expect(config.spekeUrl).toBeUndefined();
     expect(config.liveDomainName).toBeUndefined();
     for (const key of Object.keys(CONTEXT_DEFAULTS)) expect(CDK_JSON_CONTEXT, key).toHaveProperty(key);
@@ -30,13 +32,14 @@ describe('context validation (infra/config.ts)', () => {
 
   it.each([
     ['a CIDR that is not one', { ingestCidrs: ['203.0.113.0'] }, /ingestCidrs/],
-    ['more than 10 CIDRs (MediaLive limit)', { ingestCidrs: Array.from({ length: 11 }, (_, i) => `10.0.${i}.0/24`) }, /ingestCidrs/],
+    ['more than 9 CIDRs (MediaLive takes 10 rules; the connector has one)', { ingestCidrs: Array.from({ length: 10 }, (_, i) => `10.0.${i}.0/24`) }, /ingestCidrs/],
     ['a bucket name S3 refuses', { archiveBucketName: 'My_Archive' }, /archiveBucketName/],
     ['a live domain without a certificate', { liveDomainName: 'live.example.com' }, /liveCertificateArn/],
     ['a certificate outside us-east-1', { liveDomainName: 'live.example.com', liveCertificateArn: CERTIFICATE.replace('us-east-1', 'eu-west-1') }, /us-east-1/],
     ['a SPEKE URL without its role', { spekeUrl: 'https://keys.example.com/speke' }, /spekeRoleArn/],
     ['a SPEKE URL over plain HTTP', { spekeUrl: 'http://keys.example.com/speke', spekeRoleArn: SPEKE_ROLE }, /spekeUrl/],
     ['an API wait API Gateway would cut', { apiWaitSeconds: 30 }, /apiWaitSeconds/],
+    ['a CloudWatch role switch that is not a boolean', { apiGatewayCloudWatchRole: 'yes' }, /apiGatewayCloudWatchRole/],
   ])('refuses %s, naming the key', (_what, raw, key) => {
     expect(() => parseInfraConfig(raw)).toThrow(key);
   });
@@ -51,11 +54,21 @@ describe('stack with every optional context key set', () => {
     spekeUrl: 'https://keys.example.com/speke',
     spekeRoleArn: SPEKE_ROLE,
     archiveBucketName: 'my-archive',
+    apiGatewayCloudWatchRole: 'true',
+  });
+
+  it("opts in to setting the account's API Gateway CloudWatch Logs role, kept when the stack goes", () => {
+    const accounts = template.findResources('AWS::ApiGateway::Account');
+    expect(Object.keys(accounts)).toHaveLength(1);
+    const [roleId] = (Object.values(accounts)[0]!.Properties.CloudWatchRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+    const role = template.toJSON().Resources[roleId];
+    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'apigateway.amazonaws.com' });
+    expect(role.DeletionPolicy).toBe('Retain');
   });
 
   it('allows RTMP pushes from exactly the listed CIDRs', () => {
     template.hasResourceProperties('AWS::MediaLive::InputSecurityGroup', {
-      WhitelistRules: [{ Cidr: '203.0.113.0/24' }, { Cidr: '198.51.100.7/32' }],
+      WhitelistRules: [{ Cidr: '203.0.113.0/24' }, { Cidr: '198.51.100.7/32' }, { Cidr: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }],
     });
   });
 

@@ -21,6 +21,14 @@ describe('storage', () => {
     });
   });
 
+  it('keeps point-in-time recovery on every table', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables.length).toBeGreaterThanOrEqual(2);
+    for (const [id, table] of tables) {
+      expect(table.Properties?.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
+    }
+  });
+
   it('expires idempotency records by their TTL attribute', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
@@ -106,6 +114,18 @@ describe('workflows', () => {
     }
   });
 
+  // "CloudWatch Logs resource policies are limited to 5120 characters … prefix your CloudWatch Logs
+  // log group names with /aws/vendedlogs/" (https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html).
+  it('logs every state machine to its own group under /aws/vendedlogs/states/', () => {
+    const names = ofType('AWS::StepFunctions::StateMachine').map(([, machine]) => {
+      const [group] = machine.Properties!.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
+      return resources[group]!.Properties!.LogGroupName as string;
+    });
+    expect(names).toHaveLength(WORKFLOWS.length);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^\/aws\/vendedlogs\/states\/[\w-]+$/);
+  });
+
   it("lets each state machine invoke exactly its workflow's task functions", () => {
     for (const definition of WORKFLOWS) {
       const machine = stack.workflows.stateMachines[definition.action]!;
@@ -127,6 +147,14 @@ describe('api', () => {
     const methods = ofType('AWS::ApiGateway::Method');
     expect(methods.length).toBeGreaterThan(0);
     for (const [, method] of methods) expect(method.Properties?.AuthorizationType).toBe('AWS_IAM');
+  });
+
+  it("leaves the account's API Gateway CloudWatch Logs role alone by default (context apiGatewayCloudWatchRole)", () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const apiGatewayRoles = ofType('AWS::IAM::Role').filter(([, role]) =>
+      JSON.stringify(role.Properties?.AssumeRolePolicyDocument).includes('apigateway.amazonaws.com'),
+    );
+    expect(apiGatewayRoles).toEqual([]);
   });
 
   it('proxies every path to the one handler', () => {
@@ -190,10 +218,12 @@ describe('connector', () => {
 });
 
 describe('media', () => {
-  it('lets no one push RTMP by default (no CIDR, never 0.0.0.0/0)', () => {
+  it('lets no encoder push RTMP by default: only the connector\'s NAT address, never 0.0.0.0/0', () => {
     const groups = ofType('AWS::MediaLive::InputSecurityGroup');
     expect(groups).toHaveLength(1);
-    expect(groups[0]![1].Properties?.WhitelistRules ?? []).toEqual([]);
+    expect(groups[0]![1].Properties?.WhitelistRules).toEqual([
+      { Cidr: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^ConnectorNatAddress/), 'PublicIp'] }, '/32']] } },
+    ]);
     expect(JSON.stringify(groups)).not.toContain('0.0.0.0/0');
   });
 

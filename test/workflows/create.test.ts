@@ -85,6 +85,8 @@ describe('create workflow', () => {
     [CREATE_STATES.createInput, 'Throttled', { input_id: 'in-1' }],
     [CREATE_STATES.createPackageChannel, 'Transient', { package_channel_id: PACKAGE_CHANNEL }],
     [CREATE_STATES.createEndpoint, 'Lambda.ServiceException', { endpoint_id: ENDPOINT }],
+    // A transient Lambda service error (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+    [CREATE_STATES.createEndpoint, 'Lambda.ClientExecutionTimeoutException', { endpoint_id: ENDPOINT }],
     [CREATE_STATES.createChannel, 'Conflict', { channel_id: 'ch-1' }],
     [CREATE_STATES.recordCreated, 'Transient', { stream_id: STREAM, state: 'idle' }],
   ])('retries %s after %s, then carries on', async (state, error, value) => {

@@ -24,8 +24,9 @@ export const EXECUTION_NAME = 'test-0123456789abcdef0123456789abcdef-v2';
 export const EXECUTION_ID = `arn:aws:states:us-east-1:000000000000:execution:test:${EXECUTION_NAME}`;
 
 /**
- * Runs a workflow's rendered ASL in aws-local-stepfunctions with every Task state answered by
- * `handlers` (keyed by state name; a Task without a handler fails the test loudly), all waits and
+ * Runs a workflow's rendered ASL in aws-local-stepfunctions with every Task state (task Lambda or
+ * service integration) answered by `handlers` (keyed by state name; a Task without a handler
+ * fails the test loudly), all waits and
  * retry intervals at zero, and the context object Step Functions would give.
  */
 export async function runWorkflow(
@@ -33,14 +34,14 @@ export async function runWorkflow(
   input: unknown,
   handlers: Record<string, StateHandler>,
 ): Promise<WorkflowRun> {
-  const { asl, taskOfState } = renderWorkflow(definition);
+  const { asl, taskOfState, integrationOfState } = renderWorkflow(definition);
   const names = stateNames(asl);
   for (const state of Object.keys(handlers)) {
     if (!names.includes(state)) throw new Error(`handler for unknown state '${state}'; states: ${names.join(', ')}`);
   }
   const calls: Record<string, unknown[]> = {};
   const taskResourceLocalHandlers = Object.fromEntries(
-    Object.keys(taskOfState).map((state) => [
+    [...Object.keys(taskOfState), ...Object.keys(integrationOfState)].map((state) => [
       state,
       async (stateInput: unknown) => {
         const handler = handlers[state];

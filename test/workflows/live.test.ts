@@ -64,6 +64,9 @@ describe('live workflow', () => {
     const run = await runWorkflow(liveWorkflow, { stream_id: STREAM }, { ...liveHandlers(), [state]: failing('Invalid', 'no') });
 
     expect(run.status).toBe('FAILED');
+    // Only the retryable errors are retried: Invalid (a KVS ValidationException, AccessDenied or
+    // ServiceQuotaExceeded) can never succeed as sent.
+    expect(run.calls[state]).toHaveLength(1);
     const record = run.calls[LIVE_STATES.recordFailure]![0];
     expect(record).toMatchObject({ stream_id: STREAM, action: 'live', failure: { Error: 'Invalid', Cause: 'no' } });
     expect(record).not.toHaveProperty('state');

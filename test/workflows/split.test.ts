@@ -3,10 +3,11 @@ import type { ArchiveTimeline } from '../../core/archive-timeline';
 import { planSection, type PlannedSection } from '../../core/split-plan';
 import { splitOutputs } from '../../core/split-outputs';
 import { FRAME_RATES } from '../../core/timecode';
+import { run as prepareTranscode } from '../../tasks/prepare-transcode';
 import { run as sectionFailed } from '../../tasks/section-failed';
-import { renderWorkflow } from '../../workflows/render';
-import { MAX_CONCURRENT_SECTIONS, SPLIT_STATES, splitWorkflow } from '../../workflows/split';
-import { EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, type StateHandler } from './harness';
+import { RENDER_RESOURCES, renderWorkflow } from '../../workflows/render';
+import { MAX_CONCURRENT_SECTIONS, SPLIT_STATES, splitWorkflow, TRANSCODE_DEADLINE_SECONDS } from '../../workflows/split';
+import { EXECUTION_NAME, failing, failingThen, runWorkflow, type StateHandler } from './harness';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const ARCHIVE = 's3://arch/2024/01/02/stream-1/';
@@ -35,15 +36,22 @@ function plans(sections = timestampList): PlannedSection[] {
   return splitOutputs({ archivePath: ARCHIVE, outputBucket: 'out', nameModifier: 'wk', sections }).map((o) => planSection(timeline, o));
 }
 
-/** A MediaConvert poll per job: SUBMITTED, PROGRESSING, then `last` (COMPLETE unless told). */
-function jobStatuses(last: Record<string, StateHandler> = {}): StateHandler {
-  const seen = new Map<string, number>();
-  return (state: { job_id: string; poll: { attempt?: number } }) => {
-    const n = seen.get(state.job_id) ?? 0;
-    seen.set(state.job_id, n + 1);
-    if (n >= 2 && last[state.job_id]) return last[state.job_id]!(state);
-    const status = ['SUBMITTED', 'PROGRESSING', 'COMPLETE'][Math.min(n, 2)];
-    return { ...state.poll, attempt: (state.poll.attempt ?? 0) + 1, status, wait_seconds: 1, expired: false };
+/** The section a CreateJob request is for (the prepared request's metadata). */
+function sectionOf(request: { UserMetadata: { section: string } }): string {
+  return request.UserMetadata.section;
+}
+
+/**
+ * What `mediaconvert:createJob.sync` answers once a job ends: GetJob's output (`{Job}`), or, for
+ * the sections in `failed`, a `States.TaskFailed` whose cause is that job in ERROR.
+ */
+function syncJobs(failed: Record<string, { code: number; message: string }> = {}): StateHandler {
+  return (request: { UserMetadata: { section: string } }) => {
+    const section = sectionOf(request);
+    const job = { Id: `job-${section}`, Status: 'COMPLETE' };
+    const failure = failed[section];
+    if (!failure) return { Job: job };
+    return failing('States.TaskFailed', JSON.stringify({ Job: { ...job, Status: 'ERROR', ErrorCode: failure.code, ErrorMessage: failure.message } }))(request);
   };
 }
 
@@ -52,8 +60,8 @@ function handlers(overrides: Record<string, StateHandler> = {}): Record<string, 
     [SPLIT_STATES.listArchive]: () => ({ timeline, gaps: [] }),
     [SPLIT_STATES.plan]: () => ({ sections: plans() }),
     [SPLIT_STATES.writePlaylist]: (state: { section: PlannedSection }) => ({ playlist: state.section.playlist, segments: 1 }),
-    [SPLIT_STATES.startTranscode]: (state: { section: PlannedSection }) => ({ job_id: `job-${state.section.index}` }),
-    [SPLIT_STATES.describe]: jobStatuses(),
+    [SPLIT_STATES.prepareTranscode]: (state) => prepareTranscode(state),
+    [SPLIT_STATES.transcode]: syncJobs(),
     [SPLIT_STATES.sectionFailed]: (state) => sectionFailed(state),
     ...overrides,
   };
@@ -65,7 +73,7 @@ function outcome(index: number) {
 }
 
 describe('split workflow', () => {
-  it('lists, plans, then writes a playlist, starts a job and waits for it per section; the output lists every outcome', async () => {
+  it('lists, plans, then writes a playlist and creates and waits for a job (.sync) per section; the output lists every outcome', async () => {
     const run = await runWorkflow(splitWorkflow, input(timestampList.slice(0, 2)), {
       ...handlers(),
       [SPLIT_STATES.plan]: () => ({ sections: plans(timestampList.slice(0, 2)) }),
@@ -81,9 +89,12 @@ describe('split workflow', () => {
     });
     expect(run.calls[SPLIT_STATES.writePlaylist]).toHaveLength(2);
     expect(run.calls[SPLIT_STATES.writePlaylist]![0]).toEqual({ timeline, section: expect.objectContaining({ status: 'PLANNED' }) });
-    expect(run.calls[SPLIT_STATES.startTranscode]!.map((c) => c.execution_name)).toEqual([EXECUTION_NAME, EXECUTION_NAME]);
-    expect(run.calls[SPLIT_STATES.describe]).toHaveLength(6);
-    expect(run.entered.filter((s) => s === SPLIT_STATES.poll.wait)).toHaveLength(4);
+    expect(run.calls[SPLIT_STATES.prepareTranscode]!.map((c) => c.execution_name)).toEqual([EXECUTION_NAME, EXECUTION_NAME]);
+    // CreateJob's request: the workflow's role, the prepared settings, a token per execution and section.
+    const requests = run.calls[SPLIT_STATES.transcode]!;
+    expect(requests).toHaveLength(2);
+    expect(requests[0]).toEqual({ Role: RENDER_RESOURCES.mediaConvertRoleArn, ...(await prepareTranscode(run.calls[SPLIT_STATES.prepareTranscode]![0])) });
+    expect(new Set(requests.map((r) => r.ClientRequestToken)).size).toBe(2);
     expect(run.output).toEqual({
       stream_id: STREAM,
       session_id: 'sess',
@@ -119,19 +130,17 @@ describe('split workflow', () => {
 
   it('reports a job that ends in ERROR as that section’s failure, with MediaConvert’s reason', async () => {
     const run = await runWorkflow(splitWorkflow, input(), handlers({
-      [SPLIT_STATES.describe]: jobStatuses({
-        'job-1': failing('Invalid', 'MediaConvert job job-1 ended ERROR: 1030 Unable to open input file'),
-      }),
+      [SPLIT_STATES.transcode]: syncJobs({ '1': { code: 1030, message: 'Unable to open input file' } }),
     }));
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output.sections[1]).toEqual({
       ...outcome(1),
       status: 'FAILED',
-      error: 'section 1: Invalid: MediaConvert job job-1 ended ERROR: 1030 Unable to open input file',
+      error: 'section 1: States.TaskFailed: MediaConvert job job-1 ended ERROR: 1030 Unable to open input file',
     });
     expect(run.output.sections[0].status).toBe('COMPLETE');
-    expect(run.calls[SPLIT_STATES.sectionFailed]![0]).toMatchObject({ failure: { Error: 'Invalid' } });
+    expect(run.calls[SPLIT_STATES.sectionFailed]![0]).toMatchObject({ failure: { Error: 'States.TaskFailed' } });
   });
 
   it('reports a section whose playlist cannot be written, and still cuts the others', async () => {
@@ -144,36 +153,36 @@ describe('split workflow', () => {
 
     expect(run.output.sections.map((s: { status: string }) => s.status)).toEqual(['FAILED', 'COMPLETE', 'FAILED']);
     expect(run.output.sections[0].error).toBe('section 0: Invalid: writing the section playlist: AccessDenied');
-    expect(run.calls[SPLIT_STATES.startTranscode]!.map((c) => c.section.index)).toEqual([1]);
+    expect(run.calls[SPLIT_STATES.transcode]!.map(sectionOf)).toEqual(['1']);
   });
 
   it('retries a throttled CreateJob, then carries on', async () => {
     const run = await runWorkflow(splitWorkflow, input(timestampList.slice(0, 1)), {
       ...handlers(),
       [SPLIT_STATES.plan]: () => ({ sections: plans(timestampList.slice(0, 1)) }),
-      [SPLIT_STATES.startTranscode]: failingThen(2, 'Throttled', { job_id: 'job-0' }),
+      [SPLIT_STATES.transcode]: failingThen(2, 'MediaConvert.TooManyRequestsException', { Job: { Id: 'job-0', Status: 'COMPLETE' } }),
     });
 
     expect(run.output.sections[0].status).toBe('COMPLETE');
-    expect(run.calls[SPLIT_STATES.startTranscode]).toHaveLength(3);
+    expect(run.calls[SPLIT_STATES.transcode]).toHaveLength(3);
     expect(run.events.filter((e) => e.type === 'StateRetried')).toHaveLength(2);
   });
 
-  it('gives up on a job at the deadline, naming what it waited for, and reports that section only', async () => {
-    const others = jobStatuses();
+  it('gives up on a job at the deadline and reports that section only', async () => {
+    const { asl } = renderWorkflow(splitWorkflow);
+    const iteration = (asl.States[SPLIT_STATES.cutEach] as { ItemProcessor: { States: Record<string, { TimeoutSeconds?: number }> } }).ItemProcessor;
+    expect(iteration.States[SPLIT_STATES.transcode]!.TimeoutSeconds).toBe(TRANSCODE_DEADLINE_SECONDS);
+
     const run = await runWorkflow(splitWorkflow, input(timestampList.slice(0, 2)), {
       ...handlers(),
       [SPLIT_STATES.plan]: () => ({ sections: plans(timestampList.slice(0, 2)) }),
-      [SPLIT_STATES.describe]: (state: { job_id: string; poll: object }) =>
-        state.job_id === 'job-0' ? expiredPoll('PROGRESSING')(state) : others(state),
+      // What the engine reports when a Task passes its TimeoutSeconds.
+      [SPLIT_STATES.transcode]: (request: { UserMetadata: { section: string } }) =>
+        sectionOf(request) === '0' ? failing('States.Timeout', 'Task timed out')(request) : syncJobs()(request),
     });
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.entered).toContain(SPLIT_STATES.poll.timedOut);
-    expect(run.output.sections[0]).toMatchObject({
-      status: 'FAILED',
-      error: 'section 0: Timeout: timed out after 14400 s waiting for section transcode COMPLETE; last status PROGRESSING',
-    });
+    expect(run.output.sections[0]).toMatchObject({ status: 'FAILED', error: 'section 0: States.Timeout: Task timed out' });
     expect(run.output.sections[1].status).toBe('COMPLETE');
   });
 

@@ -50,6 +50,7 @@ describe('unlive workflow', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.calls[UNLIVE_STATES.recordFailure]![0]).toMatchObject({ action: 'unlive', failure: { Error: 'Invalid' } });
+    expect(run.calls[state]).toHaveLength(1);
     expect(run.entered).toContain(UNLIVE_STATES.failed);
   });
 });

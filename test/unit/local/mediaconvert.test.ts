@@ -8,9 +8,10 @@ import type { PlannedSection } from '../../../core/split-plan';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalMediaConvert, clipJobOf } from '../../../local/mediaconvert';
+import { MEDIACONVERT_CREATE_JOB_SYNC, SYNC_JOB_FAILED, localIntegrations } from '../../../local/stepfunctions/integrations';
 import { run as listArchive } from '../../../tasks/list-archive';
 import { run as planSplit } from '../../../tasks/plan-split';
-import { run as startTranscode } from '../../../tasks/start-transcode';
+import { run as prepareTranscode } from '../../../tasks/prepare-transcode';
 import { run as writePlaylist } from '../../../tasks/write-section-playlist';
 import { frameNumbers, generateArchive, probeDuration, probeVideoDuration } from '../../fixtures/archive';
 import { startS3, tempDir } from '../../fixtures/media';
@@ -26,6 +27,13 @@ let s3: S3Client;
 let local: LocalMediaConvert;
 let mediaconvert: MediaConvertClient;
 const config = loadConfig({ WORKSHOP_OUTPUT_BUCKET: 'out', MEDIACONVERT_ROLE_ARN: 'arn:aws:iam::000000000000:role/mc' });
+
+/** What the split's `.sync` state does first: CreateJob with the prepared request and the workflow's role. */
+async function startTranscode(input: { stream_id: string; section: PlannedSection; execution_name: string }, client = mediaconvert) {
+  const request = await prepareTranscode(input);
+  const { Job } = await client.send(new CreateJobCommand({ ...request, Role: 'arn:aws:iam::000000000000:role/mc' }));
+  return { job_id: Job!.Id! };
+}
 
 async function upload(from: string, files: string[], prefix: string): Promise<void> {
   for (const file of files) {
@@ -60,7 +68,7 @@ async function cut(prefix: string, sections: { start: number; end: number }[], e
   const jobs: { section: PlannedSection; jobId: string }[] = [];
   for (const section of plan.sections) {
     await writePlaylist({ timeline, section }, { s3 });
-    const { job_id } = await startTranscode({ stream_id: 's', section, execution_name: execution }, { mediaconvert, config });
+    const { job_id } = await startTranscode({ stream_id: 's', section, execution_name: execution });
     jobs.push({ section, jobId: job_id });
   }
   await local.idle();
@@ -109,7 +117,7 @@ describe('local MediaConvert (real ffmpeg)', () => {
   it('gives back the job it made for a token it has seen', async () => {
     const [made] = await cut('at25/', [{ start: 0.5, end: 1 }], 'exec-token');
 
-    const again = await startTranscode({ stream_id: 's', section: made!.section, execution_name: 'exec-token' }, { mediaconvert, config });
+    const again = await startTranscode({ stream_id: 's', section: made!.section, execution_name: 'exec-token' });
 
     expect(again.job_id).toBe(made!.jobId);
   }, 240_000);
@@ -122,7 +130,7 @@ describe('local MediaConvert (real ffmpeg)', () => {
     const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
     const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'restart', timestamp_list: [{ start: 3, end: 4 }], timeline }, { config });
     await writePlaylist({ timeline, section: sections[0]! }, { s3 });
-    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-restart' }, { mediaconvert: client, config });
+    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-restart' }, client);
 
     await first.close();
     const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { Id: string; Status: string }[];
@@ -140,7 +148,7 @@ describe('local MediaConvert (real ffmpeg)', () => {
     const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
     const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'cancel', timestamp_list: [{ start: 0, end: 6 }], timeline }, { config });
     await writePlaylist({ timeline, section: sections[0]! }, { s3 });
-    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-cancel' }, { mediaconvert, config });
+    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-cancel' });
 
     await mediaconvert.send(new CancelJobCommand({ Id: job_id }));
     await local.idle();
@@ -176,6 +184,45 @@ describe('local MediaConvert (real ffmpeg)', () => {
     const { Job: done } = await mediaconvert.send(new GetJobCommand({ Id: Job!.Id }));
     expect(done).toMatchObject({ Status: 'ERROR', ErrorCode: 1010, ErrorMessage: 'unable to open input file s3://arch/at25/archive_1.000099.ts: NoSuchKey' });
   }, 60_000);
+
+  describe('the createJob.sync integration (local Step Functions)', () => {
+    // "Run a Job (.sync)": Step Functions creates the job and waits until it ends
+    // (https://docs.aws.amazon.com/step-functions/latest/dg/connect-mediaconvert.html); the state's
+    // result is the job as MediaConvert answers it (`{Job}`).
+    const sync = () => localIntegrations({ mediaconvert: () => mediaconvert, jobs: local });
+
+    it('creates the job with the state’s parameters and answers once the job is COMPLETE', async () => {
+      const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
+      const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'sync', timestamp_list: [{ start: 1, end: 2 }], timeline }, { config });
+      await writePlaylist({ timeline, section: sections[0]! }, { s3 });
+      const request = await prepareTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-sync' });
+
+      const out = (await sync()(MEDIACONVERT_CREATE_JOB_SYNC, { ...request, Role: 'arn:aws:iam::000000000000:role/mc' })) as { Job: { Id: string; Status: string } };
+
+      expect(out.Job).toMatchObject({ Status: 'COMPLETE', ClientRequestToken: request.ClientRequestToken, JobPercentComplete: 100 });
+      await expectExactCut(sections[0]!, out.Job.Id, 25);
+    }, 240_000);
+
+    it('fails with States.TaskFailed, the job (its ErrorCode and ErrorMessage) as the cause, when the job ends in ERROR', async () => {
+      const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
+      const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'nosync', timestamp_list: [{ start: 1, end: 2 }], timeline }, { config });
+      // No playlist written: MediaConvert cannot open the input.
+      const request = await prepareTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-sync-error' });
+
+      const failure = await sync()(MEDIACONVERT_CREATE_JOB_SYNC, { ...request, Role: 'arn:aws:iam::000000000000:role/mc' }).catch((err: Error) => err);
+
+      expect(failure).toMatchObject({ name: SYNC_JOB_FAILED });
+      expect(JSON.parse((failure as Error).message).Job).toMatchObject({ Status: 'ERROR', ErrorCode: 1010, ErrorMessage: expect.stringContaining('index_nosync_0.m3u8') });
+    }, 60_000);
+
+    it('fails with MediaConvert’s own exception when CreateJob is refused, and makes no job', async () => {
+      const request = { Settings: { Inputs: [] }, ClientRequestToken: 'refused' };
+
+      const failure = await sync()(MEDIACONVERT_CREATE_JOB_SYNC, { ...request, Role: 'r' }).catch((err: Error) => err);
+
+      expect(failure).toMatchObject({ name: 'MediaConvert.BadRequestException', message: expect.stringContaining('exactly one input') });
+    });
+  });
 
   it('refuses, as a bad request, settings it cannot run', () => {
     expect(() => clipJobOf({ Inputs: [{ FileInput: 's3://a/b.m3u8', TimecodeSource: 'EMBEDDED' }] })).toThrow(/only ZEROBASED/);

@@ -24,6 +24,9 @@ import { LocalMediaPackage } from '../../../local/mediapackage';
 import { RecordingMediaPlane } from './fakes';
 
 const SG = '1000000';
+/** A group whose whitelist leaves out 127.0.0.1, where every local push comes from. */
+const REMOTE_ONLY_SG = '2000000';
+const ROLE = 'arn:aws:iam::000000000000:role/ml';
 const START_SECONDS = 3;
 
 let dir: string;
@@ -38,7 +41,7 @@ function makeMediaLive() {
     rtmpPort: 1935,
     mediaPlane: plane,
     packages,
-    inputSecurityGroups: [SG],
+    inputSecurityGroups: { [SG]: ['127.0.0.1/32'], [REMOTE_ONLY_SG]: ['203.0.113.0/24', '198.51.100.7/32'] },
     startSeconds: START_SECONDS,
     transitionSeconds: 1,
     stateFile: join(dir, 'medialive.json'),
@@ -60,13 +63,13 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function anInput(requestId?: string) {
+async function anInput(requestId?: string, securityGroup = SG) {
   const out = await medialive.send(
     new CreateInputCommand({
       Name: 'workshop',
       Type: 'RTMP_PUSH',
       Destinations: [{ StreamName: 'live/key-one' }, { StreamName: 'live/key-two' }],
-      InputSecurityGroups: [SG],
+      InputSecurityGroups: [securityGroup],
       RequestId: requestId,
     }),
   );
@@ -89,7 +92,7 @@ function channelRequest(inputId: string, overrides: Partial<CreateChannelCommand
   return {
     Name: 'workshop',
     ChannelClass: 'STANDARD',
-    RoleArn: 'arn:aws:iam::000000000000:role/ml',
+    RoleArn: ROLE,
     InputAttachments: [{ InputId: inputId, InputAttachmentName: 'rtmp' }],
     Destinations: [
       { Id: 'package', MediaPackageSettings: [{ ChannelId: 'pkg-1' }] },
@@ -112,8 +115,8 @@ async function state(channelId: string) {
   return (await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }))).State;
 }
 
-async function idleChannel() {
-  const input = await anInput();
+async function idleChannel(securityGroup = SG) {
+  const input = await anInput(undefined, securityGroup);
   await aPackageEndpoint();
   const { Channel } = await medialive.send(new CreateChannelCommand(channelRequest(input.Id!)));
   await vi.advanceTimersByTimeAsync(1000);
@@ -159,6 +162,9 @@ describe('local MediaLive inputs', () => {
 
 describe('local MediaLive channels', () => {
   it('goes CREATING → IDLE, and refuses StartChannel while CREATING', async () => {
+    // MediaLive's StartChannel ConflictException: "The channel is unable to start due to an issue with
+    // channel resources" (service model medialive-2017-10-14, as in aws/aws-sdk-java AWSMediaLive.java);
+    // "Starting a channel that is still CREATING fails" (DESIGN.md, measured).
     const input = await anInput();
     await aPackageEndpoint();
 
@@ -167,9 +173,22 @@ describe('local MediaLive channels', () => {
 
     expect(Channel!.State).toBe('CREATING');
     await expect(early).rejects.toBeInstanceOf(Conflict);
+    await expect(early).rejects.toMatchObject({ cause: { name: 'ConflictException', $metadata: { httpStatusCode: 409 } } });
     await vi.advanceTimersByTimeAsync(1000);
     expect(await state(Channel!.Id!)).toBe('IDLE');
     expect((await medialive.send(new DescribeInputCommand({ InputId: input.Id }))).AttachedChannels).toEqual([Channel!.Id]);
+  });
+
+  it('returns the channel a retried CreateChannel RequestId made, not a second one', async () => {
+    // CreateChannelRequest.RequestId: "Unique request ID to be specified. This is needed to prevent
+    // retries from creating multiple resources." (@aws-sdk/client-medialive models doc)
+    const input = await anInput();
+    await aPackageEndpoint();
+
+    const first = await medialive.send(new CreateChannelCommand(channelRequest(input.Id!, { RequestId: 'token-ch' })));
+    const again = await medialive.send(new CreateChannelCommand(channelRequest(input.Id!, { RequestId: 'token-ch' })));
+
+    expect(again.Channel!.Id).toBe(first.Channel!.Id);
   });
 
   it('goes STARTING → RUNNING after the start delay and hands the media plane its wiring', async () => {
@@ -194,6 +213,7 @@ describe('local MediaLive channels', () => {
           { bucket: 'archive', keyBase: '2026/01/02/s1/archive_2' },
         ],
         segmentLength: 10,
+        sourceCidrs: ['127.0.0.1/32'],
       },
     ]);
     const running = await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }));
@@ -258,6 +278,7 @@ describe('local MediaLive channels', () => {
     const updated = await medialive.send(
       new UpdateChannelCommand({
         ChannelId: channelId,
+        RoleArn: ROLE,
         Destinations: [request.Destinations![0]!, { Id: 'archive', Settings: [{ Url: 's3://other/p/archive_1' }, { Url: 's3://other/p/archive_2' }] }],
       }),
     );
@@ -269,6 +290,72 @@ describe('local MediaLive channels', () => {
       { bucket: 'other', keyBase: 'p/archive_1' },
       { bucket: 'other', keyBase: 'p/archive_2' },
     ]);
+  });
+
+  it('removes the role on an UpdateChannel that omits RoleArn, and then refuses to start the channel', async () => {
+    // "If you do not specify this on an update call but the role was previously set that role will be
+    // removed": UpdateChannelRequest.RoleArn, @aws-sdk/client-medialive dist-types/models/models_1.d.ts.
+    // Without its role MediaLive cannot reach the account's resources while the channel runs
+    // (https://docs.aws.amazon.com/medialive/latest/ug/about-trusted-entity.html; the archive is
+    // written "via the trusted entity": https://docs.aws.amazon.com/medialive/latest/ug/origin-server-s3.html).
+    // How the service reports it is not documented; the stand-in refuses StartChannel with
+    // BadRequestException, one of StartChannel's modeled errors, so a stripped role fails loudly here.
+    const { channelId } = await idleChannel();
+
+    await medialive.send(new UpdateChannelCommand({ ChannelId: channelId, Name: 'renamed' }));
+    const described = await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }));
+    const start = aws('starting channel', () => medialive.send(new StartChannelCommand({ ChannelId: channelId })));
+
+    expect(described.RoleArn).toBeUndefined();
+    expect(described.Name).toBe('renamed');
+    await expect(start).rejects.toBeInstanceOf(Invalid);
+    await expect(start).rejects.toMatchObject({ cause: { name: 'BadRequestException' } });
+    await expect(start).rejects.toThrow(/roleArn/);
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    expect(await state(channelId)).toBe('IDLE');
+    expect(plane.started).toEqual([]);
+  });
+
+  it('keeps the role, and starts, when the UpdateChannel sends it back', async () => {
+    const { channelId } = await idleChannel();
+
+    await medialive.send(new UpdateChannelCommand({ ChannelId: channelId, Name: 'renamed', RoleArn: ROLE }));
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+
+    expect((await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }))).RoleArn).toBe(ROLE);
+    expect(await state(channelId)).toBe('RUNNING');
+  });
+
+  it("describes a destination's unused kinds as empty lists, and refuses them sent back as more than one kind", async () => {
+    // DescribeChannel/CreateChannel answer a MediaPackage destination with "Settings": [] beside its
+    // MediaPackageSettings, and a destination sent with both fails: "Exactly one of settings, MediaPackage
+    // settings, or Multiplex settings is required for destination" (aws/aws-sdk-php#2087,
+    // hashicorp/terraform-provider-aws#30659).
+    const { channelId } = await idleChannel();
+
+    const described = await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }));
+    const verbatim = aws('updating channel', () =>
+      medialive.send(new UpdateChannelCommand({ ChannelId: channelId, RoleArn: ROLE, Destinations: described.Destinations })),
+    );
+
+    expect(described.Destinations!.find((d) => d.Id === 'package')).toEqual({ Id: 'package', MediaPackageSettings: [{ ChannelId: 'pkg-1' }], Settings: [] });
+    await expect(verbatim).rejects.toBeInstanceOf(Invalid);
+    await expect(verbatim).rejects.toMatchObject({ cause: { name: 'UnprocessableEntityException' } });
+    await expect(verbatim).rejects.toThrow(/Exactly one of settings, MediaPackage settings, or Multiplex settings is required for destination package/);
+  });
+
+  it("hands the media plane its input security group's whitelist: pushes from elsewhere are ignored", async () => {
+    // "This input security group has a CIDR block that covers the IP addresses where the pushed source
+    // will appear on the public network, which ensures that MediaLive accepts the pushed content":
+    // https://docs.aws.amazon.com/medialive/latest/ug/setup-result-rtmp-push.html. The ingest side is
+    // tested in test/unit/local/media/input-security.test.ts.
+    const { channelId } = await idleChannel(REMOTE_ONLY_SG);
+
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+
+    expect(plane.started[0]!.sourceCidrs).toEqual(['203.0.113.0/24', '198.51.100.7/32']);
   });
 
   it('rejects settings that do not wire up as UnprocessableEntity, attaching nothing', async () => {
@@ -304,6 +391,7 @@ describe('local MediaLive channels', () => {
 
     expect(await state(channelId)).toBe('IDLE');
     const after = await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }));
-    expect(after.Destinations).toEqual(channelRequest('x').Destinations);
+    // As Describe answers them: unused destination kinds as empty lists.
+    expect(after.Destinations).toEqual(channelRequest('x').Destinations!.map((d) => ({ Settings: [], MediaPackageSettings: [], ...d })));
   });
 });

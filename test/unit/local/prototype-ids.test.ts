@@ -43,7 +43,7 @@ describe.each(PROTOTYPE_NAMES)('the id %j', (id) => {
       rtmpPort: 1935,
       mediaPlane: new RecordingMediaPlane(),
       packages,
-      inputSecurityGroups: ['1000000'],
+      inputSecurityGroups: { '1000000': ['127.0.0.1/32'] },
       startSeconds: 1,
       transitionSeconds: 1,
       stateFile: join(dir, 'medialive.json'),

@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config';
-import { Conflict, Invalid, NotFound } from '../../../core/errors';
+import { Conflict, Invalid, NotFound, Transient } from '../../../core/errors';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';
 import { run } from '../../../tasks/put-live-route';
@@ -59,6 +59,20 @@ describe('put-live-route', () => {
     await run({ stream_id: stream.id }, deps());
 
     expect(kvs.commandCalls(PutKeyCommand).map((c) => c.args[0].input.IfMatch)).toEqual(['etag-1', 'etag-after-other-write']);
+  });
+
+  it.each([
+    ['ValidationException', 400, Invalid],
+    ['AccessDeniedException', 403, Invalid],
+    ['ServiceQuotaExceededException', 402, Invalid],
+    ['InternalServerException', 500, Transient],
+  ] as const)('reports a %s as %O: only an ETag mismatch, throttling and 5xx are retried', async (name, status, named) => {
+    // The KVS data plane's modeled errors and their HTTP codes: @aws-sdk/client-cloudfront-keyvaluestore
+    // dist-types/commands/PutKeyCommand.d.ts (@throws) and its error schema.
+    const stream = await runningStream();
+    kvs.on(PutKeyCommand).rejects(Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } }));
+
+    await expect(run({ stream_id: stream.id }, deps())).rejects.toBeInstanceOf(named);
   });
 
   it('fails plainly for a stream without a viewer endpoint yet', async () => {

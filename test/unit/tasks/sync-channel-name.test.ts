@@ -1,4 +1,4 @@
-import { ConflictException, DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand } from '@aws-sdk/client-medialive';
+import { ConflictException, DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand, type DescribeChannelResponse } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { newHexId } from '../../../core/ids';
@@ -10,6 +10,8 @@ const store = useStreamStore();
 const medialive = mockClient(MediaLiveClient);
 const deps = () => ({ medialive: medialive as unknown as MediaLiveClient, store: store() });
 
+const ROLE = 'arn:aws:iam::000000000000:role/ml';
+
 beforeEach(() => medialive.reset());
 
 async function stream(channelId = 'ch-1') {
@@ -18,10 +20,27 @@ async function stream(channelId = 'ch-1') {
 }
 
 describe('sync-channel-name', () => {
-  it("renames an idle channel to the record's name, sending only the name", async () => {
+  it("renames an idle channel to the record's name, sending everything else back as read (its role first)", async () => {
+    // UpdateChannel without RoleArn removes the channel's role: "If you do not specify this on an
+    // update call but the role was previously set that role will be removed" (UpdateChannelRequest.RoleArn,
+    // @aws-sdk/client-medialive dist-types/models/models_1.d.ts).
     // Prepare
     const s = await stream();
-    medialive.on(DescribeChannelCommand, { ChannelId: 'ch-1' }).resolves({ State: 'IDLE', Name: 'Old name' });
+    // What the channel has besides its name and destinations: all of it must come back unchanged.
+    const kept: DescribeChannelResponse = {
+      RoleArn: ROLE,
+      LogLevel: 'INFO',
+      InputAttachments: [{ InputId: 'in-1', InputAttachmentName: 'rtmp' }],
+      InputSpecification: { Codec: 'AVC', Resolution: 'HD', MaximumBitrate: 'MAX_10_MBPS' },
+      EncoderSettings: { AudioDescriptions: [], VideoDescriptions: [], OutputGroups: [], TimecodeConfig: { Source: 'SYSTEMCLOCK' } },
+    };
+    medialive.on(DescribeChannelCommand, { ChannelId: 'ch-1' }).resolves({
+      ...kept,
+      Id: 'ch-1',
+      State: 'IDLE',
+      Name: 'Old name',
+      Destinations: [{ Id: 'mediapackage', MediaPackageSettings: [{ ChannelId: 'pc-1' }], Settings: [] }],
+    });
     medialive.on(UpdateChannelCommand).resolves({});
 
     // Act
@@ -29,7 +48,12 @@ describe('sync-channel-name', () => {
 
     // Assess
     expect(out).toEqual({ synced: true, channel_state: 'IDLE' });
-    expect(medialive.commandCalls(UpdateChannelCommand)[0]!.args[0].input).toEqual({ ChannelId: 'ch-1', Name: 'New name' });
+    expect(medialive.commandCalls(UpdateChannelCommand)[0]!.args[0].input).toEqual({
+      ...kept,
+      ChannelId: 'ch-1',
+      Name: 'New name',
+      Destinations: [{ Id: 'mediapackage', MediaPackageSettings: [{ ChannelId: 'pc-1' }] }],
+    });
   });
 
   it.each(['RUNNING', 'STARTING', 'UPDATING'])('skips a channel that is %s (the next start sets the name)', async (state) => {
