@@ -23,11 +23,6 @@ const ConfigSchema = z.object({
   INPUT_SECURITY_GROUP_ID: z.string().min(1).optional(),
   /** The role MediaLive assumes to write to MediaPackage and the archive bucket. */
   MEDIALIVE_ROLE_ARN: z.string().min(1).optional(),
-  /**
-   * The role MediaConvert assumes to read the archive and write the workshop output bucket. The
-   * regional MediaConvert endpoint serves every account (DescribeEndpoints is no longer needed).
-   */
-  MEDIACONVERT_ROLE_ARN: z.string().min(1).optional(),
   /** SPEKE key server for MediaPackage HLS encryption; without it, `key_rotation_interval` is recorded but streams are clear. */
   SPEKE_URL: z.string().url().optional(),
   SPEKE_ROLE_ARN: z.string().min(1).optional(),

@@ -22,8 +22,6 @@ export interface TaskResources {
   readonly workshopOutputBucket: IBucket;
   /** The role MediaLive channels run as; Create/UpdateChannel pass it. */
   readonly mediaLiveRole: IRole;
-  /** The role MediaConvert jobs run as; CreateJob passes it. */
-  readonly mediaConvertRole: IRole;
   /** The SPEKE role MediaPackage assumes, when a key server is configured. */
   readonly spekeRole?: IRole;
   /** The live distribution's KeyValueStore. */

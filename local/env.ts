@@ -85,7 +85,6 @@ export function localConfig(env: NodeJS.ProcessEnv, wiring: LocalWiring): Config
     IDEMPOTENCY_TABLE_NAME: LOCAL_NAMES.idempotencyTable,
     INPUT_SECURITY_GROUP_ID: LOCAL_NAMES.inputSecurityGroupId,
     MEDIALIVE_ROLE_ARN: role('fmls-local-medialive'),
-    MEDIACONVERT_ROLE_ARN: role('fmls-local-mediaconvert'),
     // The local media plane makes and serves the AES-128 keys itself; configuring a "key server"
     // makes the start workflow ask for HLS encryption exactly as it does with SPEKE in the cloud.
     SPEKE_URL: `http://127.0.0.1:${wiring.mediaPort}/speke`,

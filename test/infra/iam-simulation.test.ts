@@ -72,8 +72,6 @@ const DEPLOYED: Readonly<Record<string, (call: AwsCall) => Record<string, string
   'states:statemachine': () => machines.map((name) => ({ StateMachineName: name })),
   'states:execution': () => machines.map((name) => ({ StateMachineName: name, ExecutionId: 'start-s1-0123' })),
   'scheduler:schedule': () => [{ GroupName: deployed(stack.scheduling.groupName), ScheduleName: 'start-s1-0123' }],
-  // Jobs go to the account's Default queue (core/transcode-job.ts names none).
-  'mediaconvert:queue': () => [{ QueueName: 'Default' }],
   'cloudfront-keyvaluestore:key-value-store': () => [
     { ResourceId: deployed(stack.media.liveRoutes.keyValueStoreArn).split('/').pop()! },
   ],
@@ -87,7 +85,6 @@ const NAMED_OPTIONAL: Readonly<Record<string, string>> = {
   's3:ListBucket': 'bucket',
   's3:GetObject': 'object',
   's3:PutObject': 'object',
-  'mediaconvert:CreateJob': 'Queue',
 };
 
 /**
@@ -146,7 +143,6 @@ const IMPLIED: Readonly<Record<string, () => Promise<Request[]>>> = {
     passRole(stack.connector.taskDefinition.executionRole as never, 'ecs-tasks.amazonaws.com'),
     await tagOnCreate('ecs:TagResource', 'task'),
   ],
-  'mediaconvert:CreateJob': async () => [passRole(stack.media.mediaConvertRole, 'mediaconvert.amazonaws.com')],
   'scheduler:CreateSchedule': async () => [passRole(stack.scheduling.role, 'scheduler.amazonaws.com')],
 };
 

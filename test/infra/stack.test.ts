@@ -93,7 +93,6 @@ describe('functions', () => {
           'WORKSHOP_OUTPUT_BUCKET',
           'INPUT_SECURITY_GROUP_ID',
           'MEDIALIVE_ROLE_ARN',
-          'MEDIACONVERT_ROLE_ARN',
           'LIVE_BASE_URL',
           'LIVE_KVS_ARN',
           'SCHEDULE_GROUP_NAME',
