@@ -6,10 +6,14 @@ import { redactText } from '../core/redact';
 /** The error codes of `API.md`, by status. No other status or code leaves the API. */
 export const ERROR_CODES = {
   400: 'ValidationError',
+  403: 'Forbidden',
   404: 'NotFound',
+  408: 'RequestTimeout',
   409: 'StateConflict',
   413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
   422: 'Unprocessable',
+  431: 'RequestHeaderFieldsTooLarge',
   500: 'InternalError',
 } as const;
 export type ErrorStatus = keyof typeof ERROR_CODES;
@@ -39,6 +43,12 @@ export const badRequest = (message: string, details?: ErrorDetail[]) => new Http
 export const notFound = (message: string) => new HttpError(404, message);
 export const conflict = (message: string) => new HttpError(409, message);
 export const unprocessable = (message: string) => new HttpError(422, message);
+export const unsupportedMediaType = (message: string) => new HttpError(415, message);
+
+/** `API.md`'s error body for `status`, for answers written outside the API (the local server's own). */
+export function errorBodyText(status: ErrorStatus, message: string): string {
+  return JSON.stringify({ error: { code: ERROR_CODES[status], message } } satisfies ErrorBody);
+}
 
 /**
  * A failure whose cause we know and may name (a missing state machine, a workflow that failed).

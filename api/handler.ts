@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { logger } from '../core/logger';
 import { cloudServices } from '../core/services';
 import { errorReply } from './errors';
-import { jsonBody, toResult } from './http';
+import { jsonBody, requireJsonContentType, toResult } from './http';
 import { IdempotentRequests, idempotencyKeyOf } from './idempotency';
 import { matchRoute, runRoute, type ApiServices, type Matched } from './route';
 import { ROUTES } from './routes';
@@ -43,9 +43,11 @@ export function createApi(services: ApiServices): Api {
       const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? randomUUID();
       try {
         const matched = matchRoute(ROUTES, event.httpMethod, event.path);
+        const writes = WRITES.has(matched.route.method);
+        if (writes || event.body) requireJsonContentType(event);
         const body = jsonBody(event);
         const run = () => execute(matched, body, requestId);
-        const key = WRITES.has(matched.route.method) ? idempotencyKeyOf(event) : undefined;
+        const key = writes ? idempotencyKeyOf(event) : undefined;
         if (key === undefined) return await run();
         return await idempotency.handle({ method: event.httpMethod, path: event.path, key, body }, run, context);
       } catch (err) {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError, badRequest } from './errors';
+import { HttpError, badRequest, unsupportedMediaType } from './errors';
 
 /** `API.md`: a body over 256 KiB is a 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -21,7 +21,8 @@ export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: strin
 
 /**
  * The request body as JSON: `undefined` when there is none (absent or blank), a 413 over
- * {@link MAX_BODY_BYTES}, a 400 when it is not JSON.
+ * {@link MAX_BODY_BYTES}, a 400 when it is not JSON. A JSON `null` is a body (`null`), not the
+ * absence of one, so the route's schema judges it.
  */
 export function jsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
   if (event.body === null || event.body === undefined) return undefined;
@@ -36,6 +37,22 @@ export function jsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Enc
   } catch (err) {
     throw badRequest(`request body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A write (or anything with a body) must say `Content-Type: application/json`, else 415. This is
+ * what keeps a web page from writing to the API cross-site without a CORS preflight: a browser
+ * sends `text/plain`, a form type or nothing at all as a "simple" request, and only a JSON type
+ * makes it ask first. A bodiless write may leave the header out (curl, the SDKs do).
+ */
+export function requireJsonContentType(event: Pick<APIGatewayProxyEvent, 'headers' | 'body'>): void {
+  const type = header(event, 'content-type');
+  if (type === undefined) {
+    if (event.body) throw unsupportedMediaType('a request body must be sent with Content-Type: application/json');
+    return;
+  }
+  const essence = type.split(';')[0]!.trim().toLowerCase();
+  if (essence !== 'application/json') throw unsupportedMediaType('Content-Type must be application/json');
 }
 
 export function toResult(reply: Reply, extraHeaders: Record<string, string> = {}): APIGatewayProxyResult {

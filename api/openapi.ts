@@ -9,10 +9,14 @@ type Json = Record<string, unknown>;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'The body, path or a header does not match the schema, or the body is not JSON.',
+  403: 'A browser request from another origin than the local runtime\'s own (the cloud asks IAM instead).',
   404: 'No such stream (or execution).',
+  408: 'The request (headers or body) did not arrive in time (local runtime).',
   409: 'The action is not allowed in the stream\'s state, the `version` is stale, or the `Idempotency-Key` was used with another body.',
   413: 'The body is over 256 KiB.',
+  415: 'A body (or a write) whose Content-Type is not application/json.',
   422: 'Well-formed but impossible (e.g. `session_id` not in `archives_path`).',
+  431: 'The request headers are too large (local runtime).',
   500: 'Anything else; the message carries a request id.',
 };
 
@@ -57,10 +61,11 @@ function operation(route: Route): Json {
   for (const [status, doc] of Object.entries(route.responses)) {
     responses[status] = { description: doc.description, ...(doc.schema ? json(schemaFor(doc.schema)) : {}) };
   }
-  // Every write may conflict on its Idempotency-Key and carry a body too large.
+  // Every write may conflict on its Idempotency-Key and carry a body too large or of another type;
+  // any request may come from a foreign origin.
   const writes = route.method !== 'GET';
-  const errors = new Set<ErrorStatus>([...route.errors, ...(writes ? ([409, 413] as const) : []), 500]);
-  for (const status of [...errors].sort()) {
+  const errors = new Set<ErrorStatus>([...route.errors, 403, ...(writes ? ([409, 413, 415] as const) : []), 500]);
+  for (const status of [...errors].sort((a, b) => a - b)) {
     responses[status] = { description: `${ERROR_CODES[status]}: ${ERROR_DESCRIPTIONS[status]}`, ...json(ref('Error')) };
   }
   return {

@@ -30,7 +30,7 @@ export interface Route {
   summary: string;
   /** The path parameters, as an object schema. */
   params?: z.ZodType;
-  /** The body; absent: the route takes none (nothing, `null` or `{}`). */
+  /** The body; absent: the route takes none (nothing, or `{}`). */
   body?: z.ZodType;
   /** The body may be left out (then it is validated as `{}`). */
   bodyOptional?: boolean;
@@ -38,6 +38,8 @@ export interface Route {
   responses: Record<number, ResponseDoc>;
   /** The error statuses this route's own checks answer (the docs add 500, and 409/413 on every write). */
   errors: ErrorStatus[];
+  /** Rules the schemas cannot state because they need the configuration: throws an `HttpError` (a 400 naming the field). */
+  check?(ctx: RouteContext<any, any>): void;
   run(ctx: RouteContext<any, any>): Promise<Reply>;
 }
 
@@ -45,9 +47,10 @@ type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 /** Types `run` by the route's own schemas, then erases them for the table. */
 export function defineRoute<P extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-  route: Omit<Route, 'params' | 'body' | 'run'> & {
+  route: Omit<Route, 'params' | 'body' | 'check' | 'run'> & {
     params?: P;
     body?: B;
+    check?(ctx: RouteContext<Infer<P>, Infer<B>>): void;
     run(ctx: RouteContext<Infer<P>, Infer<B>>): Promise<Reply>;
   },
 ): Route {
@@ -91,7 +94,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'path' | '
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const details = validationDetails(parsed.error.issues, where === 'path' ? ['path'] : []);
-  const message = (value === undefined || value === null) && where === 'body' ? 'a request body is required' : `invalid request ${where}`;
+  const message = value === undefined && where === 'body' ? 'a request body is required' : `invalid request ${where}`;
   throw badRequest(message, details);
 }
 
@@ -103,7 +106,9 @@ export async function runRoute(
   requestId: string,
 ): Promise<Reply> {
   const parsedParams = route.params ? parse(route.params, params, 'path') : undefined;
-  const none = body === undefined || body === null;
-  const parsedBody = parse(route.body ?? NoBodySchema, none && (!route.body || route.bodyOptional) ? {} : body, 'body');
-  return route.run({ params: parsedParams, body: parsedBody, services, requestId });
+  const absent = body === undefined && (!route.body || route.bodyOptional);
+  const parsedBody = parse(route.body ?? NoBodySchema, absent ? {} : body, 'body');
+  const ctx = { params: parsedParams, body: parsedBody, services, requestId };
+  route.check?.(ctx);
+  return route.run(ctx);
 }

@@ -4,6 +4,7 @@ import { getExecution, listExecutions } from './actions/executions';
 import { chimeStart, chimeStop, deleteStream, goLive, ivsStart, ivsStop, leaveLive, startStream, stopStream } from './actions/lifecycle';
 import { cancelSchedule, createSchedule, getSchedules } from './actions/schedules';
 import { splitStream } from './actions/split';
+import { requireArchiveBucket } from './archive-bucket';
 import { createStream, getStream, listStreams, updateStream } from './actions/streams';
 import { defineRoute, type ResponseDoc, type Route } from './route';
 import {
@@ -91,6 +92,7 @@ export const ROUTES: readonly Route[] = [
     bodyOptional: true,
     responses: { 202: record('Starting: the record, `starting`, with the new session.') },
     errors: [400, 404, 409],
+    check: ({ body, services }) => requireArchiveBucket(body.path, 'path', services.config),
     run: startStream,
   }),
   defineRoute({
@@ -205,6 +207,7 @@ export const ROUTES: readonly Route[] = [
     body: ScheduleBodySchema,
     responses: { 201: { description: 'Scheduled.', schema: ScheduleViewSchema } },
     errors: [400, 404],
+    check: ({ body, services }) => requireArchiveBucket(body.start_options?.path, 'start_options.path', services.config),
     run: createSchedule,
   }),
   defineRoute({

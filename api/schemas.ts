@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { StartOptionsSchema } from '../core/archive-path';
 import { ChimeUrlSchema } from '../core/chime-url';
 import { ExecutionDetailSchema, ExecutionSummarySchema } from '../core/executions';
-import { STREAM_ID_PATTERN } from '../core/ids';
+import { EXECUTION_ID_PATTERN, HEX_ID_PATTERN } from '../core/ids';
 import { StreamRecordSchema } from '../core/record';
 import { SCHEDULE_ACTIONS, ScheduleSchema } from '../core/schedules';
 import { SplitOutputSchema } from '../core/split-outputs';
@@ -14,12 +14,16 @@ import { ERROR_CODES } from './errors';
  * strict (unknown fields are a 400). A schema the docs show by name is registered in {@link schemas}.
  */
 
-export const StreamIdSchema = z.string().regex(STREAM_ID_PATTERN, 'must be 32 lowercase hex chars');
-export const StreamPathSchema = z.object({ id: StreamIdSchema });
+/** Stream and schedule ids. */
+const HexIdSchema = z.string().regex(HEX_ID_PATTERN, 'must be 32 lowercase hex chars');
+export const StreamPathSchema = z.object({ id: HexIdSchema });
 export type StreamPath = z.infer<typeof StreamPathSchema>;
 export const ExecutionPathSchema = z.object({
-  id: StreamIdSchema,
-  execution_id: z.string().min(1).max(256).describe('The execution ARN, or its name.'),
+  id: HexIdSchema,
+  execution_id: z
+    .string()
+    .regex(EXECUTION_ID_PATTERN, 'must be a Step Functions execution ARN or name')
+    .describe('The execution ARN, or its name.'),
 });
 
 const Name = z.string().min(1).max(128);
@@ -87,11 +91,11 @@ export const ScheduleBodySchema = z
     path: ['start_options'],
     message: 'only a start takes start_options',
   });
-export const SchedulePathSchema = z.object({ id: StreamIdSchema, schedule_id: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex chars') });
+export const SchedulePathSchema = z.object({ id: HexIdSchema, schedule_id: HexIdSchema });
 export const ScheduleViewSchema = ScheduleSchema.omit({ start_options: true });
 export const ScheduleListSchema = z.array(ScheduleViewSchema);
 
-/** Routes that take no body accept none, `null` or `{}`. */
+/** Routes that take no body accept none or `{}`; a JSON `null` is a body, and not an object (400). */
 export const NoBodySchema = z.strictObject({});
 
 export const StreamListSchema = z.array(StreamRecordSchema);

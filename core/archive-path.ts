@@ -11,13 +11,54 @@ import { requestToken } from './ids';
 /** A path segment of an S3 key, limited to the characters S3 calls safe. */
 const SEGMENT = "[A-Za-z0-9!_.*'()=+-]+";
 /** `s3://bucket` or `s3://bucket/prefix…`, with or without a trailing `/`; bucket per S3 naming rules. */
-export const ARCHIVE_PATH_PATTERN = new RegExp(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/(${SEGMENT}/)*(${SEGMENT})?)?$`);
+const ARCHIVE_PATH_PATTERN = new RegExp(`^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/(${SEGMENT}/)*(${SEGMENT})?)?$`);
 
-/** The start body's `path`, as the API validates it. */
+/**
+ * "The object key name consists of a sequence of Unicode characters encoded in UTF-8, with a maximum
+ * length of 1,024 bytes … The prefix, the delimiter (/), and the name of the object are included in
+ * the 1,024 byte limitation" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
+ */
+export const MAX_S3_KEY_BYTES = 1024;
+/**
+ * The longest object name written under a session's prefix: a split's playlist
+ * `index_{name_modifier ≤ 64}_{n ≤ 99}.m3u8` is 78 bytes, an archive segment `archive_1.000001.ts`
+ * 19 (a test holds this against the names the code makes). A prefix longer than
+ * {@link MAX_ARCHIVE_PREFIX_BYTES} would make S3 refuse those keys mid-session.
+ */
+export const LONGEST_SESSION_OBJECT_NAME_BYTES = 78;
+export const MAX_ARCHIVE_PREFIX_BYTES = MAX_S3_KEY_BYTES - LONGEST_SESSION_OBJECT_NAME_BYTES;
+
+/** Why `path`'s key prefix is not a clean one (`.`/`..` segments would name another place on any store that maps keys to files). */
+function keyPrefixProblem(path: string): string | undefined {
+  const { prefix } = parseArchivePath(path);
+  if (prefix.split('/').some((segment) => segment === '.' || segment === '..')) return 'must not contain "." or ".." segments';
+  const bytes = new TextEncoder().encode(prefix).length;
+  if (bytes > MAX_ARCHIVE_PREFIX_BYTES) return `key prefix is ${bytes} bytes; at most ${MAX_ARCHIVE_PREFIX_BYTES}`;
+  return undefined;
+}
+
+/**
+ * The start body's `path`, as the API validates it: an S3 URI with a clean key prefix (no empty,
+ * `.` or `..` segments, only S3's safe characters, short enough for every key a session writes).
+ * Which bucket it may name is the deployment's ({@link archiveBucketProblem}).
+ */
 export const ArchivePathSchema = z
   .string()
-  .max(1024)
-  .regex(ARCHIVE_PATH_PATTERN, 'must be an s3://bucket/prefix/ URI');
+  .regex(ARCHIVE_PATH_PATTERN, 'must be an s3://bucket/prefix/ URI')
+  .superRefine((path, ctx) => {
+    if (!ARCHIVE_PATH_PATTERN.test(path)) return;
+    const problem = keyPrefixProblem(path);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/**
+ * Why `path` may not take a session's recording: the channel's role may write the archive bucket
+ * only (infra grants no other), so any other bucket would record nothing.
+ */
+export function archiveBucketProblem(path: string, archiveBucket: string): string | undefined {
+  const { bucket } = parseArchivePath(path);
+  return bucket === archiveBucket ? undefined : `must be in the archive bucket ${archiveBucket}, not ${bucket}`;
+}
 
 /**
  * The options of a start (the API's start body, a schedule's `start_options`, the start

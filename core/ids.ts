@@ -10,7 +10,17 @@ export function newStreamKey(): string {
   return randomBytes(18).toString('base64url');
 }
 
-export const STREAM_ID_PATTERN = /^[0-9a-f]{32}$/;
+/** Stream, session and schedule ids: what {@link newHexId} makes. */
+export const HEX_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+/**
+ * A Step Functions name: 1–80 chars, none of white space, brackets, wildcards, `"#%\\^|~\`$&,;:/` or
+ * control characters (`StartExecutionInput.name`, `@aws-sdk/client-sfn`
+ * dist-types/models/models_0.d.ts). Ours are `[A-Za-z0-9_-]`; a scheduler may pick others.
+ */
+const SFN_NAME = '[^\\s<>{}\\[\\]?*"#%\\\\^|~`$&,;:/\\u0000-\\u001f\\u007f-\\u009f]{1,80}';
+/** An execution by name, or by ARN (`arn:{partition}:states:{region}:{account}:execution:{machine}:{name}`). */
+export const EXECUTION_ID_PATTERN = new RegExp(`^(arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{1,12}:execution:${SFN_NAME}:)?${SFN_NAME}$`);
 
 /** Step Functions execution names are at most 80 chars of [A-Za-z0-9_-]. */
 const MAX_EXECUTION_NAME = 80;

@@ -2,6 +2,7 @@ import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, type S
 import { z } from 'zod';
 import { aws, deleteIgnoringNotFound } from './errors';
 import { requireSetting, type Config } from './config';
+import { ownValue } from './own';
 import type { StreamStore } from './store';
 
 /**
@@ -128,7 +129,7 @@ export async function markSchedule(
 ): Promise<void> {
   if (!(await store.get(streamId))) return;
   await store.mutate(streamId, (item) => {
-    const schedule = item.schedules[scheduleId];
+    const schedule = ownValue(item.schedules, scheduleId);
     if (!schedule || schedule.state !== 'scheduled') return undefined;
     return { schedules: { ...item.schedules, [scheduleId]: { ...schedule, ...definedOnly(outcome) } } };
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ResourceNotFoundException, ServiceQuotaExceededException, ValidationException, type Channel } from '@aws-sdk/client-ivs';
 import { z } from 'zod';
 import { logger } from '../core/logger';
+import { ownValue } from '../core/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import type { ChannelMedia, MediaPlane } from './media-plane';
 import { serviceError } from './service-errors';
@@ -117,7 +118,7 @@ export class LocalIvs {
 
   private mustChannel(arn: unknown): StoredChannel {
     const id = String(arn ?? '').replace(/^.*:channel\//, '');
-    const channel = this.state.channels[id];
+    const channel = ownValue(this.state.channels, id);
     if (!channel || this.arn(id) !== arn) throw notFound(`channel ${String(arn)} not found`);
     return channel;
   }

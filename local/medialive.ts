@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
 import { logger } from '../core/logger';
+import { ownValue } from '../core/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import type { ChannelMedia, MediaPlane } from './media-plane';
 import { serviceError } from './service-errors';
@@ -410,18 +411,18 @@ export class LocalMediaLive {
 
   private fromRequest<T>(requestId: unknown, table: Record<string, T>): T | undefined {
     if (typeof requestId !== 'string') return undefined;
-    const id = this.state.requests[requestId];
-    return id === undefined ? undefined : table[id];
+    const id = ownValue(this.state.requests, requestId);
+    return id === undefined ? undefined : ownValue(table, id);
   }
 
   private mustChannel(channelId: unknown): StoredChannel {
-    const channel = typeof channelId === 'string' ? this.state.channels[channelId] : undefined;
+    const channel = typeof channelId === 'string' ? ownValue(this.state.channels, channelId) : undefined;
     if (!channel) throw serviceError(NotFoundException, 404, `channel ${String(channelId)} not found`);
     return channel;
   }
 
   private mustInput(inputId: unknown): StoredInput {
-    const input = typeof inputId === 'string' ? this.state.inputs[inputId] : undefined;
+    const input = typeof inputId === 'string' ? ownValue(this.state.inputs, inputId) : undefined;
     if (!input) throw serviceError(NotFoundException, 404, `input ${String(inputId)} not found`);
     return input;
   }

@@ -1,5 +1,6 @@
 import { NotFoundException, UnprocessableEntityException } from '@aws-sdk/client-mediapackage';
 import { z } from 'zod';
+import { ownValue } from '../core/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import type { PackageOrigins } from './medialive';
 import { serviceError } from './service-errors';
@@ -82,7 +83,7 @@ export class LocalMediaPackage implements PackageOrigins {
 
   private createChannel(input: Record<string, any>) {
     const id = validId(input.Id);
-    if (this.state.channels[id]) throw unprocessable(`channel ${id} already exists`);
+    if (ownValue(this.state.channels, id)) throw unprocessable(`channel ${id} already exists`);
     const channel = { Id: id, Description: input.Description, Tags: input.Tags, CreatedAt: this.now().toISOString() };
     this.state.channels[id] = channel;
     this.save();
@@ -114,8 +115,8 @@ export class LocalMediaPackage implements PackageOrigins {
 
   private createEndpoint(input: Record<string, any>) {
     const id = validId(input.Id);
-    if (this.state.endpoints[id]) throw unprocessable(`origin endpoint ${id} already exists`);
-    if (!this.state.channels[input.ChannelId]) throw serviceError(NotFoundException, 404, `channel ${input.ChannelId} not found`);
+    if (ownValue(this.state.endpoints, id)) throw unprocessable(`origin endpoint ${id} already exists`);
+    if (!ownValue(this.state.channels, input.ChannelId)) throw serviceError(NotFoundException, 404, `channel ${input.ChannelId} not found`);
     if (!input.HlsPackage || input.CmafPackage || input.DashPackage || input.MssPackage) {
       throw unprocessable('only HLS packaging (HlsPackage) is available locally');
     }
@@ -167,13 +168,13 @@ export class LocalMediaPackage implements PackageOrigins {
   }
 
   private mustChannel(id: unknown) {
-    const channel = typeof id === 'string' ? this.state.channels[id] : undefined;
+    const channel = typeof id === 'string' ? ownValue(this.state.channels, id) : undefined;
     if (!channel) throw serviceError(NotFoundException, 404, `channel ${String(id)} not found`);
     return channel;
   }
 
   private mustEndpoint(id: unknown): StoredEndpoint {
-    const endpoint = typeof id === 'string' ? this.state.endpoints[id] : undefined;
+    const endpoint = typeof id === 'string' ? ownValue(this.state.endpoints, id) : undefined;
     if (!endpoint) throw serviceError(NotFoundException, 404, `origin endpoint ${String(id)} not found`);
     return endpoint;
   }

@@ -1,4 +1,5 @@
 import S3rver from 's3rver';
+import { guardStore } from './s3rver-store-guard';
 
 /**
  * s3rver in a child process of its own, started by `local/s3.ts` with `--openssl-legacy-provider`:
@@ -23,6 +24,7 @@ const server = new S3rver({
   silent: true,
   configureBuckets: options.buckets.map((name) => ({ name })),
 });
+guardStore((server as unknown as { store: Parameters<typeof guardStore>[0] }).store);
 
 let closing = false;
 async function shutdown(): Promise<void> {

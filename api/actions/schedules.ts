@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { newHexId } from '../../core/ids';
+import { ownValue } from '../../core/own';
 import { createCloudSchedule, deleteCloudSchedule, listSchedules, scheduleTimeProblem, type Schedule } from '../../core/schedules';
 import { badRequest, conflict, InternalError, notFound } from '../errors';
 import type { Reply } from '../http';
@@ -55,13 +56,13 @@ export async function cancelSchedule({
   services,
 }: RouteContext<z.infer<typeof SchedulePathSchema>, unknown>): Promise<Reply> {
   const item = await services.store.mustGet(params.id);
-  const schedule = item.schedules[params.schedule_id];
+  const schedule = ownValue(item.schedules, params.schedule_id);
   if (!schedule) throw notFound(`schedule ${params.schedule_id} not found on stream ${params.id}`);
   if (schedule.state !== 'scheduled') throw conflict(`schedule ${params.schedule_id} is already ${schedule.state}`);
   await deleteCloudSchedule(services, schedule.schedule_id);
   let firedMeanwhile: string | undefined;
   await services.store.mutate(params.id, (current) => {
-    const latest = current.schedules[params.schedule_id];
+    const latest = ownValue(current.schedules, params.schedule_id);
     if (latest?.state !== 'scheduled') {
       firedMeanwhile = latest?.state;
       return undefined;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { newHexId } from '../../core/ids';
+import { ownValue } from '../../core/own';
 import { splitOutputs } from '../../core/split-outputs';
 import { unprocessable } from '../errors';
 import type { Reply } from '../http';
@@ -20,7 +21,7 @@ export async function splitStream({
   services,
 }: RouteContext<z.infer<typeof StreamPathSchema>, z.infer<typeof SplitBodySchema>>): Promise<Reply> {
   const item = await services.store.mustGet(params.id);
-  const archivePath = item.archives_path[body.session_id];
+  const archivePath = ownValue(item.archives_path, body.session_id);
   if (archivePath === undefined) {
     throw unprocessable(`session ${body.session_id} is not in the archives_path of stream ${item.id}`);
   }

@@ -34,7 +34,7 @@ describe('the HTTP edge', () => {
     const res = await h.api.handle({
       httpMethod: 'POST',
       path: `/streams/${stream.id}/start`,
-      headers: {},
+      headers: { 'content-type': 'application/json' },
       body: Buffer.from(JSON.stringify({ startover_window_seconds: 60 })).toString('base64'),
       isBase64Encoded: true,
     });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   ArchivePathSchema,
+  LONGEST_SESSION_OBJECT_NAME_BYTES,
+  MAX_ARCHIVE_PREFIX_BYTES,
   StartOptionsSchema,
   archiveDestinationUrls,
   defaultArchivePath,
@@ -9,6 +11,7 @@ import {
   sessionIdFor,
   sessionOf,
 } from '../../../core/archive-path';
+import { splitOutputs } from '../../../core/split-outputs';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 
@@ -89,5 +92,20 @@ describe('start options', () => {
     { path: 'https://b/p/' },
   ])('rejects %o', (options) => {
     expect(StartOptionsSchema.safeParse(options).success).toBe(false);
+  });
+});
+
+describe('the key budget of a session prefix', () => {
+  it('leaves room for the longest name the code writes under it (S3 keys are at most 1,024 bytes)', () => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html: 1,024 bytes, prefix included.
+    const root = 's3://b/';
+    const names = [
+      ...archiveDestinationUrls(root).map((url) => `${url}.000001.ts`),
+      ...splitOutputs({ archivePath: root, outputBucket: 'b', nameModifier: 'm'.repeat(64), sections: Array.from({ length: 100 }, () => ({ start: 0, end: 1 })) }).map(
+        (o) => o.playlist,
+      ),
+    ].map((uri) => uri.slice(root.length));
+    expect(Math.max(...names.map((n) => Buffer.byteLength(n)))).toBe(LONGEST_SESSION_OBJECT_NAME_BYTES);
+    expect(MAX_ARCHIVE_PREFIX_BYTES + LONGEST_SESSION_OBJECT_NAME_BYTES).toBe(1024);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { STREAM_ID_PATTERN, executionName, newHexId, requestToken, parseExecutionName } from '../../../core/ids';
+import { HEX_ID_PATTERN, executionName, newHexId, requestToken, parseExecutionName } from '../../../core/ids';
 
 describe('ids', () => {
   it('makes 32-hex ids', () => {
-    expect(newHexId()).toMatch(STREAM_ID_PATTERN);
+    expect(newHexId()).toMatch(HEX_ID_PATTERN);
     expect(newHexId()).not.toBe(newHexId());
   });
 

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer, type ApiHandler, type LocalHttpServer } from '../../../local/http-server';
@@ -100,5 +102,119 @@ describe('local API HTTP server', () => {
     expect([...bytes]).toEqual([1, 2, 3]);
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ error: { code: 'InternalError', message: 'the local API server failed' } });
+  });
+});
+
+/** Writes `chunks` to the server on one raw TCP connection (the next after `pauseMs`) and reads until it closes. */
+async function raw(port: number, chunks: string[], pauseMs = 0): Promise<{ status: number; headers: string; body: string }> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  let text = '';
+  socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+  const closed = once(socket, 'close');
+  for (const chunk of chunks) {
+    if (socket.destroyed) break;
+    socket.write(chunk);
+    if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  await closed;
+  const [head = '', body = ''] = text.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), headers: head, body };
+}
+
+describe('local API HTTP server, hostile clients', () => {
+  it.each([
+    ['a request line that is not HTTP', ['GARBAGE\r\n\r\n'], 400],
+    ['an invalid header', ['GET /streams HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'], 400],
+    ['headers over the limit', [`GET /streams HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`], 431],
+  ])("answers %s in the contract's error shape", async (_what, chunks, status) => {
+    const seen: APIGatewayProxyEvent[] = [];
+    server = await startHttpServer({ port: 0, api: echoApi(seen) });
+
+    const res = await raw(server.port, chunks);
+
+    expect(res.status).toBe(status);
+    expect(res.headers).toMatch(/content-type: application\/json/i);
+    expect(JSON.parse(res.body)).toEqual({ error: { code: status === 431 ? 'RequestHeaderFieldsTooLarge' : 'ValidationError', message: expect.any(String) } });
+    expect(seen).toEqual([]);
+  });
+
+  it('times out headers that stall, with a 408 in the error shape', async () => {
+    server = await startHttpServer({ port: 0, api: echoApi([]), timeouts: { headersMs: 300, requestMs: 600, bodyIdleMs: 300 } });
+
+    const res = await raw(server.port, ['GET /streams HTTP/1.1\r\nHost: x\r\n']);
+
+    expect(res.status).toBe(408);
+    expect(JSON.parse(res.body)).toEqual({ error: { code: 'RequestTimeout', message: expect.any(String) } });
+  });
+
+  it('times out a body that stops arriving, without calling the API', async () => {
+    const seen: APIGatewayProxyEvent[] = [];
+    server = await startHttpServer({ port: 0, api: echoApi(seen), timeouts: { headersMs: 5_000, requestMs: 10_000, bodyIdleMs: 300 } });
+
+    const res = await raw(server.port, ['POST /streams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na']);
+
+    expect(res.status).toBe(408);
+    expect(JSON.parse(res.body)).toEqual({ error: { code: 'RequestTimeout', message: expect.stringMatching(/body/) } });
+    expect(seen).toEqual([]);
+  });
+
+  it('times out a body that dribbles in past the request deadline', async () => {
+    const seen: APIGatewayProxyEvent[] = [];
+    server = await startHttpServer({ port: 0, api: echoApi(seen), timeouts: { headersMs: 500, requestMs: 1_000, bodyIdleMs: 500 } });
+    const dribble = Array.from({ length: 40 }, () => ' ');
+
+    const res = await raw(server.port, ['POST /streams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n', ...dribble], 100);
+
+    expect(res.status).toBe(408);
+    expect(JSON.parse(res.body).error.code).toBe('RequestTimeout');
+    expect(seen).toEqual([]);
+  });
+
+  it('hands the API the path as sent: no dot-segment is resolved away', async () => {
+    const seen: APIGatewayProxyEvent[] = [];
+    server = await startHttpServer({ port: 0, api: echoApi(seen) });
+
+    for (const path of ['/streams/.', '/streams/..', '/streams/%2e/start', '/a/../streams']) {
+      await raw(server.port, [`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`]);
+    }
+
+    expect(seen.map((e) => e.path)).toEqual(['/streams/.', '/streams/..', '/streams/%2e/start', '/a/../streams']);
+  });
+
+  it('takes prototype names as header and query names like any other', async () => {
+    const seen: APIGatewayProxyEvent[] = [];
+    server = await startHttpServer({ port: 0, api: echoApi(seen) });
+
+    const res = await raw(server.port, ['GET /streams?__proto__=1&constructor=2 HTTP/1.1\r\nHost: x\r\n__proto__: a\r\nconstructor: b\r\nConnection: close\r\n\r\n']);
+
+    expect(res.status).toBe(201);
+    expect(Object.hasOwn(seen[0]!.multiValueQueryStringParameters!, '__proto__')).toBe(true);
+    expect(seen[0]!.headers['constructor']).toBe('b');
+  });
+
+  it.each(['http://evil.example', 'null', 'http://127.0.0.1:1'])('403s a browser request from origin %s without calling the API', async (origin) => {
+    const seen: APIGatewayProxyEvent[] = [];
+    server = await startHttpServer({ port: 0, api: echoApi(seen) });
+
+    for (const method of ['POST', 'GET', 'OPTIONS']) {
+      const res = await fetch(`http://127.0.0.1:${server.port}/streams`, { method, headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } });
+      expect(res.status).toBe(403);
+      // No CORS grant either: a preflight from another site is refused, so the browser sends nothing.
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await res.json()).toEqual({ error: { code: 'Forbidden', message: expect.stringMatching(/origin/) } });
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it("serves requests from its own origin and requests that carry none (curl, SDKs)", async () => {
+    const seen: APIGatewayProxyEvent[] = [];
+    server = await startHttpServer({ port: 0, api: echoApi(seen) });
+
+    for (const origin of [`http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`, undefined]) {
+      const res = await fetch(`http://127.0.0.1:${server.port}/streams`, { method: 'POST', headers: origin ? { Origin: origin } : {} });
+      expect(res.status).toBe(201);
+    }
+    expect(seen).toHaveLength(3);
   });
 });
