@@ -24,7 +24,7 @@ describe('claim-connector', () => {
       deps(),
     );
 
-    expect(out).toEqual({ stream_id: item.id, target: 'medialive', state: 'starting' });
+    expect(out).toEqual({ stream_id: item.id, target: 'medialive', state: 'starting', connector_execution: 'chime_start-x-v1' });
     const stored = await store().mustGet(item.id);
     expect(stored.connector?.chime_url).toBe('https://meet.example.com/v2?m=a&broadcast=true');
     expect(stored.execution_arns).toContain('arn:exec:1');
