@@ -19,6 +19,11 @@ export interface ChannelMedia {
    */
   readonly archive: readonly { bucket: string; keyBase: string }[];
   readonly segmentLength: number;
+  /**
+   * A run ends with its publish (IVS: a stream exists only while someone pushes), instead of waiting
+   * for the next publish until the channel stops (MediaLive: the channel runs, and is paid for, regardless).
+   */
+  readonly runEndsWithPublish?: boolean;
 }
 
 export interface MediaPlane {
