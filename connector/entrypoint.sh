@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The Chime connector: opens MEETING_URL in Chromium (kiosk) on a virtual display and streams that
-# screen and the page's sound to RTMP_URL (H.264 + AAC in FLV) with ffmpeg. See connector/README.md.
+# The Chime connector: reads its target from its stream's record (fetch-target.sh: the meeting URL
+# and the RTMP URL with its key, so no key is in the task's overrides), opens the meeting in
+# Chromium (kiosk) on a virtual display and streams that screen and the page's sound to the RTMP URL
+# (H.264 + AAC in FLV) with ffmpeg. See connector/README.md.
 #
 # Readiness: once ffmpeg is sending frames, READY_FILE is touched (and kept fresh while frames
 # flow) and "ready: sending frames" is logged once; the ECS health check reads the file's age.
@@ -11,7 +13,7 @@
 # With pipefail, `… | grep -q` fails when grep exits early (SIGPIPE): the greps below read all input.
 set -uo pipefail
 
-SOURCE="${SOURCE:-page}"                 # page | test_pattern (no browser: a labelled pattern and a tone)
+SOURCE="${SOURCE:-page}"                 # page | test_pattern (no browser: a labelled pattern and a tone) | auto
 RESOLUTION="${RESOLUTION:-1080p}"        # 1080p | 720p, at 30 fps
 FFMPEG="${FFMPEG:-ffmpeg}"
 CHROMIUM="${CHROMIUM:-chromium}"
@@ -19,6 +21,7 @@ X264_PRESET="${X264_PRESET:-veryfast}"
 READY_FILE="${READY_FILE:-/tmp/connector-ready}"
 FFMPEG_RESTARTS="${FFMPEG_RESTARTS:-3}"  # an ingest that blips (a MediaLive pipeline failover) gets a few retries
 PAGE_SETTLE_SECONDS="${PAGE_SETTLE_SECONDS:-3}"
+FETCH_TARGET="${FETCH_TARGET:-$(dirname "${BASH_SOURCE[0]}")/fetch-target.sh}"
 FPS=30
 
 redact() {
@@ -67,7 +70,22 @@ on_signal() {
 }
 trap on_signal TERM INT
 
-[ -n "${RTMP_URL:-}" ] || die "RTMP_URL is required"
+# The target, kept in this shell only: ffmpeg gets the key on a file descriptor (start_ffmpeg).
+TARGET="$("$FETCH_TARGET" 2> >(redact >&2))" || die "could not read the connector's target from stream ${STREAM_ID:-?}"
+{ read -r MEETING_URL; read -r RTMP_URL; } <<<"$TARGET"
+unset TARGET
+[ -n "${RTMP_URL:-}" ] || die "the stream has no RTMP URL for its connector"
+# rtmp(s)://host[:port]/app/KEY: ffmpeg is given the URL up to the app, and the key as its RTMP
+# play path in a preset read from fd 3 (`-fpre`), so the key is on no command line (`ps`).
+RTMP_BASE="${RTMP_URL%/*}/"
+RTMP_PLAYPATH="${RTMP_URL##*/}"
+
+# auto (the local runtime): the page when this host can show it (Xvfb, Chromium, the URL answers), else the pattern.
+if [ "$SOURCE" = auto ]; then
+  SOURCE=test_pattern
+  if command -v Xvfb >/dev/null && command -v "$CHROMIUM" >/dev/null && curl -s -o /dev/null --max-time 3 "$MEETING_URL"; then SOURCE=page; fi
+fi
+
 case "$RESOLUTION" in
   1080p) WIDTH=1920 HEIGHT=1080 VIDEO_BITRATE=4500 ;;
   720p) WIDTH=1280 HEIGHT=720 VIDEO_BITRATE=3000 ;;
@@ -196,11 +214,12 @@ start_ffmpeg() {
     -sc_threshold 0 -b:v "$bitrate" -maxrate "$bitrate" -bufsize "$bufsize" \
     -c:a aac -b:a 128k -ar 48000 -ac 2 \
     -progress "$WORK_DIR/progress" \
-    -f flv -flvflags no_duration_filesize "$RTMP_URL" 2> >(redact >&2) &
+    -fpre /dev/fd/3 -f flv -flvflags no_duration_filesize "$RTMP_BASE" \
+    3< <(printf 'rtmp_playpath=%s\n' "$RTMP_PLAYPATH") 2> >(redact >&2) &
   FFMPEG_PID=$!
 }
 
-log "starting: $SOURCE at ${RESOLUTION}${FPS} to $RTMP_URL"
+log "starting: $SOURCE at ${RESOLUTION}${FPS} to ${RTMP_BASE}***"
 if [ "$SOURCE" = page ]; then
   start_display
   start_audio

@@ -80,6 +80,16 @@ export async function claimConnectorStop(store: StreamStore, streamId: string, a
   });
 }
 
+/**
+ * Whether the stream's connector is still the one `connectorExecution` claimed (the start
+ * execution that took the slot: a connector's identity). Every write a connector workflow makes
+ * after its claim is conditional on this, never on "whatever connector is there now": the slot may
+ * have been freed (by the watcher) and taken by the next start in between.
+ */
+export function holdsConnector(item: Pick<StreamItem, 'connector' | 'connector_execution'>, connectorExecution: string | null): boolean {
+  return item.connector !== null && (item.connector_execution ?? null) === connectorExecution;
+}
+
 /** The ECS task id at the end of a task ARN (`arn:aws:ecs:…:task/{cluster}/{id}`), or the id itself. */
 export function taskIdOf(taskArnOrId: string): string {
   return taskArnOrId.slice(taskArnOrId.lastIndexOf('/') + 1);

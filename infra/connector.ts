@@ -1,4 +1,4 @@
-import { Arn, Duration, Fn, RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnEIP, FlowLogDestination, FlowLogTrafficType, NatProvider, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Repository } from 'aws-cdk-lib/aws-ecr';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -11,17 +11,26 @@ import {
   LogDrivers,
   OperatingSystemFamily,
 } from 'aws-cdk-lib/aws-ecs';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { readInfraConfig } from './config';
 import { repoPath } from './lambda';
-import { acknowledgeWildcards } from './nag';
+import { acknowledge, acknowledgeWildcards } from './nag';
 
 /** The container's name in the task definition; `core/config.ts` defaults CONNECTOR_CONTAINER_NAME to it. */
 const CONTAINER_NAME = 'connector';
+/** What `connector/fetch-target.sh` reads of its stream's record (with the key `id`): the task role may read no other attribute. */
+const TARGET_ATTRIBUTES = ['id', 'connector', 'connector_execution', 'rtmp1', 'rtmp_ivs'];
+
+export interface ConnectorProps {
+  /** The streams table: a task reads its own target (URL with key) from its stream's record at start. */
+  readonly streamTable: ITable;
+}
 
 /**
  * The Chime connector's place to run: a Fargate task definition built from `connector/` (Chromium
@@ -43,7 +52,7 @@ export class Connector extends Construct {
   private readonly natAddress: CfnEIP;
   private readonly securityGroup: SecurityGroup;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ConnectorProps) {
     super(scope, id);
     this.natAddress = new CfnEIP(this, 'NatAddress', { domain: 'vpc' });
     this.vpc = new Vpc(this, 'Vpc', {
@@ -97,7 +106,28 @@ export class Connector extends Construct {
         retries: 3,
       },
       stopTimeout: Duration.seconds(30),
+      environment: { STREAMS_TABLE: props.streamTable.tableName, AWS_REGION: Stack.of(this).region },
     });
+    // The container fetches its target itself, so no stream key is in RunTask's overrides (shown by
+    // DescribeTasks, ECS events, CloudTrail). IAM cannot scope GetItem to the task's own stream
+    // (dynamodb:LeadingKeys takes no per-task value), so the grant is narrowed to GetItem of the
+    // attributes it needs, as in https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_dynamodb_attributes.html;
+    // the script then refuses a record whose connector is not the one its task was started for.
+    this.taskDefinition.addToTaskRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [props.streamTable.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': TARGET_ATTRIBUTES },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      }),
+    );
+    acknowledge(
+      this.taskDefinition,
+      'AwsSolutions-ECS2',
+      'The only environment is the streams table name and the region, neither secret; the stream key is read by the container from the record at start.',
+    );
     acknowledgeWildcards(
       this.taskDefinition.obtainExecutionRole(),
       'Pulling the connector image needs ecr:GetAuthorizationToken, which accepts only Resource "*"; the pull itself is on the image repository only.',

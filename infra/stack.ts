@@ -51,7 +51,7 @@ export class LiveStreamStack extends Stack {
     // may start are granted below, once they exist.
     this.scheduling = new Scheduling(this, 'Scheduling', { targets: [] });
 
-    this.connector = new Connector(this, 'Connector');
+    this.connector = new Connector(this, 'Connector', { streamTable: this.storage.streamTable });
     // The connector pushes to MediaLive like any encoder: from an address the input group allows.
     this.media.allowPushesFrom(this.connector.egressCidr);
 

@@ -1,9 +1,9 @@
 import { onPath } from './ffmpeg';
 
 /**
- * Whether the local connector can capture the meeting page itself, or streams its test pattern:
- * it needs Xvfb and Chromium on this machine and a meeting URL that answers (a Chime meeting does
- * not, offline; a page served on 127.0.0.1 does).
+ * The browser the local connector would capture the meeting page with. Whether it does (Xvfb and
+ * Chromium here, and the meeting URL answers: a Chime meeting does not, offline; a page on
+ * 127.0.0.1 does) the connector decides itself (`SOURCE=auto` in `connector/entrypoint.sh`).
  */
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome'];
 
@@ -15,20 +15,4 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
     if (found) return found;
   }
   return undefined;
-}
-
-/** Any HTTP answer within `timeoutMs` counts: the page loads, whatever it shows. */
-async function answers(url: string, timeoutMs: number): Promise<boolean> {
-  try {
-    const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export async function canOpenPage(url: string, timeoutMs = 3000): Promise<boolean> {
-  if (!onPath('Xvfb', process.env) || !findChromium()) return false;
-  return answers(url, timeoutMs);
 }

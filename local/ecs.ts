@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { InvalidParameterException, type Task } from '@aws-sdk/client-ecs';
+import { InvalidParameterException, type Task, type TaskOverride } from '@aws-sdk/client-ecs';
 import { connectorGroup } from '../core/connector';
 import { logger } from '../core/logger';
 import { redactText } from '../core/redact';
 import type { StreamStore } from '../core/store';
 import { SOURCE_TAG } from '../tasks/describe-connector';
-import { canOpenPage, findChromium } from './connector-source';
+import { findChromium } from './connector-source';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import { mediaTools, type MediaTool } from './ffmpeg';
 import { spawnManaged, type ManagedProcess, type ProcessExit } from './processes';
@@ -26,6 +26,8 @@ export interface TaskStateChange {
   startedBy?: string;
   stoppedReason?: string;
   stopCode?: string;
+  /** As in ECS's event: what RunTask overrode. So it must hold no secret (tasks/run-connector.ts). */
+  overrides?: TaskOverride;
   containers: { name: string; exitCode?: number; reason?: string }[];
 }
 
@@ -35,8 +37,12 @@ export interface LocalEcsOptions {
   ffmpeg?: MediaTool;
   /** Where readiness files go; default a fresh directory under the OS temp dir. */
   workDir?: string;
-  /** Whether a task can capture the meeting page here (default: Xvfb, Chromium and the URL answer). */
-  canOpenPage?: (url: string) => Promise<boolean>;
+  /**
+   * What the task definition and the task role give every container (the streams table, its
+   * endpoint here, the role's credentials): in its environment, never in the task's overrides, so
+   * DescribeTasks and the events show none of it — as on Fargate.
+   */
+  taskEnvironment?: Record<string, string>;
   /** EventBridge, locally: told of every task that stops (wire it to `tasks/connector-exited.ts`). */
   onTaskStopped?: (detail: TaskStateChange) => void | Promise<void>;
   /** x264 preset of the local connector; `ultrafast` keeps two connectors within two shared cores. */
@@ -58,10 +64,11 @@ const DEFAULT_ENTRYPOINT = fileURLToPath(new URL('../connector/entrypoint.sh', i
 
 /**
  * ECS, locally: RunTask / DescribeTasks / StopTask / ListTasks of the connector task. A task is the
- * connector's own entrypoint (`connector/entrypoint.sh`) as a child process: capturing the meeting
- * page when Chromium and Xvfb are installed and the URL answers, else a labelled test pattern with
- * a tone (the task's `connector-source` tag says which). Status follows the process as on Fargate:
- * RUNNING once spawned, health HEALTHY when the connector logs that frames flow, STOPPED with a
+ * connector's own entrypoint (`connector/entrypoint.sh`) as a child process, which reads its target
+ * from the stream's record itself: capturing the meeting page when Chromium and Xvfb are installed
+ * and the URL answers, else a labelled test pattern with a tone (`SOURCE=auto`; the task's
+ * `connector-source` tag says which, from the connector's `starting:` line). Status follows the
+ * process as on Fargate: RUNNING once spawned, health HEALTHY when the connector logs that frames flow, STOPPED with a
  * reason and exit code when it exits — and then `onTaskStopped` is told, so a connector that dies
  * is reported, never silently left `running`. Tasks live as long as the runtime.
  */
@@ -70,7 +77,6 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
   const workDir = options.workDir ?? join(tmpdir(), `fmls-ecs-${process.pid}-${randomBytes(3).toString('hex')}`);
   mkdirSync(workDir, { recursive: true });
   const ffmpeg = options.ffmpeg ?? mediaTools().ffmpeg;
-  const pageCheck = options.canOpenPage ?? canOpenPage;
 
   const invalid = (message: string) => serviceError(InvalidParameterException, 400, message);
   const clusterName = (cluster: unknown) => String(cluster ?? 'default').replace(/^arn:aws:ecs:[^:]*:\d+:cluster\//, '');
@@ -82,8 +88,6 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
 
   async function launch(entry: LocalTask, env: Record<string, string>): Promise<void> {
     const { task } = entry;
-    const source = env.MEETING_URL && (await pageCheck(env.MEETING_URL)) ? 'page' : 'test_pattern';
-    task.tags = [...(task.tags ?? []), { key: SOURCE_TAG, value: source }];
     if (task.desiredStatus === 'STOPPED') return stopped(entry, { code: null, signal: null }, 'stopped before it ran');
     task.lastStatus = 'PENDING';
     const id = task.taskArn!.slice(task.taskArn!.lastIndexOf('/') + 1);
@@ -92,8 +96,9 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
       name: `connector-${id}`,
       env: {
         ...ffmpeg.env,
+        ...options.taskEnvironment,
         ...env,
-        SOURCE: source,
+        SOURCE: 'auto',
         FFMPEG: ffmpeg.path,
         CHROMIUM: findChromium() ?? 'chromium',
         X264_PRESET: options.x264Preset ?? 'ultrafast',
@@ -102,6 +107,8 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
       stopTimeoutMs: 15_000,
       onStderrLine(line) {
         const safe = redactText(line);
+        const source = /starting: (page|test_pattern) /.exec(safe)?.[1];
+        if (source) task.tags = [...(task.tags ?? []), { key: SOURCE_TAG, value: source }];
         if (/ready: sending frames/.test(safe)) task.healthStatus = 'HEALTHY';
         if (/ffmpeg exited/.test(safe)) task.healthStatus = 'UNKNOWN';
         if (/error: /.test(safe)) lastError = safe.replace(/^.*?error: /, '');
@@ -136,6 +143,7 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
         startedBy: task.startedBy,
         stoppedReason: task.stoppedReason,
         stopCode: task.stopCode,
+        overrides: task.overrides,
         containers: [{ name: container.name!, exitCode: container.exitCode, reason: container.reason }],
       });
     } catch (err) {
@@ -166,6 +174,8 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
         healthStatus: 'UNKNOWN',
         createdAt: new Date(),
         tags: input.tags ?? [],
+        // DescribeTasks shows the overrides (SDK: Task.overrides), and so does ECS's event.
+        overrides: input.overrides,
         containers: [{ name: override.name ?? 'connector', lastStatus: 'PENDING' }],
       };
       const entry: LocalTask = { task, clientToken: input.clientToken };
@@ -174,7 +184,6 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
         logger.error('starting a connector task failed', { taskArn: task.taskArn, error: redactText(String(err)) });
         void stopped(entry, { code: null, signal: null }, redactText(String(err)));
       });
-      // The environment holds the RTMP URL with its key: ECS shows overrides, but never logs them.
       return { tasks: [task], failures: [] };
     },
     DescribeTasksCommand(input) {

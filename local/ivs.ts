@@ -45,7 +45,8 @@ const NAME = /^[a-zA-Z0-9-_]{0,128}$/;
  * GetChannel, ListChannels, DeleteChannel, ListStreamKeys, GetStreamKey, CreateStreamKey.
  *
  * The contract with the media plane: `startChannel` with `archive: []` (IVS records nothing here),
- * channel and endpoint id `ivs-{id}`; `stopChannel('ivs-{id}')` at deletion.
+ * channel and endpoint id `ivs-{id}`, a pipeline only while someone publishes (`runEndsWithPublish`);
+ * `stopChannel('ivs-{id}')` at deletion.
  */
 export class LocalIvs {
   readonly service: LocalService;
@@ -158,6 +159,8 @@ export class LocalIvs {
       keyRotationInterval: 0,
       archive: [],
       segmentLength: 10,
+      // An IVS stream ends with its publish: no ffmpeg waits on after ivs_stop (issue 9 item 10).
+      runEndsWithPublish: true,
     };
   }
 }

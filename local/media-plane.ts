@@ -24,6 +24,11 @@ export interface ChannelMedia {
    * which MediaLive ignores a push. Absent: any address (an IVS channel has no such rule).
    */
   readonly sourceCidrs?: readonly string[];
+  /**
+   * A run ends with its publish (IVS: a stream exists only while someone pushes), instead of waiting
+   * for the next publish until the channel stops (MediaLive: the channel runs, and is paid for, regardless).
+   */
+  readonly runEndsWithPublish?: boolean;
 }
 
 export interface MediaPlane {

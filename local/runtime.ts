@@ -146,7 +146,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         logger.error('local runtime: recording a stopped connector failed', { error: String(err) }),
       );
     };
-    const ecs = createLocalEcs({ onTaskStopped: connectorStopped });
+    const ecs = createLocalEcs({
+      onTaskStopped: connectorStopped,
+      // The connector reads its target from the record (connector/fetch-target.sh), as on Fargate.
+      taskEnvironment: {
+        STREAMS_TABLE: LOCAL_NAMES.table,
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        AWS_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      },
+    });
     closers.push(() => ecs.close());
     const stepFunctions = new LocalStepFunctions({
       workflows: WORKFLOWS,

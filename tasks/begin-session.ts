@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sessionOf, StartOptionsSchema } from '../core/archive-path';
+import { StreamStateConflict } from '../core/errors';
 import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/record';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
@@ -25,6 +26,8 @@ export interface BegunSession {
  * Opens the session of a start: a session id derived from the execution name (so the API's 202
  * and a retried step name the same session), its archive path, recorded as `current_session_id`
  * and `archives_path[session]`, with the start's window and key rotation (defaults 3600 / 60).
+ * Only on a stream this start still holds: one another execution claimed meanwhile (a delete) is a
+ * {@link StreamStateConflict}, and no session is written.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<BegunSession> {
   const { stream_id: streamId, path } = input.start;
@@ -37,12 +40,17 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Beg
   });
   const startover = input.start.startover_window_seconds ?? DEFAULT_STARTOVER_WINDOW_SECONDS;
   const rotation = input.start.key_rotation_interval ?? DEFAULT_KEY_ROTATION_INTERVAL;
-  await deps.store.mutate(streamId, (item) => ({
-    current_session_id: session.session_id,
-    archives_path: { ...item.archives_path, [session.session_id]: session.archive_path },
-    startover_window_seconds: startover,
-    key_rotation_interval: rotation,
-  }));
+  await deps.store.mutate(streamId, (item) => {
+    if (item.claimed_by !== input.execution_name) {
+      throw new StreamStateConflict(`stream ${streamId} is no longer claimed by this start (it is '${item.state}')`);
+    }
+    return {
+      current_session_id: session.session_id,
+      archives_path: { ...item.archives_path, [session.session_id]: session.archive_path },
+      startover_window_seconds: startover,
+      key_rotation_interval: rotation,
+    };
+  });
   return { ...session, startover_window_seconds: startover, key_rotation_interval: rotation };
 }
 

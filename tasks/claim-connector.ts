@@ -19,6 +19,8 @@ export interface ClaimedConnector {
   stream_id: string;
   target: string;
   state: string;
+  /** The connector claimed (its start execution): what every later step of the workflow acts on, and only on. */
+  connector_execution: string | null;
 }
 
 /**
@@ -41,7 +43,12 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Cla
     item = await claimConnectorStop(deps.store, input.stream_id, input.action as 'chime_stop' | 'ivs_stop');
   }
   await deps.store.trackExecution(item.id, input.execution_id);
-  return { stream_id: item.id, target: item.connector!.target, state: item.connector!.state };
+  return {
+    stream_id: item.id,
+    target: item.connector!.target,
+    state: item.connector!.state,
+    connector_execution: item.connector_execution ?? null,
+  };
 }
 
 export const handler = taskHandler(Input, run);

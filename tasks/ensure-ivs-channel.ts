@@ -9,7 +9,7 @@ import {
   type Channel,
 } from '@aws-sdk/client-ivs';
 import { z } from 'zod';
-import { aws, NotFound } from '../core/errors';
+import { aws, deleteIgnoringNotFound, NotFound, StreamStateConflict } from '../core/errors';
 import { ivsChannelName, ivsIngestUrl } from '../core/ivs';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
@@ -57,10 +57,16 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
     rtmp_ivs: ivsIngestUrl(deps.config.IVS_INGEST_SCHEME, channel.ingestEndpoint, key),
   };
   try {
-    await deps.store.mutate(item.id, () => patch);
+    await deps.store.mutate(item.id, (current) => {
+      if (current.state === 'deleting') throw new StreamStateConflict(`stream ${item.id} is being deleted; its IVS channel is not recorded`);
+      return patch;
+    });
   } catch (err) {
-    // The stream was deleted while we made its channel: nothing would ever delete it.
-    if (err instanceof NotFound) await aws('deleting IVS channel', () => deps.ivs.send(new DeleteChannelCommand({ arn: channel.arn })));
+    // The stream was deleted, or a delete claimed it, while we made its channel: the delete's own
+    // channel step may have run already, and nothing else would ever delete this one.
+    if (err instanceof NotFound || err instanceof StreamStateConflict) {
+      await deleteIgnoringNotFound('deleting IVS channel', () => deps.ivs.send(new DeleteChannelCommand({ arn: channel.arn })));
+    }
     throw err;
   }
   return { channel_arn: channel.arn };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { holdsConnector } from '../core/connector';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
 
@@ -10,8 +11,8 @@ export const Input = z.discriminatedUnion('outcome', [
     execution_name: z.string(),
     source: z.enum(['page', 'test_pattern']).optional(),
   }),
-  /** The stop's task has stopped: the stream's connector slot is free again. */
-  z.object({ outcome: z.literal('stopped'), stream_id: z.string() }),
+  /** The stop's task has stopped: the slot of the connector this stop claimed is free again. */
+  z.object({ outcome: z.literal('stopped'), stream_id: z.string(), connector_execution: z.string().nullable() }),
 ]);
 
 type Deps = Pick<Services, 'store'>;
@@ -19,7 +20,9 @@ type Deps = Pick<Services, 'store'>;
 /**
  * Records a connector's successful outcome. `running` lands only while the connector is still this
  * execution's and `starting`: a stop requested meanwhile wins, and its workflow finishes the job.
- * `stopped` clears the connector. A stream deleted meanwhile needs nothing.
+ * `stopped` clears the connector the stop claimed, and only that one: once its task stopped, the
+ * watcher may have cleared it already and the next start taken the slot. A stream deleted
+ * meanwhile needs nothing.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ recorded: boolean }> {
   if (!(await deps.store.get(input.stream_id))) return { recorded: false };
@@ -27,7 +30,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   await deps.store.mutate(input.stream_id, (item) => {
     recorded = false;
     if (input.outcome === 'stopped') {
-      if (!item.connector) return undefined;
+      if (!holdsConnector(item, input.connector_execution)) return undefined;
       recorded = true;
       return { connector: null, connector_execution: null };
     }

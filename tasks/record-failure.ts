@@ -9,8 +9,8 @@ export const Input = z.object({
   stream_id: z.string(),
   action: z.string(),
   execution_id: z.string(),
-  /** Given by workflows that may hold the stream's claim; the claim is released only if it is theirs. */
-  execution_name: z.string().optional(),
+  /** The failing execution: the claim is released, and `state` written, only while the claim is its own. */
+  execution_name: z.string(),
   /** The caught error, as a Catch with `resultPath: '$.failure'` leaves it. */
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
   /**
@@ -25,8 +25,10 @@ export const Input = z.object({
 type Deps = Pick<Services, 'store' | 'now'>;
 
 /**
- * Records why a workflow failed as the stream's `last_error` (redacted: never a stream key),
- * moves the stream to `state` and releases this execution's claim. A stream deleted meanwhile needs nothing.
+ * Records why a workflow failed as the stream's `last_error` (redacted: never a stream key), and,
+ * while this execution holds the stream's claim, moves the stream to `state` and releases the
+ * claim. A stream another execution claimed meanwhile (a delete during a start) keeps its state;
+ * one deleted meanwhile needs nothing.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ stream_id: string; message: string }> {
   const cleanup = Object.entries(input.cleanup ?? {}).map(([what, failure]) => `${what}: ${failureMessage(failure)}`);
@@ -37,9 +39,10 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ s
   if (!existing) return { stream_id: input.stream_id, message };
   await deps.store.mutate(input.stream_id, (item) => ({
     last_error: { action: input.action, message, at: epochString(deps.now()), execution_id: input.execution_id },
-    ...(input.state ? { state: input.state, started: isStarted(input.state) } : {}),
-    // A live/update failing beside a start must not release the start's claim.
-    ...(input.execution_name !== undefined && item.claimed_by === input.execution_name ? { claimed_by: null } : {}),
+    // A live/update failing beside a start must not release the start's claim, nor move its state.
+    ...(item.claimed_by === input.execution_name
+      ? { claimed_by: null, ...(input.state ? { state: input.state, started: isStarted(input.state) } : {}) }
+      : {}),
   }));
   return { stream_id: input.stream_id, message };
 }

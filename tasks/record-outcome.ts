@@ -10,23 +10,32 @@ export const Input = z.object({
   state: StreamStateSchema,
   /** Epoch-second timestamps to stamp now, e.g. `last_stopped`. */
   stamp: z.array(z.enum(['last_started', 'last_stopped'])).default([]),
+  /** The execution ending: its outcome lands only while it still holds the stream's claim. */
+  execution_name: z.string(),
 });
 
 type Deps = Pick<Services, 'store' | 'now'>;
 
 /**
  * Last step of a successful workflow: puts the stream in its resting state, stamps the times the
- * action defines, and releases the claim so the next action may begin.
+ * action defines, and releases the claim so the next action may begin. Only while this execution
+ * still holds the claim: one that another execution took meanwhile (a delete during a start) is
+ * that execution's to record, and nothing is written over it.
  */
-export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ stream_id: string; state: string }> {
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ stream_id: string; state: string; recorded: boolean }> {
   const now = epochString(deps.now());
-  const item = await deps.store.mutate(input.stream_id, () => ({
-    state: input.state,
-    started: isStarted(input.state),
-    claimed_by: null,
-    ...Object.fromEntries(input.stamp.map((field) => [field, now])),
-  }));
-  return { stream_id: item.id, state: item.state };
+  let recorded = false;
+  const item = await deps.store.mutate(input.stream_id, (current) => {
+    recorded = current.claimed_by === input.execution_name;
+    if (!recorded) return undefined;
+    return {
+      state: input.state,
+      started: isStarted(input.state),
+      claimed_by: null,
+      ...Object.fromEntries(input.stamp.map((field) => [field, now])),
+    };
+  });
+  return { stream_id: item.id, state: item.state, recorded };
 }
 
 export const handler = taskHandler(Input, run);

@@ -21,8 +21,10 @@ function standDownReason(item: StreamItem, executionName: string): string | unde
 
 /**
  * Runs the connector's Fargate task toward the stream's ingest (`rtmp1`, or the IVS ingest) and
- * records its id. The RTMP URL holds a stream key, so it is read from the store here and goes only
- * into the container's environment, never into this task's output. Idempotent per execution: the
+ * records its id. The RTMP URL holds a stream key, and RunTask's overrides show in DescribeTasks,
+ * in ECS's task state change events and in CloudTrail: so they carry only ids (the stream, the
+ * claiming execution), and the container reads its target from the record itself at start
+ * (`connector/fetch-target.sh`), refusing it if the connector is no longer this execution's. Idempotent per execution: the
  * task is started with `startedBy`/`clientToken` from the execution name and looked up by it first.
  * The task id is recorded with a conditional write; if a stop claimed the connector meanwhile, the
  * task just started is stopped again, so a connector can never run unrecorded.
@@ -34,10 +36,11 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ t
   if (refused) throw new StreamStateConflict(`not running the connector: ${refused}`);
   if (item.connector!.task_id) return { task_id: item.connector!.task_id };
 
-  const rtmpUrl = item.connector!.target === 'ivs' ? item.rtmp_ivs : item.rtmp1;
-  if (!rtmpUrl) throw new Invalid(`stream ${item.id} has no ${item.connector!.target === 'ivs' ? 'IVS ingest' : 'rtmp1'} to push to`);
+  if (!(item.connector!.target === 'ivs' ? item.rtmp_ivs : item.rtmp1)) {
+    throw new Invalid(`stream ${item.id} has no ${item.connector!.target === 'ivs' ? 'IVS ingest' : 'rtmp1'} to push to`);
+  }
   const token = requestToken(input.execution_name, 'connector');
-  const taskArn = (await findTask(deps, cluster, token)) ?? (await runTask(deps, cluster, token, item, rtmpUrl));
+  const taskArn = (await findTask(deps, cluster, token)) ?? (await runTask(deps, cluster, token, item.id, input.execution_name));
   const taskId = taskIdOf(taskArn);
 
   let late: string | undefined;
@@ -59,7 +62,7 @@ async function findTask(deps: Deps, cluster: string, token: string): Promise<str
   return out.taskArns?.[0];
 }
 
-async function runTask(deps: Deps, cluster: string, token: string, item: StreamItem, rtmpUrl: string): Promise<string> {
+async function runTask(deps: Deps, cluster: string, token: string, streamId: string, executionName: string): Promise<string> {
   const { config } = deps;
   if (config.CONNECTOR_SUBNETS.length === 0) throw new Invalid('missing configuration: CONNECTOR_SUBNETS is not set');
   const out = await aws('running connector task', () =>
@@ -71,8 +74,8 @@ async function runTask(deps: Deps, cluster: string, token: string, item: StreamI
         count: 1,
         startedBy: token,
         clientToken: token,
-        group: connectorGroup(item.id),
-        tags: [{ key: 'stream_id', value: item.id }],
+        group: connectorGroup(streamId),
+        tags: [{ key: 'stream_id', value: streamId }],
         networkConfiguration: {
           awsvpcConfiguration: {
             subnets: config.CONNECTOR_SUBNETS,
@@ -84,11 +87,11 @@ async function runTask(deps: Deps, cluster: string, token: string, item: StreamI
           containerOverrides: [
             {
               name: config.CONNECTOR_CONTAINER_NAME,
+              // Ids only: no URL, no key (see above).
               environment: [
-                { name: 'MEETING_URL', value: item.connector!.chime_url },
-                { name: 'RTMP_URL', value: rtmpUrl },
+                { name: 'STREAM_ID', value: streamId },
+                { name: 'CONNECTOR_EXECUTION', value: executionName },
                 { name: 'RESOLUTION', value: config.CONNECTOR_RESOLUTION },
-                { name: 'STREAM_ID', value: item.id },
               ],
             },
           ],

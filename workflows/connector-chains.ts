@@ -106,7 +106,7 @@ export function buildConnectorStart(
   });
 
   const stopAfterFailure = invoke(scope, names.stopAfterFailure, fn['stop-connector'], {
-    payload: { 'stream_id.$': '$.stream_id', reason: `${action} failed` },
+    payload: { 'stream_id.$': '$.stream_id', reason: `${action} failed`, 'connector_execution.$': '$$.Execution.Name' },
     resultPath: JsonPath.DISCARD,
   });
   const recordFailure = invoke(scope, names.recordFailure, fn['record-connector-failure'], {
@@ -149,7 +149,8 @@ export function buildConnectorStart(
 
 /**
  * stop: mark the connector `stopping` → stop its task → poll until STOPPED (5-minute deadline) →
- * clear the connector. No connector of this target: nothing changes and the output says why.
+ * clear the connector, if the slot still holds the one claimed (the watcher may have cleared it
+ * once its task stopped, and the next start taken the slot). No connector of this target: nothing changes and the output says why.
  * A failure records `last_error` and leaves the connector `stopping`, so the stop can be retried.
  */
 export function buildConnectorStop(
@@ -160,7 +161,8 @@ export function buildConnectorStop(
   const names = connectorStopStates(action);
   const claim = claimConnector(scope, names.claim, action, fn['claim-connector'], false);
   const stopTask = invoke(scope, names.stopTask, fn['stop-connector'], {
-    payload: { 'stream_id.$': '$.stream_id', reason: `${action} requested` },
+    // Every step after the claim acts on the connector claimed, never on whatever the slot holds then.
+    payload: { 'stream_id.$': '$.stream_id', reason: `${action} requested`, 'connector_execution.$': '$.claim.connector_execution' },
     resultPath: '$.connector',
   });
   const describe = invoke(scope, names.describe, fn['describe-connector'], {
@@ -168,7 +170,7 @@ export function buildConnectorStop(
     resultPath: '$.poll',
   });
   const recordStopped = invoke(scope, names.recordStopped, fn['record-connector'], {
-    payload: { outcome: 'stopped', 'stream_id.$': '$.stream_id' },
+    payload: { outcome: 'stopped', 'stream_id.$': '$.stream_id', 'connector_execution.$': '$.claim.connector_execution' },
     resultPath: JsonPath.DISCARD,
   });
   const recordFailure = invoke(scope, names.recordFailure, fn['record-connector-failure'], {

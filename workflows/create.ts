@@ -103,7 +103,7 @@ export const createWorkflow = defineWorkflow({
       resultPath: '$.poll',
     });
     const recordCreated = invoke(scope, CREATE_STATES.recordCreated, fn['record-outcome'], {
-      payload: { 'stream_id.$': '$.stream_id', state: 'idle' },
+      payload: { 'stream_id.$': '$.stream_id', state: 'idle', 'execution_name.$': '$$.Execution.Name' },
       resultPath: JsonPath.DISCARD,
     });
 

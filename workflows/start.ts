@@ -95,7 +95,7 @@ export const startWorkflow = defineWorkflow({
       resultPath: '$.poll',
     });
     const recordRunning = invoke(scope, START_STATES.recordRunning, fn['record-outcome'], {
-      payload: { 'stream_id.$': '$.stream_id', state: 'running', stamp: ['last_started'] },
+      payload: { 'stream_id.$': '$.stream_id', state: 'running', stamp: ['last_started'], 'execution_name.$': '$$.Execution.Name' },
       resultPath: JsonPath.DISCARD,
     });
     recordRunning.next(new Succeed(scope, START_STATES.done, { stateName: START_STATES.done }));

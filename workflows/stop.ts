@@ -46,7 +46,7 @@ export const stopWorkflow = defineWorkflow({
       resultPath: '$.poll',
     });
     const recordStopped = invoke(scope, STOP_STATES.recordStopped, fn['record-outcome'], {
-      payload: { 'stream_id.$': '$.stream_id', state: 'idle', stamp: ['last_stopped'] },
+      payload: { 'stream_id.$': '$.stream_id', state: 'idle', stamp: ['last_stopped'], 'execution_name.$': '$$.Execution.Name' },
       resultPath: JsonPath.DISCARD,
     });
     const onFailure = recordFailureAndFail(scope, 'stop', fn['record-failure'], 'failed');

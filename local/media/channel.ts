@@ -169,19 +169,25 @@ class PipelineSlot {
   }
 
   publishEnded(): void {
-    this.run?.publishEnded();
+    if (this.channel.media.runEndsWithPublish) this.endRun();
+    else this.run?.publishEnded();
   }
 
   /** End the current run (ffmpeg flushes) and wait for its archive to be uploaded. */
   async shutdown(): Promise<void> {
+    this.endRun();
+    await this.ops;
+    await this.uploader?.drained();
+  }
+
+  /** Ends the current run on purpose: it is not restarted (the next publish starts a new one). */
+  private endRun(): void {
     this.enqueue(async () => {
       const run = this.run;
       if (!run) return;
       this.ending.add(run);
       await run.stop();
     });
-    await this.ops;
-    await this.uploader?.drained();
   }
 
   private afterRun(run: PipelineRun, runId: string, result: RunResult): void {

@@ -30,7 +30,7 @@ describe('connector task definition', () => {
       HealthCheck: { Command: ['CMD', '/opt/connector/healthcheck.sh'], StartPeriod: 120 },
       LogConfiguration: { LogDriver: 'awslogs' },
     });
-    // No secret in the task definition: the RTMP URL arrives per task, as a RunTask override.
+    // No secret in the task definition: the container reads its RTMP URL from the record at start.
     expect(JSON.stringify(containers[0].Environment ?? [])).not.toMatch(/RTMP|rtmp/);
   });
 
@@ -92,8 +92,20 @@ describe('connector roles (least privilege)', () => {
       .filter(({ resource }) => JSON.stringify(resources[resource]!.Properties!.Roles ?? []).includes(role))
       .map(({ statement }) => statement);
 
-  it('gives the container itself no AWS permission: it only pushes RTMP', () => {
-    expect(statementsOf(taskRole)).toEqual([]);
+  it('lets the container read only its target attributes of the streams table (issue 10 item 7), nothing else', () => {
+    expect(statementsOf(taskRole)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: expect.objectContaining({ 'Fn::GetAtt': [expect.stringMatching(/^StorageStreams/), 'Arn'] }),
+        Condition: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'connector', 'connector_execution', 'rtmp1', 'rtmp_ivs'] },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      },
+    ]);
+    const environment = (taskDefinition.ContainerDefinitions as Record<string, any>[])[0]!.Environment as { Name: string }[];
+    expect(environment.map((e) => e.Name).sort()).toEqual(['AWS_REGION', 'STREAMS_TABLE']);
     expect(resources[taskRole]!.Properties!.ManagedPolicyArns).toBeUndefined();
     expect(resources[taskRole]!.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
       expect.objectContaining({ Principal: { Service: 'ecs-tasks.amazonaws.com' } }),

@@ -75,7 +75,7 @@ describe('chime_start workflow', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.error?.message).toContain('stopped before it was ready');
-    expect(run.calls[S.stopAfterFailure]![0]).toEqual({ stream_id: STREAM, reason: 'chime_start failed' });
+    expect(run.calls[S.stopAfterFailure]![0]).toEqual({ stream_id: STREAM, reason: 'chime_start failed', connector_execution: EXECUTION_NAME });
     expect(run.calls[S.recordFailure]![0]).toMatchObject({
       stream_id: STREAM,
       action: 'chime_start',

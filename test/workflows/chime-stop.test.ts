@@ -6,7 +6,7 @@ const STREAM = '0123456789abcdef0123456789abcdef';
 
 function happy(): Record<string, StateHandler> {
   return {
-    [S.claim]: () => ({ stream_id: STREAM, target: 'medialive', state: 'stopping' }),
+    [S.claim]: () => ({ stream_id: STREAM, target: 'medialive', state: 'stopping', connector_execution: 'chime_start-x-v1' }),
     [S.stopTask]: () => ({ task_id: 'task-1' }),
     [S.describe]: statuses('DEACTIVATING', 'DEPROVISIONING', 'STOPPED'),
     [S.recordStopped]: () => ({ recorded: true }),
@@ -20,10 +20,10 @@ describe('chime_stop workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.calls[S.claim]![0]).toEqual({ stream_id: STREAM, action: 'chime_stop', execution_name: EXECUTION_NAME, execution_id: EXECUTION_ID });
-    expect(run.calls[S.stopTask]![0]).toEqual({ stream_id: STREAM, reason: 'chime_stop requested' });
+    expect(run.calls[S.stopTask]![0]).toEqual({ stream_id: STREAM, reason: 'chime_stop requested', connector_execution: 'chime_start-x-v1' });
     expect(run.calls[S.describe]![0]).toMatchObject({ task_id: 'task-1', poll: { deadline_seconds: 300 } });
     expect(run.entered.filter((s) => s === S.describe)).toHaveLength(3);
-    expect(run.calls[S.recordStopped]![0]).toEqual({ outcome: 'stopped', stream_id: STREAM });
+    expect(run.calls[S.recordStopped]![0]).toEqual({ outcome: 'stopped', stream_id: STREAM, connector_execution: 'chime_start-x-v1' });
     expect(run.entered).toContain(S.done);
   });
 

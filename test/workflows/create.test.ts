@@ -75,7 +75,7 @@ describe('create workflow', () => {
     });
     expect(run.calls[CREATE_STATES.describe]).toHaveLength(3);
     expect(run.calls[CREATE_STATES.describe]![0]).toMatchObject({ channel_id: 'ch-1', poll: { deadline_seconds: 600 } });
-    expect(run.calls[CREATE_STATES.recordCreated]![0]).toEqual({ stream_id: STREAM, state: 'idle' });
+    expect(run.calls[CREATE_STATES.recordCreated]![0]).toEqual({ stream_id: STREAM, state: 'idle', execution_name: EXECUTION_NAME });
     expect(run.entered.filter((s) => s.startsWith('Clean up'))).toEqual([]);
     expect(run.entered).not.toContain(CREATE_STATES.recordFailure);
     expect(run.entered.at(-1)).toBe(CREATE_STATES.done);

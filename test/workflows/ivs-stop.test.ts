@@ -6,7 +6,7 @@ const STREAM = '0123456789abcdef0123456789abcdef';
 
 function happy(): Record<string, StateHandler> {
   return {
-    [S.claim]: () => ({ stream_id: STREAM, target: 'ivs', state: 'stopping' }),
+    [S.claim]: () => ({ stream_id: STREAM, target: 'ivs', state: 'stopping', connector_execution: 'ivs_start-x-v1' }),
     [S.stopTask]: () => ({ task_id: 'task-1' }),
     [S.describe]: statuses('STOPPING', 'STOPPED'),
     [S.recordStopped]: () => ({ recorded: true }),
@@ -20,8 +20,8 @@ describe('ivs_stop workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.calls[S.claim]![0]).toMatchObject({ action: 'ivs_stop' });
-    expect(run.calls[S.stopTask]![0]).toEqual({ stream_id: STREAM, reason: 'ivs_stop requested' });
-    expect(run.calls[S.recordStopped]![0]).toEqual({ outcome: 'stopped', stream_id: STREAM });
+    expect(run.calls[S.stopTask]![0]).toEqual({ stream_id: STREAM, reason: 'ivs_stop requested', connector_execution: 'ivs_start-x-v1' });
+    expect(run.calls[S.recordStopped]![0]).toEqual({ outcome: 'stopped', stream_id: STREAM, connector_execution: 'ivs_start-x-v1' });
   });
 
   it('counts a task ECS no longer knows as stopped', async () => {

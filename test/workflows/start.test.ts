@@ -62,7 +62,7 @@ describe('start workflow', () => {
       channel_id: 'ch-1',
       poll: { deadline_seconds: 900, initial_wait_seconds: 5, max_wait_seconds: 30, attempt: 0 },
     });
-    expect(run.calls[START_STATES.recordRunning]![0]).toEqual({ stream_id: STREAM, state: 'running', stamp: ['last_started'] });
+    expect(run.calls[START_STATES.recordRunning]![0]).toEqual({ stream_id: STREAM, state: 'running', stamp: ['last_started'], execution_name: EXECUTION_NAME });
     expect(run.output.configured.endpoint).toMatchObject({ encryption: 'none' });
     expect(run.entered).toContain(START_STATES.done);
     expect(run.entered).not.toContain(START_STATES.stopChannel);

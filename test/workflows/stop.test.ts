@@ -31,7 +31,7 @@ describe('stop workflow', () => {
     expect(run.calls[STOP_STATES.stopChannel]![0]).toEqual({ channel_id: 'ch-1' });
     expect(run.entered.filter((s) => s === STOP_STATES.describe)).toHaveLength(3);
     expect(run.entered.filter((s) => s === STOP_STATES.poll.wait)).toHaveLength(2);
-    expect(run.calls[STOP_STATES.recordStopped]![0]).toEqual({ stream_id: STREAM, state: 'idle', stamp: ['last_stopped'] });
+    expect(run.calls[STOP_STATES.recordStopped]![0]).toEqual({ stream_id: STREAM, state: 'idle', stamp: ['last_stopped'], execution_name: EXECUTION_NAME });
     expect(run.entered).not.toContain(STOP_STATES.recordFailure);
   });
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTasksCommand, ECSClient, InvalidParameterException, ListTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
@@ -10,9 +11,12 @@ import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { createLocalEcs, type LocalEcs, type TaskStateChange } from '../../../local/ecs';
 import { mediaTools } from '../../../local/ffmpeg';
 import { spawnManaged, type ManagedProcess } from '../../../local/processes';
+import { aStream, useStreamStore } from '../../fixtures/stream-store';
+import { connector } from '../tasks/connector-fixtures';
 
-const STREAM = '0123456789abcdef0123456789abcdef';
-const KEY = 'secret-key-42';
+// Unique per run: the process scan below must not find another test's key.
+const KEY = `secret-key-${randomBytes(6).toString('hex')}`;
+const store = useStreamStore();
 let ecsService: LocalEcs;
 let ecs: ECSClient;
 let dir: string;
@@ -58,21 +62,33 @@ async function describeTask(arn: string): Promise<Task | undefined> {
   return out.tasks?.[0];
 }
 
-function runTask(port: number, token: string, extraEnv: { name: string; value: string }[] = []) {
+/** A stream whose connector `execution` claimed, pushing to an RTMP server on `port`: what the task reads at start. */
+async function connectorStream(port: number, execution: string): Promise<string> {
+  const item = await aStream(store(), {
+    state: 'running',
+    rtmp1: `rtmp://127.0.0.1:${port}/app/${KEY}`,
+    connector: connector({ chime_url: 'https://meet.example.invalid/v2?m=a&broadcast=true' }),
+    connector_execution: execution,
+  });
+  return item.id;
+}
+
+async function runTask(port: number, token: string, extraEnv: { name: string; value: string }[] = []) {
+  const stream = await connectorStream(port, token);
   return ecs.send(
     new RunTaskCommand({
       cluster: 'connectors',
       taskDefinition: 'connector:1',
       startedBy: token,
       clientToken: token,
-      group: `connector-${STREAM}`,
+      group: `connector-${stream}`,
       overrides: {
         containerOverrides: [
           {
             name: 'connector',
             environment: [
-              { name: 'MEETING_URL', value: 'https://meet.example.invalid/v2?m=a&broadcast=true' },
-              { name: 'RTMP_URL', value: `rtmp://127.0.0.1:${port}/app/${KEY}` },
+              { name: 'STREAM_ID', value: stream },
+              { name: 'CONNECTOR_EXECUTION', value: token },
               { name: 'RESOLUTION', value: '720p' },
               ...extraEnv,
             ],
@@ -83,10 +99,37 @@ function runTask(port: number, token: string, extraEnv: { name: string; value: s
   );
 }
 
+/**
+ * The command lines on this machine that hold `text`, but the test's own RTMP server's (the
+ * stand-in for the ingest, which is given the key to accept it: `-listen 1`).
+ */
+function commandLinesWith(text: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmdline.includes(text) && !cmdline.includes('-listen 1')) found.push(`${pid}: ${cmdline}`);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ecs-test-'));
   // The meeting is unreachable offline: the connector must fall back to its test pattern.
-  ecsService = createLocalEcs({ workDir: join(dir, 'work'), canOpenPage: async () => false, onTaskStopped: (d) => void stopped.push(d) });
+  ecsService = createLocalEcs({
+    workDir: join(dir, 'work'),
+    onTaskStopped: (d) => void stopped.push(d),
+    taskEnvironment: {
+      STREAMS_TABLE: 'streams',
+      DYNAMODB_ENDPOINT: store.endpoint(),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    },
+  });
   ecs = bindLocalService(new ECSClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), ecsService);
 });
 afterAll(async () => {
@@ -105,6 +148,7 @@ describe('local ECS running the connector', () => {
     const run = await runTask(port, 'token-a');
     const arn = run.tasks![0]!.taskArn!;
     const healthy = await until('a healthy task', async () => ((await describeTask(arn))?.healthStatus === 'HEALTHY' ? describeTask(arn) : undefined));
+    const keyedCommandLines = commandLinesWith(KEY);
     const again = await runTask(port, 'token-a');
     const listed = await ecs.send(new ListTasksCommand({ cluster: 'connectors', startedBy: 'token-a' }));
     await ecs.send(new StopTaskCommand({ cluster: 'connectors', task: arn, reason: 'chime_stop requested' }));
@@ -120,7 +164,15 @@ describe('local ECS running the connector', () => {
     expect(done.containers![0]!.exitCode).toBe(0);
     expect(statSync(received).size).toBeGreaterThan(10_000);
     expect(codecsOf(received)).toEqual(['h264 1280x720', 'aac']);
-    expect(stopped.find((d) => d.taskArn === arn)).toMatchObject({ lastStatus: 'STOPPED', group: `connector-${STREAM}`, stopCode: 'UserInitiated' });
+    expect(stopped.find((d) => d.taskArn === arn)).toMatchObject({ lastStatus: 'STOPPED', group: expect.stringMatching(/^connector-/), stopCode: 'UserInitiated' });
+    // Issue 9 item 10: the key reached ffmpeg on no command line (`ps`), though it pushed with it.
+    expect(keyedCommandLines).toEqual([]);
+    // Issue 10 item 7: DescribeTasks shows the overrides and so does ECS's event (SDK model docs,
+    // node_modules/@aws-sdk/client-ecs/dist-types/models/models_1.d.ts: Task.overrides); neither holds the key.
+    expect(healthy.overrides?.containerOverrides?.[0]?.environment).toContainEqual({ name: 'RESOLUTION', value: '720p' });
+    expect(JSON.stringify(healthy)).not.toContain(KEY);
+    expect(JSON.stringify(done)).not.toContain(KEY);
+    expect(JSON.stringify(stopped.find((d) => d.taskArn === arn))).not.toContain(KEY);
   });
 
   it('reports a connector that dies, with a reason that holds no stream key', async () => {

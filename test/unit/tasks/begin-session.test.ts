@@ -10,9 +10,11 @@ const store = useStreamStore();
 const config = loadConfig({ ARCHIVE_BUCKET: 'archive-bucket' });
 const STARTED_AT = '2026-02-03T04:05:06.789Z';
 
-async function idleStream(archives: Record<string, string> = {}) {
+/** A stream the start `claimedBy` has claimed (as the API or the start's first step did). */
+async function idleStream(archives: Record<string, string> = {}, claimedBy = 'start-x-v2') {
   const item = newStreamItem({ id: newHexId(), name: 'w', now: '1' });
-  return store().create({ ...item, state: 'idle', archives_path: archives, startover_window_seconds: 10, key_rotation_interval: 0 });
+  const created = await store().create({ ...item, state: 'idle', archives_path: archives, startover_window_seconds: 10, key_rotation_interval: 0 });
+  return store().claim(created.id, 'start', claimedBy);
 }
 
 describe('begin-session', () => {
@@ -36,7 +38,7 @@ describe('begin-session', () => {
   });
 
   it('uses the given path and options', async () => {
-    const stream = await idleStream();
+    const stream = await idleStream({}, 'start-y-v2');
 
     const out = await run(
       {
@@ -52,7 +54,7 @@ describe('begin-session', () => {
   });
 
   it('records the same session when the step is retried', async () => {
-    const stream = await idleStream();
+    const stream = await idleStream({}, 'start-z-v2');
     const input = { start: { stream_id: stream.id }, execution_name: 'start-z-v2', started_at: STARTED_AT };
 
     const first = await run(input, { store: store(), config });
@@ -60,6 +62,17 @@ describe('begin-session', () => {
 
     expect(again).toEqual(first);
     expect(Object.keys((await store().get(stream.id))!.archives_path)).toEqual([first.session_id]);
+  });
+
+  it('opens no session on a stream the start no longer holds (a delete claimed it meanwhile)', async () => {
+    const stream = await idleStream();
+    await store().claim(stream.id, 'delete', 'delete-y-v3');
+
+    await expect(
+      run({ start: { stream_id: stream.id }, execution_name: 'start-x-v2', started_at: STARTED_AT }, { store: store(), config }),
+    ).rejects.toMatchObject({ name: 'StreamStateConflict' });
+
+    expect(await store().mustGet(stream.id)).toMatchObject({ state: 'deleting', current_session_id: null, archives_path: {} });
   });
 
   it('fails for a stream that does not exist', async () => {

@@ -6,7 +6,7 @@ import { requestToken } from '../../../core/ids';
 import { run as claim } from '../../../tasks/claim-connector';
 import { run as runConnector } from '../../../tasks/run-connector';
 import { useStreamStore } from '../../fixtures/stream-store';
-import { aStream, config, connector, NOW, RTMP1, RTMP_IVS } from './connector-fixtures';
+import { aStream, config, connector, NOW, RTMP_IVS } from './connector-fixtures';
 
 const ecs = mockClient(ECSClient);
 const store = useStreamStore();
@@ -24,7 +24,7 @@ describe('claim-connector', () => {
       deps(),
     );
 
-    expect(out).toEqual({ stream_id: item.id, target: 'medialive', state: 'starting' });
+    expect(out).toEqual({ stream_id: item.id, target: 'medialive', state: 'starting', connector_execution: 'chime_start-x-v1' });
     const stored = await store().mustGet(item.id);
     expect(stored.connector?.chime_url).toBe('https://meet.example.com/v2?m=a&broadcast=true');
     expect(stored.execution_arns).toContain('arn:exec:1');
@@ -74,26 +74,25 @@ describe('run-connector', () => {
       group: `connector-${item.id}`,
       networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' } },
     });
+    // Ids only: the container reads its target from the record (connector/fetch-target.sh).
     const env = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input.overrides!.containerOverrides![0]!.environment!;
-    expect(env).toEqual(
-      expect.arrayContaining([
-        { name: 'MEETING_URL', value: 'https://meet.example.com/v2?m=a&broadcast=true' },
-        { name: 'RTMP_URL', value: RTMP1 },
-        { name: 'RESOLUTION', value: '1080p' },
-      ]),
-    );
+    expect(env).toEqual([
+      { name: 'STREAM_ID', value: item.id },
+      { name: 'CONNECTOR_EXECUTION', value: EXEC },
+      { name: 'RESOLUTION', value: '1080p' },
+    ]);
     expect((await store().mustGet(item.id)).connector?.task_id).toBe('0f0f');
   });
 
-  it('pushes to the IVS ingest for an ivs connector', async () => {
+  it('puts no stream key, nor the meeting URL, anywhere in RunTask (DescribeTasks, ECS events and CloudTrail show it: issue 10 item 7)', async () => {
     const item = await aStream(store(), { connector: connector({ target: 'ivs' }), connector_execution: EXEC, rtmp_ivs: RTMP_IVS });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: ARN }] });
 
     await runConnector({ stream_id: item.id, execution_name: EXEC }, deps());
 
-    const env = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input.overrides!.containerOverrides![0]!.environment!;
-    expect(env).toContainEqual({ name: 'RTMP_URL', value: RTMP_IVS });
+    const sent = JSON.stringify(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input);
+    for (const secret of ['sk_us-east-1_SECRET', RTMP_IVS, 'secret-key-1', 'meet.example.com']) expect(sent).not.toContain(secret);
   });
 
   it('adopts the task a previous attempt started instead of running a second', async () => {

@@ -102,6 +102,18 @@ describe('stop-connector', () => {
     expect((await store().mustGet(starting.id)).connector?.state).toBe('starting');
   });
 
+  it('acts only on the connector it was given: one that replaced it is neither marked stopping nor stopped (issue 9 item 1)', async () => {
+    const item = await aStream(store(), { connector: connector({ task_id: 'new', state: 'running' }), connector_execution: 'exec-new' });
+    ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: 'arn:aws:ecs:r:1:task/connectors/new', lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }] });
+
+    expect(await stopConnector({ stream_id: item.id, reason: 'chime_stop requested', connector_execution: 'exec-old' }, deps())).toEqual({ task_id: null });
+
+    expect(ecs).toHaveReceivedCommandWith(ListTasksCommand, { startedBy: requestToken('exec-old', 'connector') });
+    expect(ecs).not.toHaveReceivedCommand(StopTaskCommand);
+    expect((await store().mustGet(item.id)).connector).toMatchObject({ state: 'running', task_id: 'new' });
+  });
+
   it('leaves a task that is stopped or stopping alone', async () => {
     const item = await aStream(store(), { connector: connector({ task_id: 'rec', state: 'stopping' }), connector_execution: 'exec-1' });
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });

@@ -29,11 +29,22 @@ describe('record-connector', () => {
   it('clears the connector once stopped', async () => {
     const item = await aStream(store(), { connector: connector({ state: 'stopping' }), connector_execution: EXEC });
 
-    await recordConnector({ outcome: 'stopped', stream_id: item.id }, deps());
+    await recordConnector({ outcome: 'stopped', stream_id: item.id, connector_execution: EXEC }, deps());
 
     const stored = await store().mustGet(item.id);
     expect(stored.connector).toBeNull();
     expect(stored.connector_execution).toBeNull();
+  });
+
+  it('clears only the connector the stop claimed, never the next start that took the freed slot (issue 9 item 1)', async () => {
+    const next = 'ivs_start-x-v3';
+    const item = await aStream(store(), { connector: connector({ target: 'ivs', state: 'starting' }), connector_execution: next });
+
+    expect(await recordConnector({ outcome: 'stopped', stream_id: item.id, connector_execution: EXEC }, deps())).toEqual({ recorded: false });
+
+    const stored = await store().mustGet(item.id);
+    expect(stored.connector).toMatchObject({ target: 'ivs', state: 'starting' });
+    expect(stored.connector_execution).toBe(next);
   });
 });
 

@@ -95,6 +95,21 @@ describe('ensure-ivs-channel', () => {
     await expect(ensureChannel({ stream_id: item.id }, deps())).rejects.toBeInstanceOf(NotFound);
     expect(ivs).toHaveReceivedCommandWith(DeleteChannelCommand, { arn: ARN });
   });
+
+  it('records no channel on a stream a delete claimed meanwhile, and deletes the one it made (its delete may have run already)', async () => {
+    const item = await aStream(store());
+    ivs.on(ListChannelsCommand).resolves({ channels: [] });
+    ivs.on(CreateChannelCommand).callsFake(async () => {
+      await store().claim(item.id, 'delete', 'delete-x-v2');
+      return { channel: CHANNEL, streamKey: { value: KEY } };
+    });
+    ivs.on(DeleteChannelCommand).resolves({});
+
+    await expect(ensureChannel({ stream_id: item.id }, deps())).rejects.toMatchObject({ name: 'StreamStateConflict' });
+
+    expect(ivs).toHaveReceivedCommandWith(DeleteChannelCommand, { arn: ARN });
+    expect(await store().mustGet(item.id)).toMatchObject({ state: 'deleting', ivs_channel_arn: null, rtmp_ivs: null });
+  });
 });
 
 describe('delete-ivs-channel', () => {

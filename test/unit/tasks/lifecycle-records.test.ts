@@ -51,19 +51,31 @@ describe('record-outcome', () => {
     const stream = await idleStream();
     await store().claim(stream.id, 'start', 'start-x');
 
-    await recordOutcome({ stream_id: stream.id, state: 'running', stamp: ['last_started'] }, { store: store(), now });
+    await recordOutcome({ stream_id: stream.id, state: 'running', stamp: ['last_started'], execution_name: 'start-x' }, { store: store(), now });
 
     expect(await store().get(stream.id)).toMatchObject({ state: 'running', started: true, claimed_by: null, last_started: '1772366400' });
+  });
+
+  it('writes nothing over a stream another execution claimed meanwhile (a delete during a start)', async () => {
+    const stream = await idleStream();
+    await store().claim(stream.id, 'start', 'start-x');
+    await store().claim(stream.id, 'delete', 'delete-y');
+
+    const out = await recordOutcome({ stream_id: stream.id, state: 'running', stamp: ['last_started'], execution_name: 'start-x' }, { store: store(), now });
+
+    expect(out).toMatchObject({ recorded: false, state: 'deleting' });
+    expect(await store().get(stream.id)).toMatchObject({ state: 'deleting', claimed_by: 'delete-y', last_started: null });
   });
 });
 
 describe('record-failure', () => {
   it('records a redacted last_error from a Lambda cause and moves the stream to failed', async () => {
     const stream = await idleStream();
+    await store().claim(stream.id, 'start', 'start-x');
     const cause = JSON.stringify({ errorType: 'Invalid', errorMessage: 'bad url rtmp://h:1/live1/SECRET', trace: ['at x'] });
 
     const out = await recordFailure(
-      { stream_id: stream.id, action: 'start', execution_id: 'arn:exec:9', failure: { Error: 'Invalid', Cause: cause }, state: 'failed' },
+      { stream_id: stream.id, action: 'start', execution_id: 'arn:exec:9', execution_name: 'start-x', failure: { Error: 'Invalid', Cause: cause }, state: 'failed' },
       { store: store(), now },
     );
 
@@ -75,7 +87,7 @@ describe('record-failure', () => {
 
   it('keeps a plain-text cause and needs nothing for a stream deleted meanwhile', async () => {
     const out = await recordFailure(
-      { stream_id: newHexId(), action: 'stop', execution_id: 'e', failure: { Error: 'Timeout', Cause: 'timed out after 600 s waiting for channel IDLE' } },
+      { stream_id: newHexId(), action: 'stop', execution_id: 'e', execution_name: 'stop-x', failure: { Error: 'Timeout', Cause: 'timed out after 600 s waiting for channel IDLE' } },
       { store: store(), now },
     );
     expect(out.message).toBe('Timeout: timed out after 600 s waiting for channel IDLE');
@@ -136,5 +148,18 @@ describe('record-failure and the claim', () => {
       { store: store(), now },
     );
     expect(await store().mustGet(stream.id)).toMatchObject({ claimed_by: null, state: 'failed' });
+  });
+
+  it('records last_error but leaves the state of a stream another execution claimed meanwhile (a delete during a start)', async () => {
+    const stream = await idleStream();
+    await store().claim(stream.id, 'start', 'start-x-v2');
+    await store().claim(stream.id, 'delete', 'delete-y-v3');
+
+    await recordFailure(
+      { stream_id: stream.id, action: 'start', execution_id: 'arn:start', execution_name: 'start-x-v2', failure: { Error: 'Invalid' }, state: 'failed' },
+      { store: store(), now },
+    );
+
+    expect(await store().mustGet(stream.id)).toMatchObject({ state: 'deleting', claimed_by: 'delete-y-v3', last_error: { action: 'start' } });
   });
 });

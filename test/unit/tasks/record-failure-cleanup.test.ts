@@ -53,6 +53,7 @@ describe('record-failure with compensation failures', () => {
         stream_id: stream.id,
         action: 'create',
         execution_id: 'arn:exec:1',
+        execution_name: 'create-y-v1',
         state: 'failed',
         failure: { Error: 'Invalid', Cause: lambdaCause('creating MediaLive channel: BadRequestException: bad') },
         cleanup: {},

@@ -159,6 +159,25 @@ describe('local media plane', () => {
     expect(managedCount()).toBe(0);
   }, 30_000);
 
+  it('ends the pipeline of a channel whose runs end with their publish (IVS) once the publish ends, and runs again on the next', async () => {
+    // Prepare
+    const media = channel({ archive: [], runEndsWithPublish: true });
+    await plane.plane.startChannel(media);
+
+    // Act: publish, stop publishing, wait out the publish grace (2 s here)
+    expect((await publish(rtmp(media.streamNames[0]!), 3, FPS).exited).code).toBe(0);
+    const ended = await waitFor(async () => (managedCount() === 0 ? true : undefined), 15_000);
+    const again = publish(rtmp(media.streamNames[0]!), 3, FPS);
+    const restarted = await waitFor(async () => (managedCount() >= 2 ? true : undefined), 15_000);
+    await again.exited;
+
+    // Assess: no ffmpeg left waiting while the channel is kept (issue 9 item 10)
+    expect(ended).toBe(true);
+    expect(restarted).toBe(true);
+    await plane.plane.stopChannel(media.channelId);
+    expect(managedCount()).toBe(0);
+  }, 45_000);
+
   it('serves live HLS encrypted with keys rotated on time, that decrypts with the served keys', async () => {
     // Prepare
     const media = channel({ keyRotationInterval: 3 });
