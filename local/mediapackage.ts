@@ -1,6 +1,7 @@
 import { NotFoundException, UnprocessableEntityException } from '@aws-sdk/client-mediapackage';
 import { z } from 'zod';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
+import type { MediaPlane } from './media-plane';
 import type { PackageOrigins } from './medialive';
 import { serviceError } from './service-errors';
 import { serviceFromHandlers, type LocalService } from './service';
@@ -11,6 +12,8 @@ export interface LocalMediaPackageOptions {
   mediaPort: number;
   stateFile?: string;
   now?: () => Date;
+  /** Told when an origin endpoint is deleted, so what it served goes with it (the media plane). */
+  mediaPlane?: Pick<MediaPlane, 'removeEndpoint'>;
 }
 
 const StoredChannelSchema = z.object({
@@ -150,10 +153,12 @@ export class LocalMediaPackage implements PackageOrigins {
     return this.describeEndpoint(updated);
   }
 
-  private deleteEndpoint(id: string) {
+  private async deleteEndpoint(id: string) {
     this.mustEndpoint(id);
     delete this.state.endpoints[id];
     this.save();
+    // A deleted endpoint's URL answers 404 at once, as MediaPackage's does.
+    await this.options.mediaPlane?.removeEndpoint(id);
     return {};
   }
 

@@ -113,7 +113,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     closers.push(() => media.close());
 
-    const mediapackage = new LocalMediaPackage({ mediaPort: media.mediaPort, stateFile: join(stateDir, 'mediapackage.json') });
+    const mediapackage = new LocalMediaPackage({ mediaPort: media.mediaPort, stateFile: join(stateDir, 'mediapackage.json'), mediaPlane: media.plane });
     const medialive = new LocalMediaLive({
       rtmpPort: media.rtmpPort,
       mediaPlane: media.plane,

@@ -10,6 +10,9 @@ import { startIngest } from './ingest';
 
 export type { LiveLookup } from './http-server';
 
+/** MediaPackage's endpoint ids (and the IVS stand-in's `ivs-{id}`): one plain path segment. */
+const ENDPOINT_ID = /^[A-Za-z0-9_-]{1,256}$/;
+
 export interface MediaPlaneOptions {
   /** RTMP ingest port on 127.0.0.1 (0: any free port). */
   rtmpPort: number;
@@ -82,6 +85,14 @@ export async function startMediaPlane(options: MediaPlaneOptions): Promise<Runni
       logger.info('media plane: channel running', { channelId: media.channelId, endpointId: media.endpointId });
     },
     stopChannel,
+    async removeEndpoint(endpointId: string) {
+      // The id becomes a path under `root`: nothing but a plain name may reach `rm`.
+      if (!ENDPOINT_ID.test(endpointId)) throw new Error(`not an origin endpoint id: ${JSON.stringify(endpointId)}`);
+      const feeding = [...channels.values()].filter((c) => c.media.endpointId === endpointId);
+      await Promise.all(feeding.map((c) => stopChannel(c.media.channelId)));
+      await rm(join(root, endpointId), { recursive: true, force: true });
+      logger.info('media plane: endpoint removed', { endpointId });
+    },
     async close() {
       await Promise.all([...channels.keys()].map(stopChannel));
     },
