@@ -41,8 +41,8 @@ describe('deleting a stream', () => {
           return /^segments\/.+\.ts$/m.test(text) && /URI="keys\//.test(text) ? text : undefined;
         }, 60_000);
         const base = running.viewer_endpoint.replace(/index\.m3u8$/, '');
-        const segment = `${base}${/^(segments\/.+\.ts)$/m.exec(playlist)![1]!}`;
-        const key = `${base}${/URI="(keys\/[^"]+)"/.exec(playlist)![1]!}`;
+        const segment = `${base}${/^(segments\/.+\.ts)$/m.exec(playlist ?? '')![1]!}`;
+        const key = `${base}${/URI="(keys\/[^"]+)"/.exec(playlist ?? '')![1]!}`;
         expect((await fetch(segment)).status).toBe(200);
         expect((await fetch(key)).status).toBe(200);
         const { bucket, prefix } = parseArchivePath(running.archives_path[running.current_session_id!]!);
