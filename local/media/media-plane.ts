@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { logger } from '../../core/logger';
 import { mediaTools, type MediaTool } from '../ffmpeg';
 import type { ChannelMedia, MediaPlane } from '../media-plane';
+import type { ChannelAlertListener } from './alerts';
 import { ChannelRuntime } from './channel';
 import { startMediaHttpServer, type LiveLookup } from './http-server';
 import { startIngest } from './ingest';
@@ -28,6 +29,8 @@ export interface MediaPlaneOptions {
   ffmpeg?: MediaTool;
   /** How long a publish outlives its publisher's disconnect (default node-media-server's 30 s; tests shorten it). */
   publishGraceMs?: number;
+  /** Told of every channel alert (e.g. an archive that cannot be written), as MediaLive tells EventBridge. */
+  onAlert?: ChannelAlertListener;
 }
 
 export interface RunningMediaPlane {
@@ -80,7 +83,7 @@ export async function startMediaPlane(options: MediaPlaneOptions): Promise<Runni
       if (current) await stopChannel(media.channelId);
       const taken = media.streamNames.find((name) => byStreamName(name));
       if (taken !== undefined) throw new Error(`channel ${media.channelId}: another running channel uses one of its stream names`);
-      const channel = await ChannelRuntime.start(media, join(root, media.endpointId), { ingest, s3: options.s3, ffmpeg });
+      const channel = await ChannelRuntime.start(media, join(root, media.endpointId), { ingest, s3: options.s3, ffmpeg, onAlert: options.onAlert });
       channels.set(media.channelId, channel);
       logger.info('media plane: channel running', { channelId: media.channelId, endpointId: media.endpointId });
     },
