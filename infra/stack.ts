@@ -1,4 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { Config } from '../core/config';
@@ -16,7 +18,7 @@ import { TaskFunctions } from './tasks';
 import { Workflows } from './workflows';
 
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
-export const EVENT_TASKS = ['connector-exited'] as const;
+export const EVENT_TASKS = ['connector-exited', 'channel-alert'] as const;
 
 /** Environment variables of the Lambdas, named as `core/config.ts` reads them. */
 export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
@@ -86,6 +88,11 @@ export class LiveStreamStack extends Stack {
       },
     });
     this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']!);
+    new Rule(this, 'ChannelAlert', {
+      description: 'A MediaLive channel alert (e.g. the archive cannot be written): onto its stream (tasks/channel-alert.ts)',
+      eventPattern: { source: ['aws.medialive'], detailType: ['MediaLive Channel Alert'] },
+      targets: [new LambdaFunction(this.tasks.functions['channel-alert']!, { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
+    });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions: WORKFLOWS,
       functions: this.tasks.functions,

@@ -65,8 +65,8 @@ function madeAtRunTime(service: string, types: readonly string[]): string {
 
 // --- the slices ------------------------------------------------------------------------------
 
-/** The DynamoDB calls `core/store.ts` makes: get = Get; claim/mutate/trackExecution = Get+Update; create = Put; delete = Delete. */
-type StoreAction = 'GetItem' | 'UpdateItem' | 'PutItem' | 'DeleteItem';
+/** The DynamoDB calls `core/store.ts` makes: get = Get; claim/mutate/trackExecution = Get+Update; create = Put; delete = Delete; list = Scan. */
+type StoreAction = 'GetItem' | 'UpdateItem' | 'PutItem' | 'DeleteItem' | 'Scan';
 const store =
   (...actions: StoreAction[]): Grant =>
   (grantee, r) =>
@@ -285,6 +285,8 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'record-connector': [readWriteStream],
   'record-connector-failure': [readWriteStream],
   'connector-exited': [readWriteStream],
+  // MediaLive's alerts name the channel, not the stream: found by a scan (`list`).
+  'channel-alert': [store('Scan', 'GetItem', 'UpdateItem')],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],
   'describe-connector': [watchConnectorTasks('DescribeTasks')],
   // Marks a running connector `stopping` (store.mutate) before it stops it.

@@ -113,7 +113,8 @@ export class LocalIvs {
     const channel = this.mustChannel(arn);
     delete this.state.channels[channel.id];
     this.file.save(this.state);
-    await this.options.mediaPlane?.stopChannel(`ivs-${channel.id}`);
+    // Its playback URL serves nothing once the channel is gone (the media plane stops it first).
+    await this.options.mediaPlane?.removeEndpoint(`ivs-${channel.id}`);
     return {};
   }
 

@@ -36,6 +36,11 @@ export interface MediaPlane {
   startChannel(channel: ChannelMedia): Promise<void>;
   /** Stop accepting publishes, end the pipelines, flush the last archive segment. */
   stopChannel(channelId: string): Promise<void>;
+  /**
+   * The origin endpoint was deleted: stop any channel feeding it and remove its live files, so it
+   * serves nothing from now on. The archive (in S3) stays.
+   */
+  removeEndpoint(endpointId: string): Promise<void>;
   /** Everything off, for shutdown. */
   close(): Promise<void>;
 }

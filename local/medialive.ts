@@ -72,6 +72,8 @@ type State = { inputs: Record<string, StoredInput>; channels: Record<string, Sto
 
 /** The fields of CreateChannel/UpdateChannel that describe the channel. */
 const SPEC_FIELDS = ['Name', 'RoleArn', 'ChannelClass', 'InputAttachments', 'InputSpecification', 'Destinations', 'EncoderSettings', 'LogLevel', 'Tags', 'CdiInputSpecification', 'Maintenance', 'Vpc'];
+/** How long a DELETED channel stays describable before it is forgotten (Describe: NotFound, which tasks/describe-channel.ts reads as DELETED). */
+export const DELETED_RETENTION_SECONDS = 60;
 /** MediaLive's default archive rollover when the output group doesn't say. */
 const DEFAULT_ROLLOVER_SECONDS = 600;
 /** What an output destination can be; exactly one per destination. */
@@ -272,6 +274,12 @@ export class LocalMediaLive {
     this.after(channelId, this.transitionSeconds, () => {
       this.detachInputs(channelId);
       this.settle(channelId, 'DELETING', 'DELETED');
+      // Kept DELETED long enough for a poll to see it, then forgotten (Describe: NotFound), so deleted
+      // channels' settings do not pile up in memory and in every save of the state file.
+      this.after(channelId, DELETED_RETENTION_SECONDS, () => {
+        this.forget(channelId);
+        this.save();
+      });
     });
     return this.describeChannel(channel);
   }
@@ -368,13 +376,19 @@ export class LocalMediaLive {
   private settleAfterRestart(): void {
     for (const channel of Object.values(this.state.channels)) {
       if (channel.State === 'DELETING' || channel.State === 'DELETED') {
-        this.detachInputs(channel.Id);
-        delete this.state.channels[channel.Id];
-        for (const [token, id] of Object.entries(this.state.requests)) if (id === channel.Id) delete this.state.requests[token];
+        this.forget(channel.Id);
       } else if (!RESTING_STATES.includes(channel.State)) {
         channel.State = 'IDLE';
       }
     }
+  }
+
+  /** A deleted channel is gone: its inputs detached, its idempotency tokens and media queue dropped. */
+  private forget(channelId: string): void {
+    this.detachInputs(channelId);
+    delete this.state.channels[channelId];
+    for (const [token, id] of Object.entries(this.state.requests)) if (id === channelId) delete this.state.requests[token];
+    this.mediaOps.delete(channelId);
   }
 
   private settle(channelId: string, from: ChannelState, to: ChannelState): void {

@@ -2,6 +2,7 @@ import { NotFoundException, UnprocessableEntityException } from '@aws-sdk/client
 import { z } from 'zod';
 import { ownValue } from '../core/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
+import type { MediaPlane } from './media-plane';
 import type { PackageOrigins } from './medialive';
 import { serviceError } from './service-errors';
 import { serviceFromHandlers, type LocalService } from './service';
@@ -12,6 +13,8 @@ export interface LocalMediaPackageOptions {
   mediaPort: number;
   stateFile?: string;
   now?: () => Date;
+  /** Told when an origin endpoint is deleted, so what it served goes with it (the media plane). */
+  mediaPlane?: Pick<MediaPlane, 'removeEndpoint'>;
 }
 
 const StoredChannelSchema = z.object({
@@ -153,10 +156,12 @@ export class LocalMediaPackage implements PackageOrigins {
     return this.describeEndpoint(updated);
   }
 
-  private deleteEndpoint(id: string) {
+  private async deleteEndpoint(id: string) {
     this.mustEndpoint(id);
     delete this.state.endpoints[id];
     this.save();
+    // A deleted endpoint's URL answers 404 at once, as MediaPackage's does.
+    await this.options.mediaPlane?.removeEndpoint(id);
     return {};
   }
 

@@ -17,6 +17,7 @@ import { LOCAL_KVS_ARN, LOCAL_NAMES, LOCAL_REGION, loadLocalEnv, localBuckets, l
 import { startHttpServer } from './http-server';
 import { LocalIvs } from './ivs';
 import { LocalKeyValueStore } from './keyvaluestore';
+import type { ChannelAlertDetail } from './media/alerts';
 import { startMediaPlane, type MediaPlaneOptions, type RunningMediaPlane } from './media/media-plane';
 import { LocalMediaConvert } from './mediaconvert';
 import { LocalMediaLive } from './medialive';
@@ -61,6 +62,8 @@ export interface Runtime {
 
 /** Besides the workflows' tasks, the runtime runs this one itself: ECS's "task stopped" events (EventBridge in the cloud). */
 const CONNECTOR_EXITED_TASK = 'connector-exited';
+/** And this one: MediaLive's channel alerts (EventBridge in the cloud), raised by the media plane. */
+const CHANNEL_ALERT_TASK = 'channel-alert';
 
 const LocalScheduleSchema = z.object({
   name: z.string(),
@@ -102,6 +105,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     await ensureTable(dynamo.client, LOCAL_NAMES.table, STREAM_TABLE.partitionKey);
     await ensureTable(dynamo.client, LOCAL_NAMES.idempotencyTable, IDEMPOTENCY_TABLE.partitionKey);
 
+    // Alerts can only be recorded once the tasks are loaded (below); until then they are logged.
+    let channelAlert = async (detail: ChannelAlertDetail): Promise<unknown> => {
+      logger.error('local runtime: a channel alert came before the runtime was up', { alertType: detail.alert_type, message: detail.message });
+      return undefined;
+    };
     // The live distribution's routes, read by the media server as CloudFront's function reads them.
     const kvs = new LocalKeyValueStore({ kvsArn: LOCAL_KVS_ARN, stateFile: join(stateDir, 'keyvaluestore.json') });
     const media = await (options.startMediaPlane ?? startMediaPlane)({
@@ -111,10 +119,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       s3: s3Client,
       liveLookup: (streamId) => liveTarget(kvs.lookup(liveRouteKey(streamId))),
       publishGraceMs: options.publishGraceMs,
+      onAlert: (detail) => void channelAlert(detail),
     });
     closers.push(() => media.close());
 
-    const mediapackage = new LocalMediaPackage({ mediaPort: media.mediaPort, stateFile: join(stateDir, 'mediapackage.json') });
+    const mediapackage = new LocalMediaPackage({ mediaPort: media.mediaPort, stateFile: join(stateDir, 'mediapackage.json'), mediaPlane: media.plane });
     const medialive = new LocalMediaLive({
       rtmpPort: media.rtmpPort,
       mediaPlane: media.plane,
@@ -140,7 +149,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       if (!services) throw new Error('the local runtime is still starting');
       return services;
     };
-    const runTask = await loadTaskRunner([...allTasks(), CONNECTOR_EXITED_TASK], servicesNow);
+    const runTask = await loadTaskRunner([...allTasks(), CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK], servicesNow);
+    channelAlert = (detail) =>
+      runTask(CHANNEL_ALERT_TASK, detail).catch((err: unknown) =>
+        logger.error('local runtime: recording a channel alert failed', { alarmState: detail.alarm_state, error: String(err) }),
+      );
     const connectorStopped = async (detail: object): Promise<void> => {
       await runTask(CONNECTOR_EXITED_TASK, detail).catch((err: unknown) =>
         logger.error('local runtime: recording a stopped connector failed', { error: String(err) }),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { logger } from '../../core/logger';
+import { PipelineAlarm, OUTPUT_WRITE_ALERT } from './alerts';
 import { ArchiveUploader, type ArchiveTarget } from './archive';
 
 /**
@@ -32,7 +33,8 @@ export async function storeLeftoverSegments(mediaRoot: string, s3: S3Client): Pr
   for (const dir of await archiveDirs(mediaRoot)) {
     const target = await readTarget(dir);
     if (!target) continue;
-    const uploader = new ArchiveUploader(s3, target);
+    // The channel of a previous run is gone: a segment that still cannot be stored is logged, with no alert to raise.
+    const uploader = new ArchiveUploader(s3, target, new PipelineAlarm(undefined, 'previous-run', 0, OUTPUT_WRITE_ALERT));
     for (const { file, counter } of await listedSegments(dir)) {
       uploader.enqueue(file, counter);
       stored += 1;

@@ -1,13 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
-import { CreateBucketCommand, NoSuchBucket, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { logger } from '../../core/logger';
+import type { PipelineAlarm } from './alerts';
 
 /**
  * Uploads closed archive segments to the local S3 as MediaLive's archive output group names them:
  * `{keyBase}.{counter:06d}.ts`. A segment is handed over only once ffmpeg has closed it (listed in
  * the segment muxer's list), so, as in the cloud, an object appears only when it is complete.
- * Uploads run one at a time, in order; the local file is removed once stored.
+ * Uploads run one at a time, in order; the local file is removed once stored. A segment that
+ * cannot be stored (the bucket is gone, S3 fails) is logged at error level and raises the
+ * pipeline's alarm, as MediaLive alerts when it cannot write its output; the next one stored
+ * clears it. Like MediaLive, it never makes the bucket it was told to write to.
  */
 export interface ArchiveTarget {
   readonly bucket: string;
@@ -27,6 +31,7 @@ export class ArchiveUploader {
   constructor(
     private readonly s3: S3Client,
     private readonly target: ArchiveTarget,
+    private readonly alarm: PipelineAlarm,
   ) {}
 
   /** Uploads `file` as segment `counter` after everything enqueued before it. */
@@ -45,12 +50,9 @@ export class ArchiveUploader {
       try {
         await this.put(file, Key);
         await rm(file, { force: true });
+        this.alarm.clear();
         return;
       } catch (err) {
-        if (err instanceof NoSuchBucket || (err as { name?: string }).name === 'NoSuchBucket') {
-          // A start may name any s3:// path; locally its bucket is made on first use.
-          await this.s3.send(new CreateBucketCommand({ Bucket: this.target.bucket })).catch(() => {});
-        }
         if (attempt === ATTEMPTS) {
           logger.error('archive segment upload failed; the file stays on disk', {
             bucket: this.target.bucket,
@@ -58,6 +60,7 @@ export class ArchiveUploader {
             file,
             error: String(err),
           });
+          this.alarm.set(`Unable to write archive segment to [s3://${this.target.bucket}/${Key}]: ${errorName(err)}: ${String((err as Error).message ?? err)}`);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
@@ -77,4 +80,8 @@ export class ArchiveUploader {
       }),
     );
   }
+}
+
+function errorName(err: unknown): string {
+  return (err as { name?: string }).name ?? 'Error';
 }

@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { logger } from '../../core/logger';
 import type { MediaTool } from '../ffmpeg';
 import type { ChannelMedia } from '../media-plane';
+import { OUTPUT_WRITE_ALERT, PipelineAlarm, type ChannelAlertListener } from './alerts';
 import { ArchiveUploader, type ArchiveTarget } from './archive';
 import { noteArchiveTarget } from './archive-recovery';
 import type { Ingest } from './ingest';
@@ -16,6 +17,8 @@ export interface ChannelDeps {
   readonly ingest: Ingest;
   readonly s3: S3Client;
   readonly ffmpeg: MediaTool;
+  /** Where the channel's alerts go (the MediaLive Channel Alert events of the cloud). */
+  readonly onAlert?: ChannelAlertListener;
 }
 
 /** HLS segment length (s): MediaPackage-like short segments; a multiple of the keyframe grid. */
@@ -120,7 +123,8 @@ class PipelineSlot {
     readonly streamName: string,
     private readonly archive: ArchiveTarget | undefined,
   ) {
-    this.uploader = archive && new ArchiveUploader(channel.deps.s3, archive);
+    this.uploader =
+      archive && new ArchiveUploader(channel.deps.s3, archive, new PipelineAlarm(channel.deps.onAlert, channel.media.channelId, index, OUTPUT_WRITE_ALERT));
     this.archiveDir = `archive-${index + 1}`;
   }
 

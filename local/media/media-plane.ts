@@ -5,11 +5,15 @@ import { logger } from '../../core/logger';
 import { mediaTools, type MediaTool } from '../ffmpeg';
 import type { ChannelMedia, MediaPlane } from '../media-plane';
 import { storeLeftoverSegments } from './archive-recovery';
+import type { ChannelAlertListener } from './alerts';
 import { ChannelRuntime } from './channel';
 import { startMediaHttpServer, type LiveLookup } from './http-server';
 import { startIngest } from './ingest';
 
 export type { LiveLookup } from './http-server';
+
+/** MediaPackage's endpoint ids (and the IVS stand-in's `ivs-{id}`): one plain path segment. */
+const ENDPOINT_ID = /^[A-Za-z0-9_-]{1,256}$/;
 
 export interface MediaPlaneOptions {
   /** RTMP ingest port on 127.0.0.1 (0: any free port). */
@@ -26,6 +30,8 @@ export interface MediaPlaneOptions {
   ffmpeg?: MediaTool;
   /** How long a publish outlives its publisher's disconnect (default node-media-server's 30 s; tests shorten it). */
   publishGraceMs?: number;
+  /** Told of every channel alert (e.g. an archive that cannot be written), as MediaLive tells EventBridge. */
+  onAlert?: ChannelAlertListener;
 }
 
 export interface RunningMediaPlane {
@@ -80,11 +86,19 @@ export async function startMediaPlane(options: MediaPlaneOptions): Promise<Runni
       if (current) await stopChannel(media.channelId);
       const taken = media.streamNames.find((name) => byStreamName(name));
       if (taken !== undefined) throw new Error(`channel ${media.channelId}: another running channel uses one of its stream names`);
-      const channel = await ChannelRuntime.start(media, join(root, media.endpointId), { ingest, s3: options.s3, ffmpeg });
+      const channel = await ChannelRuntime.start(media, join(root, media.endpointId), { ingest, s3: options.s3, ffmpeg, onAlert: options.onAlert });
       channels.set(media.channelId, channel);
       logger.info('media plane: channel running', { channelId: media.channelId, endpointId: media.endpointId });
     },
     stopChannel,
+    async removeEndpoint(endpointId: string) {
+      // The id becomes a path under `root`: nothing but a plain name may reach `rm`.
+      if (!ENDPOINT_ID.test(endpointId)) throw new Error(`not an origin endpoint id: ${JSON.stringify(endpointId)}`);
+      const feeding = [...channels.values()].filter((c) => c.media.endpointId === endpointId);
+      await Promise.all(feeding.map((c) => stopChannel(c.media.channelId)));
+      await rm(join(root, endpointId), { recursive: true, force: true });
+      logger.info('media plane: endpoint removed', { endpointId });
+    },
     async close() {
       await Promise.all([...channels.keys()].map(stopChannel));
     },

@@ -4,6 +4,7 @@ import type { ChannelMedia, MediaPlane } from '../../../local/media-plane';
 export class RecordingMediaPlane implements MediaPlane {
   readonly started: ChannelMedia[] = [];
   readonly stopped: string[] = [];
+  readonly removedEndpoints: string[] = [];
   closed = false;
   /** Set to make the next startChannel fail. */
   failNextStart: Error | undefined;
@@ -19,6 +20,10 @@ export class RecordingMediaPlane implements MediaPlane {
 
   async stopChannel(channelId: string): Promise<void> {
     this.stopped.push(channelId);
+  }
+
+  async removeEndpoint(endpointId: string): Promise<void> {
+    this.removedEndpoints.push(endpointId);
   }
 
   async close(): Promise<void> {

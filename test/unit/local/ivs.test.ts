@@ -7,15 +7,16 @@ import type { ChannelMedia, MediaPlane } from '../../../local/media-plane';
 
 function setup() {
   const started: ChannelMedia[] = [];
-  const stoppedIds: string[] = [];
+  const removedEndpoints: string[] = [];
   const mediaPlane: MediaPlane = {
     startChannel: async (c) => void started.push(c),
-    stopChannel: async (id) => void stoppedIds.push(id),
+    stopChannel: async () => {},
+    removeEndpoint: async (id) => void removedEndpoints.push(id),
     close: async () => {},
   };
   const local = new LocalIvs({ rtmpPort: 1935, mediaPort: 8080, mediaPlane });
   const ivs = bindLocalService(new IvsClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), local.service);
-  return { ivs, started, stoppedIds };
+  return { ivs, started, removedEndpoints };
 }
 
 describe('local IVS', () => {
@@ -42,13 +43,13 @@ describe('local IVS', () => {
     expect(key.streamKey!.value).toBe(made.streamKey!.value);
   });
 
-  it('deletes a channel, stopping its media, after which it is not found', async () => {
-    const { ivs, stoppedIds } = setup();
+  it('deletes a channel, removing its media (playback serves nothing), after which it is not found', async () => {
+    const { ivs, started, removedEndpoints } = setup();
     const made = await ivs.send(new CreateChannelCommand({ name: 'fm-del' }));
 
     await ivs.send(new DeleteChannelCommand({ arn: made.channel!.arn }));
 
-    expect(stoppedIds).toHaveLength(1);
+    expect(removedEndpoints).toEqual([started[0]!.endpointId]);
     await expect(ivs.send(new GetChannelCommand({ arn: made.channel!.arn }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     await expect(ivs.send(new DeleteChannelCommand({ arn: made.channel!.arn }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });

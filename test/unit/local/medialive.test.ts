@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,7 +19,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { aws, Conflict, Invalid, NotFound } from '../../../core/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
-import { LocalMediaLive } from '../../../local/medialive';
+import { DELETED_RETENTION_SECONDS, LocalMediaLive } from '../../../local/medialive';
 import { LocalMediaPackage } from '../../../local/mediapackage';
 import { RecordingMediaPlane } from './fakes';
 
@@ -379,6 +379,18 @@ describe('local MediaLive channels', () => {
     expect(deleting.State).toBe('DELETING');
     expect(await state(channelId)).toBe('DELETED');
     expect((await medialive.send(new DescribeInputCommand({ InputId: input.Id }))).State).toBe('DETACHED');
+  });
+
+  it('forgets a DELETED channel after a while, in memory and in its state file (deleted channels must not pile up)', async () => {
+    const { channelId } = await idleChannel();
+    await medialive.send(new DeleteChannelCommand({ ChannelId: channelId }));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await state(channelId)).toBe('DELETED');
+
+    await vi.advanceTimersByTimeAsync(DELETED_RETENTION_SECONDS * 1000);
+
+    await expect(aws('describing', () => medialive.send(new DescribeChannelCommand({ ChannelId: channelId })))).rejects.toBeInstanceOf(NotFound);
+    expect(readFileSync(join(dir, 'medialive.json'), 'utf8')).not.toContain(`"${channelId}"`);
   });
 
   it('after a restart, a channel that was running is IDLE (nothing runs) and keeps its settings', async () => {

@@ -21,8 +21,12 @@ let dir: string;
 let local: LocalMediaPackage;
 let client: MediaPackageClient;
 
+let removedEndpoints: string[];
+
 function open() {
-  local = new LocalMediaPackage({ mediaPort: 8089, stateFile: join(dir, 'mediapackage.json') });
+  removedEndpoints = [];
+  const mediaPlane = { removeEndpoint: async (id: string) => void removedEndpoints.push(id) };
+  local = new LocalMediaPackage({ mediaPort: 8089, stateFile: join(dir, 'mediapackage.json'), mediaPlane });
   client = bindLocalService(new MediaPackageClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), local.service);
 }
 
@@ -84,6 +88,15 @@ describe('local MediaPackage', () => {
 
     await expect(aws('deleting', () => client.send(new DeleteChannelCommand({ Id: 'pkg' })))).rejects.toBeInstanceOf(NotFound);
     await expect(aws('describing', () => client.send(new DescribeOriginEndpointCommand({ Id: 'ep' })))).rejects.toBeInstanceOf(NotFound);
+  });
+
+  it('has the media plane remove what a deleted endpoint served; a delete of an unknown one removes nothing', async () => {
+    await channelWithEndpoint();
+
+    await client.send(new DeleteOriginEndpointCommand({ Id: 'ep' }));
+    await expect(aws('deleting', () => client.send(new DeleteOriginEndpointCommand({ Id: 'ep' })))).rejects.toBeInstanceOf(NotFound);
+
+    expect(removedEndpoints).toEqual(['ep']);
   });
 
   it('keeps channels and endpoints across a restart', async () => {

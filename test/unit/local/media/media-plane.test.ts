@@ -1,5 +1,5 @@
 import { createDecipheriv } from 'node:crypto';
-import { readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,6 +177,41 @@ describe('local media plane', () => {
     await plane.plane.stopChannel(media.channelId);
     expect(managedCount()).toBe(0);
   }, 45_000);
+
+  it('removeEndpoint of a stopped channel serves nothing more and removes its live files, keeping the archive', async () => {
+    // Prepare: a stopped channel whose ended playlist is still served
+    const media = channel({ segmentLength: 2 });
+    await plane.plane.startChannel(media);
+    const publisher = publish(rtmp(media.streamNames[0]!), 60, FPS);
+    const prefix = `session${channelCount}/`;
+    await waitFor(async () => (await playlist(media)).includes('#EXTINF') && (await archiveKeys(prefix)).length >= 1, 15_000);
+    await plane.plane.stopChannel(media.channelId);
+    await publisher.exited;
+    expect(await playlist(media)).toContain('#EXT-X-ENDLIST');
+
+    // Act
+    await plane.plane.removeEndpoint(media.endpointId);
+
+    // Assess
+    expect((await fetch(hls(media))).status).toBe(404);
+    expect(existsSync(join(dataDir, 'media', media.endpointId))).toBe(false);
+    expect((await archiveKeys(prefix)).length).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+
+  it('removeEndpoint of a running channel stops it and refuses ids that are not a plain name', async () => {
+    // Prepare
+    const media = channel();
+    await plane.plane.startChannel(media);
+
+    // Act
+    await plane.plane.removeEndpoint(media.endpointId);
+    const afterRemove = await publish(rtmp(media.streamNames[0]!), 2).exited;
+
+    // Assess: the channel no longer accepts publishes; a path-like id touches nothing
+    expect(afterRemove.code).not.toBe(0);
+    await expect(plane.plane.removeEndpoint('..')).rejects.toThrow('not an origin endpoint id');
+    expect(existsSync(join(dataDir, 'media'))).toBe(true);
+  }, 30_000);
 
   it('serves live HLS encrypted with keys rotated on time, that decrypts with the served keys', async () => {
     // Prepare
