@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+
 /**
  * A caller of the stream API at `baseUrl` for benchmarks: JSON in and out, and any 4xx/5xx thrown
  * with its body, since a benchmark step that the API refused has nothing to measure.
@@ -13,4 +15,42 @@ export function apiCaller(baseUrl: string): (method: string, path: string, body?
     if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
+}
+
+/** `check`'s first truthy value, polled every `stepMs` (its throws count as "not yet"); throws naming `what` after `limitMs`. */
+export async function until<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  { limitMs = 300_000, stepMs = 100 }: { limitMs?: number; stepMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** The stream record once it is in `state`; a `failed` stream throws with its `last_error`. */
+export function untilState(call: ReturnType<typeof apiCaller>, id: string, state: string): Promise<any> {
+  return until(async () => {
+    const record = await call('GET', `/streams/${id}`);
+    if (record.state === 'failed') throw new Error(`stream ${id} failed: ${JSON.stringify(record.last_error)}`);
+    return record.state === state ? record : undefined;
+  }, `${id} ${state}`);
+}
+
+/** The API URL a runtime started as `npm start` prints, read from its stdout (each chunk also handed to `onOutput`). */
+export function apiUrlOf(child: ChildProcess, onOutput?: (chunk: Buffer) => void, logHint = ''): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      onOutput?.(chunk);
+      out += chunk.toString();
+      const found = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (found) resolve(found[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`runtime exited (${code}) before it was ready${logHint}`)));
+  });
 }

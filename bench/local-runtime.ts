@@ -13,12 +13,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mediaTools } from '../local/ffmpeg';
 import { spawnManaged, type ManagedProcess } from '../local/processes';
-import { apiCaller } from './api';
+import { apiCaller, apiUrlOf, until, untilState as untilStateOf } from './api';
 
 const SAMPLE_SECONDS = Number(process.argv[2] ?? 30);
 const START_SECONDS = 3;
 const CHANNELS = 3;
-const LIMIT_MS = 300_000;
 const TICKS_PER_SECOND = 100;
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-runtime-'));
@@ -27,35 +26,12 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
   env: { ...process.env, PORT: '0', RTMP_PORT: '0', MEDIA_PORT: '0', S3_PORT: '0', LOCAL_DATA_DIR: dir, LOCAL_CHANNEL_START_SECONDS: String(START_SECONDS) },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
-const api = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    const found = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-    if (found) resolve(found[1]!);
-  });
-  child.once('exit', (code) => reject(new Error(`runtime exited (${code}) before it was ready`)));
-});
+const api = await apiUrlOf(child);
 const readyMs = await until(async () => (await fetch(`${api}/healthz`)).ok, 'healthz').then(() => Date.now() - spawnedAt);
 
 const call = apiCaller(api);
 
-async function until<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T> {
-  const deadline = Date.now() + LIMIT_MS;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const untilState = (id: string, state: string) =>
-  until(async () => {
-    const record = await call('GET', `/streams/${id}`);
-    if (record.state === 'failed') throw new Error(`stream ${id} failed: ${JSON.stringify(record.last_error)}`);
-    return record.state === state ? record : undefined;
-  }, `${id} ${state}`);
+const untilState = (id: string, state: string) => untilStateOf(call, id, state);
 
 /** The runtime's process and every descendant (s3rver, ffmpeg pipelines, their watchdogs). */
 function tree(root: number): number[] {

@@ -22,7 +22,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mediaTools } from '../local/ffmpeg';
 import { publish } from '../test/fixtures/media';
-import { apiCaller } from './api';
+import { apiCaller, apiUrlOf, until as untilWithin, untilState as untilStateOf } from './api';
+
+/** The soak polls every 200 ms: its cycles are long, and polls are load. */
+const until = <T>(check: () => Promise<T | undefined | false>, what: string) => untilWithin(check, what, { stepMs: 200 });
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const CHURN = Number(process.env.SOAK_CHURN ?? 200);
@@ -31,7 +34,6 @@ const SNAPSHOT_DIR = process.env.SOAK_SNAPSHOT_DIR;
 const CHURN_BATCH = 10;
 /** Cycles before the first snapshot: the runtime's caches, JIT and pools are warm by then. */
 const WARM_UP_CYCLES = 3;
-const LIMIT_MS = 300_000;
 const MB = 1024 * 1024;
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-soak-'));
@@ -42,35 +44,10 @@ const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--impo
   stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
 });
 child.stderr!.pipe(log);
-const api = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    log.write(chunk);
-    out += chunk.toString();
-    const found = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-    if (found) resolve(found[1]!);
-  });
-  child.once('exit', (code) => reject(new Error(`runtime exited (${code}) before it was ready; see ${logFile}`)));
-});
+const api = await apiUrlOf(child, (chunk) => log.write(chunk), `; see ${logFile}`);
 const call = apiCaller(api);
 
-async function until<T>(check: () => Promise<T | undefined | false>, what: string): Promise<T> {
-  const deadline = Date.now() + LIMIT_MS;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function untilState(id: string, state: string): Promise<any> {
-  return until(async () => {
-    const record = await call('GET', `/streams/${id}`);
-    if (record.state === 'failed') throw new Error(`stream ${id} failed: ${JSON.stringify(record.last_error)}`);
-    return record.state === state ? record : undefined;
-  }, `${id} ${state}`);
-}
+const untilState = (id: string, state: string) => untilStateOf(call, id, state);
 
 const processRssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
