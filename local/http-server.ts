@@ -90,6 +90,13 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: ServeCo
     sendError(res, 403, `requests from origin ${origin} are not allowed; only the runtime's own origin may call it`);
     return;
   }
+  // A page whose own host name an attacker re-points at 127.0.0.1 (DNS rebinding) is same-origin
+  // with itself, so its GETs carry no Origin; they still name that host, which is not ours.
+  const host = req.headers.host;
+  if (host !== undefined && !context.ownOrigins.has(`http://${host}`)) {
+    sendError(res, 403, `requests for host ${host} are not allowed; call the runtime as 127.0.0.1 or localhost`);
+    return;
+  }
   const target = requestTarget(req.url ?? '/');
   if (target.path === '/healthz' && req.method === 'GET') {
     const ok = context.isReady();

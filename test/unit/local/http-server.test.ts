@@ -142,7 +142,7 @@ describe('local API HTTP server, hostile clients', () => {
   it('times out headers that stall, with a 408 in the error shape', async () => {
     server = await startHttpServer({ port: 0, api: echoApi([]), timeouts: { headersMs: 300, requestMs: 600, bodyIdleMs: 300 } });
 
-    const res = await raw(server.port, ['GET /streams HTTP/1.1\r\nHost: x\r\n']);
+    const res = await raw(server.port, [`GET /streams HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`]);
 
     expect(res.status).toBe(408);
     expect(JSON.parse(res.body)).toEqual({ error: { code: 'RequestTimeout', message: expect.any(String) } });
@@ -152,7 +152,7 @@ describe('local API HTTP server, hostile clients', () => {
     const seen: APIGatewayProxyEvent[] = [];
     server = await startHttpServer({ port: 0, api: echoApi(seen), timeouts: { headersMs: 5_000, requestMs: 10_000, bodyIdleMs: 300 } });
 
-    const res = await raw(server.port, ['POST /streams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na']);
+    const res = await raw(server.port, [`POST /streams HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"na`]);
 
     expect(res.status).toBe(408);
     expect(JSON.parse(res.body)).toEqual({ error: { code: 'RequestTimeout', message: expect.stringMatching(/body/) } });
@@ -164,7 +164,7 @@ describe('local API HTTP server, hostile clients', () => {
     server = await startHttpServer({ port: 0, api: echoApi(seen), timeouts: { headersMs: 500, requestMs: 1_000, bodyIdleMs: 500 } });
     const dribble = Array.from({ length: 40 }, () => ' ');
 
-    const res = await raw(server.port, ['POST /streams HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n', ...dribble], 100);
+    const res = await raw(server.port, [`POST /streams HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`, ...dribble], 100);
 
     expect(res.status).toBe(408);
     expect(JSON.parse(res.body).error.code).toBe('RequestTimeout');
@@ -176,7 +176,7 @@ describe('local API HTTP server, hostile clients', () => {
     server = await startHttpServer({ port: 0, api: echoApi(seen) });
 
     for (const path of ['/streams/.', '/streams/..', '/streams/%2e/start', '/a/../streams']) {
-      await raw(server.port, [`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`]);
+      await raw(server.port, [`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`]);
     }
 
     expect(seen.map((e) => e.path)).toEqual(['/streams/.', '/streams/..', '/streams/%2e/start', '/a/../streams']);
@@ -186,7 +186,7 @@ describe('local API HTTP server, hostile clients', () => {
     const seen: APIGatewayProxyEvent[] = [];
     server = await startHttpServer({ port: 0, api: echoApi(seen) });
 
-    const res = await raw(server.port, ['GET /streams?__proto__=1&constructor=2 HTTP/1.1\r\nHost: x\r\n__proto__: a\r\nconstructor: b\r\nConnection: close\r\n\r\n']);
+    const res = await raw(server.port, [`GET /streams?__proto__=1&constructor=2 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n__proto__: a\r\nconstructor: b\r\nConnection: close\r\n\r\n`]);
 
     expect(res.status).toBe(201);
     expect(Object.hasOwn(seen[0]!.multiValueQueryStringParameters!, '__proto__')).toBe(true);
@@ -204,6 +204,17 @@ describe('local API HTTP server, hostile clients', () => {
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
       expect(await res.json()).toEqual({ error: { code: 'Forbidden', message: expect.stringMatching(/origin/) } });
     }
+    expect(seen).toEqual([]);
+  });
+
+  it('403s a request for another host name, as a DNS-rebound page sends with no Origin on its GETs', async () => {
+    const seen: APIGatewayProxyEvent[] = [];
+    server = await startHttpServer({ port: 0, api: echoApi(seen) });
+
+    const res = await raw(server.port, [`GET /streams HTTP/1.1\r\nHost: attacker.example:${server.port}\r\nConnection: close\r\n\r\n`]);
+
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toEqual({ error: { code: 'Forbidden', message: expect.stringMatching(/host attacker\.example/) } });
     expect(seen).toEqual([]);
   });
 
