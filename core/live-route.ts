@@ -1,6 +1,6 @@
-import { DescribeKeyValueStoreCommand, type CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
+import { DescribeKeyValueStoreCommand, GetKeyCommand, type CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { z } from 'zod';
-import { aws, Transient } from './errors';
+import { aws, NotFound, Transient } from './errors';
 
 /**
  * How a stream is "live": the rules of the live distribution's routes, shared by the live/unlive
@@ -81,4 +81,15 @@ export async function liveRoutesEtag(kvs: CloudFrontKeyValueStoreClient, kvsArn:
   const store = await aws('reading the live routes store', () => kvs.send(new DescribeKeyValueStoreCommand({ KvsARN: kvsArn })));
   if (!store.ETag) throw new Transient(`the live routes store ${kvsArn} returned no ETag`);
   return store.ETag;
+}
+
+/** Whether the live distribution routes the stream now: its key is in the KVS (GetKey's NotFound: not routed). */
+export async function hasLiveRoute(kvs: CloudFrontKeyValueStoreClient, kvsArn: string, streamId: string): Promise<boolean> {
+  try {
+    await aws('reading the live route', () => kvs.send(new GetKeyCommand({ KvsARN: kvsArn, Key: liveRouteKey(streamId) })));
+    return true;
+  } catch (err) {
+    if (err instanceof NotFound) return false;
+    throw err;
+  }
 }

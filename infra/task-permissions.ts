@@ -133,22 +133,21 @@ const ivs =
  * `Stream-Key`, both `required: true`); a grant on channels alone is denied.
  */
 const ivsChannelAndKeys = (actions: ('CreateChannel' | 'DeleteChannel' | 'ListStreamKeys')[]): Grant => ivs(actions, 'channel', 'stream-key');
-/** IVS list calls have no resource-level permissions. */
-const ivsListChannels: Grant = (grantee) =>
-  allow(grantee, { actions: ['ivs:ListChannels'], resources: ['*'] }, 'ivs:ListChannels supports no resource-level permissions; it only lists.');
+/** ListChannels is authorized against the `channel` resource type (iam-data: `Channel`, `required: true`), not `*`. */
+const ivsListChannels: Grant = ivs(['ListChannels'], 'channel');
 
 const passMediaLiveRole: Grant = (grantee, r) => r.mediaLiveRole.grantPassRole(grantee.grantPrincipal);
 /** UpdateOriginEndpoint names the SPEKE role; without a key server there is nothing to pass. */
 const passSpekeRole: Grant = (grantee, r) => r.spekeRole?.grantPassRole(grantee.grantPrincipal);
 
-/** The live routes (one key per live stream); writes read the store's ETag first. */
+/** The live routes (one key per live stream); a write reads the store's ETag first (DescribeKeyValueStore). */
 const liveRoutes =
-  (...actions: ('PutKey' | 'DeleteKey')[]): Grant =>
+  (...actions: ('DescribeKeyValueStore' | 'GetKey' | 'PutKey' | 'DeleteKey')[]): Grant =>
   (grantee, r) =>
     allow(
       grantee,
       {
-        actions: ['cloudfront-keyvaluestore:DescribeKeyValueStore', ...actions.map((a) => `cloudfront-keyvaluestore:${a}`)],
+        actions: actions.map((a) => `cloudfront-keyvaluestore:${a}`),
         resources: [r.liveKvsArn],
       },
     );
@@ -235,7 +234,7 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'claim-stream': [readWriteStream],
   'record-outcome': [readWriteStream],
   'record-failure': [readWriteStream],
-  'record-live': [readWriteStream],
+  'record-live': [readWriteStream, liveRoutes('GetKey')],
   'begin-session': [readWriteStream],
   'delete-record': [store('GetItem', 'DeleteItem')],
 
@@ -266,8 +265,8 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'delete-package-channel': [mediapackage(['DeleteChannel'], 'channels')],
 
   // The live distribution
-  'put-live-route': [store('GetItem'), liveRoutes('PutKey')],
-  'remove-live-route': [liveRoutes('DeleteKey')],
+  'put-live-route': [store('GetItem'), liveRoutes('DescribeKeyValueStore', 'PutKey')],
+  'remove-live-route': [liveRoutes('DescribeKeyValueStore', 'DeleteKey')],
 
   // Split
   'plan-split': [],

@@ -1,34 +1,44 @@
 import { z } from 'zod';
+import { requireSetting } from '../core/config';
 import { NotFound } from '../core/errors';
+import { hasLiveRoute, liveEndpoint } from '../core/live-route';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
 
-/** Live with the viewer URL through the live distribution, or not live with none. */
+/** What the workflow just did to the route: made it (with the viewer URL through it) or removed it. */
 export const Input = z.discriminatedUnion('live', [
   z.object({ stream_id: z.string(), live: z.literal(true), live_endpoint: z.string().url() }),
   // CDK drops a null from a task's payload, so "not live" arrives without `live_endpoint`.
   z.object({ stream_id: z.string(), live: z.literal(false), live_endpoint: z.null().default(null) }),
 ]);
 
-type Deps = Pick<Services, 'store'>;
+type Deps = Pick<Services, 'store' | 'kvs' | 'config'>;
 
 /**
- * Records whether the stream is on the live distribution. Only `live` and `live_endpoint` are
- * written, by a retried read-modify-write, so what a concurrent start writes survives. A stream
- * deleted meanwhile (delete dissociates first) needs nothing.
+ * Records whether the stream is on the live distribution — as the KeyValueStore says now, not as
+ * this workflow left it. live and unlive take no claim (neither may block a start or a stop), so a
+ * concurrent pair can write the route in one order and the record in the other; reading the route
+ * after our own write makes the last record written agree with the last route written. Only `live`
+ * and `live_endpoint` are written, by a retried read-modify-write, so what a concurrent start
+ * writes survives. A stream deleted meanwhile (delete dissociates first) needs nothing.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps) {
+  const routed = await hasLiveRoute(deps.kvs, requireSetting(deps.config, 'LIVE_KVS_ARN'), input.stream_id);
+  const baseUrl = requireSetting(deps.config, 'LIVE_BASE_URL');
   try {
-    await deps.store.mutate(input.stream_id, (item) =>
-      item.live === input.live && item.live_endpoint === input.live_endpoint
-        ? undefined
-        : { live: input.live, live_endpoint: input.live_endpoint },
-    );
+    const item = await deps.store.mutate(input.stream_id, (current) => {
+      const endpoint = !routed
+        ? null
+        : current.viewer_endpoint
+          ? liveEndpoint(baseUrl, current.id, current.viewer_endpoint)
+          : (input.live_endpoint ?? null);
+      return current.live === routed && current.live_endpoint === endpoint ? undefined : { live: routed, live_endpoint: endpoint };
+    });
+    return { stream_id: input.stream_id, live: item.live, recorded: true };
   } catch (err) {
-    if (err instanceof NotFound) return { stream_id: input.stream_id, live: input.live, recorded: false };
+    if (err instanceof NotFound) return { stream_id: input.stream_id, live: routed, recorded: false };
     throw err;
   }
-  return { stream_id: input.stream_id, live: input.live, recorded: true };
 }
 
 export const handler = taskHandler(Input, run);
