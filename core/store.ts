@@ -150,10 +150,12 @@ export class StreamStore {
    * meanwhile (e.g. `live` flipping during a start). With it the write happens only on that very
    * version, once: of several writers who read the same version, only the one whose conditional
    * write lands succeeds, the others get a {@link VersionConflict} (the API's claims, see `claim`).
+   * `change` may read elsewhere (e.g. the live routes): what it reads after the item is then checked
+   * by the same conditional write, and read again on a retry.
    */
   async mutate(
     id: string,
-    change: (item: StreamItem) => StreamPatch | undefined,
+    change: (item: StreamItem) => StreamPatch | undefined | Promise<StreamPatch | undefined>,
     expectedVersion?: number,
   ): Promise<StreamItem> {
     for (let attempt = 1; ; attempt++) {
@@ -161,7 +163,7 @@ export class StreamStore {
       if (expectedVersion !== undefined && item.version !== expectedVersion) {
         throw new VersionConflict(id, expectedVersion, item.version);
       }
-      const patch = change(item);
+      const patch = await change(item);
       if (patch === undefined) return item;
       try {
         return await this.update(id, item.version, patch);

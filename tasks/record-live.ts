@@ -18,15 +18,18 @@ type Deps = Pick<Services, 'store' | 'kvs' | 'config'>;
  * Records whether the stream is on the live distribution — as the KeyValueStore says now, not as
  * this workflow left it. live and unlive take no claim (neither may block a start or a stop), so a
  * concurrent pair can write the route in one order and the record in the other; reading the route
- * after our own write makes the last record written agree with the last route written. Only `live`
+ * after our own write, under the record's version, makes the record agree with the last route written. Only `live`
  * and `live_endpoint` are written, by a retried read-modify-write, so what a concurrent start
  * writes survives. A stream deleted meanwhile (delete dissociates first) needs nothing.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps) {
-  const routed = await hasLiveRoute(deps.kvs, requireSetting(deps.config, 'LIVE_KVS_ARN'), input.stream_id);
+  const kvsArn = requireSetting(deps.config, 'LIVE_KVS_ARN');
   const baseUrl = requireSetting(deps.config, 'LIVE_BASE_URL');
   try {
-    const item = await deps.store.mutate(input.stream_id, (current) => {
+    // The route is read after the record, inside the conditional write: a record step of the other
+    // workflow landing in between makes this write retry on a fresh read of both.
+    const item = await deps.store.mutate(input.stream_id, async (current) => {
+      const routed = await hasLiveRoute(deps.kvs, kvsArn, input.stream_id);
       const endpoint = !routed
         ? null
         : current.viewer_endpoint
@@ -36,7 +39,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps) {
     });
     return { stream_id: input.stream_id, live: item.live, recorded: true };
   } catch (err) {
-    if (err instanceof NotFound) return { stream_id: input.stream_id, live: routed, recorded: false };
+    if (err instanceof NotFound) return { stream_id: input.stream_id, live: input.live, recorded: false };
     throw err;
   }
 }

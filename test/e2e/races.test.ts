@@ -2,7 +2,7 @@ import { GetKeyCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { DescribeChannelCommand as DescribeLiveChannel, DescribeInputCommand } from '@aws-sdk/client-medialive';
 import { DescribeChannelCommand as DescribePackageChannel, DescribeOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveRouteKey } from '../../core/live-route';
+import { hasLiveRoute, liveRouteKey } from '../../core/live-route';
 import type { StreamRecord } from '../../core/record';
 import { managedCount } from '../../local/processes';
 import { waitFor } from '../fixtures/media';
@@ -183,6 +183,14 @@ describe('races against the local runtime', () => {
     }
     const idle = await local.untilState(a.id, 'idle');
     expectConsistent(idle);
+    // Once every live and unlive workflow has ended, the record says what the live distribution does.
+    const settled = await waitFor(async () => {
+      const executions = (await call('GET', `/streams/${a.id}/executions`)).body as { status: string }[];
+      return executions.every((e) => e.status !== 'RUNNING') ? true : undefined;
+    }, STEP_MS);
+    expect(settled, 'live/unlive workflows still running').toBe(true);
+    const { kvs, config } = local.runtime.services;
+    expect((await settledRead(a.id)).live).toBe(await hasLiveRoute(kvs, config.LIVE_KVS_ARN!, a.id));
     // Whichever of live/unlive came last, a last unlive leaves the stream off the live distribution.
     expect((await call('DELETE', `/streams/${a.id}/live`)).status).toBe(204);
     expectConsistent(await settledRead(a.id));
