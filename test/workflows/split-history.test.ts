@@ -1,11 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Fail, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import type { ArchiveTimeline } from '../../core/archive-timeline';
 import { nextPoll } from '../../core/poll';
 import { planSection } from '../../core/split-plan';
 import { splitOutputs } from '../../core/split-outputs';
-import { FRAME_RATES } from '../../core/timecode';
 import { HistoryRecorder } from '../../local/stepfunctions/history';
 import { run as prepareTranscode } from '../../tasks/prepare-transcode';
 import { defineWorkflow } from '../../workflows/definition';
@@ -13,6 +11,7 @@ import { everyState, renderWorkflow, type AslDefinition, type AslState } from '.
 import { SPLIT_STATES, splitWorkflow } from '../../workflows/split';
 import { invoke, pollLoop } from '../../workflows/steps';
 import { runWorkflow, statuses, type EventLog, type WorkflowRun } from './harness';
+import { anArchiveTimeline } from '../fixtures/archive-timeline';
 
 /**
  * A split's execution history must stay far below Step Functions' quota: "AWS Step Functions has
@@ -27,15 +26,7 @@ const HISTORY_QUOTA = 25_000;
 const SECTIONS = 100;
 const SEGMENT = 10;
 
-const timeline: ArchiveTimeline = {
-  bucket: 'arch',
-  prefix: 'p/',
-  pipeline: 'archive_1',
-  runs: [{ first: 1, last: SECTIONS + 1, base: 'archive_1' }],
-  segment_length: SEGMENT,
-  last_duration: SEGMENT,
-  frame_rate: FRAME_RATES['25'],
-};
+const timeline = anArchiveTimeline(SECTIONS + 1, { segment_length: SEGMENT, last_duration: SEGMENT });
 const timestampList = Array.from({ length: SECTIONS }, (_, i) => ({ start: i * SEGMENT + 1, end: i * SEGMENT + 9 }));
 
 function historyEvents(run: WorkflowRun, integrationOfState: Readonly<Record<string, string>>): number {

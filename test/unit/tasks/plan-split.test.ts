@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ArchiveTimeline } from '../../../core/archive-timeline';
 import { loadConfig } from '../../../core/config';
 import { FRAME_RATES } from '../../../core/timecode';
 import { run } from '../../../tasks/plan-split';
+import { anArchiveTimeline } from '../../fixtures/archive-timeline';
 
-const timeline: ArchiveTimeline = {
-  bucket: 'arch',
-  prefix: 'p/',
-  pipeline: 'archive_1',
-  runs: [{ first: 1, last: 3, base: 'archive_1' }],
-  segment_length: 300,
-  last_duration: 100,
-  frame_rate: FRAME_RATES['30'],
-};
+const timeline = anArchiveTimeline(3, { last_duration: 100, frame_rate: FRAME_RATES['30'] });
 
 describe('plan-split', () => {
   it('plans each section under the names the API answered, and plans the impossible ones FAILED', async () => {

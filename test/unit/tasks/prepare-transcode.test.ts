@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ArchiveTimeline } from '../../../core/archive-timeline';
 import { requestToken } from '../../../core/ids';
 import { planSection } from '../../../core/split-plan';
 import { splitOutputs } from '../../../core/split-outputs';
-import { FRAME_RATES } from '../../../core/timecode';
 import { run } from '../../../tasks/prepare-transcode';
+import { anArchiveTimeline } from '../../fixtures/archive-timeline';
 
-const timeline: ArchiveTimeline = {
-  bucket: 'arch',
-  prefix: 'p/',
-  pipeline: 'archive_1',
-  runs: [{ first: 1, last: 2, base: 'archive_1' }],
-  segment_length: 300,
-  last_duration: 300,
-  frame_rate: FRAME_RATES['25'],
-};
+const timeline = anArchiveTimeline(2);
 const [output0, output1] = splitOutputs({
   archivePath: 's3://arch/p/',
   outputBucket: 'out',
