@@ -1,11 +1,12 @@
+import type { Action } from '../core/domain/actions';
 import { executionName } from '../core/ids';
 import { logger } from '../core/logger';
 import type { StreamItem } from '../core/record';
 import { MAX_WRITE_ATTEMPTS, VersionConflict, backOffAfterConflict, tracking, type StreamPatch } from '../core/store';
-import { TRANSITIONS, conflictMessage, isAllowed, targetState, type TransitionAction } from '../core/transitions';
+import { conflictMessage, isAllowed, targetState } from '../core/transitions';
 import { conflict } from './errors';
 import type { ApiServices } from './route';
-import { executionArnOf, stateMachineArn, startExecution, type WorkflowAction } from './workflow';
+import { executionArnOf, stateMachineArn, startExecution } from './workflow';
 
 /** A write of the action's own instead of the state claim (the connector slot of `core/connector.ts`). */
 export interface StreamClaim {
@@ -20,7 +21,7 @@ export interface StreamClaim {
 }
 
 export interface LaunchSpec {
-  action: WorkflowAction;
+  action: Action;
   /** The stream as the action read and checked it; `create`: the new item to write. */
   stream: StreamItem;
   /**
@@ -81,10 +82,9 @@ async function launchOn(services: ApiServices, spec: LaunchSpec, before: StreamI
   const { store, sfn, config } = services;
   const machineArn = stateMachineArn(config, spec.action);
   const creates = spec.action === 'create';
-  // The state rules (split has none); store.claim and the connector claims check them again as they write.
-  const rule = spec.action in TRANSITIONS ? (spec.action as TransitionAction) : undefined;
-  if (rule && !isAllowed(rule, before.state)) throw conflict(conflictMessage(rule, before.state));
-  const claims = rule && targetState(rule) ? rule : undefined;
+  // The state rules (every action has one); store.claim and the connector claims check them again as they write.
+  if (!isAllowed(spec.action, before.state)) throw conflict(conflictMessage(spec.action, before.state));
+  const claims = targetState(spec.action) ? spec.action : undefined;
   const name = executionName(spec.action, before.id, spec.token ?? `v${creates ? before.version : before.version + 1}`);
   const { patch = {}, input = {} } = spec.plan?.(name, before) ?? {};
 

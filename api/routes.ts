@@ -1,3 +1,4 @@
+import type { Action } from '../core/domain/actions';
 import { ExecutionDetailSchema } from '../core/executions';
 import { StreamRecordSchema } from '../core/record';
 import { getExecution, listExecutions } from './actions/executions';
@@ -27,21 +28,9 @@ import {
 const record = (description: string): ResponseDoc => ({ description, schema: StreamRecordSchema });
 const stillRunning = record('Still running after `API_WAIT_SECONDS`: the record as it stands.');
 
-/**
- * The HTTP API of `API.md`: method + path → schemas → action. The handler routes and validates by
- * this table and `openapi.ts` documents it, so adding a route is one entry here.
- */
-export const ROUTES: readonly Route[] = [
-  defineRoute({
-    method: 'GET',
-    path: '/streams',
-    operationId: 'listStreams',
-    summary: 'Every stream, newest last_update first.',
-    responses: { 200: { description: 'The streams.', schema: StreamListSchema } },
-    errors: [],
-    run: listStreams,
-  }),
-  defineRoute({
+/** The route that starts each action's workflow: an action without one is a compile error. */
+const ACTION_ROUTES = {
+  create: defineRoute({
     method: 'POST',
     path: '/streams',
     operationId: 'createStream',
@@ -51,17 +40,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400],
     run: createStream,
   }),
-  defineRoute({
-    method: 'GET',
-    path: '/streams/{id}',
-    operationId: 'getStream',
-    summary: 'One stream.',
-    params: StreamPathSchema,
-    responses: { 200: record('The record.') },
-    errors: [400, 404],
-    run: getStream,
-  }),
-  defineRoute({
+  update: defineRoute({
     method: 'POST',
     path: '/streams/{id}',
     operationId: 'updateStream',
@@ -72,7 +51,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404, 409],
     run: updateStream,
   }),
-  defineRoute({
+  delete: defineRoute({
     method: 'DELETE',
     path: '/streams/{id}',
     operationId: 'deleteStream',
@@ -82,7 +61,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404, 409],
     run: deleteStream,
   }),
-  defineRoute({
+  start: defineRoute({
     method: 'POST',
     path: '/streams/{id}/start',
     operationId: 'startStream',
@@ -95,7 +74,7 @@ export const ROUTES: readonly Route[] = [
     check: ({ body, services }) => requireArchiveBucket(body.path, 'path', services.config),
     run: startStream,
   }),
-  defineRoute({
+  stop: defineRoute({
     method: 'POST',
     path: '/streams/{id}/stop',
     operationId: 'stopStream',
@@ -105,7 +84,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404, 409],
     run: stopStream,
   }),
-  defineRoute({
+  live: defineRoute({
     method: 'POST',
     path: '/streams/{id}/live',
     operationId: 'goLive',
@@ -115,7 +94,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404, 409],
     run: goLive,
   }),
-  defineRoute({
+  unlive: defineRoute({
     method: 'DELETE',
     path: '/streams/{id}/live',
     operationId: 'leaveLive',
@@ -125,7 +104,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404],
     run: leaveLive,
   }),
-  defineRoute({
+  split: defineRoute({
     method: 'POST',
     path: '/streams/{id}/split',
     operationId: 'splitStream',
@@ -136,7 +115,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404, 422],
     run: splitStream,
   }),
-  defineRoute({
+  chime_start: defineRoute({
     method: 'POST',
     path: '/streams/{id}/chime_start',
     operationId: 'chimeStart',
@@ -147,7 +126,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404, 409],
     run: chimeStart,
   }),
-  defineRoute({
+  chime_stop: defineRoute({
     method: 'POST',
     path: '/streams/{id}/chime_stop',
     operationId: 'chimeStop',
@@ -157,7 +136,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404, 409],
     run: chimeStop,
   }),
-  defineRoute({
+  ivs_start: defineRoute({
     method: 'POST',
     path: '/streams/{id}/ivs_start',
     operationId: 'ivsStart',
@@ -168,7 +147,7 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404, 409],
     run: ivsStart,
   }),
-  defineRoute({
+  ivs_stop: defineRoute({
     method: 'POST',
     path: '/streams/{id}/ivs_stop',
     operationId: 'ivsStop',
@@ -178,6 +157,34 @@ export const ROUTES: readonly Route[] = [
     errors: [400, 404, 409],
     run: ivsStop,
   }),
+} satisfies Record<Action, Route>;
+
+/**
+ * The HTTP API of `API.md`: method + path → schemas → action. The handler routes and validates by
+ * this table and `openapi.ts` documents it, so adding a route is one entry here (an action's, in
+ * {@link ACTION_ROUTES}).
+ */
+export const ROUTES: readonly Route[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/streams',
+    operationId: 'listStreams',
+    summary: 'Every stream, newest last_update first.',
+    responses: { 200: { description: 'The streams.', schema: StreamListSchema } },
+    errors: [],
+    run: listStreams,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/streams/{id}',
+    operationId: 'getStream',
+    summary: 'One stream.',
+    params: StreamPathSchema,
+    responses: { 200: record('The record.') },
+    errors: [400, 404],
+    run: getStream,
+  }),
+  ...Object.values(ACTION_ROUTES),
   defineRoute({
     method: 'GET',
     path: '/streams/{id}/executions',

@@ -1,29 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Config } from '../core/config';
+import type { Action } from '../core/domain/actions';
 import { aws } from '../core/errors';
 import { failureMessage } from '../core/executions';
 import { conflict, InternalError } from './errors';
 
-/** The lifecycle actions the API starts, as keys of `STATE_MACHINE_ARNS` and prefixes of execution names. */
-export const WORKFLOW_ACTIONS = [
-  'create',
-  'update',
-  'start',
-  'stop',
-  'live',
-  'unlive',
-  'delete',
-  'split',
-  'chime_start',
-  'chime_stop',
-  'ivs_start',
-  'ivs_stop',
-] as const;
-export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
-
 /** The action's state machine; a clear 500 (before anything is written) when it isn't deployed. */
-export function stateMachineArn(config: Config, action: WorkflowAction): string {
+export function stateMachineArn(config: Config, action: Action): string {
   const arn = config.STATE_MACHINE_ARNS[action];
   if (!arn) throw new InternalError(`no state machine is configured for '${action}' (STATE_MACHINE_ARNS)`);
   return arn;
@@ -41,7 +25,7 @@ export function executionArnOf(machineArn: string, name: string): string {
  */
 export async function startExecution(
   sfn: SFNClient,
-  args: { action: WorkflowAction; machineArn: string; name: string; input: Record<string, unknown> },
+  args: { action: Action; machineArn: string; name: string; input: Record<string, unknown> },
 ): Promise<string> {
   try {
     const out = await sfn.send(
@@ -84,7 +68,7 @@ export async function waitForExecution(sfn: SFNClient, executionArn: string, wai
 export async function settle(
   sfn: SFNClient,
   config: Config,
-  args: { action: WorkflowAction; streamId: string; executionArn: string },
+  args: { action: Action; streamId: string; executionArn: string },
 ): Promise<'done' | 'running'> {
   const outcome = await waitForExecution(sfn, args.executionArn, config.API_WAIT_SECONDS).catch((err: unknown) => {
     throw new InternalError(`could not follow the ${args.action} workflow`, { cause: err });

@@ -1,5 +1,6 @@
 import { ChimeUrlSchema, withBroadcast } from './chime-url';
 import { epochString } from './clock';
+import type { Action } from './domain/actions';
 import { Invalid, StreamStateConflict } from './errors';
 import type { StreamItem, StreamRecord } from './record';
 import type { StreamStore } from './store';
@@ -15,10 +16,19 @@ export const CONNECTOR_ACTIONS = {
   chime_stop: { target: 'medialive', kind: 'stop' },
   ivs_start: { target: 'ivs', kind: 'start' },
   ivs_stop: { target: 'ivs', kind: 'stop' },
-} as const;
+} as const satisfies Partial<Record<Action, { target: string; kind: 'start' | 'stop' }>>;
 export type ConnectorAction = keyof typeof CONNECTOR_ACTIONS;
-export type ConnectorStartAction = 'chime_start' | 'ivs_start';
-export type ConnectorStopAction = 'chime_stop' | 'ivs_stop';
+/** The connector actions, as `z.enum` takes them. */
+export const CONNECTOR_ACTION_NAMES = Object.keys(CONNECTOR_ACTIONS) as [ConnectorAction, ...ConnectorAction[]];
+type ConnectorActionOfKind<Kind> = {
+  [A in ConnectorAction]: (typeof CONNECTOR_ACTIONS)[A]['kind'] extends Kind ? A : never;
+}[ConnectorAction];
+export type ConnectorStartAction = ConnectorActionOfKind<'start'>;
+export type ConnectorStopAction = ConnectorActionOfKind<'stop'>;
+
+export function startsConnector(action: ConnectorAction): action is ConnectorStartAction {
+  return CONNECTOR_ACTIONS[action].kind === 'start';
+}
 export type ConnectorTarget = (typeof CONNECTOR_ACTIONS)[ConnectorAction]['target'];
 
 /** Why `action` may not begin on this stream (the 409 message), or `undefined` when it may. */

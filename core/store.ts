@@ -8,9 +8,10 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { epochString } from './clock';
+import type { Action } from './domain/actions';
 import { StreamStateConflict, NotFound, aws, fromAwsError } from './errors';
 import { MAX_TRACKED_EXECUTIONS, StreamItemSchema, isStarted, type StreamItem, type StreamState } from './record';
-import { conflictMessage, isAllowed, targetState, type TransitionAction } from './transitions';
+import { conflictMessage, isAllowed, targetState } from './transitions';
 
 /** Fields a caller may patch. `id` and `version` are the store's to manage. */
 export type StreamPatch = Partial<Omit<StreamItem, 'id' | 'version'>>;
@@ -190,7 +191,7 @@ export class StreamStore {
    */
   async claim(
     id: string,
-    action: TransitionAction,
+    action: Action,
     claimedBy: string,
     patch: StreamPatch = {},
     expectedVersion?: number,

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { CONNECTOR_ACTIONS, claimConnectorStart, claimConnectorStop, type ConnectorAction } from '../core/connector';
+import { CONNECTOR_ACTION_NAMES, claimConnectorStart, claimConnectorStop, startsConnector } from '../core/connector';
 import { Invalid } from '../core/errors';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),
-  action: z.enum(Object.keys(CONNECTOR_ACTIONS) as [ConnectorAction, ...ConnectorAction[]]),
+  action: z.enum(CONNECTOR_ACTION_NAMES),
   execution_name: z.string(),
   execution_id: z.string(),
   /** The meeting, for a start (the execution's input); stops have none. */
@@ -31,16 +31,16 @@ export interface ClaimedConnector {
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<ClaimedConnector> {
   let item;
-  if (CONNECTOR_ACTIONS[input.action].kind === 'start') {
+  if (startsConnector(input.action)) {
     if (!input.chime_url) throw new Invalid(`${input.action} needs a chime_url`);
     item = await claimConnectorStart(deps.store, input.stream_id, {
-      action: input.action as 'chime_start' | 'ivs_start',
+      action: input.action,
       chimeUrl: input.chime_url,
       executionName: input.execution_name,
       now: deps.now(),
     });
   } else {
-    item = await claimConnectorStop(deps.store, input.stream_id, input.action as 'chime_stop' | 'ivs_stop');
+    item = await claimConnectorStop(deps.store, input.stream_id, input.action);
   }
   await deps.store.trackExecution(item.id, input.execution_id);
   return {

@@ -1,14 +1,14 @@
 import { z } from 'zod';
+import { ACTIONS } from '../core/domain/actions';
 import { StreamStateConflict } from '../core/errors';
 import type { StreamItem } from '../core/record';
 import { markSchedule, scheduleOfInput } from '../core/schedules';
 import type { Services } from '../core/services';
 import { taskHandler } from '../core/task-handler';
-import { TRANSITIONS, type TransitionAction } from '../core/transitions';
 
 export const Input = z.object({
   stream_id: z.string(),
-  action: z.enum(Object.keys(TRANSITIONS) as [TransitionAction, ...TransitionAction[]]),
+  action: z.enum(ACTIONS),
   execution_name: z.string(),
   execution_id: z.string(),
   /** The execution's input; a schedule's firing has `schedule_id` in it. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { epochString } from '../core/clock';
+import { CONNECTOR_ACTION_NAMES } from '../core/connector';
 import { failureMessage } from '../core/failure';
 import type { StreamPatch } from '../core/store';
 import type { Services } from '../core/services';
@@ -7,7 +8,7 @@ import { taskHandler } from '../core/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),
-  action: z.enum(['chime_start', 'chime_stop', 'ivs_start', 'ivs_stop']),
+  action: z.enum(CONNECTOR_ACTION_NAMES),
   execution_id: z.string(),
   /** The caught error, as a Catch with `resultPath: '$.failure'` leaves it. */
   failure: z.object({ Error: z.string(), Cause: z.string().optional() }),

@@ -18,9 +18,9 @@ export interface WorkflowResources {
  * names in `tasks` (file names under `tasks/`), so the same chain is deployed by `infra/`, rendered
  * to ASL for tests, and run by `local/`.
  */
-export interface WorkflowDefinition<Task extends string = string> {
+export interface WorkflowDefinition<Task extends string = string, ActionName extends string = string> {
   /** The action, as used in execution names (`{action}-{streamId}-{token}`) and `STATE_MACHINE_ARNS`. */
-  readonly action: string;
+  readonly action: ActionName;
   /** The task files this workflow invokes. */
   readonly tasks: readonly Task[];
   /** The whole execution's deadline (`TimeoutSeconds` of the state machine). */
@@ -30,6 +30,9 @@ export interface WorkflowDefinition<Task extends string = string> {
   build(scope: Construct, functions: Readonly<Record<Task, IFunction>>, resources: WorkflowResources): IChainable;
 }
 
-export function defineWorkflow<const Task extends string>(definition: WorkflowDefinition<Task>): WorkflowDefinition<Task> {
+/** Keeps the literal task and action names, so the registry can check each workflow against its action. */
+export function defineWorkflow<const Task extends string, const ActionName extends string>(
+  definition: WorkflowDefinition<Task, ActionName>,
+): WorkflowDefinition<Task, ActionName> {
   return definition;
 }

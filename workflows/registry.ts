@@ -1,3 +1,4 @@
+import type { Action } from '../core/domain/actions';
 import type { WorkflowDefinition } from './definition';
 import { chimeStartWorkflow } from './chime-start';
 import { chimeStopWorkflow } from './chime-stop';
@@ -12,29 +13,29 @@ import { stopWorkflow } from './stop';
 import { unliveWorkflow } from './unlive';
 import { updateWorkflow } from './update';
 
-/** Every lifecycle workflow, by action. `infra/` deploys each; `local/` runs each. */
-export const WORKFLOWS: readonly WorkflowDefinition[] = [
-  createWorkflow,
-  deleteWorkflow,
-  stopWorkflow,
-  startWorkflow,
-  updateWorkflow,
-  liveWorkflow,
-  unliveWorkflow,
-  chimeStartWorkflow,
-  chimeStopWorkflow,
-  ivsStartWorkflow,
-  ivsStopWorkflow,
-  splitWorkflow,
-];
+/** Each action's workflow, under its own name: an action without one, or a workflow filed under another action, is a compile error. */
+const WORKFLOW_OF_ACTION = {
+  create: createWorkflow,
+  delete: deleteWorkflow,
+  stop: stopWorkflow,
+  start: startWorkflow,
+  update: updateWorkflow,
+  live: liveWorkflow,
+  unlive: unliveWorkflow,
+  chime_start: chimeStartWorkflow,
+  chime_stop: chimeStopWorkflow,
+  ivs_start: ivsStartWorkflow,
+  ivs_stop: ivsStopWorkflow,
+  split: splitWorkflow,
+} satisfies { readonly [A in Action]: WorkflowDefinition<string, A> };
 
-export function workflowFor(action: string): WorkflowDefinition {
-  const found = WORKFLOWS.find((w) => w.action === action);
-  if (!found) throw new Error(`no workflow for action ${action}`);
-  return found;
-}
+/** Every lifecycle workflow, one per action. `infra/` deploys each; `local/` runs each. */
+export const WORKFLOWS: readonly WorkflowDefinition<string, Action>[] = Object.values(WORKFLOW_OF_ACTION);
+
+/** A task file that some workflow invokes (`infra/task-permissions.ts` must grant each). */
+export type WorkflowTask = (typeof WORKFLOW_OF_ACTION)[Action]['tasks'][number];
 
 /** Every task file that some workflow invokes. */
-export function allTasks(): string[] {
+export function allTasks(): WorkflowTask[] {
   return [...new Set(WORKFLOWS.flatMap((w) => w.tasks))].sort();
 }

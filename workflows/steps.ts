@@ -18,6 +18,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import type { Action } from '../core/domain/actions';
 import { RETRYABLE_ERRORS } from '../core/errors';
 
 /**
@@ -176,7 +177,7 @@ export function catchInto(states: readonly (State & { addCatch: (h: IChainable, 
  * The first state of a workflow on an existing stream: claims it for `action` under this
  * execution's name (see `tasks/claim-stream.ts`) and puts what later steps need at `$.stream`.
  */
-export function claimStream(scope: Construct, action: string, fn: IFunction): LambdaInvoke {
+export function claimStream(scope: Construct, action: Action, fn: IFunction): LambdaInvoke {
   return invoke(scope, `Claim stream for ${action}`, fn, {
     payload: {
       'stream_id.$': '$.stream_id',
@@ -199,7 +200,7 @@ export function claimStream(scope: Construct, action: string, fn: IFunction): La
  */
 export function recordFailureAndFail(
   scope: Construct,
-  action: string,
+  action: Action,
   fn: IFunction,
   state?: string,
   names: { record: string; fail: string } = { record: `Record ${action} failure`, fail: `${capitalize(action)} failed` },

@@ -9,6 +9,7 @@ import {
   type ConnectorStartAction,
   type ConnectorStopAction,
 } from '../../core/connector';
+import type { Action } from '../../core/domain/actions';
 import { StreamStateConflict } from '../../core/errors';
 import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS, toPublicRecord, type StreamItem } from '../../core/record';
 import { conflict, HttpError } from '../errors';
@@ -16,7 +17,7 @@ import type { Reply } from '../http';
 import { launch } from '../launch';
 import type { ApiServices, RouteContext } from '../route';
 import type { ChimeBodySchema, StartBodySchema, StreamPath } from '../schemas';
-import { settle, type WorkflowAction } from '../workflow';
+import { settle } from '../workflow';
 
 /**
  * start: claim (`starting`) with the new session already recorded, so the 202 shows
@@ -62,7 +63,7 @@ export async function startStream({
 }
 
 /** A long action that needs nothing but the stream: 202 with the record as it stands. */
-async function longAction(action: WorkflowAction, item: StreamItem, services: ApiServices): Promise<Reply> {
+async function longAction(action: Action, item: StreamItem, services: ApiServices): Promise<Reply> {
   const launched = await launch(services, { action, stream: item });
   return { status: 202, body: toPublicRecord(launched.item) };
 }

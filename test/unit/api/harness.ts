@@ -9,6 +9,7 @@ import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'vitest';
 import { createApi, type Api } from '../../../api/handler';
 import { loadConfig } from '../../../core/config';
+import { ACTIONS } from '../../../core/domain/actions';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem, type StreamItem } from '../../../core/record';
 import { documentClient } from '../../../core/services';
@@ -16,7 +17,6 @@ import { StreamStore } from '../../../core/store';
 import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../../../core/tables';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
 
-export const ACTIONS = ['create', 'update', 'start', 'stop', 'live', 'unlive', 'delete', 'split', 'chime_start', 'chime_stop', 'ivs_start', 'ivs_stop'];
 export const machineArn = (action: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:fm-${action}`;
 export const executionArn = (action: string, name: string) => `arn:aws:states:us-east-1:000000000000:execution:fm-${action}:${name}`;
 export const NOW = new Date('2026-03-01T12:00:00Z');
