@@ -2,6 +2,7 @@ import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, type S
 import { z } from 'zod';
 import { aws, deleteIgnoringNotFound } from './errors';
 import { requireSetting, type Config } from './config';
+import type { Action } from './domain/actions';
 import { ownValue } from './own';
 import type { StreamStore } from './store';
 
@@ -12,7 +13,7 @@ import type { StreamStore } from './store';
  * item keeps its schedules (`schedules` map) so the API lists them and their outcomes, and delete
  * cancels them.
  */
-export const SCHEDULE_ACTIONS = ['start', 'stop'] as const;
+export const SCHEDULE_ACTIONS = ['start', 'stop'] as const satisfies readonly Action[];
 export const SCHEDULE_STATES = ['scheduled', 'fired', 'skipped', 'failed', 'cancelled'] as const;
 
 export const ScheduleSchema = z.object({

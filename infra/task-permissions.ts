@@ -4,6 +4,7 @@ import type { ICluster, TaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import type { WorkflowTask } from '../workflows/registry';
 import { acknowledgeWildcards } from './nag';
 
 /** The Chime connector on ECS (`infra/connector.ts`): what the connector tasks run and watch. */
@@ -226,7 +227,8 @@ const deleteSchedules: Grant = (grantee, r) => {
 
 /**
  * Every task's access, by task file: exactly the calls its `run` (and the `core/` helpers it calls)
- * makes. `infra/tasks.ts` refuses to deploy a task without an entry, and a test checks that every
+ * makes. A task some workflow invokes without an entry here is a compile error; `infra/tasks.ts`
+ * refuses to deploy any other task without one (the event tasks), and a test checks that every
  * file in `tasks/` has one. Never a `service:*` action.
  */
 export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
@@ -298,4 +300,4 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
     ivs(['CreateStreamKey', 'GetStreamKey'], 'stream-key'),
   ],
   'delete-ivs-channel': [store('GetItem'), ivsListChannels, ivsChannelAndKeys(['DeleteChannel'])],
-};
+} satisfies Record<WorkflowTask, readonly Grant[]> & Record<string, readonly Grant[]>;

@@ -4,7 +4,7 @@ import { Choice, Condition, JsonPath, Pass, Succeed, type IChainable } from 'aws
 import type { Construct } from 'constructs';
 import { defineWorkflow } from './definition';
 import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipped } from './steps';
-import { TEARDOWN_TASKS, teardown, teardownNames } from './teardown';
+import { TEARDOWN_TASKS, teardown, teardownNames, type TeardownTask } from './teardown';
 
 const TEARDOWN = teardownNames('', 'Describe channel (deleting)');
 
@@ -45,13 +45,13 @@ export interface DeleteStepContext {
 }
 
 /** One step of delete: the task files it invokes, and its states, built in front of `next`. */
-export interface DeleteStep {
-  readonly tasks: readonly string[];
+export interface DeleteStep<Task extends string = string> {
+  readonly tasks: readonly Task[];
   build(context: DeleteStepContext, next: IChainable): IChainable;
 }
 
 /** A step that is one task taking `{stream_id}`, its result discarded. */
-function streamTask(stateName: string, task: string): DeleteStep {
+function streamTask<const Task extends string>(stateName: string, task: Task): DeleteStep<Task> {
   return {
     tasks: [task],
     build({ scope, fn, onFailure }, next) {
@@ -66,7 +66,7 @@ function streamTask(stateName: string, task: string): DeleteStep {
  * The channel stopped (if it runs) and every media resource deleted: see `teardown.ts`. A stream
  * whose create failed before it got a channel goes straight to the MediaPackage deletes.
  */
-const deleteMedia: DeleteStep = {
+const deleteMedia: DeleteStep<'stop-channel' | TeardownTask> = {
   tasks: ['stop-channel', ...TEARDOWN_TASKS],
   build({ scope, fn, onFailure }, next) {
     const media = teardown(scope, fn as Record<(typeof TEARDOWN_TASKS)[number], IFunction>, {
@@ -111,7 +111,7 @@ const deleteMedia: DeleteStep = {
  * The steps of delete after the claim, in order. Each deletes or undoes one thing and is
  * idempotent, so a failed delete can simply be retried. Recordings are never deleted.
  */
-export const DELETE_STEPS: readonly DeleteStep[] = [
+export const DELETE_STEPS = [
   streamTask(DELETE_STATES.cancelSchedules, 'cancel-schedules'),
   streamTask(DELETE_STATES.removeLiveRoute, 'remove-live-route'),
   // Before the channel: the connector pushes into it (or into the IVS channel deleted after it).
@@ -123,7 +123,10 @@ export const DELETE_STEPS: readonly DeleteStep[] = [
   // removal; removing it again (idempotent) last means no route outlives the stream.
   streamTask(DELETE_STATES.removeLateLiveRoute, 'remove-live-route'),
   streamTask(DELETE_STATES.deleteRecord, 'delete-record'),
-];
+] as const satisfies readonly DeleteStep[];
+
+/** Every task a delete step invokes (the workflow names them for `infra/task-permissions.ts`). */
+type DeleteStepTask = (typeof DELETE_STEPS)[number]['tasks'][number];
 
 /**
  * delete: claim (→ `deleting`), then {@link DELETE_STEPS}, ending with the record. Any failure
@@ -133,7 +136,13 @@ export const DELETE_STEPS: readonly DeleteStep[] = [
 export const deleteWorkflow = defineWorkflow({
   action: 'delete',
   description: 'Deletes a stream: its schedules, live route, connector, channel, input, MediaPackage channel and endpoint, IVS channel, then its record.',
-  tasks: [...new Set(['claim-stream', 'record-failure', ...DELETE_STEPS.flatMap((step) => step.tasks)])],
+  tasks: [
+    ...new Set<'claim-stream' | 'record-failure' | DeleteStepTask>([
+      'claim-stream',
+      'record-failure',
+      ...DELETE_STEPS.flatMap((step) => step.tasks),
+    ]),
+  ],
   // Two ten-minute waits (IDLE, DELETED) and the retries around them.
   timeout: Duration.minutes(45),
   build(scope, fn) {

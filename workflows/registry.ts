@@ -37,5 +37,5 @@ export type WorkflowTask = (typeof WORKFLOW_OF_ACTION)[Action]['tasks'][number];
 
 /** Every task file that some workflow invokes. */
 export function allTasks(): WorkflowTask[] {
-  return [...new Set(WORKFLOWS.flatMap((w) => w.tasks))].sort();
+  return [...new Set(Object.values(WORKFLOW_OF_ACTION).flatMap((w): readonly WorkflowTask[] => w.tasks))].sort();
 }
