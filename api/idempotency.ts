@@ -61,7 +61,7 @@ export class IdempotentRequests {
     throwOnNoIdempotencyKey: true,
     responseHook: (response) => {
       const result = response as unknown as APIGatewayProxyResult;
-      return { ...result, headers: { ...result.headers, [REPLAYED_HEADER]: 'true' } } as never;
+      return { ...result, headers: { ...result.headers, [REPLAYED_HEADER]: 'true' } };
     },
   });
   private run?: (request: IdempotentRequest, context: Context, execute: () => Promise<APIGatewayProxyResult>) => Promise<APIGatewayProxyResult>;

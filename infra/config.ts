@@ -53,7 +53,8 @@ const listFromContext = z.preprocess((raw) => {
   const text = raw.trim();
   if (text.startsWith('[')) {
     try {
-      return JSON.parse(text);
+      const parsed: unknown = JSON.parse(text);
+      return parsed;
     } catch {
       return raw; // not JSON: the array check below reports it
     }
@@ -100,7 +101,7 @@ const ConfigSchema = z
     connectorImage: optionalText.pipe(
       z
         .string()
-        .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must be an image URI with a tag or digest')
+        .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must be an image URI with a tag or digest')
         .optional(),
     ),
   })

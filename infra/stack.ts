@@ -87,11 +87,11 @@ export class LiveStreamStack extends Stack {
         connector: this.connector,
       },
     });
-    this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']!);
+    this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']);
     new Rule(this, 'ChannelAlert', {
       description: 'A MediaLive channel alert (e.g. the archive cannot be written): onto its stream (tasks/channel-alert.ts)',
       eventPattern: { source: ['aws.medialive'], detailType: ['MediaLive Channel Alert'] },
-      targets: [new LambdaFunction(this.tasks.functions['channel-alert']!, { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
+      targets: [new LambdaFunction(this.tasks.functions['channel-alert'], { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
     });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions: WORKFLOWS,
@@ -123,5 +123,5 @@ export class LiveStreamStack extends Stack {
 }
 
 function definedOnly(environment: LambdaEnvironment): Record<string, string> {
-  return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined));
 }
