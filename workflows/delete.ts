@@ -55,7 +55,7 @@ function streamTask(stateName: string, task: string): DeleteStep {
   return {
     tasks: [task],
     build({ scope, fn, onFailure }, next) {
-      const state = invoke(scope, stateName, fn[task]!, { payload: { 'stream_id.$': '$.stream_id' }, resultPath: JsonPath.DISCARD });
+      const state = invoke(scope, stateName, fn[task], { payload: { 'stream_id.$': '$.stream_id' }, resultPath: JsonPath.DISCARD });
       catchInto([state], onFailure);
       return state.next(next);
     },
@@ -69,7 +69,7 @@ function streamTask(stateName: string, task: string): DeleteStep {
 const deleteMedia: DeleteStep = {
   tasks: ['stop-channel', ...TEARDOWN_TASKS],
   build({ scope, fn, onFailure }, next) {
-    const media = teardown(scope, fn as Record<(typeof TEARDOWN_TASKS)[number], IFunction>, {
+    const media = teardown(scope, fn, {
       names: TEARDOWN,
       ids: {
         channel: '$.stream.channel_id',
@@ -81,11 +81,11 @@ const deleteMedia: DeleteStep = {
       onStepFailure: () => ({ handler: onFailure, resultPath: '$.failure' }),
       channelDeadlineSeconds: DELETED_DEADLINE_SECONDS,
     });
-    const stop = invoke(scope, DELETE_STATES.stopChannel, fn['stop-channel']!, {
+    const stop = invoke(scope, DELETE_STATES.stopChannel, fn['stop-channel'], {
       payload: { 'channel_id.$': '$.stream.channel_id' },
       resultPath: JsonPath.DISCARD,
     });
-    const describe = invoke(scope, DELETE_STATES.describeStopping, fn['describe-channel']!, {
+    const describe = invoke(scope, DELETE_STATES.describeStopping, fn['describe-channel'], {
       payload: { 'channel_id.$': '$.stream.channel_id', 'poll.$': '$.poll' },
       resultPath: '$.poll',
     });
@@ -137,8 +137,8 @@ export const deleteWorkflow = defineWorkflow({
   // Two ten-minute waits (IDLE, DELETED) and the retries around them.
   timeout: Duration.minutes(45),
   build(scope, fn) {
-    const claim = claimStream(scope, 'delete', fn['claim-stream']!);
-    const onFailure = recordFailureAndFail(scope, 'delete', fn['record-failure']!, 'failed');
+    const claim = claimStream(scope, 'delete', fn['claim-stream']);
+    const onFailure = recordFailureAndFail(scope, 'delete', fn['record-failure'], 'failed');
     const done = new Succeed(scope, DELETE_STATES.done, { stateName: DELETE_STATES.done });
     const steps = DELETE_STEPS.reduceRight<IChainable>((next, step) => step.build({ scope, fn, onFailure }, next), done);
 
