@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Choice, Condition, Errors, Fail, JsonPath, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Errors, JsonPath, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { ConnectorStartAction, ConnectorStopAction } from '../core/connector';
-import { catchInto, invoke, pollLoop, pollStateNames, skipOnStreamStateConflict } from './steps';
+import { catchInto, failWithCaughtError, invoke, pollLoop, pollStateNames, skipOnStreamStateConflict } from './steps';
 
 /**
  * The chains that `chime_start`/`ivs_start` and `chime_stop`/`ivs_stop` share: they differ only in
@@ -148,7 +148,7 @@ export function buildConnectorStart(scope: Construct, options: ConnectorStartOpt
     resultPath: JsonPath.DISCARD,
     timeout: Duration.seconds(30),
   });
-  const fail = new Fail(scope, names.failed, { stateName: names.failed, errorPath: '$.failure.Error', causePath: '$.failure.Cause' });
+  const fail = failWithCaughtError(scope, names.failed);
   // A stop that fails too must not hide the first failure: record it and fail all the same.
   stopAfterFailure.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.stop_failure' });
   const onFailure = stopAfterFailure.next(recordFailure.next(fail));
@@ -203,9 +203,7 @@ export function buildConnectorStop(scope: Construct, options: ConnectorStopOptio
     resultPath: JsonPath.DISCARD,
     timeout: Duration.seconds(30),
   });
-  const onFailure = recordFailure.next(
-    new Fail(scope, names.failed, { stateName: names.failed, errorPath: '$.failure.Error', causePath: '$.failure.Cause' }),
-  );
+  const onFailure = recordFailure.next(failWithCaughtError(scope, names.failed));
 
   skipOnStreamStateConflict(scope, claim, names.noConnector);
   catchInto([stopTask, describe, recordStopped], onFailure);

@@ -262,12 +262,12 @@ export function recordFailureAndFail(scope: Construct, options: RecordFailureOpt
     resultPath: JsonPath.DISCARD,
     timeout: Duration.seconds(30),
   });
-  const fail = new Fail(scope, names.fail, {
-    stateName: names.fail,
-    errorPath: '$.failure.Error',
-    causePath: '$.failure.Cause',
-  });
-  return record.next(fail);
+  return record.next(failWithCaughtError(scope, names.fail));
+}
+
+/** A Fail state that ends the execution with the error a Catch left at `$.failure` (see {@link catchInto}). */
+export function failWithCaughtError(scope: Construct, stateName: string): Fail {
+  return new Fail(scope, stateName, { stateName, errorPath: '$.failure.Error', causePath: '$.failure.Cause' });
 }
 
 function capitalize(text: string): string {
