@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, JsonPath, Pass, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ErrorNames } from '../core/errors';
+import { ErrorNames } from '../core/domain/errors';
 import { defineWorkflow } from './definition';
 import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 import { TEARDOWN_TASKS, teardown, teardownNames } from './teardown';
