@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { z } from 'zod';
-import { StreamRecordSchema, type StreamRecord } from '../core/record';
+import { StreamRecordSchema, type StreamRecord } from '../core/domain/record';
 
 /** One request to the stream API; with `reply`, the reply parsed by the route's documented schema. */
 export interface ApiCall {

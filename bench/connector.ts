@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRuntime } from '../local/runtime';
-import { StreamRecordSchema } from '../core/record';
+import { StreamRecordSchema } from '../core/domain/record';
 import { apiCaller, readRecord } from './api';
 
 const RUNS = Number(process.argv[2] ?? 3);

@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mediaTools } from '../local/ffmpeg';
 import { spawnManaged, type ManagedProcess } from '../local/processes';
-import { StreamRecordSchema } from '../core/record';
+import { StreamRecordSchema } from '../core/domain/record';
 import { apiCaller, apiUrlOf, until, untilState as untilStateOf } from './api';
 
 const SAMPLE_SECONDS = Number(process.argv[2] ?? 30);

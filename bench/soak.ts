@@ -23,8 +23,8 @@ import { join } from 'node:path';
 import { mediaTools } from '../local/ffmpeg';
 import { publish } from '../test/fixtures/media';
 import { SplitAcceptedSchema } from '../api/schemas';
-import { ExecutionDetailSchema } from '../core/executions';
-import { StreamRecordSchema } from '../core/record';
+import { ExecutionDetailSchema } from '../core/aws/executions';
+import { StreamRecordSchema } from '../core/domain/record';
 import { apiCaller, apiUrlOf, until as untilWithin, untilState as untilStateOf } from './api';
 
 /** The soak polls every 200 ms: its cycles are long, and polls are load. */
