@@ -36,13 +36,23 @@ export default tseslint.config(
         {
           zones: [
             zone('./core', ['./api', './tasks', './workflows', './infra', './local', './bench', './test'], 'core/ imports no other project folder'),
-            zone('./core/domain', './core/aws', 'the pure domain (core/domain) does not reach AWS; adapters live in core/aws'),
+            zone('./core/domain', ['./core/aws', './core/lambda'], 'the pure domain (core/domain) does not reach AWS or the Lambda runtime; adapters live in core/aws'),
             zone('./tasks', ['./api', './workflows', './infra', './local', './bench', './test'], 'tasks/ import only core/'),
             zone('./workflows', ['./api', './tasks', './infra', './local', './bench', './test'], 'workflows/ import only core/'),
             zone(SOURCE, './local', 'nothing the cloud runs imports the local runtime'),
             zone(SOURCE, ['./test', './bench'], 'source code does not import tests or benchmarks'),
           ],
         },
+      ],
+    },
+  },
+  {
+    // The pure domain may describe AWS shapes (the SDK's types) but never call AWS.
+    files: ['core/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@aws-sdk/*'], allowTypeImports: true, message: 'core/domain is pure: import SDK types only (`import type`); calls belong in core/aws' }] },
       ],
     },
   },

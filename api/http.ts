@@ -51,7 +51,7 @@ export function requireJsonContentType(event: Pick<APIGatewayProxyEvent, 'header
     if (event.body) throw unsupportedMediaType('a request body must be sent with Content-Type: application/json');
     return;
   }
-  const essence = type.split(';')[0]!.trim().toLowerCase();
+  const essence = type.split(';')[0].trim().toLowerCase();
   if (essence !== 'application/json') throw unsupportedMediaType('Content-Type must be application/json');
 }
 

@@ -31,7 +31,7 @@ function clean(schema: Json): Json {
 /** A schema by name when it is a component, else inline. */
 function schemaFor(schema: z.ZodType): Json {
   const id = schemas.get(schema)?.id;
-  return id ? ref(id) : clean(z.toJSONSchema(schema, { io: 'input' }) as Json);
+  return id ? ref(id) : clean(z.toJSONSchema(schema, { io: 'input' }));
 }
 
 function parameters(route: Route): Json[] {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Config } from '../core/config';
+import type { Config } from '../core/lambda/config';
 import type { Action } from '../core/domain/actions';
-import { aws } from '../core/errors';
-import { failureMessage } from '../core/executions';
+import { aws } from '../core/aws/calls';
+import { executionErrorMessage } from '../core/aws/executions';
 import { conflict, InternalError } from './errors';
 
 /** The action's state machine; a clear 500 (before anything is written) when it isn't deployed. */
@@ -75,7 +75,7 @@ export async function settle(
   });
   if (outcome.status === 'RUNNING') return 'running';
   if (outcome.status === 'SUCCEEDED') return 'done';
-  const message = failureMessage(outcome.error, outcome.cause);
+  const message = executionErrorMessage(outcome.error, outcome.cause);
   if (outcome.error === 'StreamStateConflict') throw conflict(message);
   const execution = args.executionArn.split(':').pop();
   throw new InternalError(

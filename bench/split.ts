@@ -13,7 +13,7 @@
  *
  *   npx tsx bench/split.ts [concurrency]
  */
-import '../core/polyfills';
+import '../core/lambda/polyfills';
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { loadConfig } from '../core/config';
+import { loadConfig } from '../core/lambda/config';
 import { bindLocalService } from '../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../local/credentials';
 import { mediaTools } from '../local/ffmpeg';
@@ -64,7 +64,7 @@ async function check(file: string, section: { start: number; end: number }): Pro
   const last = first + Math.round((section.end - section.start) * FPS) - 1;
   return {
     durationError: (await probeDuration(file)) - (section.end - section.start),
-    firstFrameError: frames[0]! - first,
+    firstFrameError: frames[0] - first,
     lastFrameError: frames.at(-1)! - last,
     framesRepeated: frames.length - new Set(frames).size,
   };
@@ -153,7 +153,7 @@ try {
     '|---|---|---|---|---|---|---|---|',
     ...SECTIONS.map((s, i) => {
       const cell = (c: Check) => [`${(c.durationError * 1000).toFixed(1)}`, `${c.firstFrameError} / ${c.lastFrameError}${c.framesRepeated ? ` (${c.framesRepeated} repeated)` : ''}`];
-      return `| ${i} | ${s.start}–${s.end} | ${[...cell(splitChecks[i]!), ...cell(inputSeeking.checks[i]!), ...cell(outputSeeking.checks[i]!)].join(' | ')} |`;
+      return `| ${i} | ${s.start}–${s.end} | ${[...cell(splitChecks[i]), ...cell(inputSeeking.checks[i]), ...cell(outputSeeking.checks[i])].join(' | ')} |`;
     }),
   ];
   console.log(lines.join('\n'));

@@ -10,7 +10,7 @@ import { z } from 'zod';
  * accept both (`-c ingestCidrs=203.0.113.0/24,198.51.100.7/32` or a JSON array).
  */
 export const CONTEXT_DEFAULTS = {
-  /** Where MediaLive writes the recordings (the seed's archive bucket; `core/config.ts` has the same default). */
+  /** Where MediaLive writes the recordings (the seed's archive bucket; `core/lambda/config.ts` has the same default). */
   archiveBucketName: 'fem-livestream-archive',
   /** Where split writes the MP4s (the seed's `fem_workshop_output_bucket`). */
   workshopOutputBucketName: 'fem-workshops-out',
@@ -53,7 +53,8 @@ const listFromContext = z.preprocess((raw) => {
   const text = raw.trim();
   if (text.startsWith('[')) {
     try {
-      return JSON.parse(text);
+      const parsed: unknown = JSON.parse(text);
+      return parsed;
     } catch {
       return raw; // not JSON: the array check below reports it
     }
@@ -100,7 +101,7 @@ const ConfigSchema = z
     connectorImage: optionalText.pipe(
       z
         .string()
-        .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must be an image URI with a tag or digest')
+        .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must be an image URI with a tag or digest')
         .optional(),
     ),
   })

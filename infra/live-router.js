@@ -2,7 +2,7 @@ import cf from 'cloudfront';
 
 // Viewer-request function of the live distribution (cloudfront-js-2.0). A live stream's key in the
 // KeyValueStore is its id; the value is JSON {"origin": "https://HOST/out/v1/ID/"} written by the
-// live task (core/live-route.ts). /live/{id}/{file} goes to {origin}{file}; anything else is a 404.
+// live task (core/aws/live-route.ts). /live/{id}/{file} goes to {origin}{file}; anything else is a 404.
 // Kept small: CloudFront caps function code at 10 KB.
 
 const kvs = cf.kvs();
@@ -17,6 +17,8 @@ function notFound() {
   };
 }
 
+// CloudFront Functions calls `handler` by name: the runtime takes no exports.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- used by the runtime, not by this file
 async function handler(event) {
   const request = event.request;
   const path = LIVE_PATH.exec(request.uri);
@@ -25,6 +27,7 @@ async function handler(event) {
   let route;
   try {
     route = await kvs.get(path[1], { format: 'json' });
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the runtime (ES 5.1 `catch`) has no optional catch binding
   } catch (err) {
     return notFound(); // not live (no such key)
   }

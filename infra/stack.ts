@@ -3,8 +3,8 @@ import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { Config } from '../core/config';
-import { SCHEDULE_ACTIONS } from '../core/schedules';
+import type { Config } from '../core/lambda/config';
+import { SCHEDULE_ACTIONS } from '../core/domain/schedule';
 import { WORKFLOWS, allTasks } from '../workflows/registry';
 import { Api } from './api';
 import { readInfraConfig } from './config';
@@ -20,7 +20,7 @@ import { Workflows } from './workflows';
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
 export const EVENT_TASKS = ['connector-exited', 'channel-alert'] as const;
 
-/** Environment variables of the Lambdas, named as `core/config.ts` reads them. */
+/** Environment variables of the Lambdas, named as `core/lambda/config.ts` reads them. */
 export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
 
 /**
@@ -87,11 +87,11 @@ export class LiveStreamStack extends Stack {
         connector: this.connector,
       },
     });
-    this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']!);
+    this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']);
     new Rule(this, 'ChannelAlert', {
       description: 'A MediaLive channel alert (e.g. the archive cannot be written): onto its stream (tasks/channel-alert.ts)',
       eventPattern: { source: ['aws.medialive'], detailType: ['MediaLive Channel Alert'] },
-      targets: [new LambdaFunction(this.tasks.functions['channel-alert']!, { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
+      targets: [new LambdaFunction(this.tasks.functions['channel-alert'], { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
     });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions: WORKFLOWS,
@@ -123,5 +123,5 @@ export class LiveStreamStack extends Stack {
 }
 
 function definedOnly(environment: LambdaEnvironment): Record<string, string> {
-  return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined));
 }

@@ -8,7 +8,7 @@ export interface TaskFunctionsProps {
   /** Task file names under `tasks/` (`allTasks()` of the workflow registry). */
   readonly tasks: readonly string[];
   readonly resources: TaskResources;
-  /** The configuration every task reads (`core/config.ts`). */
+  /** The configuration every task reads (`core/lambda/config.ts`). */
   readonly environment: Readonly<Record<string, string>>;
   readonly timeout: Duration;
   /** Access by task; `TASK_PERMISSIONS` unless a test swaps it. */
@@ -35,7 +35,7 @@ export class TaskFunctions extends Construct {
         environment: props.environment,
         timeout: props.timeout,
       });
-      for (const grant of permissions[task]!) grant(fn, props.resources);
+      for (const grant of permissions[task]) grant(fn, props.resources);
       functions[task] = fn;
     }
     this.functions = functions;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { requestToken } from '../core/ids';
-import { PlannedSectionSchema } from '../core/split-plan';
-import { taskHandler } from '../core/task-handler';
-import { sectionJob, type SectionJobRequest } from '../core/transcode-job';
+import { requestToken } from '../core/domain/ids';
+import { PlannedSectionSchema } from '../core/domain/split-plan';
+import { taskHandler } from '../core/lambda/task-handler';
+import { sectionJob, type SectionJobRequest } from '../core/domain/transcode-job';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -15,6 +15,7 @@ export const Input = z.object({
  * waits for it. The token is derived from the execution and the section, so a retried state (or
  * a redriven execution) gets the job it already made instead of a second one.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- a task's run returns a promise (taskHandler, the local task loader): its throws reject
 export async function run(input: z.infer<typeof Input>): Promise<SectionJobRequest> {
   return sectionJob({
     section: input.section,

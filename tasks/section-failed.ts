@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { failureMessage } from '../core/failure';
-import { PlannedSectionSchema } from '../core/split-plan';
-import { taskHandler } from '../core/task-handler';
+import { caughtFailureMessage } from '../core/domain/failure';
+import { PlannedSectionSchema } from '../core/domain/split-plan';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   section: PlannedSectionSchema,
@@ -30,13 +30,13 @@ function readable(failure: z.infer<typeof Input>['failure']): string {
   try {
     cause = JSON.parse(failure.Cause ?? '');
   } catch {
-    return failureMessage(failure);
+    return caughtFailureMessage(failure);
   }
   const job = FailedJobCauseSchema.safeParse(cause);
-  if (!job.success) return failureMessage(failure);
+  if (!job.success) return caughtFailureMessage(failure);
   const { Id, Status, ErrorCode, ErrorMessage } = job.data.Job;
   const reason = [ErrorCode, ErrorMessage].filter((part) => part !== undefined && part !== '').join(' ');
-  return failureMessage({ Error: failure.Error, Cause: `MediaConvert job ${Id} ended ${Status}${reason ? `: ${reason}` : ''}` });
+  return caughtFailureMessage({ Error: failure.Error, Cause: `MediaConvert job ${Id} ended ${Status}${reason ? `: ${reason}` : ''}` });
 }
 
 /**
@@ -45,6 +45,7 @@ function readable(failure: z.infer<typeof Input>['failure']): string {
  * and why while the other sections complete. A job that ended in ERROR says MediaConvert's code
  * and message, not the whole job the `.sync` state's cause carries.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- a task's run returns a promise (taskHandler, the local task loader): its throws reject
 export async function run(input: z.infer<typeof Input>): Promise<SectionOutcome> {
   const { index, start, end, playlist, output } = input.section;
   return { index, start, end, playlist, output, status: 'FAILED', error: `section ${index}: ${readable(input.failure)}` };

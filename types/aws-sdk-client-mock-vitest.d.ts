@@ -5,5 +5,7 @@
 import type { AwsSdkMockMatchers } from '../node_modules/aws-sdk-client-mock-jest/dist/types/jestMatchers';
 
 declare module 'vitest' {
-  interface Matchers<T = any> extends AwsSdkMockMatchers<T> {}
+  // The first parameter is what a matcher returns (`R`, default as `@vitest/expect` declares it).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an augmentation: what it extends is the body
+  interface Matchers<R = void | Promise<void>> extends AwsSdkMockMatchers<R> {}
 }

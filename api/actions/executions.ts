@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { NotFound } from '../../core/errors';
-import type { Config } from '../../core/config';
-import { executionDetail, executionSummary, type ActionsByMachine, type ExecutionSummary } from '../../core/executions';
+import { NotFound } from '../../core/domain/errors';
+import type { Config } from '../../core/lambda/config';
+import { executionDetail, executionSummary, type ActionsByMachine, type ExecutionSummary } from '../../core/aws/executions';
 import { notFound } from '../errors';
 import type { Reply } from '../http';
 import type { RouteContext } from '../route';
@@ -11,12 +11,12 @@ import type { ExecutionPathSchema, StreamPathSchema } from '../schemas';
 const CONCURRENCY = 5;
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await fn(items[i]!);
+      results[i] = await fn(items[i]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -1,7 +1,7 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectorGroup } from '../../core/connector';
-import type { StreamRecord } from '../../core/record';
+import { connectorGroup } from '../../core/domain/connector';
+import type { StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
 import { waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';

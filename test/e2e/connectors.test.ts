@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamRecord } from '../../core/record';
+import type { StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
 import { ffprobe, waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';

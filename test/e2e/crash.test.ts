@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseArchivePath } from '../../core/archive-path';
-import type { StreamRecord } from '../../core/record';
+import { parseArchivePath } from '../../core/domain/archive-path';
+import type { StreamRecord } from '../../core/domain/record';
 import { publish, waitFor } from '../fixtures/media';
 import { expectNoSurvivors, startChildRuntime, type ChildRuntime } from './child-runtime';
 import { STEP_MS } from './harness';

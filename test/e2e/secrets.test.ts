@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamRecord } from '../../core/record';
+import type { StreamRecord } from '../../core/domain/record';
 import { publish, waitFor } from '../fixtures/media';
 import { startChildRuntime, type ChildRuntime } from './child-runtime';
 import { STEP_MS, type ApiReply } from './harness';

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseArchivePath } from '../../core/archive-path';
-import { parseVodPlaylist } from '../../core/hls-playlist';
-import { framesPerSecond } from '../../core/timecode';
+import { parseArchivePath } from '../../core/domain/archive-path';
+import { parseVodPlaylist } from '../../core/domain/hls-playlist';
+import { framesPerSecond } from '../../core/domain/timecode';
 import { inputTiming } from '../../local/mediaconvert-job';
 import { frameNumbers, probeDuration, publishNumberedFrames } from '../fixtures/archive';
 import { waitFor } from '../fixtures/media';

@@ -8,13 +8,13 @@ import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from 'vitest';
 import { createApi, type Api } from '../../../api/handler';
-import { loadConfig } from '../../../core/config';
+import { loadConfig } from '../../../core/lambda/config';
 import { ACTIONS } from '../../../core/domain/actions';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem, type StreamItem } from '../../../core/record';
-import { documentClient } from '../../../core/services';
-import { StreamStore } from '../../../core/store';
-import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../../../core/tables';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem, type StreamItem } from '../../../core/domain/record';
+import { documentClient } from '../../../core/aws/services';
+import { StreamStore } from '../../../core/aws/store';
+import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../../../core/aws/tables';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
 
 export const machineArn = (action: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:fm-${action}`;

@@ -1,10 +1,10 @@
 import { DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand, type DescribeChannelResponse } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { channelRequest } from '../../../core/encoder-settings';
-import { Conflict, Invalid } from '../../../core/errors';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem } from '../../../core/record';
+import { channelRequest } from '../../../core/domain/encoder-settings';
+import { Conflict, Invalid } from '../../../core/domain/errors';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem } from '../../../core/domain/record';
 import { run } from '../../../tasks/configure-channel';
 import { useStreamStore } from '../../fixtures/stream-store';
 

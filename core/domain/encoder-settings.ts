@@ -105,7 +105,7 @@ function audio(r: Rendition): AudioDescription {
  * The archive output shares the 1080p encodes, so it costs no extra encoding.
  */
 export function encoderSettings(segmentLength: number): EncoderSettings {
-  const top = LADDER[0]!;
+  const top = LADDER[0];
   return {
     TimecodeConfig: { Source: 'SYSTEMCLOCK' },
     VideoDescriptions: LADDER.map(video),
@@ -141,7 +141,7 @@ export function encoderSettings(segmentLength: number): EncoderSettings {
 
 /**
  * The channel's archive destination for an `s3://bucket/prefix/` archive path: one URL per
- * pipeline (a STANDARD channel runs two, and each needs its own), named as `core/archive-path.ts`
+ * pipeline (a STANDARD channel runs two, and each needs its own), named as `core/domain/archive-path.ts`
  * says, over `s3ssl://` so MediaLive writes with TLS. Used at create (a placeholder path) and by
  * every start, which repoints it at the session's path.
  */

@@ -1,4 +1,4 @@
-import type { Action } from './domain/actions';
+import type { Action } from './actions';
 import { STREAM_STATES, type StreamState } from './record';
 
 /** One action's state rule. */
