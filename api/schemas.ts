@@ -9,9 +9,10 @@ import { SplitOutputSchema } from '../core/split-outputs';
 import { ERROR_CODES } from './errors';
 
 /**
- * Every request and response shape of `API.md`, as zod: the handler validates with these and
- * `openapi.ts` documents them, so the docs cannot drift from what is enforced. Request bodies are
- * strict (unknown fields are a 400). A schema the docs show by name is registered in {@link schemas}.
+ * Every request and response shape of the HTTP API, as zod: the handler validates with these and
+ * `openapi.ts` documents them (`docs/API.md`), so the docs cannot drift from what is enforced.
+ * Request bodies are strict (unknown fields are a 400). A schema the docs show by name is
+ * registered in {@link schemas}.
  */
 
 /** Stream and schedule ids. */

@@ -5,7 +5,7 @@ export const STREAM_STATES = ['creating', 'idle', 'starting', 'running', 'stoppi
 export const StreamStateSchema = z.enum(STREAM_STATES);
 export type StreamState = z.infer<typeof StreamStateSchema>;
 
-/** Epoch seconds as a string, as the seed's clients read them. */
+/** Epoch seconds as a string, as existing clients read them. */
 export const EpochString = z.string().regex(/^\d+$/);
 
 export const ConnectorSchema = z.object({
@@ -27,7 +27,7 @@ export const LastErrorSchema = z.object({
 });
 export type LastError = z.infer<typeof LastErrorSchema>;
 
-/** The stream record exactly as `API.md` lists it: every field a client sees. */
+/** The stream record as the API shows it (`docs/API.md`, StreamRecord): every field a client sees. */
 export const StreamRecordSchema = z.object({
   id: z.string().describe('32 lowercase hex chars.'),
   name: z.string().describe('1–128 chars.'),
