@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { apiMarkdown, type OpenApiDocument } from '../../../api/api-markdown';
 import { openApiDocument } from '../../../api/openapi';
 
-const committed = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
+const committed = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
 const generated = () => openApiDocument() as unknown as OpenApiDocument;
 
 /** The text under each `### ` heading of the page, by heading. */
@@ -35,11 +35,11 @@ function fieldPaths(schema: Schema, prefix = ''): string[] {
 
 describe('docs/API.md', () => {
   it('is what `npm run openapi` generates from the route table (regenerate it when this fails)', () => {
-    expect(committed('API.md')).toBe(apiMarkdown(generated()));
+    expect(committed('docs/API.md')).toBe(apiMarkdown(generated()));
   });
 
   it('is in step with the committed docs/openapi.json', () => {
-    expect(committed('API.md')).toBe(apiMarkdown(JSON.parse(committed('openapi.json')) as OpenApiDocument));
+    expect(committed('docs/API.md')).toBe(apiMarkdown(JSON.parse(committed('docs/openapi.json')) as OpenApiDocument));
   });
 
   it('shows every route with each of its parameters and statuses', () => {
