@@ -36,12 +36,14 @@ interface Content {
   content?: Record<string, { schema: JsonSchema }>;
 }
 
+type Response = Content & { description: string };
+
 interface Operation {
   operationId: string;
   summary: string;
   parameters: Parameter[];
   requestBody?: Content & { required: boolean };
-  responses: Record<string, Content & { description: string }>;
+  responses: Record<string, Response>;
 }
 
 export interface OpenApiDocument {
@@ -51,7 +53,7 @@ export interface OpenApiDocument {
   components: {
     schemas: Record<string, JsonSchema>;
     /** The error catalogue, by code. */
-    responses: Record<string, Content & { description: string; 'x-status': number }>;
+    responses: Record<string, Response & { 'x-status': number }>;
     securitySchemes: Record<string, { type: string; name: string; in: string; 'x-amazon-apigateway-authtype'?: string }>;
   };
 }
@@ -172,7 +174,7 @@ const schemaBlock = (schema: JsonSchema) => (schema.$ref ? `${link(refName(schem
 
 const bodySchema = (content: Content) => Object.values(content.content ?? {})[0]?.schema;
 
-function operationSection(method: string, path: string, op: Operation): string {
+function operationSection(method: string, path: string, op: Operation, catalogue: OpenApiDocument['components']['responses']): string {
   const parts = [`### ${operationHeading(method, path)}`, `${op.summary} (${code(op.operationId)})`];
   if (op.parameters.length) {
     const rows = op.parameters.map((p) => [
@@ -191,12 +193,28 @@ function operationSection(method: string, path: string, op: Operation): string {
   } else {
     parts.push('Body: none.');
   }
-  const responses = Object.entries(op.responses).map(([status, r]) => {
-    const schema = bodySchema(r);
-    return [status, schema ? typeText(schema) : '—', r.description];
-  });
-  parts.push(table(['status', 'body', 'when'], responses));
+  const rows: string[][] = [];
+  const catalogued: string[] = [];
+  for (const [status, r] of Object.entries(op.responses)) {
+    const errorCode = cataloguedError(catalogue, status, r);
+    if (errorCode) catalogued.push(`${status} ${code(errorCode)}`);
+    else {
+      const schema = bodySchema(r);
+      rows.push([status, schema ? typeText(schema) : '—', r.description]);
+    }
+  }
+  parts.push(table(['status', 'body', 'when'], rows));
+  if (catalogued.length) parts.push(`Errors ([as listed above](#errors)): ${catalogued.join(', ')}.`);
   return parts.join('\n\n');
+}
+
+/** The catalogue's code for a route's error response that says nothing the catalogue does not. */
+function cataloguedError(catalogue: OpenApiDocument['components']['responses'], status: string, r: Response): string | undefined {
+  const entry = Object.entries(catalogue).find(([, e]) => String(e['x-status']) === status);
+  if (!entry) return undefined;
+  const [errorCode, e] = entry;
+  const same = r.description === `${errorCode}: ${e.description}` && bodySchema(r)?.$ref === bodySchema(e)?.$ref;
+  return same ? errorCode : undefined;
 }
 
 function operations(doc: OpenApiDocument): [string, string, Operation][] {
@@ -245,7 +263,7 @@ export function apiMarkdown(doc: OpenApiDocument): string {
     errorsSection(doc),
     '## Routes',
     table(['route', 'what it does', 'success'], index),
-    ...ops.map(([method, path, op]) => operationSection(method, path, op)),
+    ...ops.map(([method, path, op]) => operationSection(method, path, op, doc.components.responses)),
     '## Shapes',
     ...components,
   ].join('\n\n') + '\n';
