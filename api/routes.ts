@@ -160,9 +160,9 @@ const ACTION_ROUTES = {
 } satisfies Record<Action, Route>;
 
 /**
- * The HTTP API of `API.md`: method + path → schemas → action. The handler routes and validates by
- * this table and `openapi.ts` documents it, so adding a route is one entry here (an action's, in
- * {@link ACTION_ROUTES}).
+ * The HTTP API: method + path → schemas → action. The handler routes and validates by this table
+ * and `openapi.ts` documents it (`docs/openapi.json`, `docs/API.md`), so adding a route is one
+ * entry here (an action's, in {@link ACTION_ROUTES}).
  */
 export const ROUTES: readonly Route[] = [
   defineRoute({

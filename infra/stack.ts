@@ -98,7 +98,7 @@ export class LiveStreamStack extends Stack {
       functions: this.tasks.functions,
       resources: { mediaConvertRoleArn: this.media.mediaConvertRole.roleArn },
     });
-    // Timed start and stop (API.md): EventBridge Scheduler starts these machines directly, nothing else.
+    // Timed start and stop (`core/domain/schedule.ts`): EventBridge Scheduler starts these machines directly, nothing else.
     for (const action of SCHEDULE_ACTIONS) this.workflows.stateMachines[action]?.grantStartExecution(this.scheduling.role);
     this.api = new Api(this, 'Api', {
       environment: env,

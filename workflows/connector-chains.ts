@@ -28,7 +28,7 @@ export const CONNECTOR_STOP_TASKS = [
 type StartTask = (typeof CONNECTOR_START_TASKS)[number];
 type StopTask = (typeof CONNECTOR_STOP_TASKS)[number];
 
-/** Fargate pulls a ~1 GB image and boots Chromium in 1–3 min; ten minutes is the seed's worst case. */
+/** Fargate pulls a ~1 GB image and boots Chromium in 1–3 min; ten minutes is the worst case the system this one replaces saw. */
 export const CONNECTOR_READY_DEADLINE_SECONDS = 600;
 /** ECS sends SIGTERM, waits at most the task's stop timeout (30 s), then deprovisions: well under five minutes. */
 export const CONNECTOR_STOPPED_DEADLINE_SECONDS = 300;

@@ -113,7 +113,7 @@ export interface PollLoopOptions {
   /** Seconds from the first Describe before the loop gives up (the Describe task computes the deadline). */
   readonly deadlineSeconds: number;
   /**
-   * Seconds of the first wait; each later wait doubles, up to `maxWaitSeconds` (see `core/poll.ts`).
+   * Seconds of the first wait; each later wait doubles, up to `maxWaitSeconds` (see `core/domain/poll.ts`).
    * @default 2
    */
   readonly initialWaitSeconds?: number;

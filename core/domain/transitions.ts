@@ -10,9 +10,10 @@ export interface TransitionRule {
 }
 
 /**
- * The state rules of `API.md`, in one table that the API (before it starts an execution) and the
- * workflows (when they claim a stream, e.g. one started by a schedule) both enforce. Every action
- * has a rule (a new one without is a compile error), so no action skips the API's 409 check.
+ * The state rules (which action may begin in which state), in one table that the API (before it
+ * starts an execution; else a 409) and the workflows (when they claim a stream, e.g. one started by
+ * a schedule) both enforce. Every action has a rule (a new one without is a compile error), so no
+ * action skips the API's 409 check.
  */
 export const TRANSITIONS = {
   // The API writes a new stream already in `creating`, claimed by the create execution; the
