@@ -25,7 +25,7 @@ describe('an archive that cannot be written during a session', () => {
     await untilState(id, 'idle');
     expect((await api('POST', `/streams/${id}/start`, { key_rotation_interval: 0 })).status).toBe(202);
     const running = await untilState(id, 'running');
-    const { bucket } = parseArchivePath(running.archives_path[running.current_session_id!]!);
+    const { bucket } = parseArchivePath(running.archives_path[running.current_session_id!]);
     const publisher = publish(running.rtmp1, 90, 15);
     try {
       const stored = await waitFor(async () => {

@@ -48,8 +48,8 @@ export async function startChildRuntime(dataDir: string, env: Record<string, str
     env: { ...process.env, PORT: '0', RTMP_PORT: '0', MEDIA_PORT: '0', S3_PORT: '0', LOCAL_DATA_DIR: dataDir, ...env },
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let gone = false;
   void exited.then(() => (gone = true));

@@ -88,13 +88,13 @@ describe('chaos: connector stop → start back to back', () => {
       let current = 0;
       for (let round = 0; round < ROUNDS; round++) {
         const next = 1 - current;
-        if (round === 0) await race(a.id, KINDS[current]!, KINDS[next]!);
-        else await Promise.all([a, b].map((s) => race(s.id, KINDS[current]!, KINDS[next]!)));
-        if (round === 0) await race(b.id, KINDS[current]!, KINDS[next]!);
+        if (round === 0) await race(a.id, KINDS[current], KINDS[next]);
+        else await Promise.all([a, b].map((s) => race(s.id, KINDS[current], KINDS[next])));
+        if (round === 0) await race(b.id, KINDS[current], KINDS[next]);
         current = next;
       }
 
-      for (const stream of [a, b]) expect((await t.api('POST', `/streams/${stream.id}/${KINDS[current]!.stop}`)).status).toBe(202);
+      for (const stream of [a, b]) expect((await t.api('POST', `/streams/${stream.id}/${KINDS[current].stop}`)).status).toBe(202);
       for (const stream of [a, b]) await t.until(stream.id, 'connector cleared', (r) => r.connector === null);
       await t.runtime.close();
       // No orphaned process: every connector and pipeline ended with the runtime.

@@ -173,7 +173,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       const running = await started((await createdIdle('crash during publish')).id);
       const publisher = publish(running.rtmp1, 60);
       try {
-        const { bucket, prefix } = parseArchivePath(running.archives_path[running.current_session_id!]!);
+        const { bucket, prefix } = parseArchivePath(running.archives_path[running.current_session_id!]);
         const segments = () => closedSegments().get(running.package_endpoint_id) ?? [];
         // The moment that matters: ffmpeg has closed a segment the runtime has not stored yet (or,
         // should storing ever become instant, enough segments to have had one).

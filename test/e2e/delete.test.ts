@@ -41,11 +41,11 @@ describe('deleting a stream', () => {
           return /^segments\/.+\.ts$/m.test(text) && /URI="keys\//.test(text) ? text : undefined;
         }, 60_000);
         const base = running.viewer_endpoint.replace(/index\.m3u8$/, '');
-        const segment = `${base}${/^(segments\/.+\.ts)$/m.exec(playlist ?? '')![1]!}`;
-        const key = `${base}${/URI="(keys\/[^"]+)"/.exec(playlist ?? '')![1]!}`;
+        const segment = `${base}${/^(segments\/.+\.ts)$/m.exec(playlist ?? '')![1]}`;
+        const key = `${base}${/URI="(keys\/[^"]+)"/.exec(playlist ?? '')![1]}`;
         expect((await fetch(segment)).status).toBe(200);
         expect((await fetch(key)).status).toBe(200);
-        const { bucket, prefix } = parseArchivePath(running.archives_path[running.current_session_id!]!);
+        const { bucket, prefix } = parseArchivePath(running.archives_path[running.current_session_id!]);
         const recorded = await waitFor(async () => ((await archiveKeys(bucket, prefix)).length > 0 ? true : undefined), 60_000);
         expect(recorded).toBe(true);
         const liveDir = join(runtime.endpoints.dataDir, 'media', running.package_endpoint_id);

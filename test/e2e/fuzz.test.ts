@@ -74,7 +74,7 @@ async function getJson(path: string): Promise<any> {
 
 /** Files under `dir` with their sizes, for what a request may not change (dynalite's and the engine's own files aside). */
 function files(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => !f.startsWith('dynamodb') && !f.startsWith('stepfunctions'))
     .map((f) => `${f}:${statSync(join(dir, f)).isFile() ? statSync(join(dir, f)).size : 'dir'}`)
     .sort();
@@ -218,7 +218,7 @@ const paramChoice: fc.Arbitrary<ParamChoice> = fc.oneof(
 
 /** A request for `route` and whether it is known to fail. */
 function requestFor(route: Route): fc.Arbitrary<FuzzRequest> {
-  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   return fc
     .record({
       params: fc.tuple(...names.map(() => paramChoice)),
@@ -250,7 +250,7 @@ function build(
   const write = route.method !== 'GET';
   const raw: Record<string, string> = {};
   names.forEach((name, i) => {
-    const choice = choices[i]!;
+    const choice = choices[i];
     raw[name] = choice.kind === 'hostile' ? choice.raw : name === 'id' && choice.kind === 'existing' ? streamId : newHexId();
   });
   const reasons: string[] = [];
@@ -261,14 +261,14 @@ function build(
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
 
   if (origin) reasons.push('foreign origin');
-  const essence = type.split(';')[0]!.trim().toLowerCase();
+  const essence = type.split(';')[0].trim().toLowerCase();
   if (write && essence !== 'application/json') reasons.push('content type');
   if (text !== undefined && Buffer.byteLength(text) > MAX_BODY_BYTES) reasons.push('too large');
   const parsed = parseBody(text);
   if (parsed === 'malformed') reasons.push('malformed JSON');
   const decoded = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, safeDecode(v)]));
   if (route.params && !route.params.safeParse(decoded).success) reasons.push('params');
-  if (names.some((n) => raw[n] === '' || safeDecode(raw[n]!).includes('/') || /^\.\.?$/.test(raw[n]!))) reasons.push('path shape');
+  if (names.some((n) => raw[n] === '' || safeDecode(raw[n]).includes('/') || /^\.\.?$/.test(raw[n]))) reasons.push('path shape');
   if (parsed !== 'malformed') {
     const value = parsed === undefined && (!route.body || route.bodyOptional) ? {} : parsed;
     if (!(route.body ?? z.strictObject({})).safeParse(value).success) reasons.push('body');
@@ -286,7 +286,7 @@ function build(
       reasons.push('unknown field');
     }
   }
-  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => raw[name]!);
+  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => raw[name]);
   return described({ method: route.method, path, headers, body: text, mustFail: reasons.length > 0, why: reasons.join(', ') });
 }
 
@@ -334,7 +334,7 @@ const offTable: fc.Arbitrary<FuzzRequest> = fc
 
 function matches(template: string, path: string): boolean {
   const t = template.split('/').filter(Boolean);
-  const p = path.split('?')[0]!.split('/').filter(Boolean);
+  const p = path.split('?')[0].split('/').filter(Boolean);
   return t.length === p.length && t.every((part, i) => part.startsWith('{') || part === p[i]);
 }
 

@@ -64,7 +64,7 @@ describe('local runtime end to end', () => {
       expect((await api('POST', `/streams/${id}/stop`)).status).toBe(202);
       const stopped = await untilState(id, 'idle');
       expect(stopped.last_stopped).not.toBeNull();
-      const { bucket, prefix } = parseArchivePath(stopped.archives_path[session]!);
+      const { bucket, prefix } = parseArchivePath(stopped.archives_path[session]);
       const keys: string[] = [];
       for await (const page of paginateListObjectsV2({ client: runtime.services.s3 }, { Bucket: bucket, Prefix: prefix })) {
         keys.push(...(page.Contents ?? []).map((o) => o.Key!));

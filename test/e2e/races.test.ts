@@ -133,7 +133,7 @@ describe('races against the local runtime', () => {
     const [id] = [...ids] as string[];
     expect((await call('GET', '/streams')).body.filter((s: StreamRecord) => s.name === 'idempotent').map((s: StreamRecord) => s.id)).toEqual([id]);
 
-    const c = await local.untilState(id!, 'idle');
+    const c = await local.untilState(id, 'idle');
     expect((await call('DELETE', `/streams/${c.id}`)).status).toBe(202);
     await expectDeletedWithoutTrace(c);
   }, 2 * STEP_MS);
@@ -168,7 +168,7 @@ describe('races against the local runtime', () => {
   it('mixed stop, start, live and unlive on a running stream: one stop wins, no spurious 409, a consistent end', async () => {
     const kinds = ['stop', 'start', 'live', 'unlive'] as const;
     const replies = await race(a.id, 24, (i) => {
-      const kind = kinds[i % kinds.length]!;
+      const kind = kinds[i % kinds.length];
       if (kind === 'unlive') return call('DELETE', `/streams/${a.id}/live`);
       return call('POST', `/streams/${a.id}/${kind}`);
     });
@@ -201,7 +201,7 @@ describe('races against the local runtime', () => {
     const [start, ...deletes] = await race(b.id, 6, (i) => (i === 0 ? call('POST', `/streams/${b.id}/start`) : call('DELETE', `/streams/${b.id}`)));
 
     // Both orders are fine: the start claims first (then the delete takes a starting stream) or the delete does.
-    expect([202, 409]).toContain(start!.status);
+    expect([202, 409]).toContain(start.status);
     expect(statuses(deletes)).toEqual({ 202: 5 });
     await expectDeletedWithoutTrace(current);
   }, 2 * STEP_MS);

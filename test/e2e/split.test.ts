@@ -55,7 +55,7 @@ describe('split end to end (local runtime)', () => {
       expect((await publisher.exited).code).toBe(0);
       expect((await t.api('POST', `/streams/${id}/stop`)).status).toBe(202);
       const stopped = await t.untilState(id, 'idle');
-      const archivePath = stopped.archives_path[session]!;
+      const archivePath = stopped.archives_path[session];
 
       // Split
       const sections = [
@@ -72,7 +72,7 @@ describe('split end to end (local runtime)', () => {
       expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
       const outcomes = execution.output.sections as { index: number; status: string; error?: string; playlist: string; output: string }[];
       expect(outcomes.map((o) => o.status)).toEqual(['COMPLETE', 'COMPLETE', 'FAILED']);
-      expect(outcomes[2]!.error).toMatch(/^section 2 \[1000, 1010\]: starts after the end of the archive \(\d+(\.\d+)? s\)$/);
+      expect(outcomes[2].error).toMatch(/^section 2 \[1000, 1010\]: starts after the end of the archive \(\d+(\.\d+)? s\)$/);
       expect(outcomes.map((o) => o.output)).toEqual(split.body.outputs.map((o: { output: string }) => o.output));
 
       // The archive itself, decoded: frame i of the session is archive[i].
@@ -93,7 +93,7 @@ describe('split end to end (local runtime)', () => {
 
       for (const [i, section] of sections.slice(0, 2).entries()) {
         const file = join(dir, `section-${i}.mp4`);
-        writeFileSync(file, await fetchS3(outcomes[i]!.output));
+        writeFileSync(file, await fetchS3(outcomes[i].output));
         const from = Math.floor(section.start * fps + 1e-6);
         const count = Math.round((section.end - section.start) * fps);
         expect(await frameNumbers(file)).toEqual(archive.slice(from, from + count));

@@ -62,7 +62,7 @@ describe('chime_stop racing the watcher and the next start (real tasks, real sto
     });
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim]![0]).toMatchObject({ execution_name: EXECUTION_NAME });
+    expect(run.calls[S.claim][0]).toMatchObject({ execution_name: EXECUTION_NAME });
     const stored = await store().mustGet(item.id);
     expect(stored.connector).toMatchObject({ target: 'ivs', state: 'starting' });
     expect(stored.connector_execution).toBe(NEW_START);

@@ -36,7 +36,7 @@ function segments(path: string, root: string): (string | number)[] {
   let consumed = 0;
   let match: RegExpExecArray | null;
   while ((match = pattern.exec(rest)) !== null) {
-    out.push(match[3] !== undefined ? Number(match[3]) : (match[1] ?? match[2])!);
+    out.push(match[3] !== undefined ? Number(match[3]) : (match[1] ?? match[2]));
     consumed = pattern.lastIndex;
   }
   if (consumed !== rest.length) throw new ContractError(`unsupported path ${path}`);

@@ -51,7 +51,7 @@ function loopIn(definition: AslDefinition): string | undefined {
     if (onPath.has(name)) return name;
     if (done.has(name)) return undefined;
     onPath.add(name);
-    for (const next of successors(definition.States[name]!)) {
+    for (const next of successors(definition.States[name])) {
       const found = visit(next);
       if (found) return found;
     }
@@ -69,7 +69,7 @@ const pollProbe = defineWorkflow({
   tasks: ['describe'],
   timeout: Duration.hours(1),
   build(scope, fn) {
-    const describe = invoke(scope, 'Describe', fn.describe!, { payload: { 'poll.$': '$.poll' }, resultPath: '$.poll' });
+    const describe = invoke(scope, 'Describe', fn.describe, { payload: { 'poll.$': '$.poll' }, resultPath: '$.poll' });
     return pollLoop(scope, {
       waitingFor: 'job',
       describe,
@@ -100,7 +100,7 @@ function pollsFor(seconds: number): number {
 describe('split execution history', () => {
   it('has no loop inside a section: its events do not grow with the job’s length', () => {
     const { asl } = renderWorkflow(splitWorkflow);
-    const cutEach = asl.States[SPLIT_STATES.cutEach]!;
+    const cutEach = asl.States[SPLIT_STATES.cutEach];
 
     expect(loopIn(cutEach.ItemProcessor!)).toBeUndefined();
     expect(everyState(cutEach.ItemProcessor!).filter(([, state]) => state.Type === 'Wait')).toEqual([]);

@@ -69,7 +69,7 @@ function handlers(overrides: Record<string, StateHandler> = {}): Record<string, 
 
 function outcome(index: number) {
   const [o] = plans().filter((p) => p.index === index);
-  return { index, start: o!.start, end: o!.end, playlist: o!.playlist, output: o!.output };
+  return { index, start: o.start, end: o.end, playlist: o.playlist, output: o.output };
 }
 
 describe('split workflow', () => {
@@ -81,19 +81,19 @@ describe('split workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.calls[SPLIT_STATES.listArchive]).toEqual([{ archive_path: ARCHIVE }]);
-    expect(run.calls[SPLIT_STATES.plan]![0]).toEqual({
+    expect(run.calls[SPLIT_STATES.plan][0]).toEqual({
       archive_path: ARCHIVE,
       name_modifier: 'wk',
       timestamp_list: timestampList.slice(0, 2),
       timeline,
     });
     expect(run.calls[SPLIT_STATES.writePlaylist]).toHaveLength(2);
-    expect(run.calls[SPLIT_STATES.writePlaylist]![0]).toEqual({ timeline, section: expect.objectContaining({ status: 'PLANNED' }) });
-    expect(run.calls[SPLIT_STATES.prepareTranscode]!.map((c) => c.execution_name)).toEqual([EXECUTION_NAME, EXECUTION_NAME]);
+    expect(run.calls[SPLIT_STATES.writePlaylist][0]).toEqual({ timeline, section: expect.objectContaining({ status: 'PLANNED' }) });
+    expect(run.calls[SPLIT_STATES.prepareTranscode].map((c) => c.execution_name)).toEqual([EXECUTION_NAME, EXECUTION_NAME]);
     // CreateJob's request: the workflow's role, the prepared settings, a token per execution and section.
-    const requests = run.calls[SPLIT_STATES.transcode]!;
+    const requests = run.calls[SPLIT_STATES.transcode];
     expect(requests).toHaveLength(2);
-    expect(requests[0]).toEqual({ Role: RENDER_RESOURCES.mediaConvertRoleArn, ...(await prepareTranscode(run.calls[SPLIT_STATES.prepareTranscode]![0])) });
+    expect(requests[0]).toEqual({ Role: RENDER_RESOURCES.mediaConvertRoleArn, ...(await prepareTranscode(run.calls[SPLIT_STATES.prepareTranscode][0])) });
     expect(new Set(requests.map((r) => r.ClientRequestToken)).size).toBe(2);
     expect(run.output).toEqual({
       stream_id: STREAM,
@@ -125,7 +125,7 @@ describe('split workflow', () => {
       error: 'section 2 [40, 50]: starts after the end of the archive (34 s)',
     });
     expect(run.output.sections.slice(0, 2).map((s: { status: string }) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
-    expect(run.calls[SPLIT_STATES.writePlaylist]!.map((c) => c.section.index).sort()).toEqual([0, 1]);
+    expect(run.calls[SPLIT_STATES.writePlaylist].map((c) => c.section.index).sort()).toEqual([0, 1]);
   });
 
   it('reports a job that ends in ERROR as that section’s failure, with MediaConvert’s reason', async () => {
@@ -140,7 +140,7 @@ describe('split workflow', () => {
       error: 'section 1: States.TaskFailed: MediaConvert job job-1 ended ERROR: 1030 Unable to open input file',
     });
     expect(run.output.sections[0].status).toBe('COMPLETE');
-    expect(run.calls[SPLIT_STATES.sectionFailed]![0]).toMatchObject({ failure: { Error: 'States.TaskFailed' } });
+    expect(run.calls[SPLIT_STATES.sectionFailed][0]).toMatchObject({ failure: { Error: 'States.TaskFailed' } });
   });
 
   it('reports a section whose playlist cannot be written, and still cuts the others', async () => {
@@ -153,7 +153,7 @@ describe('split workflow', () => {
 
     expect(run.output.sections.map((s: { status: string }) => s.status)).toEqual(['FAILED', 'COMPLETE', 'FAILED']);
     expect(run.output.sections[0].error).toBe('section 0: Invalid: writing the section playlist: AccessDenied');
-    expect(run.calls[SPLIT_STATES.transcode]!.map(sectionOf)).toEqual(['1']);
+    expect(run.calls[SPLIT_STATES.transcode].map(sectionOf)).toEqual(['1']);
   });
 
   it('retries a throttled CreateJob, then carries on', async () => {
@@ -171,7 +171,7 @@ describe('split workflow', () => {
   it('gives up on a job at the deadline and reports that section only', async () => {
     const { asl } = renderWorkflow(splitWorkflow);
     const iteration = (asl.States[SPLIT_STATES.cutEach] as { ItemProcessor: { States: Record<string, { TimeoutSeconds?: number }> } }).ItemProcessor;
-    expect(iteration.States[SPLIT_STATES.transcode]!.TimeoutSeconds).toBe(TRANSCODE_DEADLINE_SECONDS);
+    expect(iteration.States[SPLIT_STATES.transcode].TimeoutSeconds).toBe(TRANSCODE_DEADLINE_SECONDS);
 
     const run = await runWorkflow(splitWorkflow, input(timestampList.slice(0, 2)), {
       ...handlers(),

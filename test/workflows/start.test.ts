@@ -51,18 +51,18 @@ describe('start workflow', () => {
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[START_STATES.claim]![0]).toMatchObject({ stream_id: STREAM, action: 'start', execution_name: EXECUTION_NAME });
-    expect(run.calls[START_STATES.beginSession]![0]).toMatchObject({ start: INPUT, execution_name: EXECUTION_NAME });
-    expect(Date.parse(run.calls[START_STATES.beginSession]![0].started_at)).not.toBeNaN();
-    expect(run.calls[START_STATES.configureChannel]![0]).toEqual({ stream_id: STREAM, archive_path: 's3://bucket/talks/' });
-    expect(run.calls[START_STATES.configureEndpoint]![0]).toEqual({ endpoint_id: 'ep-1', startover_window_seconds: 3600, key_rotation_interval: 0 });
-    expect(run.calls[START_STATES.startChannel]![0]).toEqual({ channel_id: 'ch-1' });
+    expect(run.calls[START_STATES.claim][0]).toMatchObject({ stream_id: STREAM, action: 'start', execution_name: EXECUTION_NAME });
+    expect(run.calls[START_STATES.beginSession][0]).toMatchObject({ start: INPUT, execution_name: EXECUTION_NAME });
+    expect(Date.parse(run.calls[START_STATES.beginSession][0].started_at)).not.toBeNaN();
+    expect(run.calls[START_STATES.configureChannel][0]).toEqual({ stream_id: STREAM, archive_path: 's3://bucket/talks/' });
+    expect(run.calls[START_STATES.configureEndpoint][0]).toEqual({ endpoint_id: 'ep-1', startover_window_seconds: 3600, key_rotation_interval: 0 });
+    expect(run.calls[START_STATES.startChannel][0]).toEqual({ channel_id: 'ch-1' });
     expect(run.calls[START_STATES.describe]).toHaveLength(3);
-    expect(run.calls[START_STATES.describe]![0]).toEqual({
+    expect(run.calls[START_STATES.describe][0]).toEqual({
       channel_id: 'ch-1',
       poll: { deadline_seconds: 900, initial_wait_seconds: 5, max_wait_seconds: 30, attempt: 0 },
     });
-    expect(run.calls[START_STATES.recordRunning]![0]).toEqual({ stream_id: STREAM, state: 'running', stamp: ['last_started'], execution_name: EXECUTION_NAME });
+    expect(run.calls[START_STATES.recordRunning][0]).toEqual({ stream_id: STREAM, state: 'running', stamp: ['last_started'], execution_name: EXECUTION_NAME });
     expect(run.output.configured.endpoint).toMatchObject({ encryption: 'none' });
     expect(run.entered).toContain(START_STATES.done);
     expect(run.entered).not.toContain(START_STATES.stopChannel);
@@ -72,7 +72,7 @@ describe('start workflow', () => {
     const run = await runWorkflow(startWorkflow, { stream_id: STREAM }, happyHandlers());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[START_STATES.beginSession]![0].start).toEqual({ stream_id: STREAM });
+    expect(run.calls[START_STATES.beginSession][0].start).toEqual({ stream_id: STREAM });
   });
 
   it.each([
@@ -127,7 +127,7 @@ describe('start workflow', () => {
     });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[START_STATES.stopChannel]![0]).toEqual({ channel_id: 'ch-1' });
+    expect(run.calls[START_STATES.stopChannel][0]).toEqual({ channel_id: 'ch-1' });
     expect(run.calls[START_STATES.describeStopping]).toHaveLength(2);
     expect(recorded(run, START_STATES.recordFailure)).toMatchObject({
       state: 'failed',
@@ -225,7 +225,7 @@ describe('start workflow', () => {
     });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[START_STATES.describeStopping]!.length).toBeGreaterThan(1);
+    expect(run.calls[START_STATES.describeStopping].length).toBeGreaterThan(1);
     expect(recorded(run, START_STATES.recordFailure).failure.Error).toBe('ChannelMayStillRun');
   });
 

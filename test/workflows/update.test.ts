@@ -17,8 +17,8 @@ describe('update workflow', () => {
     const run = await runWorkflow(updateWorkflow, { stream_id: STREAM }, handlers());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[UPDATE_STATES.claim]![0]).toMatchObject({ stream_id: STREAM, action: 'update' });
-    expect(run.calls[UPDATE_STATES.syncName]![0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[UPDATE_STATES.claim][0]).toMatchObject({ stream_id: STREAM, action: 'update' });
+    expect(run.calls[UPDATE_STATES.syncName][0]).toEqual({ stream_id: STREAM });
     expect(run.output.channel).toEqual({ synced: true, channel_state: 'IDLE' });
   });
 
@@ -39,7 +39,7 @@ describe('update workflow', () => {
     });
 
     expect(run.status).toBe('FAILED');
-    const record = run.calls[UPDATE_STATES.recordFailure]![0];
+    const record = run.calls[UPDATE_STATES.recordFailure][0];
     expect(record).toMatchObject({ action: 'update', failure: { Error: 'Invalid' } });
     expect(record).not.toHaveProperty('state');
     expect(run.entered).toContain(UPDATE_STATES.failed);

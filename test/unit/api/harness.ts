@@ -68,7 +68,7 @@ export class ApiHarness {
   resetSfn(): void {
     this.sfnMock.reset();
     this.sfnMock.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => ({
-      executionArn: executionArn(input.stateMachineArn!.split(':fm-')[1]!, input.name!),
+      executionArn: executionArn(input.stateMachineArn!.split(':fm-')[1], input.name!),
       startDate: NOW,
     }));
     this.sfnMock.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
@@ -87,7 +87,7 @@ export class ApiHarness {
       isBase64Encoded: false,
       requestContext: { requestId: 'req-1' },
     });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: (res.headers ?? {}) as Response['headers'] };
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers ?? {} };
   }
 
   /** A stream in the store, in `state` (default idle), with a stream key in its RTMP URLs. */

@@ -27,7 +27,7 @@ describe('concurrent requests on one stream', () => {
     for (const lost of replies.filter((r) => r.status === 409)) expect(lost.body.error.message).toMatch(/'starting'/);
     expect(h.startCalls()).toHaveLength(1);
     const stored = await h.store.get(stream.id);
-    expect(stored).toMatchObject({ state: 'starting', claimed_by: h.startCalls()[0]!.name });
+    expect(stored).toMatchObject({ state: 'starting', claimed_by: h.startCalls()[0].name });
   });
 
   it('concurrent chime_starts of a running stream: exactly one takes the connector slot', async () => {
@@ -37,7 +37,7 @@ describe('concurrent requests on one stream', () => {
 
     expect(statuses(replies)).toEqual({ 202: 1, 409: 29 });
     expect(h.startCalls()).toHaveLength(1);
-    expect((await h.store.get(stream.id))?.connector_execution).toBe(h.startCalls()[0]!.name);
+    expect((await h.store.get(stream.id))?.connector_execution).toBe(h.startCalls()[0].name);
   });
 
   it('25 concurrent updates without version all succeed; the record holds one of them whole', async () => {
@@ -71,7 +71,7 @@ describe('concurrent requests on one stream', () => {
       ...Array.from({ length: 20 }, (_, i) => h.call('POST', `/streams/${stream.id}`, { description: `d${i}` })),
     ]);
 
-    expect(start!.status).toBe(202);
+    expect(start.status).toBe(202);
     expect(statuses(updates)).toEqual({ 200: 20 });
     expect((await h.store.get(stream.id))?.state).toBe('starting');
   });

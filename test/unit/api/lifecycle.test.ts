@@ -55,7 +55,7 @@ describe('POST /streams/{id}/start', () => {
     const res = await h.call('POST', `/streams/${stream.id}/start`);
 
     expect(res.status).toBe(202);
-    const input = JSON.parse(h.startCalls()[0]!.input!);
+    const input = JSON.parse(h.startCalls()[0].input!);
     expect(input).toMatchObject({
       path: defaultArchivePath('fem-livestream-archive', stream.id, NOW),
       startover_window_seconds: 3600,

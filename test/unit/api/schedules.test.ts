@@ -18,7 +18,7 @@ describe('POST /streams/{id}/schedules', () => {
 
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ schedule_id: expect.stringMatching(/^[0-9a-f]{32}$/), action: 'start', at: inAMinute, state: 'scheduled' });
-    const sent = h.schedulerMock.commandCalls(CreateScheduleCommand)[0]!.args[0].input;
+    const sent = h.schedulerMock.commandCalls(CreateScheduleCommand)[0].args[0].input;
     expect(sent).toMatchObject({ Name: `fm-${res.body.schedule_id}`, GroupName: 'fm-schedules', ScheduleExpression: 'at(2026-03-01T12:01:00)' });
     expect(sent.Target?.Arn).toBe(machineArn('start'));
     expect(JSON.parse(sent.Target!.Input!)).toEqual({ key_rotation_interval: 0, stream_id: stream.id, schedule_id: res.body.schedule_id });
@@ -80,7 +80,7 @@ describe('GET and DELETE /streams/{id}/schedules', () => {
 
     const item = await h.store.mustGet(stream.id);
     await h.store.update(stream.id, item.version, {
-      schedules: { ...item.schedules, [sooner.schedule_id]: { ...item.schedules[sooner.schedule_id]!, state: 'fired', execution_id: 'arn:x' } },
+      schedules: { ...item.schedules, [sooner.schedule_id]: { ...item.schedules[sooner.schedule_id], state: 'fired', execution_id: 'arn:x' } },
     });
     const fired = await h.call('DELETE', `/streams/${stream.id}/schedules/${sooner.schedule_id}`);
     h.expectError(fired, 409, 'StateConflict', /already fired/);

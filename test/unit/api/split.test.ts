@@ -40,9 +40,9 @@ describe('POST /streams/{id}/split', () => {
       },
     ];
     const [call] = h.startCalls();
-    expect(res.body).toEqual({ execution_id: executionArn('split', call!.name!), outputs });
-    expect(call!.name).toMatch(new RegExp(`^split-${stream.id}-[0-9a-f]{32}$`));
-    expect(JSON.parse(call!.input!)).toEqual({
+    expect(res.body).toEqual({ execution_id: executionArn('split', call.name!), outputs });
+    expect(call.name).toMatch(new RegExp(`^split-${stream.id}-[0-9a-f]{32}$`));
+    expect(JSON.parse(call.input!)).toEqual({
       stream_id: stream.id,
       session_id: SESSION,
       archive_path: 's3://fem-livestream-archive/2026/03/01/abc-1772366400/',

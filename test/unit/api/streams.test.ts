@@ -47,7 +47,7 @@ describe('POST /streams', () => {
   it('writes the record in creating, starts the create workflow, and answers 201 once it is idle', async () => {
     h.sfnMock.on(DescribeExecutionCommand).callsFake(async (input: { executionArn: string }) => {
       // The workflow finishes: the stream is idle.
-      const id = /create-([0-9a-f]{32})-v1$/.exec(input.executionArn)![1]!;
+      const id = /create-([0-9a-f]{32})-v1$/.exec(input.executionArn)![1];
       await h.store.mutate(id, () => ({ state: 'idle', claimed_by: null }));
       return { status: 'SUCCEEDED' };
     });

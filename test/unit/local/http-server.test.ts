@@ -35,7 +35,7 @@ describe('local API HTTP server', () => {
     });
 
     expect(res.status).toBe(201);
-    expect(res.headers.get('x-amzn-requestid')).toBe(seen[0]!.requestContext.requestId);
+    expect(res.headers.get('x-amzn-requestid')).toBe(seen[0].requestContext.requestId);
     expect(await res.json()).toMatchObject({ path: '/streams/abc/start', remaining: expect.any(Number) });
     expect(seen[0]).toMatchObject({
       httpMethod: 'POST',
@@ -48,7 +48,7 @@ describe('local API HTTP server', () => {
       multiValueQueryStringParameters: { x: ['1', '2'] },
       requestContext: { httpMethod: 'POST', stage: 'local', identity: { sourceIp: '127.0.0.1' } },
     });
-    expect(seen[0]!.headers['Idempotency-Key']).toBe('k-1');
+    expect(seen[0].headers['Idempotency-Key']).toBe('k-1');
   });
 
   it('gives a request without a body a null body, as API Gateway does', async () => {
@@ -189,8 +189,8 @@ describe('local API HTTP server, hostile clients', () => {
     const res = await raw(server.port, [`GET /streams?__proto__=1&constructor=2 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n__proto__: a\r\nconstructor: b\r\nConnection: close\r\n\r\n`]);
 
     expect(res.status).toBe(201);
-    expect(Object.hasOwn(seen[0]!.multiValueQueryStringParameters!, '__proto__')).toBe(true);
-    expect(seen[0]!.headers['constructor']).toBe('b');
+    expect(Object.hasOwn(seen[0].multiValueQueryStringParameters!, '__proto__')).toBe(true);
+    expect(seen[0].headers['constructor']).toBe('b');
   });
 
   it.each(['http://evil.example', 'null', 'http://127.0.0.1:1'])('403s a browser request from origin %s without calling the API', async (origin) => {

@@ -37,7 +37,7 @@ describe('local IVS', () => {
 
     const listed = await ivs.send(new ListChannelsCommand({ filterByName: 'fm-xyz' }));
     const keys = await ivs.send(new ListStreamKeysCommand({ channelArn: made.channel!.arn }));
-    const key = await ivs.send(new GetStreamKeyCommand({ arn: keys.streamKeys![0]!.arn }));
+    const key = await ivs.send(new GetStreamKeyCommand({ arn: keys.streamKeys![0].arn }));
 
     expect(listed.channels!.map((c) => c.arn)).toEqual([made.channel!.arn]);
     expect(key.streamKey!.value).toBe(made.streamKey!.value);
@@ -49,7 +49,7 @@ describe('local IVS', () => {
 
     await ivs.send(new DeleteChannelCommand({ arn: made.channel!.arn }));
 
-    expect(removedEndpoints).toEqual([started[0]!.endpointId]);
+    expect(removedEndpoints).toEqual([started[0].endpointId]);
     await expect(ivs.send(new GetChannelCommand({ arn: made.channel!.arn }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     await expect(ivs.send(new DeleteChannelCommand({ arn: made.channel!.arn }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });

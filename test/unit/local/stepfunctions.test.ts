@@ -42,7 +42,7 @@ function open(handlers: Handlers) {
   const runTask: TaskRunner = async (task, input) => {
     calls.push({ task, input });
     try {
-      return await handlers[task]!(input);
+      return await handlers[task](input);
     } catch (err) {
       throw lambdaError(err);
     }
@@ -79,7 +79,7 @@ describe('local Step Functions', () => {
 
     expect(done).toMatchObject({ status: 'SUCCEEDED', name: 'stop-run-1', stateMachineArn: STOP });
     expect(calls.map((c) => c.task)).toEqual(['claim-stream', 'stop-connector', 'stop-channel', 'describe-channel', 'record-outcome']);
-    expect(calls[0]!.input).toMatchObject({
+    expect(calls[0].input).toMatchObject({
       stream_id: STREAM,
       action: 'stop',
       execution_name: 'stop-run-1',
@@ -101,10 +101,10 @@ describe('local Step Functions', () => {
       'TaskSucceeded',
       'TaskStateExited',
     ]);
-    expect(events![1]!.stateEnteredEventDetails!.name).toBe(STOP_STATES.claim);
+    expect(events![1].stateEnteredEventDetails!.name).toBe(STOP_STATES.claim);
     expect(events!.at(-1)!.type).toBe('ExecutionSucceeded');
     expect(events!.map((e) => e.id)).toEqual(events!.map((_, i) => i + 1));
-    expect(events![0]!.timestamp).toBeInstanceOf(Date);
+    expect(events![0].timestamp).toBeInstanceOf(Date);
   });
 
   it("retries and fails like the cloud: a task's error keeps its name, its cause is Lambda's JSON", async () => {
@@ -191,7 +191,7 @@ describe('local Step Functions', () => {
 
     const first = await client.send(new ListExecutionsCommand({ stateMachineArn: STOP, maxResults: 2 }));
     const second = await client.send(new ListExecutionsCommand({ stateMachineArn: STOP, maxResults: 2, nextToken: first.nextToken }));
-    const history = await client.send(new GetExecutionHistoryCommand({ executionArn: first.executions![0]!.executionArn, maxResults: 3 }));
+    const history = await client.send(new GetExecutionHistoryCommand({ executionArn: first.executions![0].executionArn, maxResults: 3 }));
 
     expect([...first.executions!, ...second.executions!].map((e) => e.name).sort()).toEqual(['stop-a', 'stop-b', 'stop-c']);
     expect(second.nextToken).toBeUndefined();
