@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import type { StreamRecord } from '../../core/domain/record';
+import { SplitAcceptedSchema } from '../../api/schemas';
+import { bodyOf, recordOf } from '../fixtures/api-reply';
 import { publish, waitFor } from '../fixtures/media';
 import { expectNoSurvivors, startChildRuntime, type ChildRuntime } from './child-runtime';
 import { STEP_MS } from './harness';
@@ -117,7 +119,7 @@ function interruptedBy(record: StreamRecord, action: string, wreck: Wreck): void
 async function createdIdle(name: string): Promise<StreamRecord> {
   const created = await rt.api('POST', '/streams', { name, segment_length: SEGMENT_LENGTH });
   expect(created.status, JSON.stringify(created.body)).toBe(202);
-  return rt.untilState(created.body.id, 'idle');
+  return rt.untilState(recordOf(created).id, 'idle');
 }
 
 async function started(id: string): Promise<StreamRecord> {
@@ -143,9 +145,9 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
     async () => {
       const created = await rt.api('POST', '/streams', { name: 'crash during create' });
       expect(created.status).toBe(202);
-      expect(created.body.state).toBe('creating');
+      expect(recordOf(created).state).toBe('creating');
       const wreck = await crashAndRestart('create');
-      const after = await rt.record(created.body.id);
+      const after = await rt.record(recordOf(created).id);
       expect(after.state).toBe('failed');
       interruptedBy(after, 'create', wreck);
     },
@@ -158,7 +160,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       const idle = await createdIdle('crash during start');
       const starting = await rt.api('POST', `/streams/${idle.id}/start`);
       expect(starting.status).toBe(202);
-      expect(starting.body.state).toBe('starting');
+      expect(recordOf(starting).state).toBe('starting');
       const wreck = await crashAndRestart('start');
       const after = await rt.record(idle.id);
       expect(after.state).toBe('idle');
@@ -212,7 +214,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       expect(transcoding, 'a transcode ffmpeg ran').toBe(true);
       const wreck = await crashAndRestart('a split');
       expect(wreck.descendants.some((p) => /ffmpeg/.test(p.cmdline)), 'the transcode ran at the kill').toBe(true);
-      expect(wreck.running).toContain(split.body.execution_id);
+      expect(wreck.running).toContain(bodyOf(split, SplitAcceptedSchema).execution_id);
       expect((await rt.record(recorded.id)).state).toBe('idle');
     },
     STEP_MS,

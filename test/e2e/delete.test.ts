@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/domain/archive-path';
+import { recordOf } from '../fixtures/api-reply';
 import { publish, waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
@@ -28,7 +29,7 @@ describe('deleting a stream', () => {
     async () => {
       const { api, runtime, untilState } = local;
       const created = await api('POST', '/streams', { name: 'deleted while playing', segment_length: 2 });
-      const id: string = created.body.id;
+      const id: string = recordOf(created).id;
       await untilState(id, 'idle');
       expect((await api('POST', `/streams/${id}/start`, { key_rotation_interval: 60 })).status).toBe(202);
       const running = await untilState(id, 'running');

@@ -2,6 +2,7 @@ import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import { managedCount } from '../../local/processes';
+import { recordOf } from '../fixtures/api-reply';
 import { ffprobe, publish, waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
@@ -24,7 +25,7 @@ describe('local runtime end to end', () => {
       // Create
       const created = await api('POST', '/streams', { name: 'e2e workshop', segment_length: SEGMENT_LENGTH });
       expect([201, 202]).toContain(created.status);
-      const id: string = created.body.id;
+      const id: string = recordOf(created).id;
       const idle = await untilState(id, 'idle');
       expect(idle.rtmp1).toMatch(new RegExp(`^${runtime.endpoints.rtmp}/live/.+`));
       expect(idle.viewer_endpoint).toBe(`${runtime.endpoints.media}/out/v1/${idle.package_endpoint_id}/index.m3u8`);

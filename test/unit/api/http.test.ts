@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../api/http';
+import { errorOf } from '../../fixtures/api-reply';
 import { ApiHarness } from './harness';
 
 const h = new ApiHarness();
@@ -48,7 +49,7 @@ describe('the HTTP edge', () => {
     const res = await h.call('POST', `/streams/${stream.id}/stop`);
 
     h.expectError(res, 500, 'InternalError');
-    expect(res.body.error.message).toBe("no state machine is configured for 'stop' (STATE_MACHINE_ARNS) (request id req-1)");
+    expect(errorOf(res).message).toBe("no state machine is configured for 'stop' (STATE_MACHINE_ARNS) (request id req-1)");
     await h.expectUnchanged(stream);
   });
 
