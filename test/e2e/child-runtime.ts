@@ -54,7 +54,7 @@ export async function startChildRuntime(dataDir: string, env: Record<string, str
   let gone = false;
   void exited.then(() => (gone = true));
 
-  const up = await waitFor(async () => gone || output.includes(UP), STEP_MS, 50);
+  const up = await waitFor(() => Promise.resolve(gone || output.includes(UP)), STEP_MS, 50);
   if (!up || gone) {
     if (!gone) child.kill('SIGKILL');
     throw new Error(`the local runtime did not come up:\n${output}`);
@@ -104,7 +104,7 @@ function endpointsOf(banner: string): ChildEndpoints {
  * 5 s grace and ffmpeg's flush: waiting is for them to do so, the deadline bounds a hang.
  */
 export async function expectNoSurvivors(processes: readonly ProcessInfo[], what: string): Promise<void> {
-  await waitFor(async () => survivorsOf(processes).length === 0, STEP_MS, 100);
+  await waitFor(() => Promise.resolve(survivorsOf(processes).length === 0), STEP_MS, 100);
   const left = survivorsOf(processes).map((p) => `${p.pid} (group ${p.pgid}): ${p.cmdline}`);
   expect(left, `processes left behind by ${what}`).toEqual([]);
 }

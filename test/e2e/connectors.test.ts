@@ -34,7 +34,7 @@ async function expectPlayable(url: string): Promise<void> {
   }, STEP_MS);
   expect(playlist, `no HLS segments at ${url}`).toBeTruthy();
   const probed = await ffprobe(['-show_entries', 'stream=codec_type,codec_name', url]);
-  const codecs = (probed.streams as { codec_type: string; codec_name: string }[]).map((s) => `${s.codec_type}:${s.codec_name}`);
+  const codecs = (probed.streams ?? []).map((s) => `${s.codec_type}:${s.codec_name}`);
   expect(codecs).toEqual(expect.arrayContaining(['video:h264', 'audio:aac']));
 }
 

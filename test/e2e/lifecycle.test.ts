@@ -46,7 +46,7 @@ describe('local runtime end to end', () => {
       }, 60_000);
       expect(playlist).toContain('#EXT-X-KEY:METHOD=AES-128');
       const probed = await ffprobe(['-show_entries', 'stream=codec_type,codec_name', running.viewer_endpoint]);
-      const codecs = (probed.streams as { codec_type: string; codec_name: string }[]).map((s) => `${s.codec_type}:${s.codec_name}`);
+      const codecs = (probed.streams ?? []).map((s) => `${s.codec_type}:${s.codec_name}`);
       expect(codecs).toEqual(expect.arrayContaining(['video:h264', 'audio:aac']));
 
       // Live alias appears, then disappears
@@ -76,7 +76,7 @@ describe('local runtime end to end', () => {
       const durations: number[] = [];
       for (const key of pipeline1) {
         const info = await ffprobe(['-show_entries', 'format=duration', `${runtime.endpoints.s3}/${bucket}/${key}`]);
-        durations.push(Number(info.format.duration));
+        durations.push(Number(info.format?.duration));
       }
       for (const duration of durations.slice(0, -1)) expect(duration).toBeCloseTo(SEGMENT_LENGTH, 1);
       expect(durations.at(-1)!).toBeLessThanOrEqual(SEGMENT_LENGTH + 0.05);

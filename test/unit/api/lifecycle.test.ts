@@ -2,6 +2,7 @@ import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultArchivePath, sessionIdFor } from '../../../core/domain/archive-path';
 import type { StreamState } from '../../../core/domain/record';
+import { StartOptionsSchema } from '../../../core/domain/archive-path';
 import { errorOf, recordOf } from '../../fixtures/api-reply';
 import { ApiHarness, NOW, executionArn } from './harness';
 
@@ -56,7 +57,7 @@ describe('POST /streams/{id}/start', () => {
     const res = await h.call('POST', `/streams/${stream.id}/start`);
 
     expect(res.status).toBe(202);
-    const input = JSON.parse(h.startCalls()[0].input!);
+    const input = StartOptionsSchema.parse(JSON.parse(h.startCalls()[0].input!));
     expect(input).toMatchObject({
       path: defaultArchivePath('fem-livestream-archive', stream.id, NOW),
       startover_window_seconds: 3600,

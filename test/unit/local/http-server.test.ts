@@ -12,13 +12,13 @@ afterEach(async () => {
 
 function echoApi(seen: APIGatewayProxyEvent[]): ApiHandler {
   return {
-    async handle(event, context) {
+    handle(event, context) {
       seen.push(event);
-      return {
+      return Promise.resolve({
         statusCode: 201,
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ path: event.path, remaining: context?.getRemainingTimeInMillis?.() }),
-      };
+      });
     },
   };
 }
@@ -88,9 +88,9 @@ describe('local API HTTP server', () => {
     server = await startHttpServer({
       port: 0,
       api: {
-        async handle() {
-          if (fail) throw new Error('boom');
-          return { statusCode: 200, body: Buffer.from([1, 2, 3]).toString('base64'), isBase64Encoded: true };
+        handle() {
+          if (fail) return Promise.reject(new Error('boom'));
+          return Promise.resolve({ statusCode: 200, body: Buffer.from([1, 2, 3]).toString('base64'), isBase64Encoded: true });
         },
       },
     });

@@ -9,9 +9,9 @@ function setup() {
   const started: ChannelMedia[] = [];
   const removedEndpoints: string[] = [];
   const mediaPlane: MediaPlane = {
-    startChannel: async (c) => void started.push(c),
+    startChannel: (c) => Promise.resolve(void started.push(c)),
     stopChannel: async () => {},
-    removeEndpoint: async (id) => void removedEndpoints.push(id),
+    removeEndpoint: (id) => Promise.resolve(void removedEndpoints.push(id)),
     close: async () => {},
   };
   const local = new LocalIvs({ rtmpPort: 1935, mediaPort: 8080, mediaPlane });

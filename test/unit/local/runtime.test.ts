@@ -19,7 +19,7 @@ function start() {
   return startRuntime({
     ...isolatedRuntimeOptions(dir),
     LOCAL_CHANNEL_START_SECONDS: 0,
-    startMediaPlane: async () => ({ plane, rtmpPort: 19350, mediaPort: 18080, close: () => plane.close() }),
+    startMediaPlane: () => Promise.resolve({ plane, rtmpPort: 19350, mediaPort: 18080, close: () => plane.close() }),
   });
 }
 
