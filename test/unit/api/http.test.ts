@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../api/http';
-import { StreamRecordSchema } from '../../../core/record';
+import { StreamRecordSchema } from '../../../core/domain/record';
 import { errorOf } from '../../fixtures/api-reply';
 import { ApiHarness } from './harness';
 
