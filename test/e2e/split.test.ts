@@ -4,21 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import { parseVodPlaylist } from '../../core/domain/hls-playlist';
 import { framesPerSecond } from '../../core/domain/timecode';
-import { z } from 'zod';
 import { SplitAcceptedSchema } from '../../api/schemas';
 import { ExecutionDetailSchema } from '../../core/aws/executions';
-import { SplitOutputSchema } from '../../core/domain/split-outputs';
 import { inputTiming } from '../../local/mediaconvert-job';
 import { bodyOf, recordOf } from '../fixtures/api-reply';
 import { frameNumbers, probeDuration, publishNumberedFrames } from '../fixtures/archive';
 import { waitFor } from '../fixtures/media';
+import { SplitReportSchema } from '../fixtures/split-report';
 import { startTestRuntime, type TestRuntime } from './harness';
 
-/** The split execution's output as its Report state writes it (workflows/split.ts): what this test reads of it. */
-const SplitReportSchema = z.object({
-  pipeline: z.string(),
-  sections: z.array(SplitOutputSchema.extend({ status: z.enum(['COMPLETE', 'FAILED']), error: z.string().optional() })),
-});
 
 /**
  * Split end to end on the local runtime: record a publish whose every frame shows its number,

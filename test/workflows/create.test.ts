@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CREATE_STATES, createWorkflow } from '../../workflows/create';
-import { EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
+import { z } from 'zod';
+import { callOf, callsOf, EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
+import { Input as RecordFailureInput } from '../../tasks/record-failure';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const PACKAGE_CHANNEL = `fm-${STREAM}`;
@@ -43,7 +45,7 @@ function deletesRun(run: Awaited<ReturnType<typeof create>>): [string, string][]
     [C.deletePackageChannel, 'package_channel_id'],
     [C.deleteInput, 'input_id'],
   ] as const) {
-    for (const call of run.calls[state] ?? []) deletes.push([state, call[key]]);
+    for (const call of callsOf(run, state, z.object({ [key]: z.string() }))) deletes.push([state, call[key]]);
   }
   return deletes;
 }
@@ -142,7 +144,7 @@ describe('create workflow', () => {
     expect(failedWith(run)).toBe('Invalid');
     expect(deletesRun(run)).toEqual(expected);
     expect(run.calls[CREATE_STATES.recordFailure]).toHaveLength(1);
-    expect(run.calls[CREATE_STATES.recordFailure][0]).toMatchObject({
+    expect(callOf(run, CREATE_STATES.recordFailure, RecordFailureInput)).toMatchObject({
       stream_id: STREAM,
       action: 'create',
       state: 'failed',
@@ -168,7 +170,7 @@ describe('create workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(CREATE_STATES.channelFailed);
     expect(deletesRun(run)).toEqual(all(true));
-    expect(run.calls[CREATE_STATES.recordFailure][0]).toMatchObject({
+    expect(callOf(run, CREATE_STATES.recordFailure, RecordFailureInput)).toMatchObject({
       failure: { Error: 'Failed', Cause: 'gave up waiting for channel IDLE: status CREATE_FAILED' },
     });
   });
@@ -179,7 +181,7 @@ describe('create workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(CREATE_STATES.poll.timedOut);
     expect(deletesRun(run)).toEqual(all(true));
-    expect(run.calls[CREATE_STATES.recordFailure][0]).toMatchObject({
+    expect(callOf(run, CREATE_STATES.recordFailure, RecordFailureInput)).toMatchObject({
       failure: { Error: 'Timeout', Cause: 'timed out after 600 s waiting for channel IDLE; last status CREATING' },
     });
   });
@@ -195,10 +197,10 @@ describe('create workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(deletesRun(run).map(([state]) => state)).toEqual([C.deleteChannel, C.deleteEndpoint, C.deletePackageChannel, C.deleteInput]);
     expect(run.entered).not.toContain(C.describeChannel);
-    const recorded = run.calls[CREATE_STATES.recordFailure][0];
+    const recorded = callOf(run, CREATE_STATES.recordFailure, RecordFailureInput);
     expect(recorded.failure).toEqual({ Error: 'Invalid', Cause: 'the original failure' });
-    expect(Object.keys(recorded.cleanup).sort()).toEqual(['channel', 'packageChannel']);
-    expect(recorded.cleanup.channel).toMatchObject({ Error: 'Invalid', Cause: 'deleting MediaLive channel ch-1: BadRequestException' });
+    expect(Object.keys(recorded.cleanup ?? {}).sort()).toEqual(['channel', 'packageChannel']);
+    expect(recorded.cleanup?.channel).toMatchObject({ Error: 'Invalid', Cause: 'deleting MediaLive channel ch-1: BadRequestException' });
     expect(failedWith(run)).toBe('Invalid');
   });
 
@@ -210,7 +212,7 @@ describe('create workflow', () => {
     });
 
     expect(run.calls[C.deleteInput]).toHaveLength(7);
-    expect(run.calls[CREATE_STATES.recordFailure][0].cleanup.input).toMatchObject({ Error: 'Conflict' });
+    expect(callOf(run, CREATE_STATES.recordFailure, RecordFailureInput).cleanup?.input).toMatchObject({ Error: 'Conflict' });
   });
 
   it('records a channel that is not gone by the cleanup deadline, and still deletes the rest', async () => {
@@ -222,9 +224,9 @@ describe('create workflow', () => {
 
     expect(run.entered).toContain(C.poll.timedOut);
     expect(deletesRun(run).map(([state]) => state)).toEqual([C.deleteChannel, C.deleteEndpoint, C.deletePackageChannel, C.deleteInput]);
-    const recorded = run.calls[CREATE_STATES.recordFailure][0];
+    const recorded = callOf(run, CREATE_STATES.recordFailure, RecordFailureInput);
     expect(recorded.failure).toEqual({ Error: 'Invalid', Cause: 'the original failure' });
-    expect(recorded.cleanup.channel).toEqual({
+    expect(recorded.cleanup?.channel).toEqual({
       Error: 'Timeout',
       Cause: 'timed out after 600 s waiting for channel DELETED; last status DELETING',
     });

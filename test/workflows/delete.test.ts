@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DELETE_STATES, deleteWorkflow } from '../../workflows/delete';
-import { EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
+import { callOf, EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
+import { Input as RecordFailureInput } from '../../tasks/record-failure';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const claimed = {
@@ -172,7 +173,7 @@ describe('delete workflow', () => {
     expect(run.status).toBe('FAILED');
     // Nothing after the failed step ran but recording the failure.
     expect(tasksRun(run).slice(-2)).toEqual([state, D.recordFailure]);
-    expect(run.calls[D.recordFailure][0]).toMatchObject({
+    expect(callOf(run, D.recordFailure, RecordFailureInput)).toMatchObject({
       stream_id: STREAM,
       action: 'delete',
       state: 'failed',
@@ -187,7 +188,7 @@ describe('delete workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(D.pollIdle.timedOut);
     expect(run.entered).not.toContain(D.deleteChannel);
-    expect(run.calls[D.recordFailure][0].failure).toEqual({
+    expect(callOf(run, D.recordFailure, RecordFailureInput).failure).toEqual({
       Error: 'Timeout',
       Cause: 'timed out after 600 s waiting for channel IDLE; last status STOPPING',
     });
@@ -200,7 +201,7 @@ describe('delete workflow', () => {
     expect(run.entered).toContain(D.pollDeleted.timedOut);
     expect(run.entered).not.toContain(D.deleteEndpoint);
     expect(run.entered).not.toContain(D.deleteInput);
-    expect(run.calls[D.recordFailure][0].failure).toEqual({
+    expect(callOf(run, D.recordFailure, RecordFailureInput).failure).toEqual({
       Error: 'Timeout',
       Cause: 'timed out after 600 s waiting for channel DELETED; last status DELETING',
     });

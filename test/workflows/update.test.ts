@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UPDATE_STATES, updateWorkflow } from '../../workflows/update';
-import { failing, failingThen, runWorkflow, type StateHandler } from './harness';
+import { z } from 'zod';
+import { failing, failingThen, outputOf, runWorkflow, type StateHandler } from './harness';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 
@@ -19,7 +20,7 @@ describe('update workflow', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.calls[UPDATE_STATES.claim][0]).toMatchObject({ stream_id: STREAM, action: 'update' });
     expect(run.calls[UPDATE_STATES.syncName][0]).toEqual({ stream_id: STREAM });
-    expect(run.output.channel).toEqual({ synced: true, channel_state: 'IDLE' });
+    expect(outputOf(run, z.object({ channel: z.unknown() })).channel).toEqual({ synced: true, channel_state: 'IDLE' });
   });
 
   it('retries a throttled rename', async () => {

@@ -13,7 +13,7 @@ const OperationSchema = z.object({
 });
 const DocumentSchema = z.object({
   paths: z.record(z.string(), z.record(z.string(), OperationSchema)),
-  components: z.object({ schemas: z.record(z.string(), z.object({ additionalProperties: z.unknown() })) }),
+  components: z.object({ schemas: z.record(z.string(), z.object({ additionalProperties: z.unknown().optional() })) }),
 });
 
 describe('docs/openapi.json', () => {
