@@ -210,7 +210,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       const session = recorded.current_session_id!;
       const split = await rt.api('POST', `/streams/${recorded.id}/split`, { session_id: session, timestamp_list: [{ start: 0, end: SEGMENT_LENGTH * 1.5 }] });
       expect(split.status, JSON.stringify(split.body)).toBe(202);
-      const transcoding = await waitFor(async () => rt.descendants().some((p) => /ffmpeg/.test(p.cmdline)), STEP_MS, 20);
+      const transcoding = await waitFor(() => Promise.resolve(rt.descendants().some((p) => /ffmpeg/.test(p.cmdline))), STEP_MS, 20);
       expect(transcoding, 'a transcode ffmpeg ran').toBe(true);
       const wreck = await crashAndRestart('a split');
       expect(wreck.descendants.some((p) => /ffmpeg/.test(p.cmdline)), 'the transcode ran at the kill').toBe(true);
@@ -225,7 +225,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
     async () => {
       const running = await started(recorded.id);
       expect((await rt.api('POST', `/streams/${running.id}/chime_start`, { chime_url: MEETING })).status).toBe(202);
-      const connecting = await waitFor(async () => rt.descendants().some((p) => /entrypoint\.sh/.test(p.cmdline)), STEP_MS, 20);
+      const connecting = await waitFor(() => Promise.resolve(rt.descendants().some((p) => /entrypoint\.sh/.test(p.cmdline))), STEP_MS, 20);
       expect(connecting, 'the connector process ran').toBe(true);
       const wreck = await crashAndRestart('a connector start');
       expect(wreck.descendants.some((p) => /entrypoint\.sh/.test(p.cmdline)), 'the connector ran at the kill').toBe(true);

@@ -22,7 +22,7 @@ const OLD_START = 'chime_start-old-v1';
 const NEW_START = 'ivs_start-new-v2';
 
 /** A Task state answered by the task's real `run` on the real store, its input parsed as the handler parses it. */
-function real<I>(task: { Input: { parse(input: unknown): I }; run(input: I, deps: any): unknown }): StateHandler {
+function real<I>(task: { Input: { parse(input: unknown): I }; run(input: I, services: ReturnType<typeof deps>): unknown }): StateHandler {
   return (input) => task.run(task.Input.parse(input), deps());
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { START_STATES, startWorkflow } from '../../workflows/start';
 import { z } from 'zod';
-import { callOf, EXECUTION_NAME, expiredPoll, failing, failingThen, outputOf, runWorkflow, statuses, type StateHandler } from './harness';
+import { callOf, EXECUTION_NAME, expiredPoll, failing, failingThen, outputOf, runWorkflow, statuses, type StateHandler, type WorkflowRun } from './harness';
 import { Input as BeginSessionInput } from '../../tasks/begin-session';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
@@ -39,8 +39,11 @@ function failedWith(run: { events: { type: string }[] }) {
   return (run.events.find((e) => e.type === 'ExecutionFailed') as { Error?: string } | undefined)?.Error;
 }
 
-function recorded(run: { calls: Record<string, any[]> }, state: string) {
-  return run.calls[state]?.[0] as { state: string; failure: { Error: string; Cause: string } };
+/** What a record step received: the state it writes and, on a failure, the caught error. */
+const RecordedSchema = z.object({ state: z.string(), failure: z.object({ Error: z.string(), Cause: z.string().optional() }).optional() });
+
+function recorded(run: WorkflowRun, state: string) {
+  return callOf(run, state, RecordedSchema);
 }
 
 describe('start workflow', () => {
@@ -214,7 +217,7 @@ describe('start workflow', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(START_STATES.stopPoll.timedOut);
-    expect(recorded(run, START_STATES.recordFailure).failure.Cause).toBe(
+    expect(recorded(run, START_STATES.recordFailure).failure?.Cause).toBe(
       'the start failed (Invalid) and the channel could not be confirmed stopped (Timeout); it may still be running: delete the stream to stop it',
     );
   });
@@ -228,7 +231,7 @@ describe('start workflow', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.calls[START_STATES.describeStopping].length).toBeGreaterThan(1);
-    expect(recorded(run, START_STATES.recordFailure).failure.Error).toBe('ChannelMayStillRun');
+    expect(recorded(run, START_STATES.recordFailure).failure?.Error).toBe('ChannelMayStillRun');
   });
 
   it('has a total timeout beyond both deadlines plus the steps\' retries, so the stop path always gets to record', () => {
