@@ -16,14 +16,18 @@ import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalStepFunctions, RUNTIME_STOPPED, stateMachineArn } from '../../../local/stepfunctions/service';
 import { lambdaError, type TaskRunner } from '../../../local/stepfunctions/tasks';
 import { STOP_STATES, stopWorkflow } from '../../../workflows/stop';
+import { Input as DescribeChannelInput } from '../../../tasks/describe-channel';
+import { Input as RecordFailureInput } from '../../../tasks/record-failure';
+import { shaped } from '../../fixtures/shape';
+import { z } from 'zod';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const STOP = stateMachineArn('stop');
 const claimed = { stream_id: STREAM, state: 'stopping', channel_id: 'ch', input_id: 'in', package_channel_id: 'p', endpoint_id: 'e', segment_length: 300, version: 2 };
 
-type Handlers = Record<string, (input: any) => unknown>;
+type Handlers = Record<string, (input: unknown) => unknown>;
 let dir: string;
-let calls: { task: string; input: any }[];
+let calls: { task: string; input: unknown }[];
 let sfn: LocalStepFunctions;
 let client: SFNClient;
 
@@ -32,7 +36,7 @@ function happy(): Handlers {
     'claim-stream': () => claimed,
     'stop-connector': () => ({ task_id: null }),
     'stop-channel': () => ({ requested: true }),
-    'describe-channel': ({ poll }) => ({ ...poll, status: 'IDLE', wait_seconds: 1, expired: false, attempt: 1 }),
+    'describe-channel': (input) => ({ ...DescribeChannelInput.parse(input).poll, status: 'IDLE', wait_seconds: 1, expired: false, attempt: 1 }),
     'record-outcome': () => ({ stream_id: STREAM, state: 'idle' }),
     'record-failure': () => ({ stream_id: STREAM, message: 'x' }),
   };
@@ -119,13 +123,13 @@ describe('local Step Functions', () => {
 
     const done = await runToEnd('stop-fails');
     const types = await historyTypes(done.executionArn!);
-    const recorded = calls.find((c) => c.task === 'record-failure')!.input;
+    const recorded = shaped(calls.find((c) => c.task === 'record-failure')?.input, RecordFailureInput, 'the record-failure input');
 
     expect(done).toMatchObject({ status: 'FAILED', error: 'Invalid' });
     expect(JSON.parse(done.cause!)).toEqual({ errorType: 'Invalid', errorMessage: 'stopping MediaLive channel: BadRequest', trace: [] });
     expect(types.filter((t) => t === 'TaskFailed')).toHaveLength(2);
     expect(recorded.failure.Error).toBe('Invalid');
-    expect(JSON.parse(recorded.failure.Cause).errorMessage).toBe('stopping MediaLive channel: BadRequest');
+    expect(z.object({ errorMessage: z.string() }).parse(JSON.parse(recorded.failure.Cause ?? '')).errorMessage).toBe('stopping MediaLive channel: BadRequest');
     expect(types.at(-1)).toBe('ExecutionFailed');
   });
 
