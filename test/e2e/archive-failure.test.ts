@@ -1,6 +1,7 @@
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/domain/archive-path';
+import { recordOf } from '../fixtures/api-reply';
 import { publish, waitFor } from '../fixtures/media';
 import { startTestRuntime, type TestRuntime } from './harness';
 
@@ -21,11 +22,11 @@ describe('an archive that cannot be written during a session', () => {
   it('is said on the record as last_error (action archive) while the stream keeps running', async () => {
     const { api, runtime, untilState, until } = local;
     const s3 = runtime.services.s3;
-    const id: string = (await api('POST', '/streams', { name: 'archive lost', segment_length: 2 })).body.id;
+    const id: string = recordOf(await api('POST', '/streams', { name: 'archive lost', segment_length: 2 })).id;
     await untilState(id, 'idle');
     expect((await api('POST', `/streams/${id}/start`, { key_rotation_interval: 0 })).status).toBe(202);
     const running = await untilState(id, 'running');
-    const { bucket } = parseArchivePath(running.archives_path[running.current_session_id!]!);
+    const { bucket } = parseArchivePath(running.archives_path[running.current_session_id!]);
     const publisher = publish(running.rtmp1, 90, 15);
     try {
       const stored = await waitFor(async () => {

@@ -48,13 +48,13 @@ export async function startChildRuntime(dataDir: string, env: Record<string, str
     env: { ...process.env, PORT: '0', RTMP_PORT: '0', MEDIA_PORT: '0', S3_PORT: '0', LOCAL_DATA_DIR: dataDir, ...env },
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   let gone = false;
   void exited.then(() => (gone = true));
 
-  const up = await waitFor(async () => gone || output.includes(UP), STEP_MS, 50);
+  const up = await waitFor(() => Promise.resolve(gone || output.includes(UP)), STEP_MS, 50);
   if (!up || gone) {
     if (!gone) child.kill('SIGKILL');
     throw new Error(`the local runtime did not come up:\n${output}`);
@@ -104,7 +104,7 @@ function endpointsOf(banner: string): ChildEndpoints {
  * 5 s grace and ffmpeg's flush: waiting is for them to do so, the deadline bounds a hang.
  */
 export async function expectNoSurvivors(processes: readonly ProcessInfo[], what: string): Promise<void> {
-  await waitFor(async () => survivorsOf(processes).length === 0, STEP_MS, 100);
+  await waitFor(() => Promise.resolve(survivorsOf(processes).length === 0), STEP_MS, 100);
   const left = survivorsOf(processes).map((p) => `${p.pid} (group ${p.pgid}): ${p.cmdline}`);
   expect(left, `processes left behind by ${what}`).toEqual([]);
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorGroup } from '../../core/domain/connector';
 import type { StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
+import { recordOf } from '../fixtures/api-reply';
 import { waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
@@ -30,9 +31,9 @@ afterAll(async () => t?.close(), 120_000);
 
 async function runningStream(name: string): Promise<StreamRecord> {
   const created = await t.api('POST', '/streams', { name });
-  await t.until(created.body.id, 'idle', (r) => r.state === 'idle');
-  expect((await t.api('POST', `/streams/${created.body.id}/start`, { key_rotation_interval: 0 })).status).toBe(202);
-  return t.until(created.body.id, 'running', (r) => r.state === 'running');
+  await t.until(recordOf(created).id, 'idle', (r) => r.state === 'idle');
+  expect((await t.api('POST', `/streams/${recordOf(created).id}/start`, { key_rotation_interval: 0 })).status).toBe(202);
+  return t.until(recordOf(created).id, 'running', (r) => r.state === 'running');
 }
 
 /** Fires `action` until it is accepted: each 409 (the slot is still stopping) changes nothing. */
@@ -88,13 +89,13 @@ describe('chaos: connector stop → start back to back', () => {
       let current = 0;
       for (let round = 0; round < ROUNDS; round++) {
         const next = 1 - current;
-        if (round === 0) await race(a.id, KINDS[current]!, KINDS[next]!);
-        else await Promise.all([a, b].map((s) => race(s.id, KINDS[current]!, KINDS[next]!)));
-        if (round === 0) await race(b.id, KINDS[current]!, KINDS[next]!);
+        if (round === 0) await race(a.id, KINDS[current], KINDS[next]);
+        else await Promise.all([a, b].map((s) => race(s.id, KINDS[current], KINDS[next])));
+        if (round === 0) await race(b.id, KINDS[current], KINDS[next]);
         current = next;
       }
 
-      for (const stream of [a, b]) expect((await t.api('POST', `/streams/${stream.id}/${KINDS[current]!.stop}`)).status).toBe(202);
+      for (const stream of [a, b]) expect((await t.api('POST', `/streams/${stream.id}/${KINDS[current].stop}`)).status).toBe(202);
       for (const stream of [a, b]) await t.until(stream.id, 'connector cleared', (r) => r.connector === null);
       await t.runtime.close();
       // No orphaned process: every connector and pipeline ended with the runtime.

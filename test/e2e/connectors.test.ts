@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
+import { recordOf } from '../fixtures/api-reply';
 import { ffprobe, waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
@@ -18,7 +19,7 @@ afterAll(async () => t?.close(), 120_000);
 async function runningStream(name: string): Promise<StreamRecord> {
   const { api, until } = t;
   const created = await api('POST', '/streams', { name });
-  const id: string = created.body.id;
+  const id: string = recordOf(created).id;
   await until(id, 'idle', (r) => r.state === 'idle');
   expect((await api('POST', `/streams/${id}/start`, { key_rotation_interval: 0 })).status).toBe(202);
   return until(id, 'running', (r) => r.state === 'running');
@@ -33,7 +34,7 @@ async function expectPlayable(url: string): Promise<void> {
   }, STEP_MS);
   expect(playlist, `no HLS segments at ${url}`).toBeTruthy();
   const probed = await ffprobe(['-show_entries', 'stream=codec_type,codec_name', url]);
-  const codecs = (probed.streams as { codec_type: string; codec_name: string }[]).map((s) => `${s.codec_type}:${s.codec_name}`);
+  const codecs = (probed.streams ?? []).map((s) => `${s.codec_type}:${s.codec_name}`);
   expect(codecs).toEqual(expect.arrayContaining(['video:h264', 'audio:aac']));
 }
 
@@ -50,7 +51,7 @@ describe('Chime connectors end to end (local runtime)', () => {
         api('POST', `/streams/${b.id}/chime_start`, { chime_url: `${MEETING}&broadcast=true` }),
       ]);
       expect(startA.status).toBe(202);
-      expect(startA.body.connector).toMatchObject({ target: 'medialive', state: 'starting', chime_url: `${MEETING}&broadcast=true` });
+      expect(recordOf(startA).connector).toMatchObject({ target: 'medialive', state: 'starting', chime_url: `${MEETING}&broadcast=true` });
       expect(startB.status).toBe(202);
 
       // Bad calls change nothing

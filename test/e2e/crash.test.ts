@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import type { StreamRecord } from '../../core/domain/record';
+import { SplitAcceptedSchema } from '../../api/schemas';
+import { bodyOf, recordOf } from '../fixtures/api-reply';
 import { publish, waitFor } from '../fixtures/media';
 import { expectNoSurvivors, startChildRuntime, type ChildRuntime } from './child-runtime';
 import { STEP_MS } from './harness';
@@ -117,7 +119,7 @@ function interruptedBy(record: StreamRecord, action: string, wreck: Wreck): void
 async function createdIdle(name: string): Promise<StreamRecord> {
   const created = await rt.api('POST', '/streams', { name, segment_length: SEGMENT_LENGTH });
   expect(created.status, JSON.stringify(created.body)).toBe(202);
-  return rt.untilState(created.body.id, 'idle');
+  return rt.untilState(recordOf(created).id, 'idle');
 }
 
 async function started(id: string): Promise<StreamRecord> {
@@ -143,9 +145,9 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
     async () => {
       const created = await rt.api('POST', '/streams', { name: 'crash during create' });
       expect(created.status).toBe(202);
-      expect(created.body.state).toBe('creating');
+      expect(recordOf(created).state).toBe('creating');
       const wreck = await crashAndRestart('create');
-      const after = await rt.record(created.body.id);
+      const after = await rt.record(recordOf(created).id);
       expect(after.state).toBe('failed');
       interruptedBy(after, 'create', wreck);
     },
@@ -158,7 +160,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       const idle = await createdIdle('crash during start');
       const starting = await rt.api('POST', `/streams/${idle.id}/start`);
       expect(starting.status).toBe(202);
-      expect(starting.body.state).toBe('starting');
+      expect(recordOf(starting).state).toBe('starting');
       const wreck = await crashAndRestart('start');
       const after = await rt.record(idle.id);
       expect(after.state).toBe('idle');
@@ -173,7 +175,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       const running = await started((await createdIdle('crash during publish')).id);
       const publisher = publish(running.rtmp1, 60);
       try {
-        const { bucket, prefix } = parseArchivePath(running.archives_path[running.current_session_id!]!);
+        const { bucket, prefix } = parseArchivePath(running.archives_path[running.current_session_id!]);
         const segments = () => closedSegments().get(running.package_endpoint_id) ?? [];
         // The moment that matters: ffmpeg has closed a segment the runtime has not stored yet (or,
         // should storing ever become instant, enough segments to have had one).
@@ -208,11 +210,11 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       const session = recorded.current_session_id!;
       const split = await rt.api('POST', `/streams/${recorded.id}/split`, { session_id: session, timestamp_list: [{ start: 0, end: SEGMENT_LENGTH * 1.5 }] });
       expect(split.status, JSON.stringify(split.body)).toBe(202);
-      const transcoding = await waitFor(async () => rt.descendants().some((p) => /ffmpeg/.test(p.cmdline)), STEP_MS, 20);
+      const transcoding = await waitFor(() => Promise.resolve(rt.descendants().some((p) => /ffmpeg/.test(p.cmdline))), STEP_MS, 20);
       expect(transcoding, 'a transcode ffmpeg ran').toBe(true);
       const wreck = await crashAndRestart('a split');
       expect(wreck.descendants.some((p) => /ffmpeg/.test(p.cmdline)), 'the transcode ran at the kill').toBe(true);
-      expect(wreck.running).toContain(split.body.execution_id);
+      expect(wreck.running).toContain(bodyOf(split, SplitAcceptedSchema).execution_id);
       expect((await rt.record(recorded.id)).state).toBe('idle');
     },
     STEP_MS,
@@ -223,7 +225,7 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
     async () => {
       const running = await started(recorded.id);
       expect((await rt.api('POST', `/streams/${running.id}/chime_start`, { chime_url: MEETING })).status).toBe(202);
-      const connecting = await waitFor(async () => rt.descendants().some((p) => /entrypoint\.sh/.test(p.cmdline)), STEP_MS, 20);
+      const connecting = await waitFor(() => Promise.resolve(rt.descendants().some((p) => /entrypoint\.sh/.test(p.cmdline))), STEP_MS, 20);
       expect(connecting, 'the connector process ran').toBe(true);
       const wreck = await crashAndRestart('a connector start');
       expect(wreck.descendants.some((p) => /entrypoint\.sh/.test(p.cmdline)), 'the connector ran at the kill').toBe(true);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/domain/archive-path';
+import { recordOf } from '../fixtures/api-reply';
 import { publish, waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
@@ -28,7 +29,7 @@ describe('deleting a stream', () => {
     async () => {
       const { api, runtime, untilState } = local;
       const created = await api('POST', '/streams', { name: 'deleted while playing', segment_length: 2 });
-      const id: string = created.body.id;
+      const id: string = recordOf(created).id;
       await untilState(id, 'idle');
       expect((await api('POST', `/streams/${id}/start`, { key_rotation_interval: 60 })).status).toBe(202);
       const running = await untilState(id, 'running');
@@ -41,11 +42,11 @@ describe('deleting a stream', () => {
           return /^segments\/.+\.ts$/m.test(text) && /URI="keys\//.test(text) ? text : undefined;
         }, 60_000);
         const base = running.viewer_endpoint.replace(/index\.m3u8$/, '');
-        const segment = `${base}${/^(segments\/.+\.ts)$/m.exec(playlist ?? '')![1]!}`;
-        const key = `${base}${/URI="(keys\/[^"]+)"/.exec(playlist ?? '')![1]!}`;
+        const segment = `${base}${/^(segments\/.+\.ts)$/m.exec(playlist ?? '')![1]}`;
+        const key = `${base}${/URI="(keys\/[^"]+)"/.exec(playlist ?? '')![1]}`;
         expect((await fetch(segment)).status).toBe(200);
         expect((await fetch(key)).status).toBe(200);
-        const { bucket, prefix } = parseArchivePath(running.archives_path[running.current_session_id!]!);
+        const { bucket, prefix } = parseArchivePath(running.archives_path[running.current_session_id!]);
         const recorded = await waitFor(async () => ((await archiveKeys(bucket, prefix)).length > 0 ? true : undefined), 60_000);
         expect(recorded).toBe(true);
         const liveDir = join(runtime.endpoints.dataDir, 'media', running.package_endpoint_id);

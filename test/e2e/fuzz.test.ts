@@ -8,11 +8,13 @@ import { ERROR_CODES, type ErrorStatus } from '../../api/errors';
 import { MAX_BODY_BYTES } from '../../api/http';
 import type { Route } from '../../api/route';
 import { ROUTES } from '../../api/routes';
-import { ErrorBodySchema } from '../../api/schemas';
+import { ErrorBodySchema, StreamListSchema } from '../../api/schemas';
 import { newHexId } from '../../core/domain/ids';
+import { StreamRecordSchema } from '../../core/domain/record';
 import { startRuntime, type Runtime } from '../../local/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolatedRuntimeOptions } from './harness';
+import { shaped } from '../fixtures/shape';
 
 /**
  * The chaos suite's fuzz part (`docs/RELIABILITY.md`): property-based requests over every route of the table and
@@ -27,7 +29,25 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const VALID_WRITES = 10;
 const ESCAPE_MARK = 'fuzzescape';
 
-type Json = Record<string, any>;
+/** The JSON Schema keywords z.toJSONSchema writes for the request schemas, as far as the generator below reads them. */
+interface Json {
+  type?: string;
+  const?: unknown;
+  enum?: unknown[];
+  anyOf?: Json[];
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  format?: string;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  items?: Json;
+  maxItems?: number;
+  properties?: Record<string, Json>;
+  required?: string[];
+  additionalProperties?: boolean | Json;
+}
 
 interface FuzzRequest {
   method: string;
@@ -66,15 +86,18 @@ function send(req: Pick<FuzzRequest, 'method' | 'path' | 'headers' | 'body'>): P
   });
 }
 
-async function getJson(path: string): Promise<any> {
+async function getJson(path: string): Promise<unknown> {
   const res = await send({ method: 'GET', path, headers: {} });
   expect(res.status, `GET ${path}: ${res.text}`).toBe(200);
   return JSON.parse(res.text);
 }
 
+/** The stream record at `/streams/{id}`, as the API's record schema says it is. */
+const getRecord = async (id: string) => shaped(await getJson(`/streams/${id}`), StreamRecordSchema, `GET /streams/${id}`);
+
 /** Files under `dir` with their sizes, for what a request may not change (dynalite's and the engine's own files aside). */
 function files(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[])
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => !f.startsWith('dynamodb') && !f.startsWith('stepfunctions'))
     .map((f) => `${f}:${statSync(join(dir, f)).isFile() ? statSync(join(dir, f)).size : 'dir'}`)
     .sort();
@@ -82,7 +105,7 @@ function files(dir: string): string[] {
 
 /** What a 4xx must leave as it was: every record (and its version), every execution and schedule, the files. */
 async function snapshot(): Promise<unknown> {
-  const streams = (await getJson('/streams')) as Json[];
+  const streams = shaped(await getJson('/streams'), StreamListSchema, 'GET /streams');
   const perStream = await Promise.all(
     streams.map(async (s) => ({
       record: s,
@@ -133,8 +156,8 @@ function fromSchema(schema: Json, depth = 0): fc.Arbitrary<unknown> {
 
 function schemaValue(schema: Json, depth: number): fc.Arbitrary<unknown> {
   if (schema.const !== undefined) return fc.constant(schema.const);
-  if (schema.enum) return fc.constantFrom(...(schema.enum as unknown[]));
-  if (schema.anyOf) return fc.oneof(...(schema.anyOf as Json[]).map((s) => schemaValue(s, depth)));
+  if (schema.enum) return fc.constantFrom(...(schema.enum));
+  if (schema.anyOf) return fc.oneof(...(schema.anyOf).map((s) => schemaValue(s, depth)));
   switch (schema.type) {
     case 'string': {
       const max = schema.maxLength ?? 64;
@@ -164,7 +187,7 @@ function schemaValue(schema: Json, depth: number): fc.Arbitrary<unknown> {
       return fc.array(fromSchema(schema.items ?? {}, depth + 1), { minLength: 0, maxLength: (schema.maxItems ?? 3) > 3 ? 3 : schema.maxItems ?? 3 });
     case 'object': {
       if (depth > 2) return fc.constant({});
-      const props = Object.entries((schema.properties ?? {}) as Record<string, Json>);
+      const props = Object.entries((schema.properties ?? {}));
       const required = new Set<string>(schema.required ?? []);
       const known = fc.record(Object.fromEntries(props.map(([name, s]) => [name, fromSchema(s, depth + 1)])), {
         requiredKeys: props.map(([name]) => name).filter((name) => required.has(name)),
@@ -218,7 +241,7 @@ const paramChoice: fc.Arbitrary<ParamChoice> = fc.oneof(
 
 /** A request for `route` and whether it is known to fail. */
 function requestFor(route: Route): fc.Arbitrary<FuzzRequest> {
-  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   return fc
     .record({
       params: fc.tuple(...names.map(() => paramChoice)),
@@ -250,7 +273,7 @@ function build(
   const write = route.method !== 'GET';
   const raw: Record<string, string> = {};
   names.forEach((name, i) => {
-    const choice = choices[i]!;
+    const choice = choices[i];
     raw[name] = choice.kind === 'hostile' ? choice.raw : name === 'id' && choice.kind === 'existing' ? streamId : newHexId();
   });
   const reasons: string[] = [];
@@ -261,14 +284,14 @@ function build(
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
 
   if (origin) reasons.push('foreign origin');
-  const essence = type.split(';')[0]!.trim().toLowerCase();
+  const essence = type.split(';')[0].trim().toLowerCase();
   if (write && essence !== 'application/json') reasons.push('content type');
   if (text !== undefined && Buffer.byteLength(text) > MAX_BODY_BYTES) reasons.push('too large');
   const parsed = parseBody(text);
   if (parsed === 'malformed') reasons.push('malformed JSON');
   const decoded = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, safeDecode(v)]));
   if (route.params && !route.params.safeParse(decoded).success) reasons.push('params');
-  if (names.some((n) => raw[n] === '' || safeDecode(raw[n]!).includes('/') || /^\.\.?$/.test(raw[n]!))) reasons.push('path shape');
+  if (names.some((n) => raw[n] === '' || safeDecode(raw[n]).includes('/') || /^\.\.?$/.test(raw[n]))) reasons.push('path shape');
   if (parsed !== 'malformed') {
     const value = parsed === undefined && (!route.body || route.bodyOptional) ? {} : parsed;
     if (!(route.body ?? z.strictObject({})).safeParse(value).success) reasons.push('body');
@@ -286,7 +309,7 @@ function build(
       reasons.push('unknown field');
     }
   }
-  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => raw[name]!);
+  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => raw[name]);
   return described({ method: route.method, path, headers, body: text, mustFail: reasons.length > 0, why: reasons.join(', ') });
 }
 
@@ -334,7 +357,7 @@ const offTable: fc.Arbitrary<FuzzRequest> = fc
 
 function matches(template: string, path: string): boolean {
   const t = template.split('/').filter(Boolean);
-  const p = path.split('?')[0]!.split('/').filter(Boolean);
+  const p = path.split('?')[0].split('/').filter(Boolean);
   return t.length === p.length && t.every((part, i) => part.startsWith('{') || part === p[i]);
 }
 
@@ -343,17 +366,18 @@ const anyRequest = fc.oneof({ weight: 12, arbitrary: fc.oneof(...ROUTES.map(requ
 // ---- the suite ---------------------------------------------------------------------------------
 
 function expectContractError(status: number, text: string, what: string): void {
-  const body = JSON.parse(text);
-  expect(ErrorBodySchema.strict().safeParse(body).success, `${what}: not the error shape: ${text.slice(0, 300)}`).toBe(true);
-  expect(body.error.code, what).toBe(ERROR_CODES[status as ErrorStatus]);
+  const body: unknown = JSON.parse(text);
+  const parsed = ErrorBodySchema.strict().safeParse(body);
+  expect(parsed.success, `${what}: not the error shape: ${text.slice(0, 300)}`).toBe(true);
+  expect(parsed.data?.error.code, what).toBe(ERROR_CODES[status as ErrorStatus]);
 }
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'e2e-fuzz-'));
   runtime = await startRuntime({ ...isolatedRuntimeOptions(dataDir), LOCAL_CHANNEL_START_SECONDS: 1, stepFunctionsWaitMs: 500 });
   const created = await send({ method: 'POST', path: '/streams', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'fuzz target' }) });
-  streamId = JSON.parse(created.text).id;
-  for (let i = 0; i < 240 && (await getJson(`/streams/${streamId}`)).state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 250));
+  streamId = shaped(JSON.parse(created.text), StreamRecordSchema, 'the created stream').id;
+  for (let i = 0; i < 240 && (await getRecord(streamId)).state !== 'idle'; i++) await new Promise((r) => setTimeout(r, 250));
 }, 120_000);
 
 afterAll(async () => {
@@ -381,7 +405,7 @@ describe('fuzz: every route and body schema over HTTP', () => {
   it(
     `answers ${RUNS} generated requests without a 5xx, errors in the contract's shape, no 2xx for invalid input, and a 4xx changes nothing`,
     async () => {
-      expect((await getJson(`/streams/${streamId}`)).state).toBe('idle');
+      expect((await getRecord(streamId)).state).toBe('idle');
       const before = await snapshot();
       await fc.assert(
         fc.asyncProperty(fc.array(anyRequest, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
@@ -399,12 +423,12 @@ describe('fuzz: every route and body schema over HTTP', () => {
   it('tells a real write from none: valid updates answer 200 and change the record they name', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 128 }).filter((s) => s.trim().length > 0), async (name) => {
-        const before = await getJson(`/streams/${streamId}`);
+        const before = await getRecord(streamId);
         const res = await send({ method: 'POST', path: `/streams/${streamId}`, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name }) });
         fuzzed++;
         if (res.status >= 500) fiveHundreds++;
         expect([200, 202], res.text).toContain(res.status);
-        const after = await getJson(`/streams/${streamId}`);
+        const after = await getRecord(streamId);
         expect(after.name).toBe(name);
         if (name !== before.name) expect(after.version).toBeGreaterThan(before.version);
       }),

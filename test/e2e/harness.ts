@@ -4,25 +4,27 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { StreamRecord } from '../../core/domain/record';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime';
+import { recordOf, type Reply } from '../fixtures/api-reply';
 import { waitFor } from '../fixtures/media';
 
-export interface ApiReply {
-  status: number;
-  body: any;
-}
+/** A reply of the API; read its body with the helpers of test/fixtures/api-reply.ts. */
+export type ApiReply = Reply;
 
-/** The API of a runtime, as the end-to-end tests call and poll it. */
+/**
+ * The API of a runtime, as the end-to-end tests call and poll it. Plain functions (closures over
+ * the base URL, no `this`), so a test may destructure them.
+ */
 export interface ApiClient {
   /** One request to the runtime's API; the body parsed as JSON when there is one. */
-  api(method: string, path: string, body?: unknown): Promise<ApiReply>;
-  record(id: string): Promise<StreamRecord>;
+  readonly api: (method: string, path: string, body?: unknown) => Promise<ApiReply>;
+  readonly record: (id: string) => Promise<StreamRecord>;
   /**
    * Polls the record until `check` holds (within `deadlineMs`); the assertion names the record's
    * connector and last_error when it never does.
    */
-  until(id: string, what: string, check: (r: StreamRecord) => boolean, deadlineMs?: number): Promise<StreamRecord>;
+  readonly until: (id: string, what: string, check: (r: StreamRecord) => boolean, deadlineMs?: number) => Promise<StreamRecord>;
   /** Polls the record until it is in `state`, or failed (then the assertion says why). */
-  untilState(id: string, state: string, deadlineMs?: number): Promise<StreamRecord>;
+  readonly untilState: (id: string, state: string, deadlineMs?: number) => Promise<StreamRecord>;
 }
 
 export interface TestRuntime extends ApiClient {
@@ -74,9 +76,10 @@ export function apiClient(base: string): ApiClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    return { status: res.status, body: parsed };
   };
-  const record = async (id: string) => (await api('GET', `/streams/${id}`)).body as StreamRecord;
+  const record = async (id: string) => recordOf(await api('GET', `/streams/${id}`));
   const until = async (id: string, what: string, check: (r: StreamRecord) => boolean, deadlineMs = STEP_MS) => {
     const seen = await waitFor(async () => {
       const r = await record(id);

@@ -23,7 +23,7 @@ export function processTable(): ProcessInfo[] {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (fields[0] === 'Z' || fields[0] === 'X') continue;
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      table.push({ pid: Number(entry), ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: fields[19]!, cmdline });
+      table.push({ pid: Number(entry), ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: fields[19], cmdline });
     } catch {
       // it exited while we looked
     }
@@ -53,6 +53,6 @@ export function survivorsOf(processes: readonly ProcessInfo[], table = processTa
   const same = new Set(processes.map((p) => `${p.pid}@${p.startTime}`));
   const groups = new Set(processes.map((p) => p.pgid));
   // Never our own group: the test process and its workers are not the runtime's.
-  groups.delete(Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[2]));
+  groups.delete(Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[2]));
   return table.filter((p) => same.has(`${p.pid}@${p.startTime}`) || groups.has(p.pgid));
 }

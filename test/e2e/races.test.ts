@@ -3,8 +3,10 @@ import { DescribeChannelCommand as DescribeLiveChannel, DescribeInputCommand } f
 import { DescribeChannelCommand as DescribePackageChannel, DescribeOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasLiveRoute, liveRouteKey } from '../../core/aws/live-route';
-import type { StreamRecord } from '../../core/domain/record';
+import { StreamListSchema } from '../../api/schemas';
+import { StreamRecordSchema, type StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
+import { bodyOf, recordOf, type Reply } from '../fixtures/api-reply';
 import { waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
@@ -18,11 +20,6 @@ let local: TestRuntime;
 let baselineProcesses = 0;
 let races = 0;
 let requests = 0;
-
-interface Reply {
-  status: number;
-  body: any;
-}
 
 /**
  * Every version a reply or a read showed, per stream. Replies of one race arrive in any order;
@@ -42,7 +39,8 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  return { status: res.status, body: parsed };
 }
 
 /** `n` requests fired at once on stream `id`; each reply's version is remembered. */
@@ -121,19 +119,19 @@ describe('races against the local runtime', () => {
   let b: StreamRecord;
   beforeAll(async () => {
     const [madeA, madeB] = await Promise.all([create('race a'), create('race b')]);
-    [a, b] = await Promise.all([local.untilState(madeA.body.id, 'idle'), local.untilState(madeB.body.id, 'idle')]);
+    [a, b] = await Promise.all([local.untilState(recordOf(madeA).id, 'idle'), local.untilState(recordOf(madeB).id, 'idle')]);
   }, 2 * STEP_MS);
 
   it('one Idempotency-Key sent 10 times at once creates one stream, and every caller gets its record', async () => {
     const key = `races-create-${process.pid}-${Date.now()}`;
     const replies = await race('-', 10, () => create('idempotent', { 'Idempotency-Key': key }));
-    const ids = new Set(replies.map((r) => r.body?.id));
+    const ids = new Set(replies.map((r) => StreamRecordSchema.safeParse(r.body).data?.id));
     expect(ids.size, JSON.stringify(statuses(replies))).toBe(1);
     for (const r of replies) expect([201, 202]).toContain(r.status);
     const [id] = [...ids] as string[];
-    expect((await call('GET', '/streams')).body.filter((s: StreamRecord) => s.name === 'idempotent').map((s: StreamRecord) => s.id)).toEqual([id]);
+    expect(bodyOf(await call('GET', '/streams'), StreamListSchema).filter((s) => s.name === 'idempotent').map((s) => s.id)).toEqual([id]);
 
-    const c = await local.untilState(id!, 'idle');
+    const c = await local.untilState(id, 'idle');
     expect((await call('DELETE', `/streams/${c.id}`)).status).toBe(202);
     await expectDeletedWithoutTrace(c);
   }, 2 * STEP_MS);
@@ -144,8 +142,8 @@ describe('races against the local runtime', () => {
     expect(statuses(replies)).toEqual({ 202: 1, 409: 99 });
     const winner = replies.find((r) => r.status === 202)!;
     const running = await local.untilState(a.id, 'running');
-    expect(running.current_session_id).toBe(winner.body.current_session_id);
-    expect(Object.keys(running.archives_path)).toEqual([winner.body.current_session_id]);
+    expect(running.current_session_id).toBe(recordOf(winner).current_session_id);
+    expect(Object.keys(running.archives_path)).toEqual([recordOf(winner).current_session_id]);
     expectConsistent(await settledRead(a.id));
   }, 2 * STEP_MS);
 
@@ -153,7 +151,7 @@ describe('races against the local runtime', () => {
     const versioned = await race(b.id, 10, (i) => call('POST', `/streams/${b.id}`, { description: `versioned ${i}`, version: b.version }));
     expect(statuses(versioned)).toEqual({ 200: 1, 409: 9 });
     const won = versioned.find((r) => r.status === 200)!;
-    expect((await settledRead(b.id)).description).toBe(won.body.description);
+    expect((await settledRead(b.id)).description).toBe(recordOf(won).description);
 
     const before = await settledRead(b.id);
     const blind = await race(b.id, 20, (i) => call('POST', `/streams/${b.id}`, { name: `name ${i}`, description: `description ${i}` }));
@@ -168,7 +166,7 @@ describe('races against the local runtime', () => {
   it('mixed stop, start, live and unlive on a running stream: one stop wins, no spurious 409, a consistent end', async () => {
     const kinds = ['stop', 'start', 'live', 'unlive'] as const;
     const replies = await race(a.id, 24, (i) => {
-      const kind = kinds[i % kinds.length]!;
+      const kind = kinds[i % kinds.length];
       if (kind === 'unlive') return call('DELETE', `/streams/${a.id}/live`);
       return call('POST', `/streams/${a.id}/${kind}`);
     });
@@ -201,7 +199,7 @@ describe('races against the local runtime', () => {
     const [start, ...deletes] = await race(b.id, 6, (i) => (i === 0 ? call('POST', `/streams/${b.id}/start`) : call('DELETE', `/streams/${b.id}`)));
 
     // Both orders are fine: the start claims first (then the delete takes a starting stream) or the delete does.
-    expect([202, 409]).toContain(start!.status);
+    expect([202, 409]).toContain(start.status);
     expect(statuses(deletes)).toEqual({ 202: 5 });
     await expectDeletedWithoutTrace(current);
   }, 2 * STEP_MS);
@@ -211,12 +209,12 @@ describe('races against the local runtime', () => {
     const replies = await race(a.id, 20, () => call('DELETE', `/streams/${a.id}`));
 
     expect(statuses(replies)).toEqual({ 202: 20 });
-    for (const r of replies) expect(r.body.state).toBe('deleting');
+    for (const r of replies) expect(recordOf(r).state).toBe('deleting');
     await expectDeletedWithoutTrace(current);
   }, 2 * STEP_MS);
 
   it('no process outlives its stream', async () => {
-    const settled = await waitFor(async () => (managedCount() === baselineProcesses ? true : undefined), STEP_MS);
+    const settled = await waitFor(() => Promise.resolve(managedCount() === baselineProcesses ? true : undefined), STEP_MS);
     expect(settled, `managed processes: ${managedCount()}, at start ${baselineProcesses}`).toBe(true);
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from './harness';
+import { ExecutionListSchema, ScheduleListSchema, ScheduleViewSchema } from '../../api/schemas';
+import { bodyOf, recordOf } from '../fixtures/api-reply';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -22,13 +24,13 @@ const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toI
 describe('timed start and stop on the local runtime', () => {
   it('starts and stops on time, never fires a cancelled schedule, and skips a start of a running stream with the reason', async () => {
     const created = await rt.api('POST', '/streams', { name: 'scheduled workshop' });
-    const id = created.body.id as string;
+    const id = recordOf(created).id;
     await until('the stream to be idle', () => rt.record(id), (r) => r.state === 'idle');
 
     const schedule = async (action: 'start' | 'stop', at: string) => {
       const res = await rt.api('POST', `/streams/${id}/schedules`, { action, at });
       expect(res.status).toBe(201);
-      return res.body as { schedule_id: string; at: string };
+      return bodyOf(res, ScheduleViewSchema);
     };
     const start = await schedule('start', inSeconds(12));
     const cancelled = await schedule('stop', inSeconds(14));
@@ -39,11 +41,11 @@ describe('timed start and stop on the local runtime', () => {
 
     const listed = await until(
       'the stop to fire and the stream to be idle again',
-      async () => ({ schedules: (await rt.api('GET', `/streams/${id}/schedules`)).body, record: await rt.record(id) }),
-      ({ schedules, record }) => schedules.find((s: { schedule_id: string }) => s.schedule_id === stop.schedule_id)?.state === 'fired' && record.state === 'idle',
+      async () => ({ schedules: bodyOf(await rt.api('GET', `/streams/${id}/schedules`), ScheduleListSchema), record: await rt.record(id) }),
+      ({ schedules, record }) => schedules.find((s) => s.schedule_id === stop.schedule_id)?.state === 'fired' && record.state === 'idle',
     );
 
-    const byId = Object.fromEntries(listed.schedules.map((s: { schedule_id: string }) => [s.schedule_id, s]));
+    const byId = Object.fromEntries(listed.schedules.map((s) => [s.schedule_id, s]));
     expect(byId[start.schedule_id]).toMatchObject({ state: 'fired', execution_id: expect.stringContaining(':execution:') });
     expect(byId[cancelled.schedule_id]).toMatchObject({ state: 'cancelled' });
     expect(byId[cancelled.schedule_id].execution_id).toBeUndefined();
@@ -53,7 +55,7 @@ describe('timed start and stop on the local runtime', () => {
 
     // On time: each firing's execution began at its schedule's time (EventBridge Scheduler's
     // granularity is the second), not before it and not long after it.
-    const executions = (await rt.api('GET', `/streams/${id}/executions`)).body as { execution_id: string; action: string; status: string; started_at: string }[];
+    const executions = bodyOf(await rt.api('GET', `/streams/${id}/executions`), ExecutionListSchema);
     for (const fired of [start, stop]) {
       const execution = executions.find((e) => e.execution_id === byId[fired.schedule_id].execution_id)!;
       expect(execution.status).toBe('SUCCEEDED');

@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../core/domain/record';
+import { ExecutionDetailSchema } from '../../core/aws/executions';
+import { ExecutionListSchema, SplitAcceptedSchema } from '../../api/schemas';
+import { bodyOf, recordOf } from '../fixtures/api-reply';
 import { publish, waitFor } from '../fixtures/media';
 import { startChildRuntime, type ChildRuntime } from './child-runtime';
 import { STEP_MS, type ApiReply } from './harness';
@@ -106,7 +109,7 @@ describe('stream keys after a full lifecycle on the local runtime', () => {
     async () => {
       const created = await call('POST', '/streams', { name: 'secrets', segment_length: SEGMENT_LENGTH });
       expect([201, 202]).toContain(created.status);
-      const id: string = created.body.id;
+      const id: string = recordOf(created).id;
       const idle = await rt.untilState(id, 'idle');
       keys = [
         { name: 'rtmp1 key', value: keyOf(idle.rtmp1) },
@@ -149,7 +152,8 @@ describe('stream keys after a full lifecycle on the local runtime', () => {
       const split = await call('POST', `/streams/${id}/split`, { session_id: session, timestamp_list: [{ start: 0, end: SEGMENT_LENGTH * 1.5 }] });
       expect(split.status, JSON.stringify(split.body)).toBe(202);
       const splitDone = await waitFor(async () => {
-        const status = (await call('GET', `/streams/${id}/executions/${encodeURIComponent(split.body.execution_id)}`)).body?.status;
+        const detail = await call('GET', `/streams/${id}/executions/${encodeURIComponent(bodyOf(split, SplitAcceptedSchema).execution_id)}`);
+        const status = ExecutionDetailSchema.safeParse(detail.body).data?.status;
         return status && status !== 'RUNNING' ? status : undefined;
       }, STEP_MS);
       expect(splitDone).toBe('SUCCEEDED');
@@ -157,7 +161,7 @@ describe('stream keys after a full lifecycle on the local runtime', () => {
       const list = await call('GET', `/streams/${id}/executions`);
       expect(list.status).toBe(200);
       executionReplies.push(JSON.stringify(list.body));
-      for (const execution of list.body as { execution_id: string }[]) {
+      for (const execution of bodyOf(list, ExecutionListSchema)) {
         const detail = await call('GET', `/streams/${id}/executions/${encodeURIComponent(execution.execution_id)}`);
         expect(detail.status).toBe(200);
         executionReplies.push(JSON.stringify(detail.body));

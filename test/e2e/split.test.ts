@@ -4,10 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import { parseVodPlaylist } from '../../core/domain/hls-playlist';
 import { framesPerSecond } from '../../core/domain/timecode';
+import { SplitAcceptedSchema } from '../../api/schemas';
+import { ExecutionDetailSchema } from '../../core/aws/executions';
 import { inputTiming } from '../../local/mediaconvert-job';
+import { bodyOf, recordOf } from '../fixtures/api-reply';
 import { frameNumbers, probeDuration, publishNumberedFrames } from '../fixtures/archive';
 import { waitFor } from '../fixtures/media';
+import { SplitReportSchema } from '../fixtures/split-report';
 import { startTestRuntime, type TestRuntime } from './harness';
+
 
 /**
  * Split end to end on the local runtime: record a publish whose every frame shows its number,
@@ -46,7 +51,7 @@ describe('split end to end (local runtime)', () => {
     async () => {
       // Record
       const created = await t.api('POST', '/streams', { name: 'split e2e', segment_length: SEGMENT_LENGTH });
-      const id: string = created.body.id;
+      const id: string = recordOf(created).id;
       await t.untilState(id, 'idle');
       expect((await t.api('POST', `/streams/${id}/start`)).status).toBe(202);
       const running = await t.untilState(id, 'running');
@@ -55,7 +60,7 @@ describe('split end to end (local runtime)', () => {
       expect((await publisher.exited).code).toBe(0);
       expect((await t.api('POST', `/streams/${id}/stop`)).status).toBe(202);
       const stopped = await t.untilState(id, 'idle');
-      const archivePath = stopped.archives_path[session]!;
+      const archivePath = stopped.archives_path[session];
 
       // Split
       const sections = [
@@ -66,17 +71,19 @@ describe('split end to end (local runtime)', () => {
       const split = await t.api('POST', `/streams/${id}/split`, { session_id: session, timestamp_list: sections, name_modifier: 'e2e' });
       expect(split.status).toBe(202);
       const execution = await waitFor(async () => {
-        const { body } = await t.api('GET', `/streams/${id}/executions/${encodeURIComponent(split.body.execution_id)}`);
-        return body.status !== 'RUNNING' ? body : undefined;
+        const detail = bodyOf(await t.api('GET', `/streams/${id}/executions/${encodeURIComponent(bodyOf(split, SplitAcceptedSchema).execution_id)}`), ExecutionDetailSchema);
+        return detail.status !== 'RUNNING' ? detail : undefined;
       }, 300_000);
+      if (!execution) throw new Error('the split execution did not end within 300 s');
       expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
-      const outcomes = execution.output.sections as { index: number; status: string; error?: string; playlist: string; output: string }[];
+      const report = SplitReportSchema.parse(execution.output);
+      const outcomes = report.sections;
       expect(outcomes.map((o) => o.status)).toEqual(['COMPLETE', 'COMPLETE', 'FAILED']);
-      expect(outcomes[2]!.error).toMatch(/^section 2 \[1000, 1010\]: starts after the end of the archive \(\d+(\.\d+)? s\)$/);
-      expect(outcomes.map((o) => o.output)).toEqual(split.body.outputs.map((o: { output: string }) => o.output));
+      expect(outcomes[2].error).toMatch(/^section 2 \[1000, 1010\]: starts after the end of the archive \(\d+(\.\d+)? s\)$/);
+      expect(outcomes.map((o) => o.output)).toEqual(bodyOf(split, SplitAcceptedSchema).outputs.map((o) => o.output));
 
       // The archive itself, decoded: frame i of the session is archive[i].
-      const pipeline: string = execution.output.pipeline;
+      const { pipeline } = report;
       const playlists = await Promise.all(outcomes.slice(0, 2).map(async (o) => parseVodPlaylist((await fetchS3(o.playlist)).toString('utf8'))));
       const segmentNames = [...new Set(playlists.flatMap((p) => p.segments.map((s) => s.uri)))].sort();
       for (const name of segmentNames) expect(name.startsWith(`${pipeline}.`)).toBe(true);
@@ -93,7 +100,7 @@ describe('split end to end (local runtime)', () => {
 
       for (const [i, section] of sections.slice(0, 2).entries()) {
         const file = join(dir, `section-${i}.mp4`);
-        writeFileSync(file, await fetchS3(outcomes[i]!.output));
+        writeFileSync(file, await fetchS3(outcomes[i].output));
         const from = Math.floor(section.start * fps + 1e-6);
         const count = Math.round((section.end - section.start) * fps);
         expect(await frameNumbers(file)).toEqual(archive.slice(from, from + count));

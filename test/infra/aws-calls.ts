@@ -102,9 +102,9 @@ const require = createRequire(import.meta.url);
 
 /** The commands a library's shipped code builds (`new client_dynamodb_1.GetItemCommand(` …). */
 function libraryCalls(className: string): AwsCall[] {
-  const { module, client } = LIBRARY_CALLERS[className]!;
+  const { module, client } = LIBRARY_CALLERS[className];
   const code = readFileSync(require.resolve(module), 'utf8');
   if (!code.includes(`class ${className}`)) throw new Error(`${module} no longer defines ${className}: read its calls elsewhere`);
-  const operations = new Set([...code.matchAll(/new (?:\w+\.)?(\w+)Command\(/g)].map((m) => m[1]!));
+  const operations = new Set([...code.matchAll(/new (?:\w+\.)?(\w+)Command\(/g)].map((m) => m[1]));
   return [...operations].map((operation) => ({ client, operation, site: module }));
 }

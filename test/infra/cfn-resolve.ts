@@ -3,7 +3,7 @@ import type { Resource } from './synth';
 /** The sample environment a synthesized (environment-agnostic) template is resolved in. */
 export const SAMPLE = { account: '123456789012', region: 'us-east-1', partition: 'aws', stackName: 'FrontMasterLiveStream' } as const;
 
-const arn = (service: string, resource: string, { region = SAMPLE.region as string } = {}) =>
+const arn = (service: string, resource: string, { region = SAMPLE.region }: { region?: string } = {}) =>
   `arn:${SAMPLE.partition}:${service}:${region}:${SAMPLE.account}:${resource}`;
 
 /**
@@ -85,14 +85,14 @@ export function resolver(resources: Readonly<Record<string, Resource>>) {
     if (value === null || typeof value !== 'object') return value;
     const entries = Object.entries(value);
     if (entries.length === 1) {
-      const [fn, arg] = entries[0]! as [string, any];
+      const [fn, arg] = entries[0];
       switch (fn) {
         case 'Ref':
           return PSEUDO[arg] ?? returnValues(arg).ref;
         case 'Fn::GetAtt': {
           const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split('.');
           const got = returnValues(id).attributes[attribute];
-          if (got === undefined) throw new Error(`cfn-resolve: add attribute ${attribute} of ${resources[id]!.Type}`);
+          if (got === undefined) throw new Error(`cfn-resolve: add attribute ${attribute} of ${resources[id].Type}`);
           return got;
         }
         case 'Fn::Join':
@@ -105,7 +105,7 @@ export function resolver(resources: Readonly<Record<string, Resource>>) {
           const [text, vars] = Array.isArray(arg) ? arg : [arg, {}];
           return String(text).replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
             if (vars[name] !== undefined) return resolve(vars[name]);
-            if (PSEUDO[name]) return PSEUDO[name]!;
+            if (PSEUDO[name]) return PSEUDO[name];
             const [id, attribute] = name.split('.');
             return attribute ? resolve({ 'Fn::GetAtt': [id, attribute] }) : resolve({ Ref: id });
           });

@@ -8,7 +8,7 @@ const resources = template.toJSON().Resources as Record<string, Resource>;
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stack.resolve(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement)) as string;
 const taskDefinitionId = logicalId(stack.connector.taskDefinition);
-const taskDefinition = resources[taskDefinitionId]!.Properties!;
+const taskDefinition = resources[taskDefinitionId].Properties!;
 
 describe('connector task definition', () => {
   it('is a Fargate task of 4 vCPU / 8 GB on linux/x86_64', () => {
@@ -35,16 +35,16 @@ describe('connector task definition', () => {
   });
 
   it('is built from connector/ as an asset when no image is given: synth needs no Docker', () => {
-    const image = JSON.stringify((taskDefinition.ContainerDefinitions as Record<string, any>[])[0]!.Image);
+    const image = JSON.stringify((taskDefinition.ContainerDefinitions as Record<string, any>[])[0].Image);
     expect(image).toContain('cdk-hnb659fds-container-assets');
   });
 });
 
 describe('connector network', () => {
-  const groupId = logicalId(stack.connector.node.findChild('TaskSecurityGroup') as never);
+  const groupId = logicalId(stack.connector.node.findChild('TaskSecurityGroup'));
 
   it('accepts no inbound connection at all', () => {
-    expect(resources[groupId]!.Properties!.SecurityGroupIngress ?? []).toEqual([]);
+    expect(resources[groupId].Properties!.SecurityGroupIngress ?? []).toEqual([]);
     const ingressRules = Object.values(resources).filter(
       (r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && JSON.stringify(r.Properties).includes(groupId),
     );
@@ -54,14 +54,14 @@ describe('connector network', () => {
   // MediaLive ignores RTMP pushes from addresses outside the input's security group
   // (https://docs.aws.amazon.com/medialive/latest/ug/working-with-input-security-groups.html),
   // so the connector must push from an address the stack puts in that group.
-  const connectorEnv = () => resources[logicalId(stack.tasks.functions['run-connector']!)]!.Properties!.Environment.Variables;
+  const connectorEnv = () => resources[logicalId(stack.tasks.functions['run-connector'])].Properties!.Environment.Variables;
   const nats = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::EC2::NatGateway');
 
   it('pushes through one NAT gateway whose Elastic IP the MediaLive input security group allows', () => {
     expect(nats).toHaveLength(1);
-    const allocation = nats[0]![1].Properties!.AllocationId as { 'Fn::GetAtt': [string, string] };
+    const allocation = nats[0][1].Properties!.AllocationId as { 'Fn::GetAtt': [string, string] };
     const [eipId, attribute] = allocation['Fn::GetAtt'];
-    expect(resources[eipId]!.Type).toBe('AWS::EC2::EIP');
+    expect(resources[eipId].Type).toBe('AWS::EC2::EIP');
     expect(attribute).toBe('AllocationId');
     const whitelist = Object.values(resources).find((r) => r.Type === 'AWS::MediaLive::InputSecurityGroup')!.Properties!.WhitelistRules;
     expect(whitelist).toContainEqual({ Cidr: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [eipId, 'PublicIp'] }, '/32']] } });
@@ -75,21 +75,21 @@ describe('connector network', () => {
       Object.values(resources).find((r) => r.Type === 'AWS::EC2::SubnetRouteTableAssociation' && r.Properties!.SubnetId.Ref === subnet)!
         .Properties!.RouteTableId.Ref;
     for (const subnet of subnets) {
-      expect(resources[subnet]!.Properties!.MapPublicIpOnLaunch).not.toBe(true);
+      expect(resources[subnet].Properties!.MapPublicIpOnLaunch).not.toBe(true);
       const defaultRoutes = Object.values(resources).filter(
         (r) => r.Type === 'AWS::EC2::Route' && r.Properties!.RouteTableId.Ref === routeTableOf(subnet) && r.Properties!.DestinationCidrBlock === '0.0.0.0/0',
       );
-      expect(defaultRoutes.map((r) => r.Properties)).toEqual([expect.objectContaining({ NatGatewayId: { Ref: nats[0]![0] } })]);
+      expect(defaultRoutes.map((r) => r.Properties)).toEqual([expect.objectContaining({ NatGatewayId: { Ref: nats[0][0] } })]);
     }
   });
 });
 
 describe('connector roles (least privilege)', () => {
-  const taskRole = logicalId(stack.connector.taskDefinition.taskRole as never);
+  const taskRole = logicalId(stack.connector.taskDefinition.taskRole);
   const executionRole = logicalId(stack.connector.taskDefinition.executionRole as never);
   const statementsOf = (role: string) =>
     allStatements(template)
-      .filter(({ resource }) => JSON.stringify(resources[resource]!.Properties!.Roles ?? []).includes(role))
+      .filter(({ resource }) => JSON.stringify(resources[resource].Properties!.Roles ?? []).includes(role))
       .map(({ statement }) => statement);
 
   it('lets the container read only its target attributes of the streams table (issue 10 item 7), nothing else', () => {
@@ -104,10 +104,10 @@ describe('connector roles (least privilege)', () => {
         },
       },
     ]);
-    const environment = (taskDefinition.ContainerDefinitions as Record<string, any>[])[0]!.Environment as { Name: string }[];
+    const environment = (taskDefinition.ContainerDefinitions as Record<string, any>[])[0].Environment as { Name: string }[];
     expect(environment.map((e) => e.Name).sort()).toEqual(['AWS_REGION', 'STREAMS_TABLE']);
-    expect(resources[taskRole]!.Properties!.ManagedPolicyArns).toBeUndefined();
-    expect(resources[taskRole]!.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
+    expect(resources[taskRole].Properties!.ManagedPolicyArns).toBeUndefined();
+    expect(resources[taskRole].Properties!.AssumeRolePolicyDocument.Statement).toEqual([
       expect.objectContaining({ Principal: { Service: 'ecs-tasks.amazonaws.com' } }),
     ]);
   });
@@ -137,7 +137,7 @@ describe('connector image from the connectorImage context', () => {
     const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/fmls-connector:2026-01-01';
     const other = synthStack({ connectorImage: uri });
     const definition = other.template.findResources('AWS::ECS::TaskDefinition');
-    const image = JSON.stringify(Object.values(definition)[0]!.Properties.ContainerDefinitions[0].Image);
+    const image = JSON.stringify(Object.values(definition)[0].Properties.ContainerDefinitions[0].Image);
 
     expect(image).toContain('fmls-connector:2026-01-01');
     expect(image).not.toContain('container-assets');

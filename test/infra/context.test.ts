@@ -60,7 +60,7 @@ describe('stack with every optional context key set', () => {
   it("opts in to setting the account's API Gateway CloudWatch Logs role, kept when the stack goes", () => {
     const accounts = template.findResources('AWS::ApiGateway::Account');
     expect(Object.keys(accounts)).toHaveLength(1);
-    const [roleId] = (Object.values(accounts)[0]!.Properties.CloudWatchRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+    const [roleId] = (Object.values(accounts)[0].Properties.CloudWatchRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
     const role = template.toJSON().Resources[roleId];
     expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'apigateway.amazonaws.com' });
     expect(role.DeletionPolicy).toBe('Retain');
@@ -90,8 +90,8 @@ describe('stack with every optional context key set', () => {
     }
     const passers = allStatements(template)
       .filter(({ statement }) => asArray(statement.Action).includes('iam:PassRole') && asArray(statement.Resource).includes(SPEKE_ROLE))
-      .flatMap(({ resource }) => asArray(resources[resource]!.Properties!.Roles).map((r: any) => r.Ref));
-    const configureEndpointRole = stack.resolve((stack.tasks.functions['configure-endpoint']!.role!.node.defaultChild as any).logicalId);
+      .flatMap(({ resource }) => asArray(resources[resource].Properties!.Roles).map((r: any) => r.Ref));
+    const configureEndpointRole = stack.resolve((stack.tasks.functions['configure-endpoint'].role!.node.defaultChild as any).logicalId);
     expect(passers).toEqual([configureEndpointRole]);
   });
 

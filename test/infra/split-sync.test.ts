@@ -17,12 +17,12 @@ const idOf = (construct: { node: { defaultChild?: unknown } }) =>
   stack.resolve(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement)) as string;
 const statementsOf = (roleId: string) =>
   allStatements(template)
-    .filter(({ resource }) => asArray(resources[resource]!.Properties?.Roles).some((r: any) => r.Ref === roleId))
+    .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === roleId))
     .map(({ statement }) => statement);
 const withAction = (statements: Record<string, any>[], action: string) => statements.filter((s) => asArray(s.Action).includes(action));
 
 describe('the split state machine’s role (createJob.sync)', () => {
-  const statements = statementsOf(idOf(stack.workflows.stateMachines.split!.role));
+  const statements = statementsOf(idOf(stack.workflows.stateMachines.split.role));
 
   it('may pass only the MediaConvert jobs’ role, and only to MediaConvert', () => {
     expect(withAction(statements, 'iam:PassRole')).toEqual([
@@ -44,7 +44,7 @@ describe('the split state machine’s role (createJob.sync)', () => {
   });
 
   it('leaves the request-building task without any AWS access', () => {
-    const prepare = stack.tasks.functions['prepare-transcode']!;
+    const prepare = stack.tasks.functions['prepare-transcode'];
     const role = prepare.role!;
     const own = statementsOf(idOf(role)).flatMap((s) => asArray<string>(s.Action));
     expect(own.filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))).toEqual([]);

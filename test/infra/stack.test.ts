@@ -85,7 +85,7 @@ describe('functions', () => {
 
   it('hands every task the configuration core/lambda/config.ts reads', () => {
     for (const fn of Object.values(stack.tasks.functions)) {
-      const variables = resources[logicalId(fn)]!.Properties!.Environment.Variables;
+      const variables = resources[logicalId(fn)].Properties!.Environment.Variables;
       expect(Object.keys(variables)).toEqual(
         expect.arrayContaining([
           'TABLE_NAME',
@@ -118,7 +118,7 @@ describe('workflows', () => {
   it('logs every state machine to its own group under /aws/vendedlogs/states/', () => {
     const names = ofType('AWS::StepFunctions::StateMachine').map(([, machine]) => {
       const [group] = machine.Properties!.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
-      return resources[group]!.Properties!.LogGroupName as string;
+      return resources[group].Properties!.LogGroupName as string;
     });
     expect(names).toHaveLength(WORKFLOWS.length);
     expect(new Set(names).size).toBe(names.length);
@@ -127,15 +127,15 @@ describe('workflows', () => {
 
   it("lets each state machine invoke exactly its workflow's task functions", () => {
     for (const definition of WORKFLOWS) {
-      const machine = stack.workflows.stateMachines[definition.action]!;
+      const machine = stack.workflows.stateMachines[definition.action];
       const role = logicalId(machine.role);
       const invocable = allStatements(template)
-        .filter(({ resource }) => asArray(resources[resource]!.Properties?.Roles).some((r: any) => r.Ref === role))
+        .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === role))
         .filter(({ statement }) => asArray(statement.Action).includes('lambda:InvokeFunction'))
         .flatMap(({ statement }) => asArray(statement.Resource))
         .map((arn: any) => arn['Fn::GetAtt']?.[0])
         .filter(Boolean);
-      const expected = definition.tasks.map((task) => logicalId(stack.tasks.functions[task]!));
+      const expected = definition.tasks.map((task) => logicalId(stack.tasks.functions[task]));
       expect([...new Set(invocable)].sort()).toEqual([...new Set(expected)].sort());
     }
   });
@@ -165,19 +165,19 @@ describe('api', () => {
   });
 
   it('tells the handler every state machine by action, and its tables', () => {
-    const variables = resources[logicalId(stack.api.handler)]!.Properties!.Environment.Variables;
+    const variables = resources[logicalId(stack.api.handler)].Properties!.Environment.Variables;
     expect(variables).toMatchObject({ API_WAIT_SECONDS: '20', IDEMPOTENCY_TABLE_NAME: { Ref: logicalId(stack.storage.idempotencyTable) } });
     const arns = JSON.stringify(variables.STATE_MACHINE_ARNS);
     for (const definition of WORKFLOWS) {
       expect(arns).toContain(`\\"${definition.action}\\":\\"`);
-      expect(arns).toContain(logicalId(stack.workflows.stateMachines[definition.action]!));
+      expect(arns).toContain(logicalId(stack.workflows.stateMachines[definition.action]));
     }
   });
 
   it('lets the handler start and read executions of the state machines', () => {
     const handlerRole = logicalId(stack.api.handler.role!);
     const actions = allStatements(template)
-      .filter(({ resource }) => asArray(resources[resource]!.Properties?.Roles).some((r: any) => r.Ref === handlerRole))
+      .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === handlerRole))
       .flatMap(({ statement }) => asArray(statement.Action));
     expect(actions).toEqual(
       expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'states:GetExecutionHistory']),
@@ -195,7 +195,7 @@ describe('connector', () => {
       },
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [logicalId(stack.tasks.functions['connector-exited']!), 'Arn'] },
+          Arn: { 'Fn::GetAtt': [logicalId(stack.tasks.functions['connector-exited']), 'Arn'] },
           InputPath: '$.detail',
         }),
       ],
@@ -203,14 +203,14 @@ describe('connector', () => {
   });
 
   it('lets run-connector start only the connector task definition, on the connector cluster', () => {
-    const role = logicalId(stack.tasks.functions['run-connector']!.role!);
+    const role = logicalId(stack.tasks.functions['run-connector'].role!);
     const runTask = allStatements(template)
-      .filter(({ resource }) => asArray(resources[resource]!.Properties?.Roles).some((r: any) => r.Ref === role))
+      .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === role))
       .map(({ statement }) => statement)
       .filter((statement) => asArray(statement.Action).includes('ecs:RunTask'));
     expect(runTask).toHaveLength(1);
-    expect(JSON.stringify(runTask[0]!.Resource)).toContain(`task-definition/${stack.connector.taskDefinition.family}:*`);
-    expect(runTask[0]!.Condition).toEqual({
+    expect(JSON.stringify(runTask[0].Resource)).toContain(`task-definition/${stack.connector.taskDefinition.family}:*`);
+    expect(runTask[0].Condition).toEqual({
       ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalId(stack.connector.cluster), 'Arn'] } },
     });
   });
@@ -220,7 +220,7 @@ describe('media', () => {
   it('lets no encoder push RTMP by default: only the connector\'s NAT address, never 0.0.0.0/0', () => {
     const groups = ofType('AWS::MediaLive::InputSecurityGroup');
     expect(groups).toHaveLength(1);
-    expect(groups[0]![1].Properties?.WhitelistRules).toEqual([
+    expect(groups[0][1].Properties?.WhitelistRules).toEqual([
       { Cidr: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^ConnectorNatAddress/), 'PublicIp'] }, '/32']] } },
     ]);
     expect(JSON.stringify(groups)).not.toContain('0.0.0.0/0');
@@ -234,7 +234,7 @@ describe('media', () => {
     });
     const role = logicalId(stack.media.mediaLiveRole);
     const actions = allStatements(template)
-      .filter(({ resource }) => asArray(resources[resource]!.Properties?.Roles).some((r: any) => r.Ref === role))
+      .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === role))
       .flatMap(({ statement }) => asArray(statement.Action));
     expect(actions.sort()).toEqual(['mediapackage:DescribeChannel', 's3:ListBucket', 's3:PutObject']);
   });
@@ -243,12 +243,12 @@ describe('media', () => {
     const kvs = ofType('AWS::CloudFront::KeyValueStore');
     expect(kvs).toHaveLength(1);
     // Routes are run-time data: no import source, so a deploy never rewrites them.
-    expect(kvs[0]![1].Properties).not.toHaveProperty('ImportSource');
+    expect(kvs[0][1].Properties).not.toHaveProperty('ImportSource');
     const [[functionId]] = ofType('AWS::CloudFront::Function') as [[string, Resource]];
     template.hasResourceProperties('AWS::CloudFront::Function', {
       FunctionConfig: Match.objectLike({
         Runtime: 'cloudfront-js-2.0',
-        KeyValueStoreAssociations: [{ KeyValueStoreARN: { 'Fn::GetAtt': [kvs[0]![0], 'Arn'] } }],
+        KeyValueStoreAssociations: [{ KeyValueStoreARN: { 'Fn::GetAtt': [kvs[0][0], 'Arn'] } }],
       }),
     });
     const association = [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } }];
@@ -312,7 +312,7 @@ describe('scheduling', () => {
         ],
       },
     });
-    const machineIds = ['start', 'stop'].map((action) => logicalId(stack.workflows.stateMachines[action]!));
+    const machineIds = ['start', 'stop'].map((action) => logicalId(stack.workflows.stateMachines[action]));
     const starts = allStatements(template).filter(({ statement }) => asArray(statement.Action).includes('states:StartExecution'));
     const ofRole = starts.filter(({ resource }) => {
       const roles = resources[resource]?.Properties?.Roles as { Ref: string }[] | undefined;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CHIME_START_STATES as S, chimeStartWorkflow } from '../../workflows/chime-start';
 import { connectorStatuses } from './connector-statuses';
-import { EXECUTION_ID, EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, type StateHandler } from './harness';
+import { callOf, EXECUTION_ID, EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, type StateHandler } from './harness';
+import { Input as RecordFailureInput } from '../../tasks/record-connector-failure';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const INPUT = { stream_id: STREAM, chime_url: 'https://meet.example.com/v2?m=a' };
@@ -22,17 +23,17 @@ describe('chime_start workflow', () => {
     const run = await runWorkflow(chimeStartWorkflow, INPUT, happy());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim]![0]).toEqual({
+    expect(run.calls[S.claim][0]).toEqual({
       stream_id: STREAM,
       action: 'chime_start',
       execution_name: EXECUTION_NAME,
       execution_id: EXECUTION_ID,
       chime_url: INPUT.chime_url,
     });
-    expect(run.calls[S.run]![0]).toEqual({ stream_id: STREAM, execution_name: EXECUTION_NAME });
-    expect(run.calls[S.describe]![0]).toMatchObject({ task_id: 'task-1', fail_if_stopped: true, poll: { deadline_seconds: 600 } });
+    expect(run.calls[S.run][0]).toEqual({ stream_id: STREAM, execution_name: EXECUTION_NAME });
+    expect(run.calls[S.describe][0]).toMatchObject({ task_id: 'task-1', fail_if_stopped: true, poll: { deadline_seconds: 600 } });
     expect(run.entered.filter((s) => s === S.describe)).toHaveLength(3);
-    expect(run.calls[S.recordRunning]![0]).toEqual({ outcome: 'running', stream_id: STREAM, execution_name: EXECUTION_NAME, source: 'test_pattern' });
+    expect(run.calls[S.recordRunning][0]).toEqual({ outcome: 'running', stream_id: STREAM, execution_name: EXECUTION_NAME, source: 'test_pattern' });
     expect(run.entered).toContain(S.done);
     expect(run.entered).not.toContain(S.stopAfterFailure);
   });
@@ -75,8 +76,8 @@ describe('chime_start workflow', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.error?.message).toContain('stopped before it was ready');
-    expect(run.calls[S.stopAfterFailure]![0]).toEqual({ stream_id: STREAM, reason: 'chime_start failed', connector_execution: EXECUTION_NAME });
-    expect(run.calls[S.recordFailure]![0]).toMatchObject({
+    expect(run.calls[S.stopAfterFailure][0]).toEqual({ stream_id: STREAM, reason: 'chime_start failed', connector_execution: EXECUTION_NAME });
+    expect(callOf(run, S.recordFailure, RecordFailureInput)).toMatchObject({
       stream_id: STREAM,
       action: 'chime_start',
       execution_id: EXECUTION_ID,
@@ -92,7 +93,7 @@ describe('chime_start workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(S.poll.timedOut);
     expect(run.entered).toContain(S.stopAfterFailure);
-    expect(run.calls[S.recordFailure]![0].failure).toEqual({
+    expect(callOf(run, S.recordFailure, RecordFailureInput).failure).toEqual({
       Error: 'Timeout',
       Cause: 'timed out after 600 s waiting for connector READY; last status RUNNING',
     });
@@ -103,7 +104,7 @@ describe('chime_start workflow', () => {
     const run = await runWorkflow(chimeStartWorkflow, INPUT, { ...happy(), [S.describe]: connectorStatuses('RUNNING', 'UNHEALTHY') });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[S.recordFailure]![0].failure.Cause).toBe('gave up waiting for connector READY: status UNHEALTHY');
+    expect(callOf(run, S.recordFailure, RecordFailureInput).failure.Cause).toBe('gave up waiting for connector READY: status UNHEALTHY');
   });
 
   it('compensates a task that could not be run for good', async () => {
@@ -122,7 +123,7 @@ describe('chime_start workflow', () => {
     });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[S.recordFailure]![0].failure.Error).toBe('Timeout');
+    expect(callOf(run, S.recordFailure, RecordFailureInput).failure.Error).toBe('Timeout');
     expect(run.error?.message).toContain('timed out after 600 s');
   });
 

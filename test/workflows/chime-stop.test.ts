@@ -19,11 +19,11 @@ describe('chime_stop workflow', () => {
     const run = await runWorkflow(chimeStopWorkflow, { stream_id: STREAM }, happy());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim]![0]).toEqual({ stream_id: STREAM, action: 'chime_stop', execution_name: EXECUTION_NAME, execution_id: EXECUTION_ID });
-    expect(run.calls[S.stopTask]![0]).toEqual({ stream_id: STREAM, reason: 'chime_stop requested', connector_execution: 'chime_start-x-v1' });
-    expect(run.calls[S.describe]![0]).toMatchObject({ task_id: 'task-1', poll: { deadline_seconds: 300 } });
+    expect(run.calls[S.claim][0]).toEqual({ stream_id: STREAM, action: 'chime_stop', execution_name: EXECUTION_NAME, execution_id: EXECUTION_ID });
+    expect(run.calls[S.stopTask][0]).toEqual({ stream_id: STREAM, reason: 'chime_stop requested', connector_execution: 'chime_start-x-v1' });
+    expect(run.calls[S.describe][0]).toMatchObject({ task_id: 'task-1', poll: { deadline_seconds: 300 } });
     expect(run.entered.filter((s) => s === S.describe)).toHaveLength(3);
-    expect(run.calls[S.recordStopped]![0]).toEqual({ outcome: 'stopped', stream_id: STREAM, connector_execution: 'chime_start-x-v1' });
+    expect(run.calls[S.recordStopped][0]).toEqual({ outcome: 'stopped', stream_id: STREAM, connector_execution: 'chime_start-x-v1' });
     expect(run.entered).toContain(S.done);
   });
 
@@ -54,7 +54,7 @@ describe('chime_stop workflow', () => {
     const run = await runWorkflow(chimeStopWorkflow, { stream_id: STREAM }, { ...happy(), [S.describe]: expiredPoll('DEACTIVATING') });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[S.recordFailure]![0]).toEqual({
+    expect(run.calls[S.recordFailure][0]).toEqual({
       stream_id: STREAM,
       action: 'chime_stop',
       execution_id: EXECUTION_ID,

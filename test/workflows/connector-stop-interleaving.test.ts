@@ -22,7 +22,7 @@ const OLD_START = 'chime_start-old-v1';
 const NEW_START = 'ivs_start-new-v2';
 
 /** A Task state answered by the task's real `run` on the real store, its input parsed as the handler parses it. */
-function real<I>(task: { Input: { parse(input: unknown): I }; run(input: I, deps: any): unknown }): StateHandler {
+function real<I>(task: { Input: { parse(input: unknown): I }; run(input: I, services: ReturnType<typeof deps>): unknown }): StateHandler {
   return (input) => task.run(task.Input.parse(input), deps());
 }
 
@@ -62,7 +62,7 @@ describe('chime_stop racing the watcher and the next start (real tasks, real sto
     });
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim]![0]).toMatchObject({ execution_name: EXECUTION_NAME });
+    expect(run.calls[S.claim][0]).toMatchObject({ execution_name: EXECUTION_NAME });
     const stored = await store().mustGet(item.id);
     expect(stored.connector).toMatchObject({ target: 'ivs', state: 'starting' });
     expect(stored.connector_execution).toBe(NEW_START);

@@ -19,6 +19,12 @@ export type Sym =
 
 export class ContractError extends Error {}
 
+/** An ASL path field (`InputPath`, `OutputPath`, `ItemsPath`): a JSONPath string, or the state is malformed. */
+function jsonPathOf(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new ContractError(`${where} is not a JSONPath: ${JSON.stringify(value)}`);
+  return value;
+}
+
 const unknown = (origin: string): Sym => ({ kind: 'unknown', origin });
 
 function symOf(value: unknown): Sym {
@@ -36,7 +42,7 @@ function segments(path: string, root: string): (string | number)[] {
   let consumed = 0;
   let match: RegExpExecArray | null;
   while ((match = pattern.exec(rest)) !== null) {
-    out.push(match[3] !== undefined ? Number(match[3]) : (match[1] ?? match[2])!);
+    out.push(match[3] !== undefined ? Number(match[3]) : (match[1] ?? match[2]));
     consumed = pattern.lastIndex;
   }
   if (consumed !== rest.length) throw new ContractError(`unsupported path ${path}`);
@@ -176,13 +182,13 @@ export function checkDefinition(
     const next = (to: string | undefined, data: Sym) => {
       if (to) pending.push([to, data]);
     };
-    const effective = state.InputPath === undefined ? shape : state.InputPath === null ? symOf({}) : resolvePath(shape, String(state.InputPath), `${name}.InputPath`);
+    const effective = state.InputPath === undefined ? shape : state.InputPath === null ? symOf({}) : resolvePath(shape, jsonPathOf(state.InputPath, `${name}.InputPath`), `${name}.InputPath`);
     for (const c of (state.Catch as { Next: string; ResultPath?: string | null }[] | undefined) ?? []) {
       next(c.Next, applyResultPath(shape, symOf({ Error: 'error', Cause: 'cause' }), c.ResultPath));
     }
     const output = (result: Sym) => {
       const written = applyResultPath(shape, result, state.ResultPath as string | null | undefined);
-      return state.OutputPath ? resolvePath(written, String(state.OutputPath), `${name}.OutputPath`) : written;
+      return state.OutputPath ? resolvePath(written, jsonPathOf(state.OutputPath, `${name}.OutputPath`), `${name}.OutputPath`) : written;
     };
     const afterSelector = (raw: Sym) => (state.ResultSelector ? evaluateTemplate(state.ResultSelector, raw, `${name}.ResultSelector`) : raw);
     switch (state.Type) {
@@ -219,7 +225,7 @@ export function checkDefinition(
         next(state.Next as string | undefined, shape);
         break;
       case 'Map': {
-        const items = state.ItemsPath ? resolvePath(effective, String(state.ItemsPath), `${name}.ItemsPath`) : effective;
+        const items = state.ItemsPath ? resolvePath(effective, jsonPathOf(state.ItemsPath, `${name}.ItemsPath`), `${name}.ItemsPath`) : effective;
         const item = items.kind === 'known' && Array.isArray(items.value) && items.value.length > 0 ? symOf(items.value[0]) : unknown(`an item of ${name}`);
         const selector = state.ItemSelector ?? state.Parameters;
         const iteration = selector ? evaluateTemplate(selector, effective, `${name}.ItemSelector`, item) : item;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CREATE_STATES, createWorkflow } from '../../workflows/create';
-import { EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
+import { z } from 'zod';
+import { callOf, callsOf, EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
+import { Input as RecordFailureInput } from '../../tasks/record-failure';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const PACKAGE_CHANNEL = `fm-${STREAM}`;
@@ -43,7 +45,7 @@ function deletesRun(run: Awaited<ReturnType<typeof create>>): [string, string][]
     [C.deletePackageChannel, 'package_channel_id'],
     [C.deleteInput, 'input_id'],
   ] as const) {
-    for (const call of run.calls[state] ?? []) deletes.push([state, call[key]]);
+    for (const call of callsOf(run, state, z.object({ [key]: z.string() }))) deletes.push([state, call[key]]);
   }
   return deletes;
 }
@@ -58,15 +60,15 @@ describe('create workflow', () => {
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[CREATE_STATES.claim]![0]).toMatchObject({ stream_id: STREAM, action: 'create', execution_name: EXECUTION_NAME });
-    expect(run.calls[CREATE_STATES.createInput]![0]).toEqual({ stream_id: STREAM, execution_name: EXECUTION_NAME });
-    expect(run.calls[CREATE_STATES.createPackageChannel]![0]).toEqual({ stream_id: STREAM, package_channel_id: PACKAGE_CHANNEL });
-    expect(run.calls[CREATE_STATES.createEndpoint]![0]).toEqual({
+    expect(run.calls[CREATE_STATES.claim][0]).toMatchObject({ stream_id: STREAM, action: 'create', execution_name: EXECUTION_NAME });
+    expect(run.calls[CREATE_STATES.createInput][0]).toEqual({ stream_id: STREAM, execution_name: EXECUTION_NAME });
+    expect(run.calls[CREATE_STATES.createPackageChannel][0]).toEqual({ stream_id: STREAM, package_channel_id: PACKAGE_CHANNEL });
+    expect(run.calls[CREATE_STATES.createEndpoint][0]).toEqual({
       stream_id: STREAM,
       package_channel_id: PACKAGE_CHANNEL,
       endpoint_id: ENDPOINT,
     });
-    expect(run.calls[CREATE_STATES.createChannel]![0]).toEqual({
+    expect(run.calls[CREATE_STATES.createChannel][0]).toEqual({
       stream_id: STREAM,
       execution_name: EXECUTION_NAME,
       input_id: 'in-1',
@@ -74,8 +76,8 @@ describe('create workflow', () => {
       segment_length: 120,
     });
     expect(run.calls[CREATE_STATES.describe]).toHaveLength(3);
-    expect(run.calls[CREATE_STATES.describe]![0]).toMatchObject({ channel_id: 'ch-1', poll: { deadline_seconds: 600 } });
-    expect(run.calls[CREATE_STATES.recordCreated]![0]).toEqual({ stream_id: STREAM, state: 'idle', execution_name: EXECUTION_NAME });
+    expect(run.calls[CREATE_STATES.describe][0]).toMatchObject({ channel_id: 'ch-1', poll: { deadline_seconds: 600 } });
+    expect(run.calls[CREATE_STATES.recordCreated][0]).toEqual({ stream_id: STREAM, state: 'idle', execution_name: EXECUTION_NAME });
     expect(run.entered.filter((s) => s.startsWith('Clean up'))).toEqual([]);
     expect(run.entered).not.toContain(CREATE_STATES.recordFailure);
     expect(run.entered.at(-1)).toBe(CREATE_STATES.done);
@@ -142,7 +144,7 @@ describe('create workflow', () => {
     expect(failedWith(run)).toBe('Invalid');
     expect(deletesRun(run)).toEqual(expected);
     expect(run.calls[CREATE_STATES.recordFailure]).toHaveLength(1);
-    expect(run.calls[CREATE_STATES.recordFailure]![0]).toMatchObject({
+    expect(callOf(run, CREATE_STATES.recordFailure, RecordFailureInput)).toMatchObject({
       stream_id: STREAM,
       action: 'create',
       state: 'failed',
@@ -157,7 +159,7 @@ describe('create workflow', () => {
     const run = await create({ ...happyHandlers(), [CREATE_STATES.recordCreated]: failing('Invalid') });
 
     expect(run.calls[C.describeChannel]).toHaveLength(2);
-    expect(run.calls[C.describeChannel]![0]).toMatchObject({ channel_id: 'ch-1' });
+    expect(run.calls[C.describeChannel][0]).toMatchObject({ channel_id: 'ch-1' });
     const order = run.entered.filter((s) => [C.deleteChannel, C.describeChannel, C.deleteEndpoint].includes(s as never));
     expect(order).toEqual([C.deleteChannel, C.describeChannel, C.describeChannel, C.deleteEndpoint]);
   });
@@ -168,7 +170,7 @@ describe('create workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(CREATE_STATES.channelFailed);
     expect(deletesRun(run)).toEqual(all(true));
-    expect(run.calls[CREATE_STATES.recordFailure]![0]).toMatchObject({
+    expect(callOf(run, CREATE_STATES.recordFailure, RecordFailureInput)).toMatchObject({
       failure: { Error: 'Failed', Cause: 'gave up waiting for channel IDLE: status CREATE_FAILED' },
     });
   });
@@ -179,7 +181,7 @@ describe('create workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(CREATE_STATES.poll.timedOut);
     expect(deletesRun(run)).toEqual(all(true));
-    expect(run.calls[CREATE_STATES.recordFailure]![0]).toMatchObject({
+    expect(callOf(run, CREATE_STATES.recordFailure, RecordFailureInput)).toMatchObject({
       failure: { Error: 'Timeout', Cause: 'timed out after 600 s waiting for channel IDLE; last status CREATING' },
     });
   });
@@ -195,10 +197,10 @@ describe('create workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(deletesRun(run).map(([state]) => state)).toEqual([C.deleteChannel, C.deleteEndpoint, C.deletePackageChannel, C.deleteInput]);
     expect(run.entered).not.toContain(C.describeChannel);
-    const recorded = run.calls[CREATE_STATES.recordFailure]![0];
+    const recorded = callOf(run, CREATE_STATES.recordFailure, RecordFailureInput);
     expect(recorded.failure).toEqual({ Error: 'Invalid', Cause: 'the original failure' });
-    expect(Object.keys(recorded.cleanup).sort()).toEqual(['channel', 'packageChannel']);
-    expect(recorded.cleanup.channel).toMatchObject({ Error: 'Invalid', Cause: 'deleting MediaLive channel ch-1: BadRequestException' });
+    expect(Object.keys(recorded.cleanup ?? {}).sort()).toEqual(['channel', 'packageChannel']);
+    expect(recorded.cleanup?.channel).toMatchObject({ Error: 'Invalid', Cause: 'deleting MediaLive channel ch-1: BadRequestException' });
     expect(failedWith(run)).toBe('Invalid');
   });
 
@@ -210,7 +212,7 @@ describe('create workflow', () => {
     });
 
     expect(run.calls[C.deleteInput]).toHaveLength(7);
-    expect(run.calls[CREATE_STATES.recordFailure]![0].cleanup.input).toMatchObject({ Error: 'Conflict' });
+    expect(callOf(run, CREATE_STATES.recordFailure, RecordFailureInput).cleanup?.input).toMatchObject({ Error: 'Conflict' });
   });
 
   it('records a channel that is not gone by the cleanup deadline, and still deletes the rest', async () => {
@@ -222,9 +224,9 @@ describe('create workflow', () => {
 
     expect(run.entered).toContain(C.poll.timedOut);
     expect(deletesRun(run).map(([state]) => state)).toEqual([C.deleteChannel, C.deleteEndpoint, C.deletePackageChannel, C.deleteInput]);
-    const recorded = run.calls[CREATE_STATES.recordFailure]![0];
+    const recorded = callOf(run, CREATE_STATES.recordFailure, RecordFailureInput);
     expect(recorded.failure).toEqual({ Error: 'Invalid', Cause: 'the original failure' });
-    expect(recorded.cleanup.channel).toEqual({
+    expect(recorded.cleanup?.channel).toEqual({
       Error: 'Timeout',
       Cause: 'timed out after 600 s waiting for channel DELETED; last status DELETING',
     });

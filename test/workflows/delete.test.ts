@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DELETE_STATES, deleteWorkflow } from '../../workflows/delete';
-import { EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
+import { callOf, EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
+import { Input as RecordFailureInput } from '../../tasks/record-failure';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const claimed = {
@@ -52,7 +53,7 @@ describe('delete workflow', () => {
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[D.claim]![0]).toMatchObject({ stream_id: STREAM, action: 'delete', execution_name: EXECUTION_NAME });
+    expect(run.calls[D.claim][0]).toMatchObject({ stream_id: STREAM, action: 'delete', execution_name: EXECUTION_NAME });
     expect(tasksRun(run)).toEqual([
       D.claim,
       D.cancelSchedules,
@@ -71,17 +72,17 @@ describe('delete workflow', () => {
       D.removeLateLiveRoute,
       D.deleteRecord,
     ]);
-    expect(run.calls[D.stopConnector]![0]).toEqual({ stream_id: STREAM });
-    expect(run.calls[D.deleteIvsChannel]![0]).toEqual({ stream_id: STREAM });
-    expect(run.calls[D.removeLateLiveRoute]![0]).toEqual({ stream_id: STREAM });
-    expect(run.calls[D.removeLiveRoute]![0]).toEqual({ stream_id: STREAM });
-    expect(run.calls[D.stopChannel]![0]).toEqual({ channel_id: 'ch-1' });
-    expect(run.calls[D.deleteChannel]![0]).toEqual({ channel_id: 'ch-1' });
-    expect(run.calls[D.describeDeleting]![0]).toMatchObject({ channel_id: 'ch-1', poll: { deadline_seconds: 600 } });
-    expect(run.calls[D.deleteEndpoint]![0]).toEqual({ endpoint_id: `fm-${STREAM}-hls` });
-    expect(run.calls[D.deletePackageChannel]![0]).toEqual({ package_channel_id: `fm-${STREAM}` });
-    expect(run.calls[D.deleteInput]![0]).toEqual({ input_id: 'in-1' });
-    expect(run.calls[D.deleteRecord]![0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[D.stopConnector][0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[D.deleteIvsChannel][0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[D.removeLateLiveRoute][0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[D.removeLiveRoute][0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[D.stopChannel][0]).toEqual({ channel_id: 'ch-1' });
+    expect(run.calls[D.deleteChannel][0]).toEqual({ channel_id: 'ch-1' });
+    expect(run.calls[D.describeDeleting][0]).toMatchObject({ channel_id: 'ch-1', poll: { deadline_seconds: 600 } });
+    expect(run.calls[D.deleteEndpoint][0]).toEqual({ endpoint_id: `fm-${STREAM}-hls` });
+    expect(run.calls[D.deletePackageChannel][0]).toEqual({ package_channel_id: `fm-${STREAM}` });
+    expect(run.calls[D.deleteInput][0]).toEqual({ input_id: 'in-1' });
+    expect(run.calls[D.deleteRecord][0]).toEqual({ stream_id: STREAM });
     expect(run.entered.at(-1)).toBe(D.done);
   });
 
@@ -172,7 +173,7 @@ describe('delete workflow', () => {
     expect(run.status).toBe('FAILED');
     // Nothing after the failed step ran but recording the failure.
     expect(tasksRun(run).slice(-2)).toEqual([state, D.recordFailure]);
-    expect(run.calls[D.recordFailure]![0]).toMatchObject({
+    expect(callOf(run, D.recordFailure, RecordFailureInput)).toMatchObject({
       stream_id: STREAM,
       action: 'delete',
       state: 'failed',
@@ -187,7 +188,7 @@ describe('delete workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(D.pollIdle.timedOut);
     expect(run.entered).not.toContain(D.deleteChannel);
-    expect(run.calls[D.recordFailure]![0].failure).toEqual({
+    expect(callOf(run, D.recordFailure, RecordFailureInput).failure).toEqual({
       Error: 'Timeout',
       Cause: 'timed out after 600 s waiting for channel IDLE; last status STOPPING',
     });
@@ -200,7 +201,7 @@ describe('delete workflow', () => {
     expect(run.entered).toContain(D.pollDeleted.timedOut);
     expect(run.entered).not.toContain(D.deleteEndpoint);
     expect(run.entered).not.toContain(D.deleteInput);
-    expect(run.calls[D.recordFailure]![0].failure).toEqual({
+    expect(callOf(run, D.recordFailure, RecordFailureInput).failure).toEqual({
       Error: 'Timeout',
       Cause: 'timed out after 600 s waiting for channel DELETED; last status DELETING',
     });

@@ -1,22 +1,24 @@
 import { StateMachine } from 'aws-local-stepfunctions';
+import { z } from 'zod';
 import type { WorkflowDefinition } from '../../workflows/definition';
 import { renderWorkflow, stateNames } from '../../workflows/render';
+import { shaped } from '../fixtures/shape';
 
 /** One entry of aws-local-stepfunctions' execution event log (the package doesn't export the type). */
 export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
-export type StateHandler = (input: any) => unknown | Promise<unknown>;
+export type StateHandler = (input: unknown) => unknown;
 
 export interface WorkflowRun {
   status: 'SUCCEEDED' | 'FAILED';
-  output: any;
+  output: unknown;
   error?: { name: string; message: string };
   /** Names of the states entered, in order (a state retried or looped appears each time). */
   entered: string[];
   /** Every state's raw input as it entered, by name, in order. */
   inputs: Record<string, unknown[]>;
   /** What each Task state's handler received (after `Parameters`), by state name, in order. */
-  calls: Record<string, any[]>;
+  calls: Record<string, unknown[]>;
   events: EventLog[];
 }
 
@@ -47,7 +49,7 @@ export async function runWorkflow(
         const handler = handlers[state];
         if (!handler) throw new Error(`no test handler for task state '${state}'`);
         (calls[state] ??= []).push(structuredClone(stateInput));
-        return handler(stateInput);
+        return await handler(stateInput);
       },
     ]),
   );
@@ -83,6 +85,21 @@ export async function runWorkflow(
   return { status, output, error, entered, inputs, calls, events };
 }
 
+/** Every input Task state `state` received, in order, as `schema` (the task's own `Input`, which its Lambda parses) says it is. */
+export function callsOf<S extends z.ZodType>(run: WorkflowRun, state: string, schema: S): z.input<S>[] {
+  return (run.calls[state] ?? []).map((input, i) => shaped(input, schema, `input #${i} of '${state}'`));
+}
+
+/** The `i`-th input Task state `state` received, as `schema` says it is. */
+export function callOf<S extends z.ZodType>(run: WorkflowRun, state: string, schema: S, i = 0): z.input<S> {
+  return shaped(run.calls[state]?.[i], schema, `input #${i} of '${state}'`);
+}
+
+/** The execution's output, as `schema` says it is. */
+export function outputOf<S extends z.ZodType>(run: WorkflowRun, schema: S): z.input<S> {
+  return shaped(run.output, schema, 'the execution output');
+}
+
 /** A handler that fails `times` times with a named error, then answers `value`. */
 export function failingThen(times: number, errorName: string, value: unknown): StateHandler {
   let calls = 0;
@@ -106,16 +123,20 @@ export function failing(errorName: string, message = `${errorName} from test`): 
   };
 }
 
+/** What a poll Describe state receives: the poll so far (core/domain/poll.ts), every field of it kept. */
+const PollInput = z.object({ poll: z.looseObject({ attempt: z.number().optional() }) });
+
 /** A poll Describe handler that answers the statuses in order (the last one repeats). */
 export function statuses(...sequence: string[]): StateHandler {
   let i = 0;
-  return (input: { poll: { attempt?: number } }) => {
+  return (input) => {
+    const { poll } = PollInput.parse(input);
     const status = sequence[Math.min(i++, sequence.length - 1)];
-    return { ...input.poll, attempt: (input.poll.attempt ?? 0) + 1, status, wait_seconds: 1, expired: false };
+    return { ...poll, attempt: (poll.attempt ?? 0) + 1, status, wait_seconds: 1, expired: false };
   };
 }
 
 /** A poll Describe handler whose deadline has passed. */
 export function expiredPoll(status: string): StateHandler {
-  return (input: { poll: object }) => ({ ...input.poll, status, wait_seconds: 1, expired: true });
+  return (input) => ({ ...PollInput.parse(input).poll, status, wait_seconds: 1, expired: true });
 }

@@ -23,11 +23,11 @@ describe('ivs_start workflow', () => {
     const run = await runWorkflow(ivsStartWorkflow, INPUT, happy());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim]![0]).toMatchObject({ action: 'ivs_start', chime_url: INPUT.chime_url });
-    expect(run.calls[S.ensureChannel]![0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[S.claim][0]).toMatchObject({ action: 'ivs_start', chime_url: INPUT.chime_url });
+    expect(run.calls[S.ensureChannel][0]).toEqual({ stream_id: STREAM });
     const order = [S.claim, S.ensureChannel, S.run, S.recordRunning].map((s) => run.entered.indexOf(s));
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(run.calls[S.recordRunning]![0]).toMatchObject({ outcome: 'running', execution_name: EXECUTION_NAME });
+    expect(run.calls[S.recordRunning][0]).toMatchObject({ outcome: 'running', execution_name: EXECUTION_NAME });
   });
 
   it('records last_error and frees the slot when the channel cannot be made', async () => {
@@ -35,7 +35,7 @@ describe('ivs_start workflow', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.entered).not.toContain(S.run);
-    expect(run.calls[S.recordFailure]![0]).toMatchObject({ action: 'ivs_start', release_for: EXECUTION_NAME, failure: { Error: 'Invalid' } });
+    expect(run.calls[S.recordFailure][0]).toMatchObject({ action: 'ivs_start', release_for: EXECUTION_NAME, failure: { Error: 'Invalid' } });
   });
 
   it('changes nothing when another connector holds the slot', async () => {

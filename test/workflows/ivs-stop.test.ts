@@ -19,9 +19,9 @@ describe('ivs_stop workflow', () => {
     const run = await runWorkflow(ivsStopWorkflow, { stream_id: STREAM }, happy());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim]![0]).toMatchObject({ action: 'ivs_stop' });
-    expect(run.calls[S.stopTask]![0]).toEqual({ stream_id: STREAM, reason: 'ivs_stop requested', connector_execution: 'ivs_start-x-v1' });
-    expect(run.calls[S.recordStopped]![0]).toEqual({ outcome: 'stopped', stream_id: STREAM, connector_execution: 'ivs_start-x-v1' });
+    expect(run.calls[S.claim][0]).toMatchObject({ action: 'ivs_stop' });
+    expect(run.calls[S.stopTask][0]).toEqual({ stream_id: STREAM, reason: 'ivs_stop requested', connector_execution: 'ivs_start-x-v1' });
+    expect(run.calls[S.recordStopped][0]).toEqual({ outcome: 'stopped', stream_id: STREAM, connector_execution: 'ivs_start-x-v1' });
   });
 
   it('counts a task ECS no longer knows as stopped', async () => {
@@ -42,6 +42,6 @@ describe('ivs_stop workflow', () => {
     const run = await runWorkflow(ivsStopWorkflow, { stream_id: STREAM }, { ...happy(), [S.describe]: expiredPoll('STOPPING') });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[S.recordFailure]![0]).toMatchObject({ action: 'ivs_stop', failure: { Error: 'Timeout' } });
+    expect(run.calls[S.recordFailure][0]).toMatchObject({ action: 'ivs_stop', failure: { Error: 'Timeout' } });
   });
 });

@@ -5,7 +5,7 @@ import { liveRouteKey } from '../../core/aws/live-route';
 import { bindLocalService } from '../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../local/credentials';
 import { LocalKeyValueStore } from '../../local/keyvaluestore';
-import { run as putLiveRoute } from '../../tasks/put-live-route';
+import { Input as PutLiveRouteInput, run as putLiveRoute } from '../../tasks/put-live-route';
 import { LIVE_STATES, liveWorkflow } from '../../workflows/live';
 import { aStream, useStreamStore } from '../fixtures/stream-store';
 import { runWorkflow } from './harness';
@@ -55,7 +55,7 @@ describe('live workflow, two streams at once', () => {
     const live = (streamId: string) =>
       runWorkflow(liveWorkflow, { stream_id: streamId }, {
         [LIVE_STATES.claim]: () => ({ stream_id: streamId, state: 'running', version: 1 }),
-        [LIVE_STATES.putRoute]: (input) => putLiveRoute(input, { kvs: client, store: store(), config }),
+        [LIVE_STATES.putRoute]: (input) => putLiveRoute(PutLiveRouteInput.parse(input), { kvs: client, store: store(), config }),
         [LIVE_STATES.recordLive]: () => ({ recorded: true }),
         [LIVE_STATES.recordFailure]: () => ({}),
       });
@@ -66,7 +66,7 @@ describe('live workflow, two streams at once', () => {
     // Assess
     expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     for (const s of streams) expect(kvs.lookup(liveRouteKey(s.id))).toContain(new URL(s.viewer_endpoint).host);
-    const attempts = runs.map((r) => r.calls[LIVE_STATES.putRoute]!.length).sort();
+    const attempts = runs.map((r) => r.calls[LIVE_STATES.putRoute].length).sort();
     expect(attempts).toEqual([1, 2]);
   });
 });

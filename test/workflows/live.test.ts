@@ -22,9 +22,9 @@ describe('live workflow', () => {
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[LIVE_STATES.claim]![0]).toMatchObject({ stream_id: STREAM, action: 'live', execution_name: EXECUTION_NAME });
-    expect(run.calls[LIVE_STATES.putRoute]![0]).toEqual({ stream_id: STREAM });
-    expect(run.calls[LIVE_STATES.recordLive]![0]).toEqual({ stream_id: STREAM, live: true, live_endpoint: ENDPOINT });
+    expect(run.calls[LIVE_STATES.claim][0]).toMatchObject({ stream_id: STREAM, action: 'live', execution_name: EXECUTION_NAME });
+    expect(run.calls[LIVE_STATES.putRoute][0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[LIVE_STATES.recordLive][0]).toEqual({ stream_id: STREAM, live: true, live_endpoint: ENDPOINT });
     expect(run.entered).toContain(LIVE_STATES.done);
   });
 
@@ -67,7 +67,7 @@ describe('live workflow', () => {
     // Only the retryable errors are retried: Invalid (a KVS ValidationException, AccessDenied or
     // ServiceQuotaExceeded) can never succeed as sent.
     expect(run.calls[state]).toHaveLength(1);
-    const record = run.calls[LIVE_STATES.recordFailure]![0];
+    const record = run.calls[LIVE_STATES.recordFailure][0];
     expect(record).toMatchObject({ stream_id: STREAM, action: 'live', failure: { Error: 'Invalid', Cause: 'no' } });
     expect(record).not.toHaveProperty('state');
     expect(run.entered).toContain(LIVE_STATES.failed);

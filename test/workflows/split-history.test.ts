@@ -5,13 +5,15 @@ import { nextPoll } from '../../core/domain/poll';
 import { planSection } from '../../core/domain/split-plan';
 import { splitOutputs } from '../../core/domain/split-outputs';
 import { HistoryRecorder } from '../../local/stepfunctions/history';
-import { run as prepareTranscode } from '../../tasks/prepare-transcode';
+import { Input as PrepareTranscodeInput, run as prepareTranscode } from '../../tasks/prepare-transcode';
 import { defineWorkflow } from '../../workflows/definition';
 import { everyState, renderWorkflow, type AslDefinition, type AslState } from '../../workflows/render';
 import { SPLIT_STATES, splitWorkflow } from '../../workflows/split';
 import { invoke, pollLoop } from '../../workflows/steps';
-import { runWorkflow, statuses, type EventLog, type WorkflowRun } from './harness';
+import { outputOf, runWorkflow, statuses, type EventLog, type WorkflowRun } from './harness';
 import { anArchiveTimeline } from '../fixtures/archive-timeline';
+import { shaped } from '../fixtures/shape';
+import { SplitReportSchema, TranscodeRequestSchema } from '../fixtures/split-report';
 
 /**
  * A split's execution history must stay far below Step Functions' quota: "AWS Step Functions has
@@ -51,7 +53,7 @@ function loopIn(definition: AslDefinition): string | undefined {
     if (onPath.has(name)) return name;
     if (done.has(name)) return undefined;
     onPath.add(name);
-    for (const next of successors(definition.States[name]!)) {
+    for (const next of successors(definition.States[name])) {
       const found = visit(next);
       if (found) return found;
     }
@@ -69,7 +71,7 @@ const pollProbe = defineWorkflow({
   tasks: ['describe'],
   timeout: Duration.hours(1),
   build(scope, fn) {
-    const describe = invoke(scope, 'Describe', fn.describe!, { payload: { 'poll.$': '$.poll' }, resultPath: '$.poll' });
+    const describe = invoke(scope, 'Describe', fn.describe, { payload: { 'poll.$': '$.poll' }, resultPath: '$.poll' });
     return pollLoop(scope, {
       waitingFor: 'job',
       describe,
@@ -100,7 +102,7 @@ function pollsFor(seconds: number): number {
 describe('split execution history', () => {
   it('has no loop inside a section: its events do not grow with the job’s length', () => {
     const { asl } = renderWorkflow(splitWorkflow);
-    const cutEach = asl.States[SPLIT_STATES.cutEach]!;
+    const cutEach = asl.States[SPLIT_STATES.cutEach];
 
     expect(loopIn(cutEach.ItemProcessor!)).toBeUndefined();
     expect(everyState(cutEach.ItemProcessor!).filter(([, state]) => state.Type === 'Wait')).toEqual([]);
@@ -116,12 +118,12 @@ describe('split execution history', () => {
         [SPLIT_STATES.listArchive]: () => ({ timeline, gaps: [] }),
         [SPLIT_STATES.plan]: () => ({ sections: outputs.map((o) => planSection(timeline, o)) }),
         [SPLIT_STATES.writePlaylist]: () => ({ playlist: 'p', segments: 1 }),
-        [SPLIT_STATES.prepareTranscode]: (state) => prepareTranscode(state),
-        [SPLIT_STATES.transcode]: (request: { UserMetadata: { section: string } }) => ({ Job: { Id: `job-${request.UserMetadata.section}`, Status: 'COMPLETE' } }),
+        [SPLIT_STATES.prepareTranscode]: (state) => prepareTranscode(PrepareTranscodeInput.parse(state)),
+        [SPLIT_STATES.transcode]: (request) => ({ Job: { Id: `job-${shaped(request, TranscodeRequestSchema, 'a CreateJob request').UserMetadata.section}`, Status: 'COMPLETE' } }),
       },
     );
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.output.sections.filter((s: { status: string }) => s.status === 'COMPLETE')).toHaveLength(SECTIONS);
+    expect(outputOf(run, SplitReportSchema).sections.filter((s) => s.status === 'COMPLETE')).toHaveLength(SECTIONS);
     const events = historyEvents(run, integrationOfState);
 
     // The old design, measured: events per extra poll of its loop, times the polls a 1 h job took.

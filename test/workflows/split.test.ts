@@ -3,11 +3,14 @@ import type { ArchiveTimeline } from '../../core/domain/archive-timeline';
 import { planSection, type PlannedSection } from '../../core/domain/split-plan';
 import { splitOutputs } from '../../core/domain/split-outputs';
 import { FRAME_RATES } from '../../core/domain/timecode';
-import { run as prepareTranscode } from '../../tasks/prepare-transcode';
-import { run as sectionFailed } from '../../tasks/section-failed';
+import { Input as PrepareTranscodeInput, run as prepareTranscode } from '../../tasks/prepare-transcode';
+import { Input as SectionFailedInput, run as sectionFailed } from '../../tasks/section-failed';
+import { Input as WritePlaylistInput } from '../../tasks/write-section-playlist';
 import { RENDER_RESOURCES, renderWorkflow } from '../../workflows/render';
 import { MAX_CONCURRENT_SECTIONS, SPLIT_STATES, splitWorkflow, TRANSCODE_DEADLINE_SECONDS } from '../../workflows/split';
-import { EXECUTION_NAME, failing, failingThen, runWorkflow, type StateHandler } from './harness';
+import { callsOf, EXECUTION_NAME, failing, failingThen, outputOf, runWorkflow, type StateHandler } from './harness';
+import { SplitReportSchema, TranscodeRequestSchema } from '../fixtures/split-report';
+import { shaped } from '../fixtures/shape';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const ARCHIVE = 's3://arch/2024/01/02/stream-1/';
@@ -37,8 +40,8 @@ function plans(sections = timestampList): PlannedSection[] {
 }
 
 /** The section a CreateJob request is for (the prepared request's metadata). */
-function sectionOf(request: { UserMetadata: { section: string } }): string {
-  return request.UserMetadata.section;
+function sectionOf(request: unknown): string {
+  return shaped(request, TranscodeRequestSchema, 'a CreateJob request').UserMetadata.section;
 }
 
 /**
@@ -46,7 +49,7 @@ function sectionOf(request: { UserMetadata: { section: string } }): string {
  * the sections in `failed`, a `States.TaskFailed` whose cause is that job in ERROR.
  */
 function syncJobs(failed: Record<string, { code: number; message: string }> = {}): StateHandler {
-  return (request: { UserMetadata: { section: string } }) => {
+  return (request) => {
     const section = sectionOf(request);
     const job = { Id: `job-${section}`, Status: 'COMPLETE' };
     const failure = failed[section];
@@ -59,17 +62,17 @@ function handlers(overrides: Record<string, StateHandler> = {}): Record<string, 
   return {
     [SPLIT_STATES.listArchive]: () => ({ timeline, gaps: [] }),
     [SPLIT_STATES.plan]: () => ({ sections: plans() }),
-    [SPLIT_STATES.writePlaylist]: (state: { section: PlannedSection }) => ({ playlist: state.section.playlist, segments: 1 }),
-    [SPLIT_STATES.prepareTranscode]: (state) => prepareTranscode(state),
+    [SPLIT_STATES.writePlaylist]: (state) => ({ playlist: WritePlaylistInput.parse(state).section.playlist, segments: 1 }),
+    [SPLIT_STATES.prepareTranscode]: (state) => prepareTranscode(PrepareTranscodeInput.parse(state)),
     [SPLIT_STATES.transcode]: syncJobs(),
-    [SPLIT_STATES.sectionFailed]: (state) => sectionFailed(state),
+    [SPLIT_STATES.sectionFailed]: (state) => sectionFailed(SectionFailedInput.parse(state)),
     ...overrides,
   };
 }
 
 function outcome(index: number) {
   const [o] = plans().filter((p) => p.index === index);
-  return { index, start: o!.start, end: o!.end, playlist: o!.playlist, output: o!.output };
+  return { index, start: o.start, end: o.end, playlist: o.playlist, output: o.output };
 }
 
 describe('split workflow', () => {
@@ -81,20 +84,20 @@ describe('split workflow', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.calls[SPLIT_STATES.listArchive]).toEqual([{ archive_path: ARCHIVE }]);
-    expect(run.calls[SPLIT_STATES.plan]![0]).toEqual({
+    expect(run.calls[SPLIT_STATES.plan][0]).toEqual({
       archive_path: ARCHIVE,
       name_modifier: 'wk',
       timestamp_list: timestampList.slice(0, 2),
       timeline,
     });
     expect(run.calls[SPLIT_STATES.writePlaylist]).toHaveLength(2);
-    expect(run.calls[SPLIT_STATES.writePlaylist]![0]).toEqual({ timeline, section: expect.objectContaining({ status: 'PLANNED' }) });
-    expect(run.calls[SPLIT_STATES.prepareTranscode]!.map((c) => c.execution_name)).toEqual([EXECUTION_NAME, EXECUTION_NAME]);
+    expect(run.calls[SPLIT_STATES.writePlaylist][0]).toEqual({ timeline, section: expect.objectContaining({ status: 'PLANNED' }) });
+    expect(callsOf(run, SPLIT_STATES.prepareTranscode, PrepareTranscodeInput).map((c) => c.execution_name)).toEqual([EXECUTION_NAME, EXECUTION_NAME]);
     // CreateJob's request: the workflow's role, the prepared settings, a token per execution and section.
-    const requests = run.calls[SPLIT_STATES.transcode]!;
+    const requests = run.calls[SPLIT_STATES.transcode];
     expect(requests).toHaveLength(2);
-    expect(requests[0]).toEqual({ Role: RENDER_RESOURCES.mediaConvertRoleArn, ...(await prepareTranscode(run.calls[SPLIT_STATES.prepareTranscode]![0])) });
-    expect(new Set(requests.map((r) => r.ClientRequestToken)).size).toBe(2);
+    expect(requests[0]).toEqual({ Role: RENDER_RESOURCES.mediaConvertRoleArn, ...(await prepareTranscode(PrepareTranscodeInput.parse(run.calls[SPLIT_STATES.prepareTranscode][0]))) });
+    expect(new Set(callsOf(run, SPLIT_STATES.transcode, TranscodeRequestSchema).map((r) => r.ClientRequestToken)).size).toBe(2);
     expect(run.output).toEqual({
       stream_id: STREAM,
       session_id: 'sess',
@@ -119,13 +122,13 @@ describe('split workflow', () => {
     const run = await runWorkflow(splitWorkflow, input(), handlers());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.output.sections[2]).toEqual({
+    expect(outputOf(run, SplitReportSchema).sections[2]).toEqual({
       ...outcome(2),
       status: 'FAILED',
       error: 'section 2 [40, 50]: starts after the end of the archive (34 s)',
     });
-    expect(run.output.sections.slice(0, 2).map((s: { status: string }) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
-    expect(run.calls[SPLIT_STATES.writePlaylist]!.map((c) => c.section.index).sort()).toEqual([0, 1]);
+    expect(outputOf(run, SplitReportSchema).sections.slice(0, 2).map((s) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
+    expect(callsOf(run, SPLIT_STATES.writePlaylist, WritePlaylistInput).map((c) => c.section.index).sort()).toEqual([0, 1]);
   });
 
   it('reports a job that ends in ERROR as that section’s failure, with MediaConvert’s reason', async () => {
@@ -134,26 +137,27 @@ describe('split workflow', () => {
     }));
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.output.sections[1]).toEqual({
+    expect(outputOf(run, SplitReportSchema).sections[1]).toEqual({
       ...outcome(1),
       status: 'FAILED',
       error: 'section 1: States.TaskFailed: MediaConvert job job-1 ended ERROR: 1030 Unable to open input file',
     });
-    expect(run.output.sections[0].status).toBe('COMPLETE');
-    expect(run.calls[SPLIT_STATES.sectionFailed]![0]).toMatchObject({ failure: { Error: 'States.TaskFailed' } });
+    expect(outputOf(run, SplitReportSchema).sections[0].status).toBe('COMPLETE');
+    expect(run.calls[SPLIT_STATES.sectionFailed][0]).toMatchObject({ failure: { Error: 'States.TaskFailed' } });
   });
 
   it('reports a section whose playlist cannot be written, and still cuts the others', async () => {
     const run = await runWorkflow(splitWorkflow, input(), handlers({
-      [SPLIT_STATES.writePlaylist]: (state: { section: PlannedSection }) => {
-        if (state.section.index === 0) return failing('Invalid', 'writing the section playlist: AccessDenied')(state);
-        return { playlist: state.section.playlist, segments: 1 };
+      [SPLIT_STATES.writePlaylist]: (state) => {
+        const { section } = WritePlaylistInput.parse(state);
+        if (section.index === 0) return failing('Invalid', 'writing the section playlist: AccessDenied')(state);
+        return { playlist: section.playlist, segments: 1 };
       },
     }));
 
-    expect(run.output.sections.map((s: { status: string }) => s.status)).toEqual(['FAILED', 'COMPLETE', 'FAILED']);
-    expect(run.output.sections[0].error).toBe('section 0: Invalid: writing the section playlist: AccessDenied');
-    expect(run.calls[SPLIT_STATES.transcode]!.map(sectionOf)).toEqual(['1']);
+    expect(outputOf(run, SplitReportSchema).sections.map((s) => s.status)).toEqual(['FAILED', 'COMPLETE', 'FAILED']);
+    expect(outputOf(run, SplitReportSchema).sections[0].error).toBe('section 0: Invalid: writing the section playlist: AccessDenied');
+    expect(run.calls[SPLIT_STATES.transcode].map(sectionOf)).toEqual(['1']);
   });
 
   it('retries a throttled CreateJob, then carries on', async () => {
@@ -163,7 +167,7 @@ describe('split workflow', () => {
       [SPLIT_STATES.transcode]: failingThen(2, 'MediaConvert.TooManyRequestsException', { Job: { Id: 'job-0', Status: 'COMPLETE' } }),
     });
 
-    expect(run.output.sections[0].status).toBe('COMPLETE');
+    expect(outputOf(run, SplitReportSchema).sections[0].status).toBe('COMPLETE');
     expect(run.calls[SPLIT_STATES.transcode]).toHaveLength(3);
     expect(run.events.filter((e) => e.type === 'StateRetried')).toHaveLength(2);
   });
@@ -171,19 +175,19 @@ describe('split workflow', () => {
   it('gives up on a job at the deadline and reports that section only', async () => {
     const { asl } = renderWorkflow(splitWorkflow);
     const iteration = (asl.States[SPLIT_STATES.cutEach] as { ItemProcessor: { States: Record<string, { TimeoutSeconds?: number }> } }).ItemProcessor;
-    expect(iteration.States[SPLIT_STATES.transcode]!.TimeoutSeconds).toBe(TRANSCODE_DEADLINE_SECONDS);
+    expect(iteration.States[SPLIT_STATES.transcode].TimeoutSeconds).toBe(TRANSCODE_DEADLINE_SECONDS);
 
     const run = await runWorkflow(splitWorkflow, input(timestampList.slice(0, 2)), {
       ...handlers(),
       [SPLIT_STATES.plan]: () => ({ sections: plans(timestampList.slice(0, 2)) }),
       // What the engine reports when a Task passes its TimeoutSeconds.
-      [SPLIT_STATES.transcode]: (request: { UserMetadata: { section: string } }) =>
+      [SPLIT_STATES.transcode]: (request) =>
         sectionOf(request) === '0' ? failing('States.Timeout', 'Task timed out')(request) : syncJobs()(request),
     });
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.output.sections[0]).toMatchObject({ status: 'FAILED', error: 'section 0: States.Timeout: Task timed out' });
-    expect(run.output.sections[1].status).toBe('COMPLETE');
+    expect(outputOf(run, SplitReportSchema).sections[0]).toMatchObject({ status: 'FAILED', error: 'section 0: States.Timeout: Task timed out' });
+    expect(outputOf(run, SplitReportSchema).sections[1].status).toBe('COMPLETE');
   });
 
   it('fails the execution, saying why, when the session has no archive to split', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { START_STATES, startWorkflow } from '../../workflows/start';
-import { EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
+import { z } from 'zod';
+import { callOf, EXECUTION_NAME, expiredPoll, failing, failingThen, outputOf, runWorkflow, statuses, type StateHandler, type WorkflowRun } from './harness';
+import { Input as BeginSessionInput } from '../../tasks/begin-session';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const INPUT = { stream_id: STREAM, path: 's3://bucket/talks/', key_rotation_interval: 0 };
@@ -37,8 +39,11 @@ function failedWith(run: { events: { type: string }[] }) {
   return (run.events.find((e) => e.type === 'ExecutionFailed') as { Error?: string } | undefined)?.Error;
 }
 
-function recorded(run: { calls: Record<string, any[]> }, state: string) {
-  return run.calls[state]?.[0] as { state: string; failure: { Error: string; Cause: string } };
+/** What a record step received: the state it writes and, on a failure, the caught error. */
+const RecordedSchema = z.object({ state: z.string(), failure: z.object({ Error: z.string(), Cause: z.string().optional() }).optional() });
+
+function recorded(run: WorkflowRun, state: string) {
+  return callOf(run, state, RecordedSchema);
 }
 
 describe('start workflow', () => {
@@ -51,19 +56,19 @@ describe('start workflow', () => {
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[START_STATES.claim]![0]).toMatchObject({ stream_id: STREAM, action: 'start', execution_name: EXECUTION_NAME });
-    expect(run.calls[START_STATES.beginSession]![0]).toMatchObject({ start: INPUT, execution_name: EXECUTION_NAME });
-    expect(Date.parse(run.calls[START_STATES.beginSession]![0].started_at)).not.toBeNaN();
-    expect(run.calls[START_STATES.configureChannel]![0]).toEqual({ stream_id: STREAM, archive_path: 's3://bucket/talks/' });
-    expect(run.calls[START_STATES.configureEndpoint]![0]).toEqual({ endpoint_id: 'ep-1', startover_window_seconds: 3600, key_rotation_interval: 0 });
-    expect(run.calls[START_STATES.startChannel]![0]).toEqual({ channel_id: 'ch-1' });
+    expect(run.calls[START_STATES.claim][0]).toMatchObject({ stream_id: STREAM, action: 'start', execution_name: EXECUTION_NAME });
+    expect(run.calls[START_STATES.beginSession][0]).toMatchObject({ start: INPUT, execution_name: EXECUTION_NAME });
+    expect(Date.parse(callOf(run, START_STATES.beginSession, BeginSessionInput).started_at)).not.toBeNaN();
+    expect(run.calls[START_STATES.configureChannel][0]).toEqual({ stream_id: STREAM, archive_path: 's3://bucket/talks/' });
+    expect(run.calls[START_STATES.configureEndpoint][0]).toEqual({ endpoint_id: 'ep-1', startover_window_seconds: 3600, key_rotation_interval: 0 });
+    expect(run.calls[START_STATES.startChannel][0]).toEqual({ channel_id: 'ch-1' });
     expect(run.calls[START_STATES.describe]).toHaveLength(3);
-    expect(run.calls[START_STATES.describe]![0]).toEqual({
+    expect(run.calls[START_STATES.describe][0]).toEqual({
       channel_id: 'ch-1',
       poll: { deadline_seconds: 900, initial_wait_seconds: 5, max_wait_seconds: 30, attempt: 0 },
     });
-    expect(run.calls[START_STATES.recordRunning]![0]).toEqual({ stream_id: STREAM, state: 'running', stamp: ['last_started'], execution_name: EXECUTION_NAME });
-    expect(run.output.configured.endpoint).toMatchObject({ encryption: 'none' });
+    expect(run.calls[START_STATES.recordRunning][0]).toEqual({ stream_id: STREAM, state: 'running', stamp: ['last_started'], execution_name: EXECUTION_NAME });
+    expect(outputOf(run, z.object({ configured: z.object({ endpoint: z.unknown() }) })).configured.endpoint).toMatchObject({ encryption: 'none' });
     expect(run.entered).toContain(START_STATES.done);
     expect(run.entered).not.toContain(START_STATES.stopChannel);
   });
@@ -72,7 +77,7 @@ describe('start workflow', () => {
     const run = await runWorkflow(startWorkflow, { stream_id: STREAM }, happyHandlers());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[START_STATES.beginSession]![0].start).toEqual({ stream_id: STREAM });
+    expect(callOf(run, START_STATES.beginSession, BeginSessionInput).start).toEqual({ stream_id: STREAM });
   });
 
   it.each([
@@ -127,7 +132,7 @@ describe('start workflow', () => {
     });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[START_STATES.stopChannel]![0]).toEqual({ channel_id: 'ch-1' });
+    expect(run.calls[START_STATES.stopChannel][0]).toEqual({ channel_id: 'ch-1' });
     expect(run.calls[START_STATES.describeStopping]).toHaveLength(2);
     expect(recorded(run, START_STATES.recordFailure)).toMatchObject({
       state: 'failed',
@@ -212,7 +217,7 @@ describe('start workflow', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(START_STATES.stopPoll.timedOut);
-    expect(recorded(run, START_STATES.recordFailure).failure.Cause).toBe(
+    expect(recorded(run, START_STATES.recordFailure).failure?.Cause).toBe(
       'the start failed (Invalid) and the channel could not be confirmed stopped (Timeout); it may still be running: delete the stream to stop it',
     );
   });
@@ -225,8 +230,8 @@ describe('start workflow', () => {
     });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[START_STATES.describeStopping]!.length).toBeGreaterThan(1);
-    expect(recorded(run, START_STATES.recordFailure).failure.Error).toBe('ChannelMayStillRun');
+    expect(run.calls[START_STATES.describeStopping].length).toBeGreaterThan(1);
+    expect(recorded(run, START_STATES.recordFailure).failure?.Error).toBe('ChannelMayStillRun');
   });
 
   it('has a total timeout beyond both deadlines plus the steps\' retries, so the stop path always gets to record', () => {

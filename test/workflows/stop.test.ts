@@ -26,12 +26,12 @@ describe('stop workflow', () => {
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[STOP_STATES.claim]![0]).toMatchObject({ stream_id: STREAM, action: 'stop', execution_name: EXECUTION_NAME });
-    expect(run.calls[STOP_STATES.stopConnector]![0]).toEqual({ stream_id: STREAM, target: 'medialive', reason: 'the stream was stopped' });
-    expect(run.calls[STOP_STATES.stopChannel]![0]).toEqual({ channel_id: 'ch-1' });
+    expect(run.calls[STOP_STATES.claim][0]).toMatchObject({ stream_id: STREAM, action: 'stop', execution_name: EXECUTION_NAME });
+    expect(run.calls[STOP_STATES.stopConnector][0]).toEqual({ stream_id: STREAM, target: 'medialive', reason: 'the stream was stopped' });
+    expect(run.calls[STOP_STATES.stopChannel][0]).toEqual({ channel_id: 'ch-1' });
     expect(run.entered.filter((s) => s === STOP_STATES.describe)).toHaveLength(3);
     expect(run.entered.filter((s) => s === STOP_STATES.poll.wait)).toHaveLength(2);
-    expect(run.calls[STOP_STATES.recordStopped]![0]).toEqual({ stream_id: STREAM, state: 'idle', stamp: ['last_stopped'], execution_name: EXECUTION_NAME });
+    expect(run.calls[STOP_STATES.recordStopped][0]).toEqual({ stream_id: STREAM, state: 'idle', stamp: ['last_stopped'], execution_name: EXECUTION_NAME });
     expect(run.entered).not.toContain(STOP_STATES.recordFailure);
   });
 
@@ -65,7 +65,7 @@ describe('stop workflow', () => {
     });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[STOP_STATES.recordFailure]![0]).toMatchObject({
+    expect(run.calls[STOP_STATES.recordFailure][0]).toMatchObject({
       stream_id: STREAM,
       action: 'stop',
       state: 'failed',
@@ -82,7 +82,7 @@ describe('stop workflow', () => {
 
     expect(run.status).toBe('FAILED');
     expect(run.entered).toContain(STOP_STATES.poll.timedOut);
-    const recorded = run.calls[STOP_STATES.recordFailure]![0] as { failure: { Cause: string } };
+    const recorded = run.calls[STOP_STATES.recordFailure][0] as { failure: { Cause: string } };
     expect(recorded.failure.Cause).toBe('timed out after 600 s waiting for channel IDLE; last status STOPPING');
   });
 });

@@ -19,9 +19,9 @@ describe('unlive workflow', () => {
     const run = await runWorkflow(unliveWorkflow, { stream_id: STREAM }, unliveHandlers());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[UNLIVE_STATES.claim]![0]).toMatchObject({ action: 'unlive' });
-    expect(run.calls[UNLIVE_STATES.removeRoute]![0]).toEqual({ stream_id: STREAM });
-    expect(run.calls[UNLIVE_STATES.recordNotLive]![0]).toEqual({ stream_id: STREAM, live: false });
+    expect(run.calls[UNLIVE_STATES.claim][0]).toMatchObject({ action: 'unlive' });
+    expect(run.calls[UNLIVE_STATES.removeRoute][0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[UNLIVE_STATES.recordNotLive][0]).toEqual({ stream_id: STREAM, live: false });
     expect(run.entered).toContain(UNLIVE_STATES.done);
   });
 
@@ -49,7 +49,7 @@ describe('unlive workflow', () => {
     const run = await runWorkflow(unliveWorkflow, { stream_id: STREAM }, { ...unliveHandlers(), [state]: failing('Invalid', 'no') });
 
     expect(run.status).toBe('FAILED');
-    expect(run.calls[UNLIVE_STATES.recordFailure]![0]).toMatchObject({ action: 'unlive', failure: { Error: 'Invalid' } });
+    expect(run.calls[UNLIVE_STATES.recordFailure][0]).toMatchObject({ action: 'unlive', failure: { Error: 'Invalid' } });
     expect(run.calls[state]).toHaveLength(1);
     expect(run.entered).toContain(UNLIVE_STATES.failed);
   });

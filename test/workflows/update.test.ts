@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UPDATE_STATES, updateWorkflow } from '../../workflows/update';
-import { failing, failingThen, runWorkflow, type StateHandler } from './harness';
+import { z } from 'zod';
+import { failing, failingThen, outputOf, runWorkflow, type StateHandler } from './harness';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 
@@ -17,9 +18,9 @@ describe('update workflow', () => {
     const run = await runWorkflow(updateWorkflow, { stream_id: STREAM }, handlers());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[UPDATE_STATES.claim]![0]).toMatchObject({ stream_id: STREAM, action: 'update' });
-    expect(run.calls[UPDATE_STATES.syncName]![0]).toEqual({ stream_id: STREAM });
-    expect(run.output.channel).toEqual({ synced: true, channel_state: 'IDLE' });
+    expect(run.calls[UPDATE_STATES.claim][0]).toMatchObject({ stream_id: STREAM, action: 'update' });
+    expect(run.calls[UPDATE_STATES.syncName][0]).toEqual({ stream_id: STREAM });
+    expect(outputOf(run, z.object({ channel: z.unknown() })).channel).toEqual({ synced: true, channel_state: 'IDLE' });
   });
 
   it('retries a throttled rename', async () => {
@@ -39,7 +40,7 @@ describe('update workflow', () => {
     });
 
     expect(run.status).toBe('FAILED');
-    const record = run.calls[UPDATE_STATES.recordFailure]![0];
+    const record = run.calls[UPDATE_STATES.recordFailure][0];
     expect(record).toMatchObject({ action: 'update', failure: { Error: 'Invalid' } });
     expect(record).not.toHaveProperty('state');
     expect(run.entered).toContain(UPDATE_STATES.failed);

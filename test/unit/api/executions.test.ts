@@ -1,6 +1,8 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiHarness, executionArn, machineArn } from './harness';
+import { ExecutionDetailSchema } from '../../../core/aws/executions';
+import { bodyOf } from '../../fixtures/api-reply';
 
 const h = new ApiHarness();
 beforeAll(() => h.start());
@@ -81,7 +83,7 @@ describe('GET /streams/{id}/executions/{execution_id}', () => {
 
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ execution_id: start, status: 'FAILED', output: null, current_state: 'Start failed' });
-    expect(res.body.history).toEqual([
+    expect(bodyOf(res, ExecutionDetailSchema).history).toEqual([
       { state: 'Start channel', entered_at: at(1).toISOString(), exited_at: at(2).toISOString(), status: 'SUCCEEDED' },
       { state: 'Start failed', entered_at: at(30).toISOString(), exited_at: null, status: 'FAILED' },
     ]);

@@ -15,15 +15,15 @@ import { newStreamItem, type StreamItem } from '../../../core/domain/record';
 import { documentClient } from '../../../core/aws/services';
 import { StreamStore } from '../../../core/aws/store';
 import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../../../core/aws/tables';
+import { ErrorBodySchema } from '../../../api/schemas';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
+import { errorOf, type Reply } from '../../fixtures/api-reply';
 
 export const machineArn = (action: string) => `arn:aws:states:us-east-1:000000000000:stateMachine:fm-${action}`;
 export const executionArn = (action: string, name: string) => `arn:aws:states:us-east-1:000000000000:execution:fm-${action}:${name}`;
 export const NOW = new Date('2026-03-01T12:00:00Z');
 
-export interface Response {
-  status: number;
-  body: any;
+export interface Response extends Reply {
   headers: Record<string, string | number | boolean>;
 }
 
@@ -68,7 +68,7 @@ export class ApiHarness {
   resetSfn(): void {
     this.sfnMock.reset();
     this.sfnMock.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => ({
-      executionArn: executionArn(input.stateMachineArn!.split(':fm-')[1]!, input.name!),
+      executionArn: executionArn(input.stateMachineArn!.split(':fm-')[1], input.name!),
       startDate: NOW,
     }));
     this.sfnMock.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED' });
@@ -87,7 +87,8 @@ export class ApiHarness {
       isBase64Encoded: false,
       requestContext: { requestId: 'req-1' },
     });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: (res.headers ?? {}) as Response['headers'] };
+    const parsed: unknown = res.body ? JSON.parse(res.body) : undefined;
+    return { status: res.statusCode, body: parsed, headers: res.headers ?? {} };
   }
 
   /** A stream in the store, in `state` (default idle), with a stream key in its RTMP URLs. */
@@ -118,7 +119,7 @@ export class ApiHarness {
   }
 
   expectError(res: Response, status: number, code: string, message?: RegExp): void {
-    expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-    if (message) expect(res.body.error.message).toMatch(message);
+    expect({ status: res.status, code: ErrorBodySchema.safeParse(res.body).data?.error.code }).toEqual({ status, code });
+    if (message) expect(errorOf(res).message).toMatch(message);
   }
 }

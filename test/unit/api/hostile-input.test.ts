@@ -1,6 +1,7 @@
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_ARCHIVE_PREFIX_BYTES } from '../../../core/domain/archive-path';
+import { errorOf, recordOf, type Reply } from '../../fixtures/api-reply';
 import { ApiHarness, NOW } from './harness';
 
 /**
@@ -14,7 +15,7 @@ beforeEach(() => h.resetSfn());
 
 const ARCHIVE = 'fem-livestream-archive';
 const inAMinute = new Date(NOW.getTime() + 60_000).toISOString();
-const fields = (res: { body: any }) => res.body.error.details.map((d: { path: string }) => d.path);
+const fields = (res: Reply) => errorOf(res).details?.map((d) => d.path);
 
 describe('a start path outside the archive', () => {
   it.each([
@@ -47,7 +48,7 @@ describe('a start path outside the archive', () => {
     const res = await h.call('POST', `/streams/${stream.id}/start`, { path: `s3://${ARCHIVE}/${prefix}` });
 
     expect(res.status).toBe(202);
-    expect(res.body.archives_path[res.body.current_session_id]).toBe(`s3://${ARCHIVE}/${prefix}`);
+    expect(recordOf(res).archives_path[String(recordOf(res).current_session_id)]).toBe(`s3://${ARCHIVE}/${prefix}`);
   });
 
   it.each([`s3://${ARCHIVE}/../x/`, 's3://other-bucket/talks/'])(

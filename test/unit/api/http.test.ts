@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../api/http';
+import { StreamRecordSchema } from '../../../core/domain/record';
+import { errorOf } from '../../fixtures/api-reply';
 import { ApiHarness } from './harness';
 
 const h = new ApiHarness();
@@ -39,7 +41,7 @@ describe('the HTTP edge', () => {
       isBase64Encoded: true,
     });
     expect(res.statusCode).toBe(202);
-    expect(JSON.parse(res.body).startover_window_seconds).toBe(60);
+    expect(StreamRecordSchema.parse(JSON.parse(res.body)).startover_window_seconds).toBe(60);
   });
 
   it('500s with a request id, and writes nothing, when the action has no state machine', async () => {
@@ -48,16 +50,14 @@ describe('the HTTP edge', () => {
     const res = await h.call('POST', `/streams/${stream.id}/stop`);
 
     h.expectError(res, 500, 'InternalError');
-    expect(res.body.error.message).toBe("no state machine is configured for 'stop' (STATE_MACHINE_ARNS) (request id req-1)");
+    expect(errorOf(res).message).toBe("no state machine is configured for 'stop' (STATE_MACHINE_ARNS) (request id req-1)");
     await h.expectUnchanged(stream);
   });
 
   it('500s an unexpected failure without its message or stack', async () => {
     const stream = await h.seed();
     const original = h.store.list.bind(h.store);
-    h.store.list = async () => {
-      throw new Error(`internal detail ${stream.rtmp1}`);
-    };
+    h.store.list = () => Promise.reject(new Error(`internal detail ${stream.rtmp1}`));
     try {
       const res = await h.call('GET', '/streams');
       expect(res.body).toEqual({ error: { code: 'InternalError', message: '(request id req-1)' } });

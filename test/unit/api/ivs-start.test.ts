@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiHarness } from './harness';
+import { recordOf } from '../../fixtures/api-reply';
 
 // A harness that waits, as the deployed API does (API_WAIT_SECONDS), for ivs_start's endpoints.
 const h = new ApiHarness();
@@ -23,8 +24,8 @@ describe('POST /streams/{id}/ivs_start', () => {
     await channelMade;
 
     expect(res.status).toBe(202);
-    expect(res.body.ivs_viewer_endpoint).toMatch(/\.m3u8$/);
-    expect(res.body.rtmp_ivs).toMatch(/^rtmps:\/\//);
-    expect(res.body.connector).toMatchObject({ target: 'ivs', state: 'starting' });
+    expect(recordOf(res).ivs_viewer_endpoint).toMatch(/\.m3u8$/);
+    expect(recordOf(res).rtmp_ivs).toMatch(/^rtmps:\/\//);
+    expect(recordOf(res).connector).toMatchObject({ target: 'ivs', state: 'starting' });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiHarness, type Response } from './harness';
+import { errorOf, recordOf } from '../../fixtures/api-reply';
 
 /**
  * Concurrent requests on one stream, through the real API handler on a real StreamStore (dynalite,
@@ -24,10 +25,10 @@ describe('concurrent requests on one stream', () => {
     const replies = await many(100, () => h.call('POST', `/streams/${stream.id}/start`));
 
     expect(statuses(replies)).toEqual({ 202: 1, 409: 99 });
-    for (const lost of replies.filter((r) => r.status === 409)) expect(lost.body.error.message).toMatch(/'starting'/);
+    for (const lost of replies.filter((r) => r.status === 409)) expect(errorOf(lost).message).toMatch(/'starting'/);
     expect(h.startCalls()).toHaveLength(1);
     const stored = await h.store.get(stream.id);
-    expect(stored).toMatchObject({ state: 'starting', claimed_by: h.startCalls()[0]!.name });
+    expect(stored).toMatchObject({ state: 'starting', claimed_by: h.startCalls()[0].name });
   });
 
   it('concurrent chime_starts of a running stream: exactly one takes the connector slot', async () => {
@@ -37,7 +38,7 @@ describe('concurrent requests on one stream', () => {
 
     expect(statuses(replies)).toEqual({ 202: 1, 409: 29 });
     expect(h.startCalls()).toHaveLength(1);
-    expect((await h.store.get(stream.id))?.connector_execution).toBe(h.startCalls()[0]!.name);
+    expect((await h.store.get(stream.id))?.connector_execution).toBe(h.startCalls()[0].name);
   });
 
   it('25 concurrent updates without version all succeed; the record holds one of them whole', async () => {
@@ -60,7 +61,7 @@ describe('concurrent requests on one stream', () => {
 
     expect(statuses(replies)).toEqual({ 200: 1, 409: 19 });
     const winner = replies.find((r) => r.status === 200)!;
-    expect((await h.store.get(stream.id))?.name).toBe(winner.body.name);
+    expect((await h.store.get(stream.id))?.name).toBe(recordOf(winner).name);
   });
 
   it('a start alongside 20 unversioned updates still starts the stream', async () => {
@@ -71,7 +72,7 @@ describe('concurrent requests on one stream', () => {
       ...Array.from({ length: 20 }, (_, i) => h.call('POST', `/streams/${stream.id}`, { description: `d${i}` })),
     ]);
 
-    expect(start!.status).toBe(202);
+    expect(start.status).toBe(202);
     expect(statuses(updates)).toEqual({ 200: 20 });
     expect((await h.store.get(stream.id))?.state).toBe('starting');
   });
@@ -90,7 +91,7 @@ describe('concurrent requests on one stream', () => {
     const replies = await many(50, () => h.call('DELETE', `/streams/${stream.id}`));
 
     expect(statuses(replies)).toEqual({ 202: 50 });
-    for (const r of replies) expect(r.body.state).toBe('deleting');
+    for (const r of replies) expect(recordOf(r).state).toBe('deleting');
     expect(h.startCalls()).toHaveLength(1);
   });
 

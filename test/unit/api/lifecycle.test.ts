@@ -2,6 +2,8 @@ import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultArchivePath, sessionIdFor } from '../../../core/domain/archive-path';
 import type { StreamState } from '../../../core/domain/record';
+import { StartOptionsSchema } from '../../../core/domain/archive-path';
+import { errorOf, recordOf } from '../../fixtures/api-reply';
 import { ApiHarness, NOW, executionArn } from './harness';
 
 const h = new ApiHarness();
@@ -55,13 +57,13 @@ describe('POST /streams/{id}/start', () => {
     const res = await h.call('POST', `/streams/${stream.id}/start`);
 
     expect(res.status).toBe(202);
-    const input = JSON.parse(h.startCalls()[0]!.input!);
+    const input = StartOptionsSchema.parse(JSON.parse(h.startCalls()[0].input!));
     expect(input).toMatchObject({
       path: defaultArchivePath('fem-livestream-archive', stream.id, NOW),
       startover_window_seconds: 3600,
       key_rotation_interval: 60,
     });
-    expect(res.body.archives_path[res.body.current_session_id]).toBe(input.path);
+    expect(recordOf(res).archives_path[String(recordOf(res).current_session_id)]).toBe(input.path);
   });
 
   it.each(['starting', 'running', 'stopping', 'creating', 'deleting', 'failed'] as StreamState[])(
@@ -91,7 +93,7 @@ describe('POST /streams/{id}/start', () => {
     const res = await h.call('POST', `/streams/${stream.id}/start`, body);
 
     h.expectError(res, 400, 'ValidationError');
-    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([field]);
+    expect(errorOf(res).details?.map((d) => d.path)).toEqual([field]);
     await h.expectUnchanged(stream);
   });
 
@@ -150,7 +152,7 @@ describe('POST /streams/{id}/stop', () => {
     const stream = await h.seed({ state: 'running' });
     const res = await h.call('POST', `/streams/${stream.id}/stop`, { force: true });
     h.expectError(res, 400, 'ValidationError');
-    expect(res.body.error.details).toEqual([{ path: 'force', message: 'unknown field' }]);
+    expect(errorOf(res).details).toEqual([{ path: 'force', message: 'unknown field' }]);
     await h.expectUnchanged(stream);
     h.expectError(await h.call('POST', `/streams/${UNKNOWN}/stop`), 404, 'NotFound');
   });
@@ -170,7 +172,7 @@ describe('DELETE /streams/{id}', () => {
     const res = await h.call('DELETE', `/streams/${stream.id}`);
 
     expect(res.status).toBe(202);
-    expect(res.body.state).toBe('deleting');
+    expect(recordOf(res).state).toBe('deleting');
     expect(h.startCalls()[0]).toMatchObject({ name: `delete-${stream.id}-v${stream.version + 1}` });
   });
 
@@ -211,7 +213,7 @@ describe('POST /streams/{id}/live and DELETE /streams/{id}/live', () => {
     const res = await h.call('POST', `/streams/${stream.id}/live`);
 
     expect(res.status).toBe(202);
-    expect(res.body.id).toBe(stream.id);
+    expect(recordOf(res).id).toBe(stream.id);
   });
 
   it('409s when the live workflow found the state against it, 500s any other failure', async () => {
@@ -261,14 +263,14 @@ describe('connectors: chime_start, chime_stop, ivs_start, ivs_stop', () => {
     const res = await h.call('POST', `/streams/${stream.id}/${action}`, { chime_url: chimeUrl });
 
     expect(res.status).toBe(202);
-    expect(res.body.connector).toEqual({
+    expect(recordOf(res).connector).toEqual({
       target,
       state: 'starting',
       chime_url: `${chimeUrl}&broadcast=true`,
       task_id: null,
       started_at: String(NOW.getTime() / 1000),
     });
-    expect(res.body.state).toBe('running');
+    expect(recordOf(res).state).toBe('running');
     expect((await h.store.get(stream.id))?.connector_execution).toBe(`${action}-${stream.id}-v${stream.version + 1}`);
     expect(h.startCalls()).toEqual([
       {
@@ -311,7 +313,7 @@ describe('connectors: chime_start, chime_stop, ivs_start, ivs_stop', () => {
     const stream = await h.seed({ state: 'running' });
     const res = await h.call('POST', `/streams/${stream.id}/chime_start`, body);
     h.expectError(res, 400, 'ValidationError');
-    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([field]);
+    expect(errorOf(res).details?.map((d) => d.path)).toEqual([field]);
     await h.expectUnchanged(stream);
   });
 
@@ -333,7 +335,7 @@ describe('connectors: chime_start, chime_stop, ivs_start, ivs_stop', () => {
     const res = await h.call('POST', `/streams/${stream.id}/${action}`);
 
     expect(res.status).toBe(202);
-    expect(res.body.connector).toMatchObject({ target, state: 'stopping', task_id: 't-1' });
+    expect(recordOf(res).connector).toMatchObject({ target, state: 'stopping', task_id: 't-1' });
     expect(h.startCalls()).toEqual([
       { stateMachineArn: expect.stringContaining(`fm-${action}`), name: `${action}-${stream.id}-v${stream.version + 1}`, input: JSON.stringify({ stream_id: stream.id }) },
     ]);

@@ -1,6 +1,8 @@
 import { CreateScheduleCommand, DeleteScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiHarness, NOW, machineArn } from './harness';
+import { ScheduleListSchema, ScheduleViewSchema } from '../../../api/schemas';
+import { bodyOf, errorOf } from '../../fixtures/api-reply';
 
 const h = new ApiHarness();
 beforeAll(() => h.start());
@@ -18,11 +20,11 @@ describe('POST /streams/{id}/schedules', () => {
 
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ schedule_id: expect.stringMatching(/^[0-9a-f]{32}$/), action: 'start', at: inAMinute, state: 'scheduled' });
-    const sent = h.schedulerMock.commandCalls(CreateScheduleCommand)[0]!.args[0].input;
-    expect(sent).toMatchObject({ Name: `fm-${res.body.schedule_id}`, GroupName: 'fm-schedules', ScheduleExpression: 'at(2026-03-01T12:01:00)' });
+    const sent = h.schedulerMock.commandCalls(CreateScheduleCommand)[0].args[0].input;
+    expect(sent).toMatchObject({ Name: `fm-${bodyOf(res, ScheduleViewSchema).schedule_id}`, GroupName: 'fm-schedules', ScheduleExpression: 'at(2026-03-01T12:01:00)' });
     expect(sent.Target?.Arn).toBe(machineArn('start'));
-    expect(JSON.parse(sent.Target!.Input!)).toEqual({ key_rotation_interval: 0, stream_id: stream.id, schedule_id: res.body.schedule_id });
-    expect((await h.store.mustGet(stream.id)).schedules[res.body.schedule_id]?.state).toBe('scheduled');
+    expect(JSON.parse(sent.Target!.Input!)).toEqual({ key_rotation_interval: 0, stream_id: stream.id, schedule_id: bodyOf(res, ScheduleViewSchema).schedule_id });
+    expect((await h.store.mustGet(stream.id)).schedules[bodyOf(res, ScheduleViewSchema).schedule_id]?.state).toBe('scheduled');
   });
 
   it.each([
@@ -39,7 +41,7 @@ describe('POST /streams/{id}/schedules', () => {
     const res = await h.call('POST', `/streams/${stream.id}/schedules`, body);
 
     h.expectError(res, 400, 'ValidationError', message);
-    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(field);
+    expect(errorOf(res).details?.map((d) => d.path)).toContain(field);
     expect(h.schedulerMock.commandCalls(CreateScheduleCommand)).toEqual([]);
     await h.expectUnchanged(stream);
   });
@@ -64,12 +66,12 @@ describe('POST /streams/{id}/schedules', () => {
 describe('GET and DELETE /streams/{id}/schedules', () => {
   it('lists soonest first, cancels a pending schedule (204), and 409s once it is no longer pending', async () => {
     const stream = await h.seed();
-    const later = (await h.call('POST', `/streams/${stream.id}/schedules`, { action: 'stop', at: inTwoMinutes })).body;
-    const sooner = (await h.call('POST', `/streams/${stream.id}/schedules`, { action: 'start', at: inAMinute })).body;
+    const later = bodyOf(await h.call('POST', `/streams/${stream.id}/schedules`, { action: 'stop', at: inTwoMinutes }), ScheduleViewSchema);
+    const sooner = bodyOf(await h.call('POST', `/streams/${stream.id}/schedules`, { action: 'start', at: inAMinute }), ScheduleViewSchema);
 
     const listed = await h.call('GET', `/streams/${stream.id}/schedules`);
     expect(listed.status).toBe(200);
-    expect(listed.body.map((s: { schedule_id: string }) => s.schedule_id)).toEqual([sooner.schedule_id, later.schedule_id]);
+    expect(bodyOf(listed, ScheduleListSchema).map((s) => s.schedule_id)).toEqual([sooner.schedule_id, later.schedule_id]);
 
     const cancelled = await h.call('DELETE', `/streams/${stream.id}/schedules/${later.schedule_id}`);
     expect(cancelled.status).toBe(204);
@@ -80,7 +82,7 @@ describe('GET and DELETE /streams/{id}/schedules', () => {
 
     const item = await h.store.mustGet(stream.id);
     await h.store.update(stream.id, item.version, {
-      schedules: { ...item.schedules, [sooner.schedule_id]: { ...item.schedules[sooner.schedule_id]!, state: 'fired', execution_id: 'arn:x' } },
+      schedules: { ...item.schedules, [sooner.schedule_id]: { ...item.schedules[sooner.schedule_id], state: 'fired', execution_id: 'arn:x' } },
     });
     const fired = await h.call('DELETE', `/streams/${stream.id}/schedules/${sooner.schedule_id}`);
     h.expectError(fired, 409, 'StateConflict', /already fired/);

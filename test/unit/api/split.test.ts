@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiHarness, executionArn } from './harness';
+import { SplitAcceptedSchema } from '../../../api/schemas';
+import { bodyOf, errorOf } from '../../fixtures/api-reply';
 
 const h = new ApiHarness();
 beforeAll(() => h.start());
@@ -40,9 +42,9 @@ describe('POST /streams/{id}/split', () => {
       },
     ];
     const [call] = h.startCalls();
-    expect(res.body).toEqual({ execution_id: executionArn('split', call!.name!), outputs });
-    expect(call!.name).toMatch(new RegExp(`^split-${stream.id}-[0-9a-f]{32}$`));
-    expect(JSON.parse(call!.input!)).toEqual({
+    expect(res.body).toEqual({ execution_id: executionArn('split', call.name!), outputs });
+    expect(call.name).toMatch(new RegExp(`^split-${stream.id}-[0-9a-f]{32}$`));
+    expect(JSON.parse(call.input!)).toEqual({
       stream_id: stream.id,
       session_id: SESSION,
       archive_path: 's3://fem-livestream-archive/2026/03/01/abc-1772366400/',
@@ -54,7 +56,7 @@ describe('POST /streams/{id}/split', () => {
     });
     // A split changes no stream state; the execution is remembered for GET …/executions.
     const stored = await h.store.get(stream.id);
-    expect(stored).toMatchObject({ state: 'idle', claimed_by: null, execution_arns: [res.body.execution_id] });
+    expect(stored).toMatchObject({ state: 'idle', claimed_by: null, execution_arns: [bodyOf(res, SplitAcceptedSchema).execution_id] });
   });
 
   it('defaults name_modifier to 32 random hex chars, and two splits of a session get two executions', async () => {
@@ -64,8 +66,8 @@ describe('POST /streams/{id}/split', () => {
     const first = await h.call('POST', `/streams/${stream.id}/split`, body);
     const second = await h.call('POST', `/streams/${stream.id}/split`, body);
 
-    expect(first.body.outputs[0].output).toMatch(/index_[0-9a-f]{32}_0\.mp4$/);
-    expect(first.body.outputs[0].output).not.toBe(second.body.outputs[0].output);
+    expect(bodyOf(first, SplitAcceptedSchema).outputs[0].output).toMatch(/index_[0-9a-f]{32}_0\.mp4$/);
+    expect(bodyOf(first, SplitAcceptedSchema).outputs[0].output).not.toBe(bodyOf(second, SplitAcceptedSchema).outputs[0].output);
     expect(new Set(h.startCalls().map((c) => c.name)).size).toBe(2);
   });
 
@@ -96,7 +98,7 @@ describe('POST /streams/{id}/split', () => {
     const res = await h.call('POST', `/streams/${stream.id}/split`, body);
 
     h.expectError(res, 400, 'ValidationError');
-    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(paths);
+    expect(errorOf(res).details?.map((d) => d.path)).toEqual(paths);
     await h.expectUnchanged(stream);
   });
 

@@ -1,6 +1,8 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PUBLIC_FIELDS } from '../../../core/domain/record';
+import { StreamListSchema } from '../../../api/schemas';
+import { bodyOf, errorOf, recordOf } from '../../fixtures/api-reply';
 import { ApiHarness, executionArn } from './harness';
 
 const h = new ApiHarness();
@@ -17,9 +19,9 @@ describe('GET /streams', () => {
     const res = await h.call('GET', '/streams');
 
     expect(res.status).toBe(200);
-    const ids = res.body.map((s: { id: string }) => s.id);
+    const ids = bodyOf(res, StreamListSchema).map((s) => s.id);
     expect(ids.indexOf(newer.id)).toBeLessThan(ids.indexOf(older.id));
-    for (const record of res.body) expect(Object.keys(record).sort()).toEqual([...PUBLIC_FIELDS].sort());
+    for (const record of bodyOf(res, StreamListSchema)) expect(Object.keys(record).sort()).toEqual([...PUBLIC_FIELDS].sort());
   });
 });
 
@@ -39,7 +41,7 @@ describe('GET /streams/{id}', () => {
     h.expectError(await h.call('GET', `/streams/${'0'.repeat(32)}`), 404, 'NotFound');
     const bad = await h.call('GET', '/streams/NOT-AN-ID');
     h.expectError(bad, 400, 'ValidationError');
-    expect(bad.body.error.details).toEqual([{ path: 'path.id', message: 'must be 32 lowercase hex chars' }]);
+    expect(errorOf(bad).details).toEqual([{ path: 'path.id', message: 'must be 32 lowercase hex chars' }]);
   });
 });
 
@@ -47,7 +49,7 @@ describe('POST /streams', () => {
   it('writes the record in creating, starts the create workflow, and answers 201 once it is idle', async () => {
     h.sfnMock.on(DescribeExecutionCommand).callsFake(async (input: { executionArn: string }) => {
       // The workflow finishes: the stream is idle.
-      const id = /create-([0-9a-f]{32})-v1$/.exec(input.executionArn)![1]!;
+      const id = /create-([0-9a-f]{32})-v1$/.exec(input.executionArn)![1];
       await h.store.mutate(id, () => ({ state: 'idle', claimed_by: null }));
       return { status: 'SUCCEEDED' };
     });
@@ -56,7 +58,7 @@ describe('POST /streams', () => {
 
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'Workshop', description: 'Intro', segment_length: 120, state: 'idle' });
-    const id = res.body.id;
+    const id = recordOf(res).id;
     expect(id).toMatch(/^[0-9a-f]{32}$/);
     const [start] = h.startCalls();
     expect(start).toEqual({
@@ -75,7 +77,7 @@ describe('POST /streams', () => {
 
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ name: 'Slow', description: '', segment_length: 300, state: 'creating' });
-    expect((await h.store.get(res.body.id))?.claimed_by).toBe(`create-${res.body.id}-v1`);
+    expect((await h.store.get(recordOf(res).id))?.claimed_by).toBe(`create-${recordOf(res).id}-v1`);
   });
 
   it('answers 500 naming the stream when the create workflow failed', async () => {
@@ -88,7 +90,7 @@ describe('POST /streams', () => {
     const res = await h.call('POST', '/streams', { name: 'Doomed' });
 
     h.expectError(res, 500, 'InternalError', /create workflow of stream [0-9a-f]{32} ended FAILED: creating MediaLive input: quota .*request id req-1/);
-    expect(res.body.error.message).not.toContain('stackTrace');
+    expect(errorOf(res).message).not.toContain('stackTrace');
   });
 
   it.each<[Record<string, unknown>, string]>([
@@ -106,7 +108,7 @@ describe('POST /streams', () => {
     const res = await h.call('POST', '/streams', body);
 
     h.expectError(res, 400, 'ValidationError');
-    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(field);
+    expect(errorOf(res).details?.map((d) => d.path)).toContain(field);
     expect((await h.store.list()).length).toBe(before);
     expect(h.startCalls()).toEqual([]);
   });
@@ -135,12 +137,12 @@ describe('POST /streams/{id} (update)', () => {
 
   it('accepts the whole record sent back with read-only fields unchanged', async () => {
     const stream = await h.seed();
-    const got = (await h.call('GET', `/streams/${stream.id}`)).body;
+    const got = recordOf(await h.call('GET', `/streams/${stream.id}`));
 
     const res = await h.call('POST', `/streams/${stream.id}`, { ...got, description: 'New words' });
 
     expect(res.status).toBe(200);
-    expect(res.body.description).toBe('New words');
+    expect(recordOf(res).description).toBe('New words');
   });
 
   it('changes nothing and starts nothing when nothing differs', async () => {
@@ -159,7 +161,7 @@ describe('POST /streams/{id} (update)', () => {
     const res = await h.call('POST', `/streams/${stream.id}`, { name: 'Later' });
 
     expect(res.status).toBe(202);
-    expect(res.body.name).toBe('Later');
+    expect(recordOf(res).name).toBe('Later');
   });
 
   it('409s a stale version and changes nothing', async () => {
@@ -178,7 +180,7 @@ describe('POST /streams/{id} (update)', () => {
     const res = await h.call('POST', `/streams/${stream.id}`, { name: 'x', state: 'running', rtmp1: 'rtmp://evil/app/k' });
 
     h.expectError(res, 400, 'ValidationError', /read-only fields rtmp1, state cannot be changed/);
-    expect(res.body.error.details).toEqual([
+    expect(errorOf(res).details).toEqual([
       { path: 'rtmp1', message: 'read-only: must equal the stored value' },
       { path: 'state', message: 'read-only: must equal the stored value' },
     ]);
@@ -196,7 +198,7 @@ describe('POST /streams/{id} (update)', () => {
     const res = await h.call('POST', `/streams/${stream.id}`, body);
 
     h.expectError(res, 400, 'ValidationError');
-    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([field]);
+    expect(errorOf(res).details?.map((d) => d.path)).toEqual([field]);
     await h.expectUnchanged(stream);
   });
 

@@ -52,16 +52,16 @@ describe('encoderSettings', () => {
     const settings = encoderSettings(120);
 
     const [mediapackage, archive] = settings.OutputGroups!;
-    expect(mediapackage!.OutputGroupSettings!.MediaPackageGroupSettings!.Destination!.DestinationRefId).toBe(MEDIAPACKAGE_DESTINATION_ID);
-    expect(mediapackage!.Outputs!.map((o) => o.VideoDescriptionName).sort()).toEqual(
+    expect(mediapackage.OutputGroupSettings!.MediaPackageGroupSettings!.Destination!.DestinationRefId).toBe(MEDIAPACKAGE_DESTINATION_ID);
+    expect(mediapackage.Outputs!.map((o) => o.VideoDescriptionName).sort()).toEqual(
       ['video_1080p', 'video_360p', 'video_540p', 'video_720p'],
     );
-    expect(archive!.OutputGroupSettings!.ArchiveGroupSettings).toEqual({
+    expect(archive.OutputGroupSettings!.ArchiveGroupSettings).toEqual({
       Destination: { DestinationRefId: ARCHIVE_DESTINATION_ID },
       RolloverInterval: 120,
     });
-    expect(archive!.Outputs).toHaveLength(1);
-    expect(archive!.Outputs![0]).toMatchObject({ VideoDescriptionName: 'video_1080p', AudioDescriptionNames: ['audio_1080p'] });
+    expect(archive.Outputs).toHaveLength(1);
+    expect(archive.Outputs![0]).toMatchObject({ VideoDescriptionName: 'video_1080p', AudioDescriptionNames: ['audio_1080p'] });
   });
 
   it('names only encodes that exist, so MediaLive accepts every reference', () => {
@@ -114,6 +114,6 @@ describe('channelRequest', () => {
         ],
       },
     ]);
-    expect(request.EncoderSettings!.OutputGroups![1]!.OutputGroupSettings!.ArchiveGroupSettings!.RolloverInterval).toBe(120);
+    expect(request.EncoderSettings!.OutputGroups![1].OutputGroupSettings!.ArchiveGroupSettings!.RolloverInterval).toBe(120);
   });
 });

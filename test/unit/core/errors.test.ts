@@ -29,7 +29,7 @@ describe('fromAwsError', () => {
 describe('deleteIgnoringNotFound', () => {
   it('treats a missing resource as deleted and rethrows anything else as a named error', async () => {
     await expect(deleteIgnoringNotFound('deleting', async () => Promise.reject(new NotFoundException({ message: 'gone', ...meta(404) })))).resolves.toBe('absent');
-    await expect(deleteIgnoringNotFound('deleting', async () => undefined)).resolves.toBe('deleted');
+    await expect(deleteIgnoringNotFound('deleting', () => Promise.resolve(undefined))).resolves.toBe('deleted');
     await expect(deleteIgnoringNotFound('deleting', async () => Promise.reject(new ConflictException({ message: 'attached', ...meta(409) })))).rejects.toBeInstanceOf(Conflict);
   });
 });

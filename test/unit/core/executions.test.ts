@@ -78,8 +78,8 @@ describe('historyEntries', () => {
 
   it('marks where a failed or aborted execution stopped', () => {
     const events = [entered('Describe', 1), entered('Stop failed', 2, 'FailStateEntered')];
-    expect(historyEntries([events[0]!, exited('Describe', 1), events[1]!], 'FAILED').at(-1)?.status).toBe('FAILED');
-    expect(historyEntries([events[0]!], 'ABORTED')).toEqual([
+    expect(historyEntries([events[0], exited('Describe', 1), events[1]], 'FAILED').at(-1)?.status).toBe('FAILED');
+    expect(historyEntries([events[0]], 'ABORTED')).toEqual([
       { state: 'Describe', entered_at: t(1).toISOString(), exited_at: null, status: 'ABORTED' },
     ]);
   });
@@ -110,7 +110,7 @@ describe('executionSummary', () => {
       current_state: 'Stop failed',
       error: { error: 'Invalid', message: 'key sk_*** leaked' },
     });
-    expect(sfnMock.commandCalls(GetExecutionHistoryCommand)[0]!.args[0].input).toMatchObject({ executionArn: ARN, reverseOrder: true });
+    expect(sfnMock.commandCalls(GetExecutionHistoryCommand)[0].args[0].input).toMatchObject({ executionArn: ARN, reverseOrder: true });
   });
 
   it('names the action by the state machine when the execution name is not one of ours', async () => {

@@ -44,7 +44,7 @@ describe('VOD playlists', () => {
       fc.property(segments, (list) => {
         const parsed = parseVodPlaylist(renderVodPlaylist(list));
         expect(parsed.segments.map((s) => s.uri)).toEqual(list.map((s) => s.uri));
-        parsed.segments.forEach((s, i) => expect(Math.abs(s.duration - list[i]!.duration)).toBeLessThanOrEqual(5e-7));
+        parsed.segments.forEach((s, i) => expect(Math.abs(s.duration - list[i].duration)).toBeLessThanOrEqual(5e-7));
         expect(parsed.version).toBeLessThanOrEqual(4);
       }),
     );

@@ -54,7 +54,7 @@ describe('cloud schedules', () => {
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 },
         DeadLetterConfig: { Arn: 'arn:dlq' },
       },
-    } as never);
+    });
   });
 
   it('treats an existing schedule of the same name as made (a retried request)', async () => {

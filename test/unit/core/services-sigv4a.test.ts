@@ -11,9 +11,9 @@ describe('core/aws/services', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
       requestHandler: {
-        handle: async (request: HttpRequest) => {
+        handle: (request: HttpRequest) => {
           signed = request;
-          throw Object.assign(new Error('captured'), { name: 'Captured' });
+          return Promise.reject(Object.assign(new Error('captured'), { name: 'Captured' }));
         },
       },
     });

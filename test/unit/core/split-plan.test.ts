@@ -40,7 +40,7 @@ function timeline(args: {
 
 function section(t: ArchiveTimeline, start: number, end: number, index = 0) {
   const [out] = splitOutputs({ archivePath: 's3://arch/p/', outputBucket: 'out', nameModifier: 'm', sections: [{ start, end }] });
-  return planSection(t, { ...out!, index });
+  return planSection(t, { ...out, index });
 }
 
 /**
@@ -95,15 +95,15 @@ function checkPlanned(a: Archive, plan: PlannedSection, start: number, end: numb
   const ranges = oracleSegments(a);
   const firstFrame = Math.floor(start * fps + 1e-6);
   const frames = Math.max(1, Math.round((end - start) * fps));
-  const total = ranges[ranges.length - 1]!.to;
+  const total = ranges[ranges.length - 1].to;
   const lastFrame = Math.min(firstFrame + frames, total) - 1;
   // The frame at `start` is on screen at `start`.
   expect(firstFrame / fps).toBeLessThanOrEqual(start + 1e-6);
   expect((firstFrame + 1) / fps).toBeGreaterThan(start - 1e-6);
   // Exactly the segments holding [firstFrame, lastFrame], in order, each once.
   const needed = ranges.map((r, i) => ({ ...r, counter: a.first + i })).filter((r) => r.from <= lastFrame && r.to > firstFrame);
-  expect(plan.first_counter).toBe(needed[0]!.counter);
-  expect(plan.last_counter).toBe(needed[needed.length - 1]!.counter);
+  expect(plan.first_counter).toBe(needed[0].counter);
+  expect(plan.last_counter).toBe(needed[needed.length - 1].counter);
   const segments = sectionSegments(a.timeline, plan);
   expect(segments.map((s) => Number(/\.(\d+)\.ts$/.exec(s.uri)![1]))).toEqual(needed.map((r) => r.counter));
   expect(new Set(segments.map((s) => s.uri)).size).toBe(segments.length);
@@ -112,7 +112,7 @@ function checkPlanned(a: Archive, plan: PlannedSection, start: number, end: numb
     expect(s.uri.startsWith(a.filled.includes(counter) ? 'archive_2.' : 'archive_1.')).toBe(true);
   }
   // Clip: frames from the playlist's first frame, end inclusive, timecodes that say the same.
-  const zero = needed[0]!.from;
+  const zero = needed[0].from;
   expect(plan.clip).toEqual(
     expect.objectContaining({ start_frame: firstFrame - zero, end_frame: lastFrame - zero }),
   );
@@ -136,7 +136,7 @@ describe('section planning (properties)', () => {
       fc.property(archiveArb, sectionArb, (a, s) => {
         const ranges = oracleSegments(a);
         const fps = a.rate.numerator / a.rate.denominator;
-        const total = ranges[ranges.length - 1]!.to;
+        const total = ranges[ranges.length - 1].to;
         const archiveEnd = total / fps;
         let start = s.u * archiveEnd * (1 + s.overshoot);
         let end = start + s.v * (archiveEnd - start) + s.overshoot * a.segmentLength;

@@ -75,7 +75,7 @@ describe('StreamStore against dynalite', () => {
 
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     for (const lost of outcomes.filter((o) => o.status === 'rejected')) {
-      expect((lost as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflict);
+      expect(lost.reason).toBeInstanceOf(VersionConflict);
     }
     // The execution of that name still re-claims idempotently (a retried first step goes on).
     const reclaimed = await store().claim(item.id, 'start', name);

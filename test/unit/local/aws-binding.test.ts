@@ -16,7 +16,7 @@ describe('bindLocalService', () => {
     // Prepare
     const seen: unknown[] = [];
     const client = boundClient({
-      DescribeChannelCommand: (input) => {
+      DescribeChannelCommand: (input: { ChannelId?: string }) => {
         seen.push(input);
         return { Id: input.ChannelId, State: 'IDLE' };
       },
@@ -33,7 +33,7 @@ describe('bindLocalService', () => {
   it('copies input and output, so neither side can change the other afterwards', async () => {
     const state = { Id: '1', Tags: { a: '1' } };
     const client = boundClient({
-      DescribeChannelCommand: (input) => {
+      DescribeChannelCommand: (input: { ChannelId?: string }) => {
         input.ChannelId = 'changed by service';
         return state;
       },

@@ -146,7 +146,7 @@ describe('local ECS running the connector', () => {
 
     // Act
     const run = await runTask(port, 'token-a');
-    const arn = run.tasks![0]!.taskArn!;
+    const arn = run.tasks![0].taskArn!;
     const healthy = await until('a healthy task', async () => ((await describeTask(arn))?.healthStatus === 'HEALTHY' ? describeTask(arn) : undefined));
     const keyedCommandLines = commandLinesWith(KEY);
     const again = await runTask(port, 'token-a');
@@ -158,10 +158,10 @@ describe('local ECS running the connector', () => {
     // Assess
     expect(healthy.lastStatus).toBe('RUNNING');
     expect(healthy.tags).toContainEqual({ key: 'connector-source', value: 'test_pattern' });
-    expect(again.tasks![0]!.taskArn).toBe(arn);
+    expect(again.tasks![0].taskArn).toBe(arn);
     expect(listed.taskArns).toEqual([arn]);
     expect(done).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'chime_stop requested', desiredStatus: 'STOPPED' });
-    expect(done.containers![0]!.exitCode).toBe(0);
+    expect(done.containers![0].exitCode).toBe(0);
     expect(statSync(received).size).toBeGreaterThan(10_000);
     expect(codecsOf(received)).toEqual(['h264 1280x720', 'aac']);
     expect(stopped.find((d) => d.taskArn === arn)).toMatchObject({ lastStatus: 'STOPPED', group: expect.stringMatching(/^connector-/), stopCode: 'UserInitiated' });
@@ -179,7 +179,7 @@ describe('local ECS running the connector', () => {
     const port = await freePort(); // nothing listens there
 
     const run = await runTask(port, 'token-b', [{ name: 'FFMPEG_RESTARTS', value: '0' }]);
-    const arn = run.tasks![0]!.taskArn!;
+    const arn = run.tasks![0].taskArn!;
     const done = await until('the task to stop', async () => ((await describeTask(arn))?.lastStatus === 'STOPPED' ? describeTask(arn) : undefined));
 
     expect(done.stopCode).toBe('EssentialContainerExited');

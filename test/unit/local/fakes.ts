@@ -9,24 +9,28 @@ export class RecordingMediaPlane implements MediaPlane {
   /** Set to make the next startChannel fail. */
   failNextStart: Error | undefined;
 
-  async startChannel(channel: ChannelMedia): Promise<void> {
+  startChannel(channel: ChannelMedia): Promise<void> {
     if (this.failNextStart) {
       const err = this.failNextStart;
       this.failNextStart = undefined;
-      throw err;
+      return Promise.reject(err);
     }
     this.started.push(channel);
+    return Promise.resolve();
   }
 
-  async stopChannel(channelId: string): Promise<void> {
+  stopChannel(channelId: string): Promise<void> {
     this.stopped.push(channelId);
+    return Promise.resolve();
   }
 
-  async removeEndpoint(endpointId: string): Promise<void> {
+  removeEndpoint(endpointId: string): Promise<void> {
     this.removedEndpoints.push(endpointId);
+    return Promise.resolve();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
+    return Promise.resolve();
   }
 }

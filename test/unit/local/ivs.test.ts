@@ -9,9 +9,9 @@ function setup() {
   const started: ChannelMedia[] = [];
   const removedEndpoints: string[] = [];
   const mediaPlane: MediaPlane = {
-    startChannel: async (c) => void started.push(c),
+    startChannel: (c) => Promise.resolve(void started.push(c)),
     stopChannel: async () => {},
-    removeEndpoint: async (id) => void removedEndpoints.push(id),
+    removeEndpoint: (id) => Promise.resolve(void removedEndpoints.push(id)),
     close: async () => {},
   };
   const local = new LocalIvs({ rtmpPort: 1935, mediaPort: 8080, mediaPlane });
@@ -37,7 +37,7 @@ describe('local IVS', () => {
 
     const listed = await ivs.send(new ListChannelsCommand({ filterByName: 'fm-xyz' }));
     const keys = await ivs.send(new ListStreamKeysCommand({ channelArn: made.channel!.arn }));
-    const key = await ivs.send(new GetStreamKeyCommand({ arn: keys.streamKeys![0]!.arn }));
+    const key = await ivs.send(new GetStreamKeyCommand({ arn: keys.streamKeys![0].arn }));
 
     expect(listed.channels!.map((c) => c.arn)).toEqual([made.channel!.arn]);
     expect(key.streamKey!.value).toBe(made.streamKey!.value);
@@ -49,7 +49,7 @@ describe('local IVS', () => {
 
     await ivs.send(new DeleteChannelCommand({ arn: made.channel!.arn }));
 
-    expect(removedEndpoints).toEqual([started[0]!.endpointId]);
+    expect(removedEndpoints).toEqual([started[0].endpointId]);
     await expect(ivs.send(new GetChannelCommand({ arn: made.channel!.arn }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     await expect(ivs.send(new DeleteChannelCommand({ arn: made.channel!.arn }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });

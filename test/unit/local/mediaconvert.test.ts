@@ -111,15 +111,15 @@ describe('local MediaConvert (real ffmpeg)', () => {
   it('cuts a 29.97 fps archive by frames, not seconds', async () => {
     const jobs = await cut('at2997/', [{ start: 1.9, end: 5.3 }]);
 
-    await expectExactCut(jobs[0]!.section, jobs[0]!.jobId, 30000 / 1001);
+    await expectExactCut(jobs[0].section, jobs[0].jobId, 30000 / 1001);
   }, 240_000);
 
   it('gives back the job it made for a token it has seen', async () => {
     const [made] = await cut('at25/', [{ start: 0.5, end: 1 }], 'exec-token');
 
-    const again = await startTranscode({ stream_id: 's', section: made!.section, execution_name: 'exec-token' });
+    const again = await startTranscode({ stream_id: 's', section: made.section, execution_name: 'exec-token' });
 
-    expect(again.job_id).toBe(made!.jobId);
+    expect(again.job_id).toBe(made.jobId);
   }, 240_000);
 
   it('runs a job again at the next start when the runtime died while it ran', async () => {
@@ -129,8 +129,8 @@ describe('local MediaConvert (real ffmpeg)', () => {
     const client = bindLocalService(new MediaConvertClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), first.service);
     const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
     const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'restart', timestamp_list: [{ start: 3, end: 4 }], timeline }, { config });
-    await writePlaylist({ timeline, section: sections[0]! }, { s3 });
-    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-restart' }, client);
+    await writePlaylist({ timeline, section: sections[0] }, { s3 });
+    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0], execution_name: 'exec-restart' }, client);
 
     await first.close();
     const saved = JSON.parse(await readFile(stateFile, 'utf8')) as { Id: string; Status: string }[];
@@ -140,15 +140,15 @@ describe('local MediaConvert (real ffmpeg)', () => {
     await second.idle();
 
     expect((await after.send(new GetJobCommand({ Id: job_id }))).Job?.Status).toBe('COMPLETE');
-    expect(await frameNumbers(await download(sections[0]!.output))).toEqual(Array.from({ length: 25 }, (_, i) => 75 + i));
+    expect(await frameNumbers(await download(sections[0].output))).toEqual(Array.from({ length: 25 }, (_, i) => 75 + i));
     await second.close();
   }, 240_000);
 
   it('cancels a job that has not finished, and writes nothing for it', async () => {
     const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
     const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'cancel', timestamp_list: [{ start: 0, end: 6 }], timeline }, { config });
-    await writePlaylist({ timeline, section: sections[0]! }, { s3 });
-    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-cancel' });
+    await writePlaylist({ timeline, section: sections[0] }, { s3 });
+    const { job_id } = await startTranscode({ stream_id: 's', section: sections[0], execution_name: 'exec-cancel' });
 
     await mediaconvert.send(new CancelJobCommand({ Id: job_id }));
     await local.idle();
@@ -194,20 +194,20 @@ describe('local MediaConvert (real ffmpeg)', () => {
     it('creates the job with the state’s parameters and answers once the job is COMPLETE', async () => {
       const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
       const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'sync', timestamp_list: [{ start: 1, end: 2 }], timeline }, { config });
-      await writePlaylist({ timeline, section: sections[0]! }, { s3 });
-      const request = await prepareTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-sync' });
+      await writePlaylist({ timeline, section: sections[0] }, { s3 });
+      const request = await prepareTranscode({ stream_id: 's', section: sections[0], execution_name: 'exec-sync' });
 
       const out = (await sync()(MEDIACONVERT_CREATE_JOB_SYNC, { ...request, Role: 'arn:aws:iam::000000000000:role/mc' })) as { Job: { Id: string; Status: string } };
 
       expect(out.Job).toMatchObject({ Status: 'COMPLETE', ClientRequestToken: request.ClientRequestToken, JobPercentComplete: 100 });
-      await expectExactCut(sections[0]!, out.Job.Id, 25);
+      await expectExactCut(sections[0], out.Job.Id, 25);
     }, 240_000);
 
     it('fails with States.TaskFailed, the job (its ErrorCode and ErrorMessage) as the cause, when the job ends in ERROR', async () => {
       const { timeline } = await listArchive({ archive_path: 's3://arch/at25/' }, { s3 });
       const { sections } = await planSplit({ archive_path: 's3://arch/at25/', name_modifier: 'nosync', timestamp_list: [{ start: 1, end: 2 }], timeline }, { config });
       // No playlist written: MediaConvert cannot open the input.
-      const request = await prepareTranscode({ stream_id: 's', section: sections[0]!, execution_name: 'exec-sync-error' });
+      const request = await prepareTranscode({ stream_id: 's', section: sections[0], execution_name: 'exec-sync-error' });
 
       const failure = await sync()(MEDIACONVERT_CREATE_JOB_SYNC, { ...request, Role: 'arn:aws:iam::000000000000:role/mc' }).catch((err: Error) => err);
 

@@ -280,14 +280,14 @@ describe('local MediaLive channels', () => {
       new UpdateChannelCommand({
         ChannelId: channelId,
         RoleArn: ROLE,
-        Destinations: [request.Destinations![0]!, { Id: 'archive', Settings: [{ Url: 's3://other/p/archive_1' }, { Url: 's3://other/p/archive_2' }] }],
+        Destinations: [request.Destinations![0], { Id: 'archive', Settings: [{ Url: 's3://other/p/archive_1' }, { Url: 's3://other/p/archive_2' }] }],
       }),
     );
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
     await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
 
     expect(updated.Channel!.State).toBe('IDLE');
-    expect(plane.started[0]!.archive).toEqual([
+    expect(plane.started[0].archive).toEqual([
       { bucket: 'other', keyBase: 'p/archive_1' },
       { bucket: 'other', keyBase: 'p/archive_2' },
     ]);
@@ -356,7 +356,7 @@ describe('local MediaLive channels', () => {
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
     await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
 
-    expect(plane.started[0]!.sourceCidrs).toEqual(['203.0.113.0/24', '198.51.100.7/32']);
+    expect(plane.started[0].sourceCidrs).toEqual(['203.0.113.0/24', '198.51.100.7/32']);
   });
 
   it('rejects settings that do not wire up as UnprocessableEntity, attaching nothing', async () => {

@@ -26,7 +26,7 @@ let removedEndpoints: string[];
 
 function open() {
   removedEndpoints = [];
-  const mediaPlane = { removeEndpoint: async (id: string) => void removedEndpoints.push(id) };
+  const mediaPlane = { removeEndpoint: (id: string) => Promise.resolve(void removedEndpoints.push(id)) };
   local = new LocalMediaPackage({ mediaPort: 8089, stateFile: join(dir, 'mediapackage.json'), mediaPlane });
   client = bindLocalService(new MediaPackageClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), local.service);
 }

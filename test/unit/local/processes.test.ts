@@ -72,7 +72,7 @@ describe('spawnManaged', () => {
   it('leaves no child running when the parent is killed with SIGKILL', async () => {
     // Prepare: a parent process with one child of each guard mode
     const parent = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const firstLine = await new Promise<string>((resolve) => createInterface({ input: parent.stdout! }).once('line', resolve));
+    const firstLine = await new Promise<string>((resolve) => createInterface({ input: parent.stdout }).once('line', resolve));
     const { groups } = JSON.parse(firstLine) as { groups: number[] };
     expect(await eventually(() => groups.every((g) => pidsInGroup(g).length > 0))).toBe(true);
 

@@ -34,7 +34,7 @@ describe('reconcileStreams after a restart', () => {
     const done = await reconcileStreams(store(), () => NOW);
 
     // Assess
-    const after = async (id: string) => (await store().mustGet(id))!;
+    const after = (id: string) => store().mustGet(id);
     expect(await after(starting.id)).toMatchObject({
       state: 'idle',
       started: false,

@@ -19,7 +19,7 @@ function start() {
   return startRuntime({
     ...isolatedRuntimeOptions(dir),
     LOCAL_CHANNEL_START_SECONDS: 0,
-    startMediaPlane: async () => ({ plane, rtmpPort: 19350, mediaPort: 18080, close: () => plane.close() }),
+    startMediaPlane: () => Promise.resolve({ plane, rtmpPort: 19350, mediaPort: 18080, close: () => plane.close() }),
   });
 }
 
@@ -80,7 +80,7 @@ describe('local runtime', () => {
     const executions = await after.sfn.send(new ListExecutionsCommand({ stateMachineArn: after.config.STATE_MACHINE_ARNS.stop }));
 
     expect(stream).toMatchObject({ state: 'idle', started: false, last_error: { action: 'start' } });
-    expect(input.Destinations![0]!.Url).toBe('rtmp://127.0.0.1:19350/live/a');
+    expect(input.Destinations![0].Url).toBe('rtmp://127.0.0.1:19350/live/a');
     expect(executions.executions!.map((e) => e.name)).toEqual([`stop-${other}-v1`]);
   });
 });

@@ -65,7 +65,7 @@ describe('local S3 (s3rver)', () => {
     await s3.close();
     s3 = undefined;
     const parent = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures/s3-parent.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [line] = (await once(parent.stdout!, 'data')) as [Buffer];
+    const [line] = (await once(parent.stdout, 'data')) as [Buffer];
     const { pid } = JSON.parse(line.toString()) as { pid: number };
 
     parent.kill('SIGKILL');

@@ -3,11 +3,12 @@ import { LocalScheduler, MISSED_AFTER_MS, type LocalSchedule, type SchedulerStor
 
 class MemoryStorage implements SchedulerStorage {
   constructor(public saved: LocalSchedule[] = []) {}
-  async load() {
-    return structuredClone(this.saved);
+  load() {
+    return Promise.resolve(structuredClone(this.saved));
   }
-  async save(schedules: LocalSchedule[]) {
+  save(schedules: LocalSchedule[]) {
     this.saved = structuredClone(schedules);
+    return Promise.resolve();
   }
 }
 
@@ -20,14 +21,17 @@ function harness(storage = new MemoryStorage()) {
   const undeliverable: string[] = [];
   const scheduler = new LocalScheduler({
     storage,
-    startExecution: async (arn, input) => {
+    startExecution: (arn, input) => {
       started.push({ arn, input, at: Date.now() });
+      return Promise.resolve();
     },
-    onMissed: async (schedule, late) => {
+    onMissed: (schedule, late) => {
       missed.push({ name: schedule.name, late });
+      return Promise.resolve();
     },
-    onUndeliverable: async (schedule) => {
+    onUndeliverable: (schedule) => {
       undeliverable.push(schedule.name);
+      return Promise.resolve();
     },
   });
   return { scheduler, storage, started, missed, undeliverable };
@@ -110,13 +114,14 @@ describe('LocalScheduler', () => {
     let attempts = 0;
     const scheduler = new LocalScheduler({
       storage,
-      startExecution: async () => {
+      startExecution: () => {
         attempts++;
-        throw new Error('state machine missing');
+        return Promise.reject(new Error('state machine missing'));
       },
-      onMissed: async () => undefined,
-      onUndeliverable: async (schedule) => {
+      onMissed: () => Promise.resolve(),
+      onUndeliverable: (schedule) => {
         undeliverable.push(schedule.name);
+        return Promise.resolve();
       },
     });
     await scheduler.service.handle('CreateScheduleCommand', {

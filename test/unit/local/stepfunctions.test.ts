@@ -16,14 +16,18 @@ import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalStepFunctions, RUNTIME_STOPPED, stateMachineArn } from '../../../local/stepfunctions/service';
 import { lambdaError, type TaskRunner } from '../../../local/stepfunctions/tasks';
 import { STOP_STATES, stopWorkflow } from '../../../workflows/stop';
+import { Input as DescribeChannelInput } from '../../../tasks/describe-channel';
+import { Input as RecordFailureInput } from '../../../tasks/record-failure';
+import { shaped } from '../../fixtures/shape';
+import { z } from 'zod';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const STOP = stateMachineArn('stop');
 const claimed = { stream_id: STREAM, state: 'stopping', channel_id: 'ch', input_id: 'in', package_channel_id: 'p', endpoint_id: 'e', segment_length: 300, version: 2 };
 
-type Handlers = Record<string, (input: any) => unknown>;
+type Handlers = Record<string, (input: unknown) => unknown>;
 let dir: string;
-let calls: { task: string; input: any }[];
+let calls: { task: string; input: unknown }[];
 let sfn: LocalStepFunctions;
 let client: SFNClient;
 
@@ -32,7 +36,7 @@ function happy(): Handlers {
     'claim-stream': () => claimed,
     'stop-connector': () => ({ task_id: null }),
     'stop-channel': () => ({ requested: true }),
-    'describe-channel': ({ poll }) => ({ ...poll, status: 'IDLE', wait_seconds: 1, expired: false, attempt: 1 }),
+    'describe-channel': (input) => ({ ...DescribeChannelInput.parse(input).poll, status: 'IDLE', wait_seconds: 1, expired: false, attempt: 1 }),
     'record-outcome': () => ({ stream_id: STREAM, state: 'idle' }),
     'record-failure': () => ({ stream_id: STREAM, message: 'x' }),
   };
@@ -42,7 +46,7 @@ function open(handlers: Handlers) {
   const runTask: TaskRunner = async (task, input) => {
     calls.push({ task, input });
     try {
-      return await handlers[task]!(input);
+      return await handlers[task](input);
     } catch (err) {
       throw lambdaError(err);
     }
@@ -79,7 +83,7 @@ describe('local Step Functions', () => {
 
     expect(done).toMatchObject({ status: 'SUCCEEDED', name: 'stop-run-1', stateMachineArn: STOP });
     expect(calls.map((c) => c.task)).toEqual(['claim-stream', 'stop-connector', 'stop-channel', 'describe-channel', 'record-outcome']);
-    expect(calls[0]!.input).toMatchObject({
+    expect(calls[0].input).toMatchObject({
       stream_id: STREAM,
       action: 'stop',
       execution_name: 'stop-run-1',
@@ -101,10 +105,10 @@ describe('local Step Functions', () => {
       'TaskSucceeded',
       'TaskStateExited',
     ]);
-    expect(events![1]!.stateEnteredEventDetails!.name).toBe(STOP_STATES.claim);
+    expect(events![1].stateEnteredEventDetails!.name).toBe(STOP_STATES.claim);
     expect(events!.at(-1)!.type).toBe('ExecutionSucceeded');
     expect(events!.map((e) => e.id)).toEqual(events!.map((_, i) => i + 1));
-    expect(events![0]!.timestamp).toBeInstanceOf(Date);
+    expect(events![0].timestamp).toBeInstanceOf(Date);
   });
 
   it("retries and fails like the cloud: a task's error keeps its name, its cause is Lambda's JSON", async () => {
@@ -119,13 +123,13 @@ describe('local Step Functions', () => {
 
     const done = await runToEnd('stop-fails');
     const types = await historyTypes(done.executionArn!);
-    const recorded = calls.find((c) => c.task === 'record-failure')!.input;
+    const recorded = shaped(calls.find((c) => c.task === 'record-failure')?.input, RecordFailureInput, 'the record-failure input');
 
     expect(done).toMatchObject({ status: 'FAILED', error: 'Invalid' });
     expect(JSON.parse(done.cause!)).toEqual({ errorType: 'Invalid', errorMessage: 'stopping MediaLive channel: BadRequest', trace: [] });
     expect(types.filter((t) => t === 'TaskFailed')).toHaveLength(2);
     expect(recorded.failure.Error).toBe('Invalid');
-    expect(JSON.parse(recorded.failure.Cause).errorMessage).toBe('stopping MediaLive channel: BadRequest');
+    expect(z.object({ errorMessage: z.string() }).parse(JSON.parse(recorded.failure.Cause ?? '')).errorMessage).toBe('stopping MediaLive channel: BadRequest');
     expect(types.at(-1)).toBe('ExecutionFailed');
   });
 
@@ -191,7 +195,7 @@ describe('local Step Functions', () => {
 
     const first = await client.send(new ListExecutionsCommand({ stateMachineArn: STOP, maxResults: 2 }));
     const second = await client.send(new ListExecutionsCommand({ stateMachineArn: STOP, maxResults: 2, nextToken: first.nextToken }));
-    const history = await client.send(new GetExecutionHistoryCommand({ executionArn: first.executions![0]!.executionArn, maxResults: 3 }));
+    const history = await client.send(new GetExecutionHistoryCommand({ executionArn: first.executions![0].executionArn, maxResults: 3 }));
 
     expect([...first.executions!, ...second.executions!].map((e) => e.name).sort()).toEqual(['stop-a', 'stop-b', 'stop-c']);
     expect(second.nextToken).toBeUndefined();

@@ -25,7 +25,7 @@ describe('local task runner', () => {
     const failure = runTask('describe-channel', { poll: {} });
 
     await expect(failure).rejects.toMatchObject({ name: 'Invalid' });
-    const cause = JSON.parse(((await failure.catch((e: Error) => e)) as Error).message);
+    const cause: unknown = JSON.parse(((await failure.catch((e: Error) => e)) as Error).message);
     expect(cause).toMatchObject({ errorType: 'Invalid', errorMessage: expect.stringContaining('task input invalid: channel_id') });
   });
 

@@ -65,7 +65,7 @@ describe('configure-channel', () => {
 
     // Assess
     expect(out).toEqual({ channel_id: 'ch-1', archive_path: 's3://archive-bucket/2026/01/01/x-1/', rollover_interval: 120 });
-    const sent = medialive.commandCalls(UpdateChannelCommand)[0]!.args[0].input;
+    const sent = medialive.commandCalls(UpdateChannelCommand)[0].args[0].input;
     expect(sent.ChannelId).toBe('ch-1');
     expect(sent.Name).toBe('Intro to Rust');
     const archive = sent.Destinations!.find((d) => d.Id === 'archive');
@@ -92,7 +92,7 @@ describe('configure-channel', () => {
 
     await run({ stream_id: stream.id, archive_path: 's3://archive-bucket/2026/01/01/x-1/' }, deps());
 
-    const sent = medialive.commandCalls(UpdateChannelCommand)[0]!.args[0].input;
+    const sent = medialive.commandCalls(UpdateChannelCommand)[0].args[0].input;
     expect(sent).toMatchObject({
       RoleArn: 'arn:aws:iam::000000000000:role/ml',
       InputAttachments: channel.InputAttachments,
@@ -117,7 +117,7 @@ describe('configure-channel', () => {
 
     await run({ stream_id: stream.id, archive_path: 's3://archive-bucket/2026/01/01/x-1/' }, deps());
 
-    const sent = medialive.commandCalls(UpdateChannelCommand)[0]!.args[0].input;
+    const sent = medialive.commandCalls(UpdateChannelCommand)[0].args[0].input;
     for (const destination of sent.Destinations!) {
       const kinds = (['Settings', 'MediaPackageSettings', 'MultiplexSettings', 'SrtSettings'] as const).filter((k) => destination[k] !== undefined);
       expect(kinds, `destination ${destination.Id}`).toHaveLength(1);

@@ -43,7 +43,7 @@ beforeEach(() => {
 });
 
 function sent() {
-  return mediapackage.commandCalls(UpdateOriginEndpointCommand)[0]!.args[0].input;
+  return mediapackage.commandCalls(UpdateOriginEndpointCommand)[0].args[0].input;
 }
 
 describe('configure-endpoint', () => {

@@ -75,7 +75,7 @@ describe('run-connector', () => {
       networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a', 'subnet-b'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' } },
     });
     // Ids only: the container reads its target from the record (connector/fetch-target.sh).
-    const env = ecs.commandCalls(RunTaskCommand)[0]!.args[0].input.overrides!.containerOverrides![0]!.environment!;
+    const env = ecs.commandCalls(RunTaskCommand)[0].args[0].input.overrides!.containerOverrides![0].environment!;
     expect(env).toEqual([
       { name: 'STREAM_ID', value: item.id },
       { name: 'CONNECTOR_EXECUTION', value: EXEC },
@@ -91,7 +91,7 @@ describe('run-connector', () => {
 
     await runConnector({ stream_id: item.id, execution_name: EXEC }, deps());
 
-    const sent = JSON.stringify(ecs.commandCalls(RunTaskCommand)[0]!.args[0].input);
+    const sent = JSON.stringify(ecs.commandCalls(RunTaskCommand)[0].args[0].input);
     for (const secret of ['sk_us-east-1_SECRET', RTMP_IVS, 'secret-key-1', 'meet.example.com']) expect(sent).not.toContain(secret);
   });
 

@@ -37,10 +37,10 @@ describe('create-channel', () => {
       RequestId: requestToken(EXECUTION, 'channel'),
       InputAttachments: [expect.objectContaining({ InputId: 'in-1' })],
     });
-    const request = medialive.commandCalls(CreateChannelCommand)[0]!.args[0].input;
-    expect(request.Destinations![0]!.MediaPackageSettings).toEqual([{ ChannelId: `fm-${stream.id}` }]);
-    expect(request.Destinations![1]!.Settings![0]!.Url).toMatch(/^s3ssl:\/\/archive-bucket\//);
-    expect(request.EncoderSettings!.OutputGroups![1]!.OutputGroupSettings!.ArchiveGroupSettings!.RolloverInterval).toBe(120);
+    const request = medialive.commandCalls(CreateChannelCommand)[0].args[0].input;
+    expect(request.Destinations![0].MediaPackageSettings).toEqual([{ ChannelId: `fm-${stream.id}` }]);
+    expect(request.Destinations![1].Settings![0].Url).toMatch(/^s3ssl:\/\/archive-bucket\//);
+    expect(request.EncoderSettings!.OutputGroups![1].OutputGroupSettings!.ArchiveGroupSettings!.RolloverInterval).toBe(120);
     expect((await store().mustGet(stream.id)).live_channel_id).toBe('ch-1');
   });
 

@@ -41,7 +41,7 @@ describe('create-input', () => {
       RequestId: requestToken(EXECUTION, 'input'),
       Name: `fm-${stream.id}`,
     });
-    const request = medialive.commandCalls(CreateInputCommand)[0]!.args[0].input;
+    const request = medialive.commandCalls(CreateInputCommand)[0].args[0].input;
     const names = request.Destinations!.map((d) => d.StreamName!);
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^live\/[A-Za-z0-9_-]{24}$/);
@@ -55,7 +55,7 @@ describe('create-input', () => {
     const out = await run({ stream_id: stream.id, execution_name: EXECUTION }, deps());
 
     expect(out).toEqual({ input_id: 'in-1' });
-    const names = medialive.commandCalls(CreateInputCommand)[0]!.args[0].input.Destinations!.map((d) => d.StreamName);
+    const names = medialive.commandCalls(CreateInputCommand)[0].args[0].input.Destinations!.map((d) => d.StreamName);
     const stored = await store().mustGet(stream.id);
     expect(stored).toMatchObject({
       live_input_id: 'in-1',
@@ -96,12 +96,12 @@ describe('create-input', () => {
   it('never lets a stream key out in an error that echoes the request', async () => {
     const stream = await aStream(store());
     medialive.on(CreateInputCommand).callsFake((input: { Destinations: { StreamName: string }[] }) => {
-      throw new BadRequestException({ message: `invalid stream name ${input.Destinations[0]!.StreamName}`, $metadata: { httpStatusCode: 400 } });
+      throw new BadRequestException({ message: `invalid stream name ${input.Destinations[0].StreamName}`, $metadata: { httpStatusCode: 400 } });
     });
 
     const error = await run({ stream_id: stream.id, execution_name: EXECUTION }, deps()).catch((e: Error) => e);
 
-    const key = medialive.commandCalls(CreateInputCommand)[0]!.args[0].input.Destinations![0]!.StreamName!.split('/')[1]!;
+    const key = medialive.commandCalls(CreateInputCommand)[0].args[0].input.Destinations![0].StreamName!.split('/')[1];
     expect(error).toBeInstanceOf(Invalid);
     expect((error as Error).message).toBe('creating MediaLive input: BadRequestException: invalid stream name live/***');
     expect((error as Error).stack).not.toContain(key);

@@ -15,7 +15,7 @@ const [output0, output1] = splitOutputs({
     { start: 0, end: 1 },
   ],
 });
-const section = planSection(timeline, { ...output0!, index: 1 });
+const section = planSection(timeline, { ...output0, index: 1 });
 
 describe('prepare-transcode', () => {
   it('builds the section’s job: HLS input clipped on zero-based timecode, MP4 to the output, an idempotency token', async () => {
@@ -40,7 +40,7 @@ describe('prepare-transcode', () => {
   });
 
   it('gives each section its own token and the same token on a retry', async () => {
-    const other = planSection(timeline, { ...output1!, index: 0 });
+    const other = planSection(timeline, { ...output1, index: 0 });
 
     const first = await run({ stream_id: 's1', section, execution_name: 'e' });
     const again = await run({ stream_id: 's1', section, execution_name: 'e' });

@@ -42,7 +42,7 @@ describe('put-live-route', () => {
 
     // Assess
     expect(out).toEqual({ key: stream.id, live_endpoint: `https://live.example.com/live/${stream.id}/index.m3u8` });
-    expect(kvs.commandCalls(PutKeyCommand)[0]!.args[0].input).toEqual({
+    expect(kvs.commandCalls(PutKeyCommand)[0].args[0].input).toEqual({
       KvsARN: KVS_ARN,
       Key: stream.id,
       Value: JSON.stringify({ origin: 'https://abc.mediapackage.us-east-1.amazonaws.com/out/v1/ep-hash/' }),

@@ -31,7 +31,7 @@ describe('remove-live-route', () => {
 
     // Assess
     expect(out).toEqual({ removed: true });
-    expect(kvs.commandCalls(DeleteKeyCommand)[0]!.args[0].input).toEqual({ KvsARN: KVS_ARN, Key: STREAM, IfMatch: 'etag-1' });
+    expect(kvs.commandCalls(DeleteKeyCommand)[0].args[0].input).toEqual({ KvsARN: KVS_ARN, Key: STREAM, IfMatch: 'etag-1' });
   });
 
   it('counts a key that is not there as already removed', async () => {

@@ -20,7 +20,7 @@ describe('start-channel', () => {
 
     // Assess
     expect(out).toEqual({ requested: true });
-    expect(medialive.commandCalls(StartChannelCommand)[0]!.args[0].input).toEqual({ ChannelId: 'ch-1' });
+    expect(medialive.commandCalls(StartChannelCommand)[0].args[0].input).toEqual({ ChannelId: 'ch-1' });
   });
 
   it.each(['STARTING', 'RUNNING', 'RECOVERING'])('does not start twice a channel already %s (a retried step)', async (state) => {

@@ -48,7 +48,7 @@ describe('sync-channel-name', () => {
 
     // Assess
     expect(out).toEqual({ synced: true, channel_state: 'IDLE' });
-    expect(medialive.commandCalls(UpdateChannelCommand)[0]!.args[0].input).toEqual({
+    expect(medialive.commandCalls(UpdateChannelCommand)[0].args[0].input).toEqual({
       ...kept,
       ChannelId: 'ch-1',
       Name: 'New name',

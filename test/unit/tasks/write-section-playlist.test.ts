@@ -27,7 +27,7 @@ const timeline: ArchiveTimeline = {
 
 function section(start: number, end: number) {
   const [output] = splitOutputs({ archivePath: 's3://arch/a/b/', outputBucket: 'out', nameModifier: 'x', sections: [{ start, end }] });
-  return planSection(timeline, output!);
+  return planSection(timeline, output);
 }
 
 beforeEach(() => s3.reset());
@@ -39,7 +39,7 @@ describe('write-section-playlist', () => {
     const out = await run({ timeline, section: section(250, 620) }, deps);
 
     expect(out).toEqual({ playlist: 's3://arch/a/b/index_x_0.m3u8', segments: 3 });
-    const put = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    const put = s3.commandCalls(PutObjectCommand)[0].args[0].input;
     expect(put).toMatchObject({ Bucket: 'arch', Key: 'a/b/index_x_0.m3u8', ContentType: 'application/vnd.apple.mpegurl' });
     const playlist = parseVodPlaylist(put.Body as string);
     expect(playlist.segments.map((s) => s.uri)).toEqual(['archive_1.000001.ts', 'archive_2.000002.ts', 'archive_1.000003.ts']);

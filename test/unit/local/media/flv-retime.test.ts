@@ -16,7 +16,7 @@ function tag(type: number, ms: number, data = Buffer.from([1, 2, 3])): Buffer {
 }
 
 function timestamp(buffer: Buffer): number {
-  return ((buffer[7]! << 24) | (buffer[4]! << 16) | (buffer[5]! << 8) | buffer[6]!) >>> 0;
+  return ((buffer[7] << 24) | (buffer[4] << 16) | (buffer[5] << 8) | buffer[6]) >>> 0;
 }
 
 const FLV_HEADER = Buffer.from([0x46, 0x4c, 0x56, 0x01, 0x05, 0, 0, 0, 9, 0, 0, 0, 0]);

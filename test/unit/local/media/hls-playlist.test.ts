@@ -111,7 +111,7 @@ describe('LiveWindow', () => {
     for (const s of [segment(1), segment(2, { discontinuity: true }), segment(3), segment(4), segment(5)]) window.append(s);
 
     // Assess
-    expect(window.state.segments[0]!.uri).toBe('segments/s4.ts');
+    expect(window.state.segments[0].uri).toBe('segments/s4.ts');
     expect(window.state.discontinuitySequence).toBe(1);
   });
 

@@ -51,8 +51,8 @@ describe('local ingest and the input security group', () => {
     await plane.plane.startChannel(loopback);
 
     // Act
-    const outside = await publish(rtmp(remoteOnly.streamNames[0]!), 2).exited;
-    const inside = await publish(rtmp(loopback.streamNames[0]!), 2).exited;
+    const outside = await publish(rtmp(remoteOnly.streamNames[0]), 2).exited;
+    const inside = await publish(rtmp(loopback.streamNames[0]), 2).exited;
 
     // Assess
     expect(outside.code).not.toBe(0);

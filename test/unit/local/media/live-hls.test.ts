@@ -10,8 +10,9 @@ let removeDir: () => Promise<void>;
 const retained: Set<string>[] = [];
 const keys: KeyRotation = {
   infoFile: 'work/keyinfo.txt',
-  async retainOnly(uris) {
+  retainOnly(uris) {
     retained.push(new Set(uris));
+    return Promise.resolve();
   },
   stop() {},
 };

@@ -121,14 +121,14 @@ describe('local media plane', () => {
   it('accepts a publish only on a running channel’s own keys', async () => {
     // Prepare
     const media = channel();
-    const beforeStart = await publish(rtmp(media.streamNames[0]!), 2).exited;
+    const beforeStart = await publish(rtmp(media.streamNames[0]), 2).exited;
     await plane.plane.startChannel(media);
 
     // Act
     const wrongKey = await publish(rtmp('live/not-a-key'), 2).exited;
-    const ownKey = await publish(rtmp(media.streamNames[1]!), 2).exited;
+    const ownKey = await publish(rtmp(media.streamNames[1]), 2).exited;
     await plane.plane.stopChannel(media.channelId);
-    const afterStop = await publish(rtmp(media.streamNames[1]!), 2).exited;
+    const afterStop = await publish(rtmp(media.streamNames[1]), 2).exited;
 
     // Assess
     expect(beforeStart.code).not.toBe(0);
@@ -141,7 +141,7 @@ describe('local media plane', () => {
     // Prepare: a publisher that would go on for longer than the test may take
     const media = channel({ segmentLength: 2 });
     await plane.plane.startChannel(media);
-    const publisher = publish(rtmp(media.streamNames[0]!), 60, FPS);
+    const publisher = publish(rtmp(media.streamNames[0]), 60, FPS);
     const prefix = `session${channelCount}/`;
     await waitFor(async () => (await archiveKeys(prefix)).length >= 2, 15_000);
 
@@ -154,7 +154,7 @@ describe('local media plane', () => {
     expect(stored.length).toBeGreaterThanOrEqual(3);
     const last = await videoFrames(s3Url(stored.at(-1)!));
     expect(last.length).toBeGreaterThan(0);
-    expect(last[0]!.key).toBe(true);
+    expect(last[0].key).toBe(true);
     expect(await playlist(media)).toContain('#EXT-X-ENDLIST');
     expect(managedCount()).toBe(0);
   }, 30_000);
@@ -165,10 +165,10 @@ describe('local media plane', () => {
     await plane.plane.startChannel(media);
 
     // Act: publish, stop publishing, wait out the publish grace (2 s here)
-    expect((await publish(rtmp(media.streamNames[0]!), 3, FPS).exited).code).toBe(0);
-    const ended = await waitFor(async () => (managedCount() === 0 ? true : undefined), 15_000);
-    const again = publish(rtmp(media.streamNames[0]!), 3, FPS);
-    const restarted = await waitFor(async () => (managedCount() >= 2 ? true : undefined), 15_000);
+    expect((await publish(rtmp(media.streamNames[0]), 3, FPS).exited).code).toBe(0);
+    const ended = await waitFor(() => Promise.resolve(managedCount() === 0 ? true : undefined), 15_000);
+    const again = publish(rtmp(media.streamNames[0]), 3, FPS);
+    const restarted = await waitFor(() => Promise.resolve(managedCount() >= 2 ? true : undefined), 15_000);
     await again.exited;
 
     // Assess: no ffmpeg left waiting while the channel is kept
@@ -182,7 +182,7 @@ describe('local media plane', () => {
     // Prepare: a stopped channel whose ended playlist is still served
     const media = channel({ segmentLength: 2 });
     await plane.plane.startChannel(media);
-    const publisher = publish(rtmp(media.streamNames[0]!), 60, FPS);
+    const publisher = publish(rtmp(media.streamNames[0]), 60, FPS);
     const prefix = `session${channelCount}/`;
     await waitFor(async () => (await playlist(media)).includes('#EXTINF') && (await archiveKeys(prefix)).length >= 1, 15_000);
     await plane.plane.stopChannel(media.channelId);
@@ -205,7 +205,7 @@ describe('local media plane', () => {
 
     // Act
     await plane.plane.removeEndpoint(media.endpointId);
-    const afterRemove = await publish(rtmp(media.streamNames[0]!), 2).exited;
+    const afterRemove = await publish(rtmp(media.streamNames[0]), 2).exited;
 
     // Assess: the channel no longer accepts publishes; a path-like id touches nothing
     expect(afterRemove.code).not.toBe(0);
@@ -219,7 +219,7 @@ describe('local media plane', () => {
     await plane.plane.startChannel(media);
 
     // Act
-    const publisher = publish(rtmp(media.streamNames[0]!), 10, FPS);
+    const publisher = publish(rtmp(media.streamNames[0]), 10, FPS);
     const whileLive = await waitFor(async () => {
       const text = await playlist(media);
       return text.includes('#EXTINF') ? text : '';
@@ -232,29 +232,29 @@ describe('local media plane', () => {
     expect(whileLive).toContain('#EXT-X-KEY:METHOD=AES-128');
     expect(whileLive).not.toContain('#EXT-X-ENDLIST');
     expect(ended).toContain('#EXT-X-ENDLIST');
-    const keys = [...ended.matchAll(/#EXT-X-KEY:METHOD=AES-128,URI="([^"]+)",IV=(0x[0-9a-f]{32})/g)].map((m) => ({ uri: m[1]!, iv: m[2]! }));
+    const keys = [...ended.matchAll(/#EXT-X-KEY:METHOD=AES-128,URI="([^"]+)",IV=(0x[0-9a-f]{32})/g)].map((m) => ({ uri: m[1], iv: m[2] }));
     expect(new Set(keys.map((k) => k.uri)).size).toBeGreaterThanOrEqual(2);
 
     // Assess: a segment is encrypted, decrypts with its key and IV, and not with another key
     const firstSegment = /^segments\/.+\.ts$/m.exec(ended)![0];
     const encrypted = await bytes(hls(media, firstSegment));
-    const [own, other] = [await bytes(hls(media, keys[0]!.uri)), await bytes(hls(media, keys.at(-1)!.uri))];
+    const [own, other] = [await bytes(hls(media, keys[0].uri)), await bytes(hls(media, keys.at(-1)!.uri))];
     expect(isTransportStream(encrypted)).toBe(false);
-    expect(decryptsToTransportStream(encrypted, own, keys[0]!.iv)).toBe(true);
-    expect(decryptsToTransportStream(encrypted, other, keys[0]!.iv)).toBe(false);
+    expect(decryptsToTransportStream(encrypted, own, keys[0].iv)).toBe(true);
+    expect(decryptsToTransportStream(encrypted, other, keys[0].iv)).toBe(false);
 
     // Assess: a player (ffprobe) reads the whole stream through the playlist
     const probe = await ffprobe(['-count_packets', '-show_entries', 'stream=codec_type,width,height,nb_read_packets', hls(media)]);
-    const video = probe.streams.find((s: { codec_type: string }) => s.codec_type === 'video');
+    const video = probe.streams?.find((s) => s.codec_type === 'video');
     expect(video).toMatchObject({ width: 320, height: 180 });
-    expect(Number(video.nb_read_packets)).toBeGreaterThanOrEqual(8 * FPS);
+    expect(Number(video?.nb_read_packets)).toBeGreaterThanOrEqual(8 * FPS);
   }, 30_000);
 
   it('archives segments of exactly segment_length seconds, each stored once closed, the last at stop', async () => {
     // Prepare
     const media = channel({ segmentLength: 2 });
     await plane.plane.startChannel(media);
-    const publisher = publish(rtmp(media.streamNames[0]!), 7, FPS);
+    const publisher = publish(rtmp(media.streamNames[0]), 7, FPS);
 
     // Act
     const prefix = `session${channelCount}/`;
@@ -262,7 +262,7 @@ describe('local media plane', () => {
       const keys = await archiveKeys(prefix);
       return keys.length > 0 && keys;
     }, 15_000);
-    const firstStored = duringPublish ? await videoFrames(s3Url(duringPublish[0]!)) : [];
+    const firstStored = duringPublish ? await videoFrames(s3Url(duringPublish[0])) : [];
     await publisher.exited;
     await plane.plane.stopChannel(media.channelId);
     const stored = await archiveKeys(prefix);
@@ -274,13 +274,13 @@ describe('local media plane', () => {
     const segments = await Promise.all(stored.map((key) => videoFrames(s3Url(key))));
     for (const frames of segments.slice(0, -1)) {
       expect(frames).toHaveLength(2 * FPS);
-      expect(frames[0]!.key).toBe(true);
+      expect(frames[0].key).toBe(true);
     }
     expect(segments.at(-1)!.length).toBeGreaterThan(0);
     expect(segments.at(-1)!.length).toBeLessThanOrEqual(2 * FPS);
     // One timeline: each segment starts one frame after the previous ends.
     for (let i = 1; i < segments.length; i++) {
-      expect(segments[i]![0]!.pts - segments[i - 1]!.at(-1)!.pts).toBeCloseTo(1 / FPS, 3);
+      expect(segments[i][0].pts - segments[i - 1].at(-1)!.pts).toBeCloseTo(1 / FPS, 3);
     }
     expect(managedCount()).toBe(0);
   }, 30_000);
@@ -291,10 +291,10 @@ describe('local media plane', () => {
     await plane.plane.startChannel(media);
 
     // Act: publish, reconnect at once (resumed within the grace), then again after the grace ran out
-    await publish(rtmp(media.streamNames[0]!), 3, FPS).exited;
-    await publish(rtmp(media.streamNames[0]!), 3, FPS).exited;
+    await publish(rtmp(media.streamNames[0]), 3, FPS).exited;
+    await publish(rtmp(media.streamNames[0]), 3, FPS).exited;
     await new Promise((resolve) => setTimeout(resolve, 3500));
-    await publish(rtmp(media.streamNames[0]!), 3, FPS).exited;
+    await publish(rtmp(media.streamNames[0]), 3, FPS).exited;
     await plane.plane.stopChannel(media.channelId);
 
     // Assess: whole segments all along, no jump in time, no discontinuity in the playlist
@@ -302,7 +302,7 @@ describe('local media plane', () => {
     const segments = await Promise.all(stored.map((key) => videoFrames(s3Url(key))));
     for (const frames of segments.slice(0, -1)) expect(frames).toHaveLength(2 * FPS);
     const pts = segments.flat().map((f) => f.pts);
-    const steps = pts.slice(1).map((p, i) => p - pts[i]!);
+    const steps = pts.slice(1).map((p, i) => p - pts[i]);
     expect(Math.max(...steps)).toBeLessThan(0.1);
     expect(pts.length).toBeGreaterThanOrEqual(8 * FPS);
     const text = await playlist(media);
@@ -314,13 +314,13 @@ describe('local media plane', () => {
     // Prepare
     const media = channel({ segmentLength: 2 });
     await plane.plane.startChannel(media);
-    const publisher = publish(rtmp(media.streamNames[0]!), 12, FPS);
+    const publisher = publish(rtmp(media.streamNames[0]), 12, FPS);
     await waitFor(async () => (await playlist(media)).includes('#EXTINF'), 15_000);
     const [victim] = pipelinePids(media);
 
     // Act
-    process.kill(victim!, 'SIGKILL');
-    const restarted = await waitFor(async () => pipelinePids(media).some((pid) => pid !== victim), 10_000);
+    process.kill(victim, 'SIGKILL');
+    const restarted = await waitFor(() => Promise.resolve(pipelinePids(media).some((pid) => pid !== victim)), 10_000);
     await publisher.exited;
     await plane.plane.stopChannel(media.channelId);
 
@@ -332,8 +332,8 @@ describe('local media plane', () => {
     const segments = await Promise.all(stored.map((key) => videoFrames(s3Url(key))));
     for (const frames of segments.slice(0, -1)) expect(frames).toHaveLength(2 * FPS);
     // Within a frame: the new run's clock starts on the grid, the first run's a frame after it.
-    const origin = segments[0]![0]!.pts;
-    segments.forEach((frames, i) => expect(Math.abs(frames[0]!.pts - i * 2 - origin)).toBeLessThanOrEqual(1 / FPS + 0.001));
+    const origin = segments[0][0].pts;
+    segments.forEach((frames, i) => expect(Math.abs(frames[0].pts - i * 2 - origin)).toBeLessThanOrEqual(1 / FPS + 0.001));
     expect(await playlist(media)).toContain('#EXT-X-DISCONTINUITY');
   }, 30_000);
 });
