@@ -11,7 +11,7 @@ import {
   type CreateInputCommandInput,
   type Input,
   type InputClass,
-  type InputType,
+  InputType,
   type MediaPackageGroupSettings,
   type OutputDestination,
   type UpdateChannelCommandInput,
@@ -70,7 +70,7 @@ type StoredChannel = { Id: string; State: ChannelState; Spec: ChannelSpec };
 const StoredInputSchema = z.object({
   Id: z.string(),
   Name: z.string(),
-  Type: z.string() as z.ZodType<InputType>,
+  Type: z.enum(InputType),
   StreamNames: z.array(z.string()),
   SecurityGroups: z.array(z.string()),
   Tags: z.record(z.string(), z.string()),
