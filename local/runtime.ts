@@ -25,7 +25,7 @@ import { LocalMediaPackage } from './mediapackage';
 import { stopAllManaged } from './processes';
 import { reconcileStreams } from './reconcile';
 import { localS3Client, startS3 } from './s3';
-import { LocalScheduler, type LocalSchedule } from './scheduler';
+import { LocalScheduleSchema, LocalScheduler, type LocalSchedule } from './scheduler';
 import { localServices } from './services';
 import { JsonStateFile } from './state-files';
 import { LocalStepFunctions, stateMachineArn } from './stepfunctions/service';
@@ -65,15 +65,6 @@ const CONNECTOR_EXITED_TASK = 'connector-exited';
 /** And this one: MediaLive's channel alerts (EventBridge in the cloud), raised by the media plane. */
 const CHANNEL_ALERT_TASK = 'channel-alert';
 
-const LocalScheduleSchema = z.object({
-  name: z.string(),
-  group: z.string(),
-  due: z.number(),
-  targetArn: z.string(),
-  input: z.string(),
-  maxRetries: z.number(),
-});
-
 /**
  * The whole system on 127.0.0.1, in this process: the same API handler, workflows and tasks as in
  * the cloud, over local services. Everything persists under `LOCAL_DATA_DIR`; on start, what the
@@ -87,7 +78,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const stateDir = join(dataDir, 'state');
   await mkdir(stateDir, { recursive: true });
 
-  const closers: (() => Promise<unknown> | unknown)[] = [stopAllManaged];
+  const closers: (() => unknown)[] = [stopAllManaged];
   const close = once(async () => {
     for (const closer of closers.reverse()) {
       await Promise.resolve()
@@ -106,9 +97,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     await ensureTable(dynamo.client, LOCAL_NAMES.idempotencyTable, IDEMPOTENCY_TABLE.partitionKey);
 
     // Alerts can only be recorded once the tasks are loaded (below); until then they are logged.
-    let channelAlert = async (detail: ChannelAlertDetail): Promise<unknown> => {
+    let channelAlert = (detail: ChannelAlertDetail): Promise<unknown> => {
       logger.error('local runtime: a channel alert came before the runtime was up', { alertType: detail.alert_type, message: detail.message });
-      return undefined;
+      return Promise.resolve();
     };
     // The live distribution's routes, read by the media server as CloudFront's function reads them.
     const kvs = new LocalKeyValueStore({ kvsArn: LOCAL_KVS_ARN, stateFile: join(stateDir, 'keyvaluestore.json') });
@@ -144,10 +135,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     closers.push(() => mediaconvert.close());
 
-    let services: Services | undefined;
+    // The tasks are loaded (and the services they run on built) below, after the stand-ins they need.
+    const built: { services?: Services } = {};
     const servicesNow = () => {
-      if (!services) throw new Error('the local runtime is still starting');
-      return services;
+      if (!built.services) throw new Error('the local runtime is still starting');
+      return built.services;
     };
     const runTask = await loadTaskRunner([...allTasks(), CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK], servicesNow);
     channelAlert = (detail) =>
@@ -196,7 +188,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       mediaPort: media.mediaPort,
       stateMachineArns: Object.fromEntries(WORKFLOWS.map((w) => [w.action, stateMachineArn(w.action)])),
     });
-    services = localServices(config, {
+    const services = localServices(config, {
       dynamo: dynamo.client,
       s3Endpoint: s3.endpoint,
       local: {
@@ -210,6 +202,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         scheduler: scheduler.service,
       },
     });
+    built.services = services;
 
     for (const change of await reconcileStreams(services.store)) {
       logger.warn('local runtime: stream reconciled after a restart', { ...change });
@@ -263,7 +256,8 @@ async function markFromSchedule(services: Services, schedule: LocalSchedule, out
 }
 
 function jsonStorage<T>(file: JsonStateFile<T[]>) {
-  return { load: async () => file.load([]), save: async (items: T[]) => file.save(items) };
+  // The file is read and written synchronously (see JsonStateFile); the storage contract is async for other stores.
+  return { load: () => Promise.resolve(file.load([])), save: (items: T[]) => Promise.resolve(file.save(items)) };
 }
 
 function definedOnly(options: RuntimeOptions): Partial<LocalEnv> {
