@@ -28,7 +28,7 @@ import { localS3Client, startS3 } from './s3';
 import { LocalScheduleSchema, LocalScheduler, type LocalSchedule } from './scheduler';
 import { localServices } from './services';
 import { JsonStateFile } from './state-files';
-import { LocalStepFunctions, stateMachineArn } from './stepfunctions/service';
+import { LocalStepFunctions } from './stepfunctions/service';
 import { localIntegrations } from './stepfunctions/integrations';
 import { loadTaskRunner } from './stepfunctions/tasks';
 
@@ -186,7 +186,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
     const config = localConfig(env, {
       mediaPort: media.mediaPort,
-      stateMachineArns: Object.fromEntries(WORKFLOWS.map((w) => [w.action, stateMachineArn(w.action)])),
+      stateMachineArns: stepFunctions.stateMachineArns,
     });
     const services = localServices(config, {
       dynamo: dynamo.client,
