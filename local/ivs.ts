@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { logger } from '../core/logger';
 import { ownValue } from '../core/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
-import type { ChannelMedia, MediaPlane } from './media-plane';
+import type { ChannelMedia, MediaPlane } from './media-plane-contract';
 import { serviceError } from './service-errors';
 import { serviceFromHandlers, type LocalService } from './service';
 import { JsonStateFile } from './state-files';

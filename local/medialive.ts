@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { logger } from '../core/logger';
 import { ownValue } from '../core/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
-import type { ChannelMedia, MediaPlane } from './media-plane';
+import type { ChannelMedia, MediaPlane } from './media-plane-contract';
 import { pickFields } from './pick-fields';
 import { serviceError } from './service-errors';
 import { serviceFromHandlers, type LocalService } from './service';

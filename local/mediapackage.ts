@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import { ownValue } from '../core/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
-import type { MediaPlane } from './media-plane';
+import type { MediaPlane } from './media-plane-contract';
 import type { PackageOrigins } from './medialive';
 import { pickFields } from './pick-fields';
 import { serviceError } from './service-errors';
