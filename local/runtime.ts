@@ -177,6 +177,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       startExecution: async (arn, input) => {
         await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input }));
       },
+      // A missed schedule is `skipped`, the state the cloud's claim gives a start it may not make; a
+      // start that can't be delivered is `failed` (see SCHEDULE_STATES in core/schedules.ts).
       onMissed: (schedule, lateSeconds) =>
         markFromSchedule(servicesNow(), schedule, { state: 'skipped', error: `missed: the local runtime was down when it came due (${lateSeconds} s late)` }),
       onUndeliverable: (schedule, err) =>
