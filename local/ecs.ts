@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { InvalidParameterException, type Task, type TaskOverride } from '@aws-sdk/client-ecs';
+import type * as ECS from '@aws-sdk/client-ecs';
+import { InvalidParameterException, type Failure, type Task, type TaskOverride } from '@aws-sdk/client-ecs';
 import { connectorGroup } from '../core/domain/connector';
 import { logger } from '../core/lambda/logger';
 import { redactText } from '../core/domain/redact';
@@ -79,8 +80,8 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
   const ffmpeg = options.ffmpeg ?? mediaTools().ffmpeg;
 
   const invalid = (message: string) => serviceError(InvalidParameterException, 400, message);
-  const clusterName = (cluster: unknown) => String(cluster ?? 'default').replace(/^arn:aws:ecs:[^:]*:\d+:cluster\//, '');
-  const find = (cluster: unknown, ref: string) => {
+  const clusterName = (cluster: string | undefined) => (cluster ?? 'default').replace(/^arn:aws:ecs:[^:]*:\d+:cluster\//, '');
+  const find = (cluster: string | undefined, ref: string) => {
     const id = ref.slice(ref.lastIndexOf('/') + 1);
     const found = tasks.get(id);
     return found && found.task.clusterArn?.endsWith(`/${clusterName(cluster)}`) ? found : undefined;
@@ -131,7 +132,7 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
       stopCode: requested ? 'UserInitiated' : 'EssentialContainerExited',
       stoppedReason: requested ? (task.stoppedReason ?? 'Task stopped by user') : 'Essential container in task exited',
     });
-    const container = task.containers![0]!;
+    const container = task.containers![0];
     Object.assign(container, { lastStatus: 'STOPPED', exitCode: exit.code ?? undefined, reason: containerReason });
     try {
       await options.onTaskStopped?.({
@@ -151,19 +152,19 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
     }
   }
 
-  const service = serviceFromHandlers('ECS', {
+  const service = serviceFromHandlers<typeof ECS>('ECS', {
     RunTaskCommand(input) {
       if (!input.taskDefinition) throw invalid('taskDefinition is required');
       const cluster = clusterName(input.cluster);
       const reused = [...tasks.values()].find((t) => input.clientToken && t.clientToken === input.clientToken);
       if (reused) return { tasks: [reused.task], failures: [] };
       const override = input.overrides?.containerOverrides?.[0] ?? {};
-      const env = Object.fromEntries((override.environment ?? []).map((e: { name: string; value: string }) => [e.name, e.value]));
+      const env = Object.fromEntries((override.environment ?? []).map((e) => [e.name ?? '', e.value ?? '']));
       const id = randomBytes(16).toString('hex');
       const task: Task = {
         taskArn: `arn:aws:ecs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:task/${cluster}/${id}`,
         clusterArn: `arn:aws:ecs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:cluster/${cluster}`,
-        taskDefinitionArn: String(input.taskDefinition),
+        taskDefinitionArn: input.taskDefinition,
         group: input.group ?? `family:${input.taskDefinition}`,
         startedBy: input.startedBy,
         launchType: 'FARGATE',
@@ -180,7 +181,7 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
       };
       const entry: LocalTask = { task, clientToken: input.clientToken };
       tasks.set(id, entry);
-      void launch(entry, env).catch((err) => {
+      void launch(entry, env).catch((err: unknown) => {
         logger.error('starting a connector task failed', { taskArn: task.taskArn, error: redactText(String(err)) });
         void stopped(entry, { code: null, signal: null }, redactText(String(err)));
       });
@@ -188,8 +189,8 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
     },
     DescribeTasksCommand(input) {
       const found: Task[] = [];
-      const failures: { arn: string; reason: string }[] = [];
-      for (const ref of (input.tasks ?? []) as string[]) {
+      const failures: Failure[] = [];
+      for (const ref of input.tasks ?? []) {
         const entry = find(input.cluster, ref);
         if (entry) found.push(withTags(entry.task, input.include?.includes('TAGS')));
         else failures.push({ arn: ref, reason: 'MISSING' });
@@ -206,8 +207,8 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
         .map((t) => t.taskArn!);
       return { taskArns };
     },
-    async StopTaskCommand(input) {
-      const entry = find(input.cluster, String(input.task ?? ''));
+    StopTaskCommand(input) {
+      const entry = find(input.cluster, input.task ?? '');
       if (!entry) throw invalid('The referenced task was not found.');
       const { task } = entry;
       if (task.desiredStatus !== 'STOPPED') {
@@ -228,7 +229,7 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
         task.desiredStatus = 'STOPPED';
         task.stoppedReason = 'the local runtime stopped';
       }
-      await Promise.all([...tasks.values()].map((t) => t.process?.stop()));
+      await Promise.all([...tasks.values()].flatMap((t) => (t.process ? [t.process.stop()] : [])));
       rmSync(workDir, { recursive: true, force: true });
     },
   };

@@ -55,7 +55,7 @@ function fromNpm(name: MediaTool['name']): string {
     try {
       chmodSync(path, statSync(path).mode | 0o111);
     } catch (err) {
-      throw new Error(`${path} is not executable and cannot be made so (${String(err)}); set ${SETTINGS[name].variable}`);
+      throw new Error(`${path} is not executable and cannot be made so (${String(err)}); set ${SETTINGS[name].variable}`, { cause: err });
     }
   }
   return path;

@@ -203,7 +203,7 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
 /** The REST proxy integration's event (`/{proxy+}`), as API Gateway builds it. */
 export function toEvent(req: IncomingMessage, target: RequestTarget, body: Buffer, requestId: string): APIGatewayProxyEvent {
   const pairs: [string, string][] = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i], req.rawHeaders[i + 1]]);
   const headers = lastValues(pairs);
   const multiValueHeaders = allValues(pairs);
   const query = lastValues(target.query);

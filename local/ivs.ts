@@ -1,10 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { ResourceNotFoundException, ServiceQuotaExceededException, ValidationException, type Channel } from '@aws-sdk/client-ivs';
+import type * as Ivs from '@aws-sdk/client-ivs';
+import {
+  ResourceNotFoundException,
+  ServiceQuotaExceededException,
+  ValidationException,
+  type Channel,
+  ChannelLatencyMode,
+  ChannelType,
+  type CreateChannelCommandInput,
+  type StreamKey,
+} from '@aws-sdk/client-ivs';
 import { z } from 'zod';
 import { logger } from '../core/lambda/logger';
 import { ownValue } from '../core/domain/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
-import type { ChannelMedia, MediaPlane } from './media-plane';
+import type { ChannelMedia, MediaPlane } from './media-plane-contract';
 import { serviceError } from './service-errors';
 import { serviceFromHandlers, type LocalService } from './service';
 import { JsonStateFile } from './state-files';
@@ -23,8 +33,8 @@ export interface LocalIvsOptions {
 const StoredChannelSchema = z.object({
   id: z.string(),
   name: z.string(),
-  latencyMode: z.string(),
-  type: z.string(),
+  latencyMode: z.enum(ChannelLatencyMode),
+  type: z.enum(ChannelType),
   tags: z.record(z.string(), z.string()),
   keyId: z.string(),
   key: z.string(),
@@ -56,7 +66,7 @@ export class LocalIvs {
   constructor(private readonly options: LocalIvsOptions) {
     this.file = new JsonStateFile(options.stateFile, StateSchema);
     this.state = this.file.load({ channels: {} });
-    this.service = serviceFromHandlers('IVS', {
+    this.service = serviceFromHandlers<typeof Ivs>('IVS', {
       CreateChannelCommand: (input) => this.createChannel(input),
       GetChannelCommand: (input) => ({ channel: this.describe(this.mustChannel(input.arn)) }),
       ListChannelsCommand: (input) => ({
@@ -74,7 +84,7 @@ export class LocalIvs {
       },
       GetStreamKeyCommand: (input) => {
         const c = Object.values(this.state.channels).find((ch) => this.keyArn(ch) === input.arn);
-        if (!c) throw notFound(`stream key ${input.arn} not found`);
+        if (!c) throw notFound(`stream key ${String(input.arn)} not found`);
         return { streamKey: this.streamKey(c) };
       },
       CreateStreamKeyCommand: (input) => {
@@ -90,8 +100,8 @@ export class LocalIvs {
     for (const channel of Object.values(this.state.channels)) await this.options.mediaPlane?.startChannel(this.media(channel));
   }
 
-  private async createChannel(input: Record<string, any>) {
-    const name = String(input.name ?? '');
+  private async createChannel(input: CreateChannelCommandInput) {
+    const name = input.name ?? '';
     if (!NAME.test(name)) throw serviceError(ValidationException, 400, 'channel name must match [a-zA-Z0-9-_]{0,128}');
     const channel: StoredChannel = {
       id: randomBytes(6).toString('hex'),
@@ -109,7 +119,7 @@ export class LocalIvs {
     return { channel: this.describe(channel), streamKey: this.streamKey(channel) };
   }
 
-  private async deleteChannel(arn: string) {
+  private async deleteChannel(arn: string | undefined) {
     const channel = this.mustChannel(arn);
     delete this.state.channels[channel.id];
     this.file.save(this.state);
@@ -118,8 +128,8 @@ export class LocalIvs {
     return {};
   }
 
-  private mustChannel(arn: unknown): StoredChannel {
-    const id = String(arn ?? '').replace(/^.*:channel\//, '');
+  private mustChannel(arn: string | undefined): StoredChannel {
+    const id = (arn ?? '').replace(/^.*:channel\//, '');
     const channel = ownValue(this.state.channels, id);
     if (!channel || this.arn(id) !== arn) throw notFound(`channel ${String(arn)} not found`);
     return channel;
@@ -133,7 +143,7 @@ export class LocalIvs {
     return `arn:aws:ivs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stream-key/${channel.keyId}`;
   }
 
-  private streamKey(channel: StoredChannel) {
+  private streamKey(channel: StoredChannel): StreamKey {
     return { arn: this.keyArn(channel), value: channel.key, channelArn: this.arn(channel.id), tags: {} };
   }
 
@@ -141,8 +151,8 @@ export class LocalIvs {
     return {
       arn: this.arn(channel.id),
       name: channel.name,
-      latencyMode: channel.latencyMode as Channel['latencyMode'],
-      type: channel.type as Channel['type'],
+      latencyMode: channel.latencyMode,
+      type: channel.type,
       ingestEndpoint: `127.0.0.1:${this.options.rtmpPort}`,
       playbackUrl: `http://127.0.0.1:${this.options.mediaPort}/out/v1/ivs-${channel.id}/index.m3u8`,
       authorized: false,

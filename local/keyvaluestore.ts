@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import type * as KeyValueStore from '@aws-sdk/client-cloudfront-keyvaluestore';
 import {
   ConflictException,
   ResourceNotFoundException,
   ServiceQuotaExceededException,
   ValidationException,
+  type DeleteKeyRequestListItem,
+  type GetKeyCommandInput,
+  type ListKeysCommandInput,
+  type PutKeyRequestListItem,
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { z } from 'zod';
 import { serviceError } from './service-errors';
@@ -51,7 +56,7 @@ export class LocalKeyValueStore {
     this.file = new JsonStateFile(options.stateFile, StateSchema);
     const created = this.now().toISOString();
     this.state = this.file.load({ items: {}, etag: newEtag(), created, lastModified: created });
-    this.service = serviceFromHandlers('CloudFrontKeyValueStore', {
+    this.service = serviceFromHandlers<typeof KeyValueStore>('CloudFrontKeyValueStore', {
       DescribeKeyValueStoreCommand: (input) => this.describe(input.KvsARN),
       GetKeyCommand: (input) => this.getKey(input),
       ListKeysCommand: (input) => this.listKeys(input),
@@ -66,7 +71,7 @@ export class LocalKeyValueStore {
     return Object.hasOwn(this.state.items, key) ? this.state.items[key] : undefined;
   }
 
-  private describe(arn: unknown) {
+  private describe(arn: string | undefined) {
     this.checkArn(arn);
     return {
       KvsARN: this.options.kvsArn,
@@ -79,28 +84,33 @@ export class LocalKeyValueStore {
     };
   }
 
-  private getKey(input: Record<string, any>) {
+  private getKey(input: GetKeyCommandInput) {
     this.checkArn(input.KvsARN);
-    const value = this.lookup(input.Key);
-    if (value === undefined) throw serviceError(ResourceNotFoundException, 404, `key ${input.Key} not found`);
+    const value = input.Key === undefined ? undefined : this.lookup(input.Key);
+    if (value === undefined) throw serviceError(ResourceNotFoundException, 404, `key ${String(input.Key)} not found`);
     const { ItemCount, TotalSizeInBytes } = this.describe(input.KvsARN);
     return { Key: input.Key, Value: value, ItemCount, TotalSizeInBytes };
   }
 
-  private listKeys(input: Record<string, any>) {
+  private listKeys(input: ListKeysCommandInput) {
     this.checkArn(input.KvsARN);
     const keys = Object.keys(this.state.items).sort();
-    const start = input.NextToken ? keys.findIndex((k) => k > String(input.NextToken)) : 0;
+    const after = input.NextToken;
+    const start = after ? keys.findIndex((k) => k > after) : 0;
     const page = start < 0 ? [] : keys.slice(start, start + (input.MaxResults ?? DEFAULT_PAGE));
     const more = start >= 0 && start + page.length < keys.length;
     return {
-      Items: page.map((Key) => ({ Key, Value: this.state.items[Key]! })),
+      Items: page.map((Key) => ({ Key, Value: this.state.items[Key] })),
       ...(more ? { NextToken: page.at(-1) } : {}),
     };
   }
 
   /** Every write: all or nothing, only against the current ETag. */
-  private write(input: Record<string, any>, puts: { Key?: string; Value?: string }[], deletes: { Key?: string }[]) {
+  private write(
+    input: { KvsARN: string | undefined; IfMatch: string | undefined },
+    puts: Partial<PutKeyRequestListItem>[],
+    deletes: Partial<DeleteKeyRequestListItem>[],
+  ) {
     this.checkArn(input.KvsARN);
     // The SDK models one error for a write whose If-Match is not the store's version: ConflictException
     // ("Resource is not in expected state", HTTP 409). UpdateKeyValueStore's PreconditionFailed is the control plane's.
@@ -111,12 +121,12 @@ export class LocalKeyValueStore {
     for (const { Key, Value } of puts) {
       checkSize('key', Key, MAX_KEY_BYTES);
       checkSize('value', Value, MAX_VALUE_BYTES);
-      items[Key!] = Value!;
+      items[Key] = Value;
     }
     for (const { Key } of deletes) {
       checkSize('key', Key, MAX_KEY_BYTES);
-      if (!Object.hasOwn(items, Key!)) throw serviceError(ResourceNotFoundException, 404, `key ${Key} not found`);
-      delete items[Key!];
+      if (!Object.hasOwn(items, Key)) throw serviceError(ResourceNotFoundException, 404, `key ${Key} not found`);
+      delete items[Key];
     }
     // The data plane's "Limit exceeded" (HTTP 402), not a validation error: the request was well formed.
     if (this.size(items) > MAX_STORE_BYTES) throw serviceError(ServiceQuotaExceededException, 402, 'the store would exceed 5 MB');
@@ -127,7 +137,7 @@ export class LocalKeyValueStore {
     return { ItemCount: Object.keys(items).length, TotalSizeInBytes: this.size(items), ETag: this.state.etag };
   }
 
-  private checkArn(arn: unknown): void {
+  private checkArn(arn: string | undefined): void {
     if (arn !== this.options.kvsArn) throw serviceError(ResourceNotFoundException, 404, `key value store ${String(arn)} not found`);
   }
 
@@ -140,7 +150,7 @@ function newEtag(): string {
   return `KV${randomBytes(12).toString('hex').toUpperCase()}`;
 }
 
-function checkSize(what: string, text: string | undefined, max: number): void {
+function checkSize(what: string, text: string | undefined, max: number): asserts text is string {
   if (typeof text !== 'string' || text.length === 0) throw invalid(`a ${what} is required`);
   if (Buffer.byteLength(text) > max) throw invalid(`${what} longer than ${max} bytes`);
 }

@@ -167,7 +167,7 @@ export async function runClipJob(job: ClipJob, runner: ClipRunner): Promise<{ ou
     const localPlaylist = join(runner.workDir, 'input.m3u8');
     await writeFile(localPlaylist, renderVodPlaylist(local, playlist.mediaSequence));
 
-    const { rate, videoLeadSeconds } = inputTiming(await readFile(join(runner.workDir, local[0]!.uri)));
+    const { rate, videoLeadSeconds } = inputTiming(await readFile(join(runner.workDir, local[0].uri)));
     let first: number;
     let last: number;
     try {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { BadRequestException, NotFoundException, type JobSettings } from '@aws-sdk/client-mediaconvert';
+import type * as MediaConvert from '@aws-sdk/client-mediaconvert';
+import { BadRequestException, NotFoundException, type CreateJobCommandInput, type Job, type JobSettings } from '@aws-sdk/client-mediaconvert';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { logger } from '../core/lambda/logger';
@@ -36,6 +37,7 @@ export interface LocalMediaConvertOptions {
  * a client request token within one minute of a successful request, the API returns the job
  * details of the original request instead" (CreateJobRequest.ClientRequestToken, SDK model doc).
  */
+// eslint-disable-next-line no-control-regex -- "any ASCII character" includes the control characters
 const CLIENT_TOKEN = /^[\x00-\x7f]{1,64}$/;
 const TOKEN_WINDOW_MS = 60_000;
 /** InputClipping Start/EndTimecode, as MediaConvert's service model patterns them (HH:MM:SS:FF or ;FF). */
@@ -57,7 +59,8 @@ const StoredJobSchema = z.object({
   ErrorCode: z.number().optional(),
   ErrorMessage: z.string().optional(),
 });
-type StoredJob = z.infer<typeof StoredJobSchema>;
+/** As kept: the job's settings as they were sent (CreateJob checked them), the rest as the schema says. */
+type StoredJob = Omit<z.infer<typeof StoredJobSchema>, 'Settings'> & { Settings: JobSettings };
 
 function isFinished(job: StoredJob): boolean {
   return job.Status === 'COMPLETE' || job.Status === 'ERROR' || job.Status === 'CANCELED';
@@ -69,22 +72,22 @@ function badRequest(message: string): BadRequestException {
 
 /** The clip a job asks for, or a BadRequest naming the setting this stand-in cannot do. */
 export function clipJobOf(settings: JobSettings | undefined): ClipJob {
-  const input = settings?.Inputs?.length === 1 ? settings.Inputs[0]! : undefined;
+  const input = settings?.Inputs?.length === 1 ? settings.Inputs[0] : undefined;
   if (!input?.FileInput?.startsWith('s3://')) throw badRequest('/settings/inputs: exactly one input with an s3:// FileInput is available locally');
   if (input.TimecodeSource !== 'ZEROBASED') throw badRequest('/settings/inputs/0/timecodeSource: only ZEROBASED is available locally');
-  const clip = input.InputClippings?.length === 1 ? input.InputClippings[0]! : undefined;
+  const clip = input.InputClippings?.length === 1 ? input.InputClippings[0] : undefined;
   if (!clip?.StartTimecode || !clip.EndTimecode) {
     throw badRequest('/settings/inputs/0/inputClippings: exactly one clipping with start and end timecodes is available locally');
   }
   for (const [field, timecode] of [['startTimecode', clip.StartTimecode], ['endTimecode', clip.EndTimecode]] as const) {
     if (!CLIP_TIMECODE.test(timecode)) throw badRequest(`/settings/inputs/0/inputClippings/0/${field}: ${timecode} is not HH:MM:SS:FF`);
   }
-  const group = settings?.OutputGroups?.length === 1 ? settings.OutputGroups[0]! : undefined;
+  const group = settings?.OutputGroups?.length === 1 ? settings.OutputGroups[0] : undefined;
   const destination = group?.OutputGroupSettings?.FileGroupSettings?.Destination;
   if (group?.OutputGroupSettings?.Type !== 'FILE_GROUP_SETTINGS' || !destination?.startsWith('s3://')) {
     throw badRequest('/settings/outputGroups: exactly one file group with an s3:// destination is available locally');
   }
-  const output = group.Outputs?.length === 1 ? group.Outputs[0]! : undefined;
+  const output = group.Outputs?.length === 1 ? group.Outputs[0] : undefined;
   const audio = output?.AudioDescriptions ?? [];
   if (
     output?.ContainerSettings?.Container !== 'MP4' ||
@@ -121,10 +124,10 @@ export class LocalMediaConvert {
         this.queue.push(job.Id);
       }
     }
-    this.service = serviceFromHandlers('MediaConvert', {
+    this.service = serviceFromHandlers<typeof MediaConvert>('MediaConvert', {
       CreateJobCommand: (input) => ({ Job: this.create(input) }),
-      GetJobCommand: (input: { Id?: string }) => ({ Job: this.view(this.mustGet(input.Id)) }),
-      CancelJobCommand: (input: { Id?: string }) => this.cancel(this.mustGet(input.Id)),
+      GetJobCommand: (input) => ({ Job: this.view(this.mustGet(input.Id)) }),
+      CancelJobCommand: (input) => this.cancel(this.mustGet(input.Id)),
     });
     this.save();
     this.pump();
@@ -156,7 +159,7 @@ export class LocalMediaConvert {
     }));
   }
 
-  private create(input: { Role?: string; Settings?: JobSettings; UserMetadata?: Record<string, string>; ClientRequestToken?: string }) {
+  private create(input: CreateJobCommandInput) {
     const token = input.ClientRequestToken;
     if (token !== undefined && !CLIENT_TOKEN.test(token)) throw badRequest('/clientRequestToken: up to 64 ASCII characters');
     if (token !== undefined) {
@@ -166,13 +169,14 @@ export class LocalMediaConvert {
     }
     if (!input.Role) throw badRequest('/role: a job needs the role MediaConvert assumes');
     clipJobOf(input.Settings);
+    const settings = input.Settings!; // clipJobOf refused a job without settings
     const id = `${Date.now()}-${randomBytes(3).toString('hex')}`;
     const job: StoredJob = {
       Id: id,
       Arn: `arn:aws:mediaconvert:${LOCAL_REGION}:${LOCAL_ACCOUNT}:jobs/${id}`,
       Status: 'SUBMITTED',
       Role: input.Role,
-      Settings: input.Settings as Record<string, unknown>,
+      Settings: settings,
       UserMetadata: input.UserMetadata,
       ClientRequestToken: input.ClientRequestToken,
       CreatedAt: this.now().toISOString(),
@@ -199,12 +203,12 @@ export class LocalMediaConvert {
 
   private mustGet(id: string | undefined): StoredJob {
     const job = id ? this.jobs.get(id) : undefined;
-    if (!job) throw serviceError(NotFoundException, 404, `job ${id} not found`);
+    if (!job) throw serviceError(NotFoundException, 404, `job ${String(id)} not found`);
     return job;
   }
 
   /** The job as GetJob answers it. */
-  private view(job: StoredJob) {
+  private view(job: StoredJob): Job {
     const date = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
     return {
       Id: job.Id,
@@ -249,7 +253,7 @@ export class LocalMediaConvert {
     Object.assign(job, { Status: 'PROGRESSING', StartTime: new Date().toISOString(), JobPercentComplete: 0 });
     this.save();
     try {
-      await runClipJob(clipJobOf(job.Settings as JobSettings), {
+      await runClipJob(clipJobOf(job.Settings), {
         s3: this.options.s3,
         ffmpeg: this.ffmpeg,
         workDir: join(this.options.workDir, job.Id),

@@ -1,15 +1,27 @@
 import { randomInt } from 'node:crypto';
+import type * as MediaLive from '@aws-sdk/client-medialive';
 import {
   BadRequestException,
   ConflictException,
   NotFoundException,
   UnprocessableEntityException,
+  type ArchiveGroupSettings,
+  type Channel,
+  type CreateChannelCommandInput,
+  type CreateInputCommandInput,
+  type Input,
+  type InputClass,
+  InputType,
+  type MediaPackageGroupSettings,
+  type OutputDestination,
+  type UpdateChannelCommandInput,
 } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
 import { logger } from '../core/lambda/logger';
 import { ownValue } from '../core/domain/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
-import type { ChannelMedia, MediaPlane } from './media-plane';
+import type { ChannelMedia, MediaPlane } from './media-plane-contract';
+import { pickFields } from './pick-fields';
 import { serviceError } from './service-errors';
 import { serviceFromHandlers, type LocalService } from './service';
 import { JsonStateFile } from './state-files';
@@ -44,9 +56,13 @@ type ChannelState = (typeof CHANNEL_STATES)[number];
 /** States a channel keeps across a restart; every other one was the runtime's doing and ends with it. */
 const RESTING_STATES: readonly ChannelState[] = ['IDLE', 'CREATE_FAILED', 'UPDATE_FAILED'];
 
+/** The fields of UpdateChannel that describe the channel. */
+const UPDATE_SPEC_FIELDS = ['Name', 'RoleArn', 'InputAttachments', 'InputSpecification', 'Destinations', 'EncoderSettings', 'LogLevel', 'CdiInputSpecification', 'Maintenance'] as const;
+/** The fields of CreateChannel that describe the channel: UpdateChannel's, and those fixed at creation. */
+const SPEC_FIELDS = [...UPDATE_SPEC_FIELDS, 'ChannelClass', 'Tags', 'Vpc'] as const;
 /** The channel as created or last updated: the request's fields, kept as sent. */
 const ChannelSpecSchema = z.record(z.string(), z.unknown());
-type ChannelSpec = Record<string, any>;
+type ChannelSpec = Pick<CreateChannelCommandInput, (typeof SPEC_FIELDS)[number]>;
 
 const StoredChannelSchema = z.object({ Id: z.string(), State: z.enum(CHANNEL_STATES), Spec: ChannelSpecSchema });
 type StoredChannel = { Id: string; State: ChannelState; Spec: ChannelSpec };
@@ -54,7 +70,7 @@ type StoredChannel = { Id: string; State: ChannelState; Spec: ChannelSpec };
 const StoredInputSchema = z.object({
   Id: z.string(),
   Name: z.string(),
-  Type: z.string(),
+  Type: z.enum(InputType),
   StreamNames: z.array(z.string()),
   SecurityGroups: z.array(z.string()),
   Tags: z.record(z.string(), z.string()),
@@ -70,8 +86,6 @@ const StateSchema = z.object({
 });
 type State = { inputs: Record<string, StoredInput>; channels: Record<string, StoredChannel>; requests: Record<string, string> };
 
-/** The fields of CreateChannel/UpdateChannel that describe the channel. */
-const SPEC_FIELDS = ['Name', 'RoleArn', 'ChannelClass', 'InputAttachments', 'InputSpecification', 'Destinations', 'EncoderSettings', 'LogLevel', 'Tags', 'CdiInputSpecification', 'Maintenance', 'Vpc'];
 /** How long a DELETED channel stays describable before it is forgotten (Describe: NotFound, which tasks/describe-channel.ts reads as DELETED). */
 export const DELETED_RETENTION_SECONDS = 60;
 /** MediaLive's default archive rollover when the output group doesn't say. */
@@ -104,11 +118,11 @@ export class LocalMediaLive {
 
   constructor(private readonly options: LocalMediaLiveOptions) {
     this.transitionSeconds = options.transitionSeconds ?? 1;
-    this.file = new JsonStateFile(options.stateFile, StateSchema) as JsonStateFile<State>;
+    this.file = new JsonStateFile(options.stateFile, StateSchema);
     this.state = this.file.load({ inputs: {}, channels: {}, requests: {} });
     this.settleAfterRestart();
     this.save();
-    this.service = serviceFromHandlers('MediaLive', {
+    this.service = serviceFromHandlers<typeof MediaLive>('MediaLive', {
       CreateInputCommand: (input) => this.createInput(input),
       DescribeInputCommand: (input) => this.describeInput(this.mustInput(input.InputId)),
       DeleteInputCommand: (input) => this.deleteInput(input.InputId),
@@ -134,15 +148,15 @@ export class LocalMediaLive {
 
   // ---- inputs ----
 
-  private createInput(input: Record<string, any>) {
+  private createInput(input: CreateInputCommandInput) {
     const existing = this.fromRequest(input.RequestId, this.state.inputs);
     if (existing) return { Input: this.describeInput(existing) };
     if (input.Type !== 'RTMP_PUSH') throw badRequest(`input type ${input.Type} is not available locally; use RTMP_PUSH`);
-    const streamNames: string[] = (input.Destinations ?? []).map((d: { StreamName?: string }) => d.StreamName ?? '');
+    const streamNames = (input.Destinations ?? []).map((d) => d.StreamName ?? '');
     if (streamNames.length < 1 || streamNames.length > 2) throw badRequest('an RTMP_PUSH input needs one or two Destinations');
     const badName = streamNames.find((name) => !STREAM_NAME.test(name));
     if (badName !== undefined) throw badRequest('each Destinations[].StreamName must be appName/streamKey');
-    const groups: string[] = input.InputSecurityGroups ?? [];
+    const groups = input.InputSecurityGroups ?? [];
     const unknown = groups.find((g) => !Object.hasOwn(this.options.inputSecurityGroups, g));
     if (unknown !== undefined) throw badRequest(`input security group ${unknown} does not exist`);
     const stored: StoredInput = {
@@ -160,14 +174,14 @@ export class LocalMediaLive {
     return { Input: this.describeInput(stored) };
   }
 
-  private describeInput(input: StoredInput) {
+  private describeInput(input: StoredInput): Input {
     const port = this.options.rtmpPort;
     return {
       Arn: this.arn('input', input.Id),
       AttachedChannels: input.AttachedChannels,
       Destinations: input.StreamNames.map((name) => ({ Ip: '127.0.0.1', Port: String(port), Url: `rtmp://127.0.0.1:${port}/${name}` })),
       Id: input.Id,
-      InputClass: input.StreamNames.length === 2 ? 'STANDARD' : 'SINGLE_PIPELINE',
+      InputClass: (input.StreamNames.length === 2 ? 'STANDARD' : 'SINGLE_PIPELINE') satisfies InputClass,
       InputDevices: [],
       InputPartnerIds: [],
       InputSourceType: 'STATIC',
@@ -181,22 +195,22 @@ export class LocalMediaLive {
     };
   }
 
-  private deleteInput(inputId: string) {
+  private deleteInput(inputId: string | undefined) {
     const input = this.mustInput(inputId);
     if (input.AttachedChannels.length > 0) {
-      throw serviceError(ConflictException, 409, `input ${inputId} is attached to channel ${input.AttachedChannels.join(', ')}`);
+      throw serviceError(ConflictException, 409, `input ${input.Id} is attached to channel ${input.AttachedChannels.join(', ')}`);
     }
-    delete this.state.inputs[inputId];
+    delete this.state.inputs[input.Id];
     this.save();
     return {};
   }
 
   // ---- channels ----
 
-  private createChannel(input: Record<string, any>) {
+  private createChannel(input: CreateChannelCommandInput) {
     const existing = this.fromRequest(input.RequestId, this.state.channels);
     if (existing) return { Channel: this.describeChannel(existing) };
-    const spec = pickSpec(input);
+    const spec: ChannelSpec = pickFields(input, SPEC_FIELDS);
     const id = this.newId();
     this.wiringOf(id, spec);
     this.attachInputs(id, spec);
@@ -208,7 +222,7 @@ export class LocalMediaLive {
     return { Channel: this.describeChannel(channel) };
   }
 
-  private describeChannel(channel: StoredChannel) {
+  private describeChannel(channel: StoredChannel): Channel {
     const running = channel.State === 'RUNNING' ? pipelineCount(channel.Spec) : 0;
     return {
       ...channel.Spec,
@@ -222,10 +236,10 @@ export class LocalMediaLive {
     };
   }
 
-  private updateChannel(input: Record<string, any>) {
+  private updateChannel(input: UpdateChannelCommandInput) {
     const channel = this.mustChannel(input.ChannelId);
     if (channel.State !== 'IDLE') throw conflict(channel, 'updated');
-    const spec = { ...channel.Spec, ...pickSpec(input) };
+    const spec: ChannelSpec = { ...channel.Spec, ...pickFields(input, UPDATE_SPEC_FIELDS) };
     // "If you do not specify this on an update call but the role was previously set that role will
     // be removed" (UpdateChannelRequest.RoleArn, SDK model doc). The other members are kept.
     if (input.RoleArn === undefined) delete spec.RoleArn;
@@ -236,8 +250,9 @@ export class LocalMediaLive {
     return { Channel: this.describeChannel(channel) };
   }
 
-  private startChannel(channelId: string) {
-    const channel = this.mustChannel(channelId);
+  private startChannel(id: string | undefined) {
+    const channel = this.mustChannel(id);
+    const channelId = channel.Id;
     if (channel.State !== 'IDLE') throw conflict(channel, 'started');
     // A running channel reaches the account's resources (the archive bucket, MediaPackage) only
     // through its role. How MediaLive reports a channel without one is not documented; the stand-in
@@ -248,8 +263,9 @@ export class LocalMediaLive {
     return this.describeChannel(channel);
   }
 
-  private stopChannel(channelId: string) {
-    const channel = this.mustChannel(channelId);
+  private stopChannel(id: string | undefined) {
+    const channel = this.mustChannel(id);
+    const channelId = channel.Id;
     if (!['STARTING', 'RUNNING', 'RECOVERING'].includes(channel.State)) throw conflict(channel, 'stopped');
     this.setState(channel, 'STOPPING');
     this.cancelTimer(channelId);
@@ -264,8 +280,9 @@ export class LocalMediaLive {
     return this.describeChannel(channel);
   }
 
-  private deleteChannel(channelId: string) {
-    const channel = this.mustChannel(channelId);
+  private deleteChannel(id: string | undefined) {
+    const channel = this.mustChannel(id);
+    const channelId = channel.Id;
     if (channel.State === 'DELETING' || channel.State === 'DELETED') {
       throw serviceError(NotFoundException, 404, `channel ${channelId} is ${channel.State}`);
     }
@@ -310,21 +327,21 @@ export class LocalMediaLive {
   private wiringOf(channelId: string, spec: ChannelSpec) {
     const problems: { ElementPath: string; ErrorMessage: string }[] = [];
     const problem = (ElementPath: string, ErrorMessage: string) => problems.push({ ElementPath, ErrorMessage });
-    const attachments: { InputId?: string }[] = spec.InputAttachments ?? [];
-    const input = attachments[0]?.InputId ? this.state.inputs[attachments[0].InputId] : undefined;
+    const attachedId = spec.InputAttachments?.[0]?.InputId;
+    const input = attachedId ? this.state.inputs[attachedId] : undefined;
     if (!input) problem('/inputAttachments', 'the channel needs one attached RTMP_PUSH input');
-    const destinations: { Id?: string; Settings?: { Url?: string }[]; MediaPackageSettings?: { ChannelId?: string }[] }[] =
-      spec.Destinations ?? [];
+    const destinations = spec.Destinations ?? [];
     for (const destination of destinations) {
       // Present counts, empty or not (aws/aws-sdk-php#2087: Describe's `Settings: []` sent back fails).
-      const kinds = DESTINATION_KINDS.filter((kind) => (destination as Record<string, unknown>)[kind] !== undefined);
+      const kinds = DESTINATION_KINDS.filter((kind) => destination[kind] !== undefined);
       if (kinds.length !== 1) {
         problem('/destinations', `Exactly one of settings, MediaPackage settings, or Multiplex settings is required for destination ${destination.Id}`);
       }
     }
-    const groups: { OutputGroupSettings?: Record<string, any> }[] = spec.EncoderSettings?.OutputGroups ?? [];
-    const groupSettings = (kind: string) => groups.find((g) => g.OutputGroupSettings?.[kind])?.OutputGroupSettings?.[kind];
-    const destinationOf = (settings: Record<string, any> | undefined) =>
+    const groups = spec.EncoderSettings?.OutputGroups ?? [];
+    const groupSettings = <K extends 'MediaPackageGroupSettings' | 'ArchiveGroupSettings'>(kind: K) =>
+      groups.find((g) => g.OutputGroupSettings?.[kind])?.OutputGroupSettings?.[kind];
+    const destinationOf = (settings: MediaPackageGroupSettings | ArchiveGroupSettings | undefined) =>
       destinations.find((d) => d.Id === settings?.Destination?.DestinationRefId);
 
     const packageChannelId = destinationOf(groupSettings('MediaPackageGroupSettings'))?.MediaPackageSettings?.[0]?.ChannelId;
@@ -337,7 +354,7 @@ export class LocalMediaLive {
       if (urls.length === 0) problem('/destinations', 'the archive output group names no destination with Settings');
       for (const url of urls.slice(0, pipelineCount(spec))) {
         const match = ARCHIVE_URL.exec(url);
-        if (match) archive.push({ bucket: match[1]!, keyBase: match[2]! });
+        if (match) archive.push({ bucket: match[1], keyBase: match[2] });
         else problem('/destinations', `archive destination ${url} is not an s3:// or s3ssl:// URL`);
       }
     }
@@ -345,7 +362,7 @@ export class LocalMediaLive {
       const reasons = problems.map((p) => p.ErrorMessage).join('; ');
       throw serviceError(UnprocessableEntityException, 422, `channel ${channelId} settings are not valid: ${reasons}`, { ValidationErrors: problems });
     }
-    const segmentLength: number = archiveGroup?.RolloverInterval ?? DEFAULT_ROLLOVER_SECONDS;
+    const segmentLength = archiveGroup?.RolloverInterval ?? DEFAULT_ROLLOVER_SECONDS;
     // MediaLive accepts a push only from its input security groups' CIDRs (the union of them).
     const sourceCidrs = input.SecurityGroups.flatMap((group) => this.options.inputSecurityGroups[group] ?? []);
     return { streamNames: input.StreamNames, packageChannelId, archive, segmentLength, sourceCidrs };
@@ -403,7 +420,7 @@ export class LocalMediaLive {
 
   /** Attaches the spec's inputs to the channel (and only those): all or nothing. */
   private attachInputs(channelId: string, spec: ChannelSpec): void {
-    const ids: string[] = (spec.InputAttachments ?? []).map((a: { InputId?: string }) => a.InputId ?? '');
+    const ids = (spec.InputAttachments ?? []).map((a) => a.InputId ?? '');
     for (const id of ids) {
       const input = this.state.inputs[id];
       if (!input) throw badRequest(`input ${id} does not exist`);
@@ -412,7 +429,7 @@ export class LocalMediaLive {
     }
     this.detachInputs(channelId);
     for (const id of ids) {
-      const input = this.state.inputs[id]!;
+      const input = this.state.inputs[id];
       if (!input.AttachedChannels.includes(channelId)) input.AttachedChannels.push(channelId);
     }
   }
@@ -478,12 +495,8 @@ export class LocalMediaLive {
   }
 }
 
-function pickSpec(input: Record<string, unknown>): ChannelSpec {
-  return Object.fromEntries(SPEC_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
-}
-
 /** As DescribeChannel answers a destination: its unused list kinds as empty lists (aws/aws-sdk-php#2087). */
-function describedDestination(destination: Record<string, unknown>) {
+function describedDestination(destination: OutputDestination): OutputDestination {
   return { Settings: [], MediaPackageSettings: [], ...destination };
 }
 

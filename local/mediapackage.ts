@@ -1,9 +1,20 @@
-import { NotFoundException, UnprocessableEntityException } from '@aws-sdk/client-mediapackage';
+import type * as MediaPackage from '@aws-sdk/client-mediapackage';
+import {
+  NotFoundException,
+  UnprocessableEntityException,
+  type Channel,
+  type CreateChannelCommandInput,
+  type CreateOriginEndpointCommandInput,
+  type ListOriginEndpointsCommandInput,
+  type OriginEndpoint,
+  type UpdateOriginEndpointCommandInput,
+} from '@aws-sdk/client-mediapackage';
 import { z } from 'zod';
 import { ownValue } from '../core/domain/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
-import type { MediaPlane } from './media-plane';
+import type { MediaPlane } from './media-plane-contract';
 import type { PackageOrigins } from './medialive';
+import { pickFields } from './pick-fields';
 import { serviceError } from './service-errors';
 import { serviceFromHandlers, type LocalService } from './service';
 import { JsonStateFile } from './state-files';
@@ -29,10 +40,12 @@ const StateSchema = z.object({
   channels: z.record(z.string(), StoredChannelSchema),
   endpoints: z.record(z.string(), StoredEndpointSchema),
 });
-type State = z.infer<typeof StateSchema>;
-type StoredEndpoint = z.infer<typeof StoredEndpointSchema> & Record<string, any>;
-
-const ENDPOINT_FIELDS = ['Authorization', 'Description', 'HlsPackage', 'Origination', 'StartoverWindowSeconds', 'Tags', 'TimeDelaySeconds', 'Whitelist'];
+/** The fields of UpdateOriginEndpoint that describe the endpoint. */
+const UPDATE_ENDPOINT_FIELDS = ['Authorization', 'Description', 'HlsPackage', 'Origination', 'StartoverWindowSeconds', 'TimeDelaySeconds', 'Whitelist'] as const;
+/** The fields of CreateOriginEndpoint that describe the endpoint: UpdateOriginEndpoint's, and its tags. */
+const ENDPOINT_FIELDS = [...UPDATE_ENDPOINT_FIELDS, 'Tags'] as const;
+type StoredEndpoint = Pick<CreateOriginEndpointCommandInput, (typeof ENDPOINT_FIELDS)[number]> & { Id: string; ChannelId: string; CreatedAt: string };
+type State = { channels: Record<string, z.infer<typeof StoredChannelSchema>>; endpoints: Record<string, StoredEndpoint> };
 /** The local media plane serves `index.m3u8` only. */
 const MANIFEST_NAME = 'index';
 /** 14 days: https://docs.aws.amazon.com/mediapackage/latest/ug/time-shifted.html */
@@ -57,7 +70,7 @@ export class LocalMediaPackage implements PackageOrigins {
     this.now = options.now ?? (() => new Date());
     this.file = new JsonStateFile(options.stateFile, StateSchema);
     this.state = this.file.load({ channels: {}, endpoints: {} });
-    this.service = serviceFromHandlers('MediaPackage', {
+    this.service = serviceFromHandlers<typeof MediaPackage>('MediaPackage', {
       CreateChannelCommand: (input) => this.createChannel(input),
       DescribeChannelCommand: (input) => this.describeChannel(this.mustChannel(input.Id)),
       DeleteChannelCommand: (input) => this.deleteChannel(input.Id),
@@ -73,7 +86,7 @@ export class LocalMediaPackage implements PackageOrigins {
   originOf(packageChannelId: string) {
     const endpoint = Object.values(this.state.endpoints)
       .filter((e) => e.ChannelId === packageChannelId && e.HlsPackage)
-      .sort((a, b) => a.CreatedAt.localeCompare(b.CreatedAt))[0] as StoredEndpoint | undefined;
+      .sort((a, b) => a.CreatedAt.localeCompare(b.CreatedAt)).at(0);
     if (!endpoint) return undefined;
     const encryption = endpoint.HlsPackage?.Encryption;
     return {
@@ -84,7 +97,7 @@ export class LocalMediaPackage implements PackageOrigins {
     };
   }
 
-  private createChannel(input: Record<string, any>) {
+  private createChannel(input: CreateChannelCommandInput) {
     const id = validId(input.Id);
     if (ownValue(this.state.channels, id)) throw unprocessable(`channel ${id} already exists`);
     const channel = { Id: id, Description: input.Description, Tags: input.Tags, CreatedAt: this.now().toISOString() };
@@ -93,7 +106,7 @@ export class LocalMediaPackage implements PackageOrigins {
     return this.describeChannel(channel);
   }
 
-  private describeChannel(channel: z.infer<typeof StoredChannelSchema>) {
+  private describeChannel(channel: z.infer<typeof StoredChannelSchema>): Channel {
     return {
       Arn: this.arn('channels', channel.Id),
       CreatedAt: channel.CreatedAt,
@@ -105,8 +118,8 @@ export class LocalMediaPackage implements PackageOrigins {
     };
   }
 
-  private deleteChannel(id: string) {
-    this.mustChannel(id);
+  private deleteChannel(channelId: string | undefined) {
+    const { Id: id } = this.mustChannel(channelId);
     const endpoints = Object.values(this.state.endpoints).filter((e) => e.ChannelId === id);
     if (endpoints.length > 0) {
       throw unprocessable(`channel ${id} still has origin endpoints: ${endpoints.map((e) => e.Id).join(', ')}`);
@@ -116,22 +129,22 @@ export class LocalMediaPackage implements PackageOrigins {
     return {};
   }
 
-  private createEndpoint(input: Record<string, any>) {
+  private createEndpoint(input: CreateOriginEndpointCommandInput) {
     const id = validId(input.Id);
     if (ownValue(this.state.endpoints, id)) throw unprocessable(`origin endpoint ${id} already exists`);
-    if (!ownValue(this.state.channels, input.ChannelId)) throw serviceError(NotFoundException, 404, `channel ${input.ChannelId} not found`);
+    const { Id: channelId } = this.mustChannel(input.ChannelId);
     if (!input.HlsPackage || input.CmafPackage || input.DashPackage || input.MssPackage) {
       throw unprocessable('only HLS packaging (HlsPackage) is available locally');
     }
     checkManifestName(input);
-    const endpoint: StoredEndpoint = { ...pickEndpointFields(input), Id: id, ChannelId: input.ChannelId, CreatedAt: this.now().toISOString() };
+    const endpoint: StoredEndpoint = { ...pickFields(input, ENDPOINT_FIELDS), Id: id, ChannelId: channelId, CreatedAt: this.now().toISOString() };
     checkStartover(endpoint);
     this.state.endpoints[id] = endpoint;
     this.save();
     return this.describeEndpoint(endpoint);
   }
 
-  private describeEndpoint(endpoint: StoredEndpoint) {
+  private describeEndpoint(endpoint: StoredEndpoint): OriginEndpoint {
     return {
       Origination: 'ALLOW',
       StartoverWindowSeconds: 0,
@@ -145,19 +158,19 @@ export class LocalMediaPackage implements PackageOrigins {
     };
   }
 
-  private updateEndpoint(input: Record<string, any>) {
+  private updateEndpoint(input: UpdateOriginEndpointCommandInput) {
     const endpoint = this.mustEndpoint(input.Id);
     if (input.CmafPackage || input.DashPackage || input.MssPackage) throw unprocessable('only HLS packaging is available locally');
     checkManifestName(input);
-    const updated: StoredEndpoint = { ...endpoint, ...pickEndpointFields(input) };
+    const updated: StoredEndpoint = { ...endpoint, ...pickFields(input, UPDATE_ENDPOINT_FIELDS) };
     checkStartover(updated);
     this.state.endpoints[endpoint.Id] = updated;
     this.save();
     return this.describeEndpoint(updated);
   }
 
-  private async deleteEndpoint(id: string) {
-    this.mustEndpoint(id);
+  private async deleteEndpoint(endpointId: string | undefined) {
+    const { Id: id } = this.mustEndpoint(endpointId);
     delete this.state.endpoints[id];
     this.save();
     // A deleted endpoint's URL answers 404 at once, as MediaPackage's does.
@@ -165,7 +178,7 @@ export class LocalMediaPackage implements PackageOrigins {
     return {};
   }
 
-  private listEndpoints(input: Record<string, any>) {
+  private listEndpoints(input: ListOriginEndpointsCommandInput) {
     const endpoints = Object.values(this.state.endpoints)
       .filter((e) => input.ChannelId === undefined || e.ChannelId === input.ChannelId)
       .sort((a, b) => a.CreatedAt.localeCompare(b.CreatedAt));
@@ -193,16 +206,12 @@ export class LocalMediaPackage implements PackageOrigins {
   }
 }
 
-function pickEndpointFields(input: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(ENDPOINT_FIELDS.filter((f) => input[f] !== undefined).map((f) => [f, input[f]]));
-}
-
 function validId(id: unknown): string {
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw unprocessable(`Id must match ${ID_PATTERN}`);
   return id;
 }
 
-function checkManifestName(input: Record<string, any>): void {
+function checkManifestName(input: { ManifestName?: string | undefined }): void {
   if (input.ManifestName !== undefined && input.ManifestName !== MANIFEST_NAME) {
     throw unprocessable(`the local media plane serves ${MANIFEST_NAME}.m3u8 only; ManifestName ${input.ManifestName} is not available locally`);
   }

@@ -1,6 +1,7 @@
 import { epochString } from '../core/domain/clock';
 import type { StreamItem, StreamState } from '../core/domain/record';
 import type { StreamPatch, StreamStore } from '../core/aws/store';
+import type { Action } from '../core/domain/actions';
 
 export interface Reconciled {
   stream_id: string;
@@ -8,8 +9,17 @@ export interface Reconciled {
   to: StreamState;
 }
 
-/** What a stream claimed when the runtime stopped, and what is true after a restart. */
-const AFTER_RESTART: Partial<Record<StreamState, { to: StreamState; action?: string; message?: string }>> = {
+/**
+ * What a stream claimed when the runtime stopped, and what is true after a restart.
+ *
+ * Reconciling is no action and has no row in `core/domain/transitions.ts`: a restart, which ends every
+ * execution and channel, is the local runtime's alone (the cloud's channels and executions outlive
+ * any process), so the rule stays here. It writes only the resting states the cloud's workflows
+ * write when the same action ends early (`idle` for a start that did not start, `failed` for a
+ * create or delete cut short: tasks/record-failure.ts), and `action` names that action from the
+ * table, so `last_error` reads as the cloud's would.
+ */
+const AFTER_RESTART: Partial<Record<StreamState, { to: StreamState; action?: Action; message?: string }>> = {
   starting: {
     to: 'idle',
     action: 'start',

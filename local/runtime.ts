@@ -26,10 +26,10 @@ import { LocalMediaPackage } from './mediapackage';
 import { stopAllManaged } from './processes';
 import { reconcileStreams } from './reconcile';
 import { localS3Client, startS3 } from './s3';
-import { LocalScheduler, type LocalSchedule } from './scheduler';
+import { LocalScheduleSchema, LocalScheduler, type LocalSchedule } from './scheduler';
 import { localServices } from './services';
 import { JsonStateFile } from './state-files';
-import { LocalStepFunctions, stateMachineArn } from './stepfunctions/service';
+import { LocalStepFunctions } from './stepfunctions/service';
 import { localIntegrations } from './stepfunctions/integrations';
 import { loadTaskRunner } from './stepfunctions/tasks';
 
@@ -66,15 +66,6 @@ const CONNECTOR_EXITED_TASK = 'connector-exited';
 /** And this one: MediaLive's channel alerts (EventBridge in the cloud), raised by the media plane. */
 const CHANNEL_ALERT_TASK = 'channel-alert';
 
-const LocalScheduleSchema = z.object({
-  name: z.string(),
-  group: z.string(),
-  due: z.number(),
-  targetArn: z.string(),
-  input: z.string(),
-  maxRetries: z.number(),
-});
-
 /**
  * The whole system on 127.0.0.1, in this process: the same API handler, workflows and tasks as in
  * the cloud, over local services. Everything persists under `LOCAL_DATA_DIR`; on start, what the
@@ -88,7 +79,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const stateDir = join(dataDir, 'state');
   await mkdir(stateDir, { recursive: true });
 
-  const closers: (() => Promise<unknown> | unknown)[] = [stopAllManaged];
+  const closers: (() => unknown)[] = [stopAllManaged];
   const close = once(async () => {
     for (const closer of closers.reverse()) {
       await Promise.resolve()
@@ -107,9 +98,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     await ensureTable(dynamo.client, LOCAL_NAMES.idempotencyTable, IDEMPOTENCY_TABLE.partitionKey);
 
     // Alerts can only be recorded once the tasks are loaded (below); until then they are logged.
-    let channelAlert = async (detail: ChannelAlertDetail): Promise<unknown> => {
+    let channelAlert = (detail: ChannelAlertDetail): Promise<unknown> => {
       logger.error('local runtime: a channel alert came before the runtime was up', { alertType: detail.alert_type, message: detail.message });
-      return undefined;
+      return Promise.resolve();
     };
     // The live distribution's routes, read by the media server as CloudFront's function reads them.
     const kvs = new LocalKeyValueStore({ kvsArn: LOCAL_KVS_ARN, stateFile: join(stateDir, 'keyvaluestore.json') });
@@ -145,10 +136,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
     closers.push(() => mediaconvert.close());
 
-    let services: Services | undefined;
+    // The tasks are loaded (and the services they run on built) below, after the stand-ins they need.
+    const built: { services?: Services } = {};
     const servicesNow = () => {
-      if (!services) throw new Error('the local runtime is still starting');
-      return services;
+      if (!built.services) throw new Error('the local runtime is still starting');
+      return built.services;
     };
     const runTask = await loadTaskRunner([...allTasks(), CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK], servicesNow);
     channelAlert = (detail) =>
@@ -186,6 +178,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       startExecution: async (arn, input) => {
         await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input }));
       },
+      // A missed schedule is `skipped`, the state the cloud's claim gives a start it may not make; a
+      // start that can't be delivered is `failed` (see SCHEDULE_STATES in core/domain/schedule.ts).
       onMissed: (schedule, lateSeconds) =>
         markFromSchedule(servicesNow(), schedule, { state: 'skipped', error: `missed: the local runtime was down when it came due (${lateSeconds} s late)` }),
       onUndeliverable: (schedule, err) =>
@@ -195,9 +189,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
     const config = localConfig(env, {
       mediaPort: media.mediaPort,
-      stateMachineArns: Object.fromEntries(WORKFLOWS.map((w) => [w.action, stateMachineArn(w.action)])),
+      stateMachineArns: stepFunctions.stateMachineArns,
     });
-    services = localServices(config, {
+    const services = localServices(config, {
       dynamo: dynamo.client,
       s3Endpoint: s3.endpoint,
       local: {
@@ -211,6 +205,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         scheduler: scheduler.service,
       },
     });
+    built.services = services;
 
     for (const change of await reconcileStreams(services.store)) {
       logger.warn('local runtime: stream reconciled after a restart', { ...change });
@@ -264,7 +259,8 @@ async function markFromSchedule(services: Services, schedule: LocalSchedule, out
 }
 
 function jsonStorage<T>(file: JsonStateFile<T[]>) {
-  return { load: async () => file.load([]), save: async (items: T[]) => file.save(items) };
+  // The file is read and written synchronously (see JsonStateFile); the storage contract is async for other stores.
+  return { load: () => Promise.resolve(file.load([])), save: (items: T[]) => Promise.resolve(file.save(items)) };
 }
 
 function definedOnly(options: RuntimeOptions): Partial<LocalEnv> {

@@ -1,17 +1,22 @@
+import type * as Scheduler from '@aws-sdk/client-scheduler';
 import { ConflictException, ResourceNotFoundException, ValidationException } from '@aws-sdk/client-scheduler';
+import { z } from 'zod';
 import { logger } from '../core/lambda/logger';
 import { serviceFromHandlers, type LocalService } from './service';
 
 /** A schedule as EventBridge Scheduler would hold it: enough to fire its templated Step Functions target. */
-export interface LocalSchedule {
-  name: string;
-  group: string;
+export const LocalScheduleSchema = z.object({
+  name: z.string(),
+  group: z.string(),
   /** When it fires, epoch ms. */
-  due: number;
-  targetArn: string;
-  input: string;
-  maxRetries: number;
-}
+  due: z.number(),
+  targetArn: z.string(),
+  /** The role the target is started with; schedules saved before it was kept have none to show. */
+  roleArn: z.string().default(''),
+  input: z.string(),
+  maxRetries: z.number(),
+});
+export type LocalSchedule = z.infer<typeof LocalScheduleSchema>;
 
 export interface SchedulerStorage {
   load(): Promise<LocalSchedule[]>;
@@ -81,22 +86,27 @@ export class LocalScheduler {
     this.timers.clear();
   }
 
-  readonly service: LocalService = serviceFromHandlers('Scheduler', {
+  readonly service: LocalService = serviceFromHandlers<typeof Scheduler>('Scheduler', {
     CreateScheduleCommand: async (input) => {
       const match = AT_EXPRESSION.exec(input.ScheduleExpression ?? '');
       if (!match) rejectInput('only one-time at(yyyy-mm-ddThh:mm:ss) schedules are available locally');
       if ((input.ScheduleExpressionTimezone ?? 'UTC') !== 'UTC') rejectInput('only UTC schedules are available locally');
-      if (!input.Target?.Arn || typeof input.Target.Input !== 'string') rejectInput('Target.Arn and Target.Input are required');
-      if (this.schedules.has(input.Name)) {
-        throw new ConflictException(failure(`schedule ${input.Name} already exists`, 409));
+      const { Name: name, Target: target } = input;
+      if (!name) rejectInput('Name is required');
+      // Target.Arn and Target.RoleArn are required members of Target (SDK model doc,
+      // @aws-sdk/client-scheduler dist-types/models/models_0.d.ts, interface Target).
+      if (!target?.Arn || !target.RoleArn || typeof target.Input !== 'string') rejectInput('Target.Arn, Target.RoleArn and Target.Input are required');
+      if (this.schedules.has(name)) {
+        throw new ConflictException(failure(`schedule ${name} already exists`, 409));
       }
       const schedule: LocalSchedule = {
-        name: input.Name,
+        name,
         group: input.GroupName ?? 'default',
         due: Date.parse(`${match[1]}Z`),
-        targetArn: input.Target.Arn,
-        input: input.Target.Input,
-        maxRetries: input.Target.RetryPolicy?.MaximumRetryAttempts ?? 0,
+        targetArn: target.Arn,
+        roleArn: target.RoleArn,
+        input: target.Input,
+        maxRetries: target.RetryPolicy?.MaximumRetryAttempts ?? 0,
       };
       this.schedules.set(schedule.name, schedule);
       await this.persist();
@@ -104,18 +114,19 @@ export class LocalScheduler {
       return { ScheduleArn: `arn:aws:scheduler:us-east-1:000000000000:schedule/${schedule.group}/${schedule.name}` };
     },
     DeleteScheduleCommand: async (input) => {
-      if (!this.schedules.delete(input.Name)) {
-        throw new ResourceNotFoundException(failure(`schedule ${input.Name} not found`, 404));
+      const name = input.Name ?? '';
+      if (!this.schedules.delete(name)) {
+        throw new ResourceNotFoundException(failure(`schedule ${name} not found`, 404));
       }
-      clearTimeout(this.timers.get(input.Name));
-      this.timers.delete(input.Name);
+      clearTimeout(this.timers.get(name));
+      this.timers.delete(name);
       await this.persist();
       return {};
     },
-    GetScheduleCommand: async (input) => {
-      const schedule = this.schedules.get(input.Name);
+    GetScheduleCommand: (input) => {
+      const schedule = this.schedules.get(input.Name ?? '');
       if (!schedule) {
-        throw new ResourceNotFoundException(failure(`schedule ${input.Name} not found`, 404));
+        throw new ResourceNotFoundException(failure(`schedule ${String(input.Name)} not found`, 404));
       }
       return {
         Name: schedule.name,
@@ -123,7 +134,7 @@ export class LocalScheduler {
         ScheduleExpression: `at(${new Date(schedule.due).toISOString().slice(0, 19)})`,
         ScheduleExpressionTimezone: 'UTC',
         State: 'ENABLED',
-        Target: { Arn: schedule.targetArn, Input: schedule.input },
+        Target: { Arn: schedule.targetArn, RoleArn: schedule.roleArn, Input: schedule.input },
       };
     },
   });

@@ -66,7 +66,7 @@ async function listedSegments(dir: string): Promise<{ file: string; counter: num
   for (const list of (await readdir(dir)).filter((f) => f.endsWith('.csv'))) {
     for (const line of (await readFile(join(dir, list), 'utf8')).split('\n')) {
       const match = LISTED.exec(line.trim());
-      if (match && existsSync(join(dir, match[1]!))) segments.set(Number(match[2]), join(dir, match[1]!));
+      if (match && existsSync(join(dir, match[1]))) segments.set(Number(match[2]), join(dir, match[1]));
     }
   }
   return [...segments].sort(([a], [b]) => a - b).map(([counter, file]) => ({ file, counter }));

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { logger } from '../../core/lambda/logger';
 import type { MediaTool } from '../ffmpeg';
-import type { ChannelMedia } from '../media-plane';
+import type { ChannelMedia } from '../media-plane-contract';
 import { OUTPUT_WRITE_ALERT, PipelineAlarm, type ChannelAlertListener } from './alerts';
 import { ArchiveUploader, type ArchiveTarget } from './archive';
 import { noteArchiveTarget } from './archive-recovery';

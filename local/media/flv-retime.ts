@@ -19,7 +19,7 @@ const TAG_HEADER = 11;
 export const REBASE_GAP_MS = 40;
 
 function timestampOf(tag: Buffer): number {
-  return ((tag[7]! << 24) | (tag[4]! << 16) | (tag[5]! << 8) | tag[6]!) >>> 0;
+  return ((tag[7] << 24) | (tag[4] << 16) | (tag[5] << 8) | tag[6]) >>> 0;
 }
 
 function withTimestamp(tag: Buffer, ms: number): Buffer {

@@ -121,13 +121,13 @@ export class LiveWindow {
     this.targetDuration = Math.max(this.targetDuration, Math.round(segment.duration));
     const dropped: LiveSegment[] = [];
     let total = this.segments.reduce((sum, s) => sum + s.duration, 0);
-    while (this.segments.length > 1 && total - this.segments[0]!.duration >= this.windowSeconds) {
+    while (this.segments.length > 1 && total - this.segments[0].duration >= this.windowSeconds) {
       const first = this.segments.shift()!;
       total -= first.duration;
       dropped.push(first);
       this.mediaSequence += 1;
       // The next first segment's discontinuity tag is no longer in the playlist either.
-      if (this.segments[0]!.discontinuity) this.discontinuitySequence += 1;
+      if (this.segments[0].discontinuity) this.discontinuitySequence += 1;
     }
     return dropped;
   }

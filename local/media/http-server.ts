@@ -48,11 +48,11 @@ function reply(res: ServerResponse, status: number, message: string): void {
 /** `{endpointId, file}` a request asks for, or why not. */
 function route(path: string, liveLookup: LiveLookup): { endpointId: string; file: string } | string {
   const out = OUT_PATH.exec(path);
-  if (out) return { endpointId: out[1]!, file: out[2]! };
+  if (out) return { endpointId: out[1], file: out[2] };
   const live = LIVE_PATH.exec(path);
   if (live) {
-    const target = liveLookup(live[1]!);
-    return target ? { endpointId: target.endpointId, file: live[2]! } : 'this stream is not live';
+    const target = liveLookup(live[1]);
+    return target ? { endpointId: target.endpointId, file: live[2] } : 'this stream is not live';
   }
   return 'not found';
 }

@@ -53,7 +53,7 @@ export async function startKeyRotation(options: {
   };
 
   await rotate();
-  const timer = setInterval(() => rotate().catch(options.onError), options.intervalSeconds * 1000);
+  const timer = setInterval(() => void rotate().catch(options.onError), options.intervalSeconds * 1000);
   timer.unref();
   return {
     infoFile,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { logger } from '../../core/lambda/logger';
 import { mediaTools, type MediaTool } from '../ffmpeg';
-import type { ChannelMedia, MediaPlane } from '../media-plane';
+import type { ChannelMedia, MediaPlane } from '../media-plane-contract';
 import { storeLeftoverSegments } from './archive-recovery';
 import type { ChannelAlertListener } from './alerts';
 import { ChannelRuntime } from './channel';

@@ -163,7 +163,8 @@ export class PipelineRun {
     private readonly handlers: RunHandlers,
   ) {
     const startedAt = Date.now();
-    this.timer = setInterval(() => this.poll(), POLL_MS);
+    // poll() never rejects (it logs what it can't read); the timer only needs it started.
+    this.timer = setInterval(() => void this.poll(), POLL_MS);
     this.done = process.exited.then(async (exit) => {
       clearInterval(this.timer);
       this.detach();

@@ -10,7 +10,7 @@ export function sourceAllowed(cidrs: readonly string[] | undefined, address: str
   const list = new BlockList();
   for (const cidr of cidrs) {
     const [network, prefix] = cidr.split('/');
-    list.addSubnet(network!, Number(prefix ?? (isIPv4(network!) ? 32 : 128)), isIPv4(network!) ? 'ipv4' : 'ipv6');
+    list.addSubnet(network, Number(prefix ?? (isIPv4(network) ? 32 : 128)), isIPv4(network) ? 'ipv4' : 'ipv6');
   }
   // A dual-stack socket reports an IPv4 peer as ::ffff:a.b.c.d.
   const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');

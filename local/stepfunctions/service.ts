@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type * as Sfn from '@aws-sdk/client-sfn';
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
@@ -6,6 +7,12 @@ import {
   InvalidExecutionInput,
   InvalidName,
   StateMachineDoesNotExist,
+  type DescribeExecutionOutput,
+  type DescribeStateMachineOutput,
+  type GetExecutionHistoryInput,
+  type ListExecutionsInput,
+  type StartExecutionInput,
+  type StopExecutionInput,
 } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { logger } from '../../core/lambda/logger';
@@ -50,6 +57,7 @@ interface Running {
 }
 
 /** Step Functions' own rule for names: 1–80 chars, none of whitespace, brackets, wildcards or the like. */
+// eslint-disable-next-line no-control-regex -- the rule forbids control characters, so the pattern has to name them
 const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -57,7 +65,8 @@ const MAX_PAGE = 1000;
 /** The error and cause of an execution the runtime did not finish (shut down, or killed). */
 export const RUNTIME_STOPPED = 'LocalRuntimeStopped';
 
-export function stateMachineArn(action: string): string {
+/** The ARN the local Step Functions gives the state machine of `action` (the cloud's come from the stack, in STATE_MACHINE_ARNS). */
+export function localStateMachineArn(action: string): string {
   return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:fmls-${action}`;
 }
 
@@ -83,20 +92,20 @@ export class LocalStepFunctions {
     const created = new Date();
     for (const workflow of options.workflows) {
       const { asl, taskOfState, integrationOfState } = renderWorkflow(workflow);
-      const arn = stateMachineArn(workflow.action);
+      const arn = localStateMachineArn(workflow.action);
       // The workflow tests run every ASL through this engine with its validation on; validating
       // again here would add a second or two per state machine to every start of the runtime.
       const engine = new StateMachine(asl as never, { validationOptions: { noValidate: true } });
       const name = arn.slice(arn.lastIndexOf(':') + 1);
       this.machines.set(arn, { arn, name, asl, engine, taskOfState, integrationOfState, stateNames: stateNames(asl), created });
     }
-    this.stateMachineArns = Object.fromEntries(options.workflows.map((w) => [w.action, stateMachineArn(w.action)]));
+    this.stateMachineArns = Object.fromEntries(options.workflows.map((w) => [w.action, localStateMachineArn(w.action)]));
     this.files = new ExecutionFiles(options.dir);
     for (const record of this.files.loadAll()) {
       this.executions.set(record.executionArn, record);
       if (record.status === 'RUNNING') this.abandon(record);
     }
-    this.service = serviceFromHandlers('StepFunctions', {
+    this.service = serviceFromHandlers<typeof Sfn>('StepFunctions', {
       StartExecutionCommand: (input) => this.startExecution(input),
       DescribeExecutionCommand: (input) => this.describeExecution(this.mustExecution(input.executionArn)),
       ListExecutionsCommand: (input) => this.listExecutions(input),
@@ -123,12 +132,11 @@ export class LocalStepFunctions {
     );
   }
 
-  private startExecution(input: Record<string, any>) {
-    const machine = this.machines.get(input.stateMachineArn);
-    if (!machine) throw serviceError(StateMachineDoesNotExist, 400, `state machine ${input.stateMachineArn} does not exist`);
-    const name: string = input.name ?? randomUUID();
+  private startExecution(input: StartExecutionInput) {
+    const machine = this.mustMachine(input.stateMachineArn);
+    const name = input.name ?? randomUUID();
     if (!NAME.test(name)) throw serviceError(InvalidName, 400, `invalid execution name: ${name}`);
-    const inputText: string = input.input ?? '{}';
+    const inputText = input.input ?? '{}';
     let parsed: unknown;
     try {
       parsed = JSON.parse(inputText);
@@ -160,11 +168,12 @@ export class LocalStepFunctions {
 
   private run(machine: Machine, record: ExecutionRecord, input: unknown): void {
     const { runIntegration } = this.options;
+    type StateHandler = (stateInput: unknown) => Promise<unknown>;
     const handlers = Object.fromEntries([
-      ...Object.entries(machine.taskOfState).map(([state, task]) => [state, (stateInput: unknown) => this.options.runTask(task, stateInput)]),
-      ...Object.entries(machine.integrationOfState).map(([state, resource]) => [
+      ...Object.entries(machine.taskOfState).map(([state, task]): [string, StateHandler] => [state, (stateInput) => this.options.runTask(task, stateInput)]),
+      ...Object.entries(machine.integrationOfState).map(([state, resource]): [string, StateHandler] => [
         state,
-        async (stateInput: unknown) => {
+        async (stateInput) => {
           if (!runIntegration) throw new Error(`the service integration ${resource} is not available locally`);
           return runIntegration(resource, stateInput);
         },
@@ -240,13 +249,13 @@ export class LocalStepFunctions {
     await running.finished;
   }
 
-  private async stopExecution(input: Record<string, any>) {
+  private async stopExecution(input: StopExecutionInput) {
     const record = this.mustExecution(input.executionArn);
     await this.stop(record.executionArn, { error: input.error, cause: input.cause });
     return { stopDate: new Date(record.stopDate ?? Date.now()) };
   }
 
-  private describeExecution(record: ExecutionRecord) {
+  private describeExecution(record: ExecutionRecord): DescribeExecutionOutput {
     return {
       executionArn: record.executionArn,
       stateMachineArn: record.stateMachineArn,
@@ -264,9 +273,8 @@ export class LocalStepFunctions {
     };
   }
 
-  private listExecutions(input: Record<string, any>) {
-    const machine = this.machines.get(input.stateMachineArn);
-    if (!machine) throw serviceError(StateMachineDoesNotExist, 400, `state machine ${input.stateMachineArn} does not exist`);
+  private listExecutions(input: ListExecutionsInput) {
+    const machine = this.mustMachine(input.stateMachineArn);
     const all = [...this.executions.values()]
       .filter((e) => e.stateMachineArn === machine.arn && (!input.statusFilter || e.status === input.statusFilter))
       .sort((a, b) => b.startDate.localeCompare(a.startDate));
@@ -284,7 +292,7 @@ export class LocalStepFunctions {
     };
   }
 
-  private history(input: Record<string, any>) {
+  private history(input: GetExecutionHistoryInput) {
     const record = this.mustExecution(input.executionArn);
     let events = this.files.events(record);
     if (input.reverseOrder) events = events.reverse();
@@ -295,9 +303,8 @@ export class LocalStepFunctions {
     };
   }
 
-  private describeStateMachine(arn: string) {
-    const machine = this.machines.get(arn);
-    if (!machine) throw serviceError(StateMachineDoesNotExist, 400, `state machine ${arn} does not exist`);
+  private describeStateMachine(arn: string | undefined): DescribeStateMachineOutput {
+    const machine = this.mustMachine(arn);
     return {
       stateMachineArn: machine.arn,
       name: machine.name,
@@ -309,8 +316,14 @@ export class LocalStepFunctions {
     };
   }
 
-  private mustExecution(arn: unknown): ExecutionRecord {
-    if (typeof arn !== 'string' || !arn.startsWith('arn:aws:states:')) throw serviceError(InvalidArn, 400, `invalid execution ARN: ${String(arn)}`);
+  private mustMachine(arn: string | undefined): Machine {
+    const machine = arn === undefined ? undefined : this.machines.get(arn);
+    if (!machine) throw serviceError(StateMachineDoesNotExist, 400, `state machine ${String(arn)} does not exist`);
+    return machine;
+  }
+
+  private mustExecution(arn: string | undefined): ExecutionRecord {
+    if (arn === undefined || !arn.startsWith('arn:aws:states:')) throw serviceError(InvalidArn, 400, `invalid execution ARN: ${String(arn)}`);
     const record = this.executions.get(arn);
     if (!record) throw serviceError(ExecutionDoesNotExist, 400, `execution ${arn} does not exist`);
     return record;
@@ -331,11 +344,11 @@ function paginate<T>(items: T[], input: { maxResults?: number; nextToken?: strin
 
 /** `includeExecutionData: false`: the events without their input and output. */
 function withoutData(event: StoredEvent): StoredEvent {
-  const copy = structuredClone(event) as Record<string, any>;
+  const copy = structuredClone(event);
   for (const details of Object.values(copy)) {
     if (details && typeof details === 'object') {
-      for (const field of ['input', 'output', 'parameters', 'inputDetails', 'outputDetails']) delete details[field];
+      for (const field of ['input', 'output', 'parameters', 'inputDetails', 'outputDetails']) Reflect.deleteProperty(details, field);
     }
   }
-  return copy as StoredEvent;
+  return copy;
 }

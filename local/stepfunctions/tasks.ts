@@ -31,7 +31,7 @@ export async function loadTaskRunner(tasks: readonly string[], services: () => S
     try {
       const output = await mod.run(parseTaskInput(mod.Input, input), services());
       // What a Lambda returns crosses the wire as JSON: Dates become strings, undefined disappears.
-      return JSON.parse(JSON.stringify(output ?? null));
+      return JSON.parse(JSON.stringify(output ?? null)) as unknown;
     } catch (err) {
       throw lambdaError(err);
     }

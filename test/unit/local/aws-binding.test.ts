@@ -1,14 +1,15 @@
+import type * as MediaLive from '@aws-sdk/client-medialive';
 import { DescribeChannelCommand, ListChannelsCommand, MediaLiveClient, NotFoundException } from '@aws-sdk/client-medialive';
 import { describe, expect, it } from 'vitest';
 import { aws } from '../../../core/aws/calls';
 import { NotFound } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
-import { NotAvailableLocally, serviceFromHandlers } from '../../../local/service';
+import { NotAvailableLocally, serviceFromHandlers, type CommandHandlers } from '../../../local/service';
 
-function boundClient(handlers: Parameters<typeof serviceFromHandlers>[1]) {
+function boundClient(handlers: CommandHandlers<typeof MediaLive>) {
   const client = new MediaLiveClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
-  return bindLocalService(client, serviceFromHandlers('MediaLive', handlers));
+  return bindLocalService(client, serviceFromHandlers<typeof MediaLive>('MediaLive', handlers));
 }
 
 describe('bindLocalService', () => {

@@ -1,4 +1,4 @@
-import type { ChannelMedia, MediaPlane } from '../../../local/media-plane';
+import type { ChannelMedia, MediaPlane } from '../../../local/media-plane-contract';
 
 /** A media plane that only records what the control plane asked of it. */
 export class RecordingMediaPlane implements MediaPlane {

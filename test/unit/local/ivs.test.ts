@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalIvs } from '../../../local/ivs';
-import type { ChannelMedia, MediaPlane } from '../../../local/media-plane';
+import type { ChannelMedia, MediaPlane } from '../../../local/media-plane-contract';
 
 function setup() {
   const started: ChannelMedia[] = [];

@@ -92,9 +92,9 @@ describe('LocalScheduler', () => {
 
   it('after a restart, fires what came due less than 5 minutes ago and reports older ones as missed', async () => {
     const storage = new MemoryStorage([
-      { name: 'recent', group: 'fm', due: T0 - 60_000, targetArn: ARN, input: '{}', maxRetries: 0 },
-      { name: 'old', group: 'fm', due: T0 - MISSED_AFTER_MS - 1_000, targetArn: ARN, input: '{}', maxRetries: 0 },
-      { name: 'future', group: 'fm', due: T0 + 5_000, targetArn: ARN, input: '{}', maxRetries: 0 },
+      { name: 'recent', group: 'fm', due: T0 - 60_000, targetArn: ARN, roleArn: 'r', input: '{}', maxRetries: 0 },
+      { name: 'old', group: 'fm', due: T0 - MISSED_AFTER_MS - 1_000, targetArn: ARN, roleArn: 'r', input: '{}', maxRetries: 0 },
+      { name: 'future', group: 'fm', due: T0 + 5_000, targetArn: ARN, roleArn: 'r', input: '{}', maxRetries: 0 },
     ]);
     const { scheduler, started, missed } = harness(storage);
 

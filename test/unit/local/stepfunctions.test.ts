@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Invalid } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
-import { LocalStepFunctions, RUNTIME_STOPPED, stateMachineArn } from '../../../local/stepfunctions/service';
+import { LocalStepFunctions, RUNTIME_STOPPED, localStateMachineArn } from '../../../local/stepfunctions/service';
 import { lambdaError, type TaskRunner } from '../../../local/stepfunctions/tasks';
 import { STOP_STATES, stopWorkflow } from '../../../workflows/stop';
 import { Input as DescribeChannelInput } from '../../../tasks/describe-channel';
@@ -22,7 +22,7 @@ import { shaped } from '../../fixtures/shape';
 import { z } from 'zod';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
-const STOP = stateMachineArn('stop');
+const STOP = localStateMachineArn('stop');
 const claimed = { stream_id: STREAM, state: 'stopping', channel_id: 'ch', input_id: 'in', package_channel_id: 'p', endpoint_id: 'e', segment_length: 300, version: 2 };
 
 type Handlers = Record<string, (input: unknown) => unknown>;
@@ -206,7 +206,7 @@ describe('local Step Functions', () => {
   it('rejects unknown state machines, bad names and unknown executions as the cloud does', async () => {
     open(happy());
 
-    const unknownMachine = client.send(new StartExecutionCommand({ stateMachineArn: stateMachineArn('nope'), input: '{}' }));
+    const unknownMachine = client.send(new StartExecutionCommand({ stateMachineArn: localStateMachineArn('nope'), input: '{}' }));
     const badName = client.send(new StartExecutionCommand({ stateMachineArn: STOP, name: 'has space', input: '{}' }));
     const badInput = client.send(new StartExecutionCommand({ stateMachineArn: STOP, input: '{' }));
     const unknownExecution = client.send(new DescribeExecutionCommand({ executionArn: `${STOP.replace('stateMachine', 'execution')}:nope` }));

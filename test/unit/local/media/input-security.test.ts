@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelMedia } from '../../../../local/media-plane';
+import type { ChannelMedia } from '../../../../local/media-plane-contract';
 import { startMediaPlane, type RunningMediaPlane } from '../../../../local/media/media-plane';
 import { publish, startS3, tempDir } from '../../../fixtures/media';
 

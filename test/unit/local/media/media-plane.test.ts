@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync } fro
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelMedia } from '../../../../local/media-plane';
+import type { ChannelMedia } from '../../../../local/media-plane-contract';
 import { startMediaPlane, type RunningMediaPlane } from '../../../../local/media/media-plane';
 import { managedCount } from '../../../../local/processes';
 import { ffprobe, publish, startS3, tempDir, videoFrames, waitFor } from '../../../fixtures/media';
