@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { parseArchivePath } from '../../core/archive-path';
 import { parseVodPlaylist } from '../../core/hls-playlist';
 import { framesPerSecond } from '../../core/timecode';
@@ -36,7 +37,7 @@ function s3Url(uri: string): string {
 
 async function fetchS3(uri: string): Promise<Buffer> {
   const res = await fetch(s3Url(uri));
-  expect(res.status, uri).toBe(200);
+  expectWithMessage(res.status, uri).toBe(200);
   return Buffer.from(await res.arrayBuffer());
 }
 
@@ -69,7 +70,7 @@ describe('split end to end (local runtime)', () => {
         const { body } = await t.api('GET', `/streams/${id}/executions/${encodeURIComponent(split.body.execution_id)}`);
         return body.status !== 'RUNNING' ? body : undefined;
       }, 300_000);
-      expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
+      expectWithMessage(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
       const outcomes = execution.output.sections as { index: number; status: string; error?: string; playlist: string; output: string }[];
       expect(outcomes.map((o) => o.status)).toEqual(['COMPLETE', 'COMPLETE', 'FAILED']);
       expect(outcomes[2]!.error).toMatch(/^section 2 \[1000, 1010\]: starts after the end of the archive \(\d+(\.\d+)? s\)$/);

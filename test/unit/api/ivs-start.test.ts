@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ApiHarness } from './harness';
 
 // A harness that waits, as the deployed API does (API_WAIT_SECONDS), for ivs_start's endpoints.

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { defaultArchivePath, sessionIdFor } from '../../../core/archive-path';
 import type { StreamState } from '../../../core/record';
 import { ApiHarness, NOW, executionArn } from './harness';

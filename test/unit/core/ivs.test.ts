@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ivsChannelName, ivsIngestUrl } from '../../../core/ivs';
 
 describe('IVS naming', () => {

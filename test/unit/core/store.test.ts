@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { NotFound, StreamStateConflict } from '../../../core/errors';
 import { newHexId } from '../../../core/ids';
 import { newStreamItem } from '../../../core/record';

@@ -1,5 +1,5 @@
 import { DescribeChannelCommand, ListChannelsCommand, MediaLiveClient, NotFoundException } from '@aws-sdk/client-medialive';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { aws, NotFound } from '../../../core/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';

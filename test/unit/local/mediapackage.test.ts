@@ -11,7 +11,7 @@ import {
   MediaPackageClient,
   UpdateOriginEndpointCommand,
 } from '@aws-sdk/client-mediapackage';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { aws, Invalid, NotFound } from '../../../core/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { sessionIdFor } from '../../../core/archive-path';
 import { loadConfig } from '../../../core/config';
 import { newHexId } from '../../../core/ids';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { Conflict, StreamStateConflict } from '../../../core/errors';
 import type { StreamStore } from '../../../core/store';
 import { run } from '../../../tasks/delete-record';

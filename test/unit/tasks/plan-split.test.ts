@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../core/config';
 import { FRAME_RATES } from '../../../core/timecode';
 import { run } from '../../../tasks/plan-split';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { requestToken } from '../../../core/ids';
 import { planSection } from '../../../core/split-plan';
 import { splitOutputs } from '../../../core/split-outputs';
