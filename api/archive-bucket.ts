@@ -1,5 +1,5 @@
-import { archiveBucketProblem } from '../core/archive-path';
-import type { Config } from '../core/config';
+import { archiveBucketProblem } from '../core/domain/archive-path';
+import type { Config } from '../core/lambda/config';
 import { badRequest } from './errors';
 
 /**

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { NotFound, StreamStateConflict } from '../core/errors';
-import { logger } from '../core/logger';
-import { redactText } from '../core/redact';
+import { NotFound, StreamStateConflict } from '../core/domain/errors';
+import { logger } from '../core/lambda/logger';
+import { redactText } from '../core/domain/redact';
 
 /** The error codes of `API.md`, by status. No other status or code leaves the API. */
 export const ERROR_CODES = {

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { requireSetting } from '../core/config';
-import { IDEMPOTENCY_TABLE } from '../core/tables';
+import { requireSetting } from '../core/lambda/config';
+import { IDEMPOTENCY_TABLE } from '../core/aws/tables';
 import { badRequest, conflict } from './errors';
 import { header } from './http';
 import type { ApiServices } from './route';
@@ -45,7 +45,7 @@ class NotRemembered extends Error {
 
 /**
  * `Idempotency-Key` with Powertools idempotency over DynamoDB (`IDEMPOTENCY_TABLE_NAME`, keyed as
- * `core/tables.ts` says; dynalite locally). The first response for a key is stored for 24 h and
+ * `core/aws/tables.ts` says; dynalite locally). The first response for a key is stored for 24 h and
  * replayed for a retry with the same body (compared as JSON); a different body is a 409; a retry
  * while the first is still running waits for the first's answer (see `handle`). Powertools is made for Lambda handlers: it locks a key
  * "in progress" until the Lambda's remaining time runs out, so outside Lambda we hand it a

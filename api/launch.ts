@@ -1,18 +1,18 @@
-import { executionName } from '../core/ids';
-import { logger } from '../core/logger';
-import type { StreamItem } from '../core/record';
-import { MAX_WRITE_ATTEMPTS, VersionConflict, backOffAfterConflict, tracking, type StreamPatch } from '../core/store';
-import { TRANSITIONS, conflictMessage, isAllowed, targetState, type TransitionAction } from '../core/transitions';
+import { executionName } from '../core/domain/ids';
+import { logger } from '../core/lambda/logger';
+import type { StreamItem } from '../core/domain/record';
+import { MAX_WRITE_ATTEMPTS, VersionConflict, backOffAfterConflict, tracking, type StreamPatch } from '../core/aws/store';
+import { TRANSITIONS, conflictMessage, isAllowed, targetState, type TransitionAction } from '../core/domain/transitions';
 import { conflict } from './errors';
 import type { ApiServices } from './route';
 import { executionArnOf, stateMachineArn, startExecution, type WorkflowAction } from './workflow';
 
-/** A write of the action's own instead of the state claim (the connector slot of `core/connector.ts`). */
-export interface StreamClaim {
+/** The connector actions' write (the connector slot, `core/aws/connector-slot.ts`), made instead of a state claim. */
+export interface ConnectorSlotWrite {
   /** The record fields it writes: restored if the workflow cannot be started. */
   fields: readonly (keyof StreamPatch)[];
   /**
-   * Takes the claim on exactly `stream.version`, the version the execution name derives from
+   * Writes the slot on exactly `stream.version`, the version the execution name derives from
    * (else a {@link VersionConflict}): concurrent requests that read the same version share the
    * name, so only a write conditional on that version tells the one winner apart.
    */
@@ -36,7 +36,7 @@ export interface LaunchSpec {
    * reply already shows it, and `input`, the execution's input besides `stream_id`.
    */
   plan?: (executionName: string, stream: StreamItem) => { patch?: StreamPatch; input?: Record<string, unknown> };
-  claim?: StreamClaim;
+  connectorSlot?: ConnectorSlotWrite;
   /** The execution name's token; default `v{version after a write}` (`v1` for create). */
   token?: string;
 }
@@ -54,7 +54,7 @@ function restoring(before: StreamItem, fields: readonly (keyof StreamPatch)[]): 
 
 /**
  * A state-changing request, the one way: write the record (claim the stream into its
- * transitional state under the execution's name, or the action's own claim, or apply the patch,
+ * transitional state under the execution's name, or write the connector slot, or apply the patch,
  * or create it), start the
  * workflow, remember the execution on the stream. If the workflow cannot be started, the write is
  * undone (conditional on the version it wrote), so a failed request changes nothing.
@@ -81,10 +81,10 @@ async function launchOn(services: ApiServices, spec: LaunchSpec, before: StreamI
   const { store, sfn, config } = services;
   const machineArn = stateMachineArn(config, spec.action);
   const creates = spec.action === 'create';
-  // The state rules (split has none); store.claim and the connector claims check them again as they write.
+  // The state rules (split has none); store.claim and the connector slot's writes check them again as they write.
   const rule = spec.action in TRANSITIONS ? (spec.action as TransitionAction) : undefined;
   if (rule && !isAllowed(rule, before.state)) throw conflict(conflictMessage(rule, before.state));
-  const claims = rule && targetState(rule) ? rule : undefined;
+  const claimed = rule && targetState(rule) ? rule : undefined;
   const name = executionName(spec.action, before.id, spec.token ?? `v${creates ? before.version : before.version + 1}`);
   const { patch = {}, input = {} } = spec.plan?.(name, before) ?? {};
 
@@ -95,11 +95,11 @@ async function launchOn(services: ApiServices, spec: LaunchSpec, before: StreamI
   let fields: (keyof StreamPatch)[] = [];
   if (creates) {
     written = await store.create({ ...before, ...tracked, claimed_by: name });
-  } else if (spec.claim) {
-    written = await spec.claim.run(name, before);
-    fields = [...spec.claim.fields];
-  } else if (claims) {
-    written = await store.claim(before.id, claims, name, { ...patch, ...tracked }, before.version);
+  } else if (spec.connectorSlot) {
+    written = await spec.connectorSlot.run(name, before);
+    fields = [...spec.connectorSlot.fields];
+  } else if (claimed) {
+    written = await store.claim(before.id, claimed, name, { ...patch, ...tracked }, before.version);
     fields = [...(Object.keys(patch) as (keyof StreamPatch)[]), 'execution_arns', 'state', 'started', 'claimed_by'];
   } else if (Object.keys(patch).length > 0) {
     written = await store.update(before.id, before.version, { ...patch, ...tracked });

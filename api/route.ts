@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Services } from '../core/services';
+import type { Services } from '../core/aws/services';
 import { badRequest, notFound, validationDetails, type ErrorStatus } from './errors';
 import type { Reply } from './http';
 import { NoBodySchema } from './schemas';

@@ -1,5 +1,5 @@
-import { ExecutionDetailSchema } from '../core/executions';
-import { StreamRecordSchema } from '../core/record';
+import { ExecutionDetailSchema } from '../core/aws/executions';
+import { StreamRecordSchema } from '../core/domain/record';
 import { getExecution, listExecutions } from './actions/executions';
 import { chimeStart, chimeStop, deleteStream, goLive, ivsStart, ivsStop, leaveLive, startStream, stopStream } from './actions/lifecycle';
 import { cancelSchedule, createSchedule, getSchedules } from './actions/schedules';

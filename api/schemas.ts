@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { StartOptionsSchema } from '../core/archive-path';
-import { ChimeUrlSchema } from '../core/chime-url';
-import { ExecutionDetailSchema, ExecutionSummarySchema } from '../core/executions';
-import { EXECUTION_ID_PATTERN, HEX_ID_PATTERN } from '../core/ids';
-import { StreamRecordSchema } from '../core/record';
-import { SCHEDULE_ACTIONS, ScheduleSchema } from '../core/schedules';
-import { SplitOutputSchema } from '../core/split-outputs';
+import { StartOptionsSchema } from '../core/domain/archive-path';
+import { ChimeUrlSchema } from '../core/domain/chime-url';
+import { ExecutionDetailSchema, ExecutionSummarySchema } from '../core/aws/executions';
+import { EXECUTION_ID_PATTERN, HEX_ID_PATTERN } from '../core/domain/ids';
+import { StreamRecordSchema } from '../core/domain/record';
+import { SCHEDULE_ACTIONS, ScheduleSchema } from '../core/domain/schedule';
+import { SplitOutputSchema } from '../core/domain/split-outputs';
 import { ERROR_CODES } from './errors';
 
 /**

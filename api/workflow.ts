@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Config } from '../core/config';
-import { aws } from '../core/errors';
-import { failureMessage } from '../core/executions';
+import type { Config } from '../core/lambda/config';
+import { aws } from '../core/aws/calls';
+import { executionErrorMessage } from '../core/aws/executions';
 import { conflict, InternalError } from './errors';
 
 /** The lifecycle actions the API starts, as keys of `STATE_MACHINE_ARNS` and prefixes of execution names. */
@@ -91,7 +91,7 @@ export async function settle(
   });
   if (outcome.status === 'RUNNING') return 'running';
   if (outcome.status === 'SUCCEEDED') return 'done';
-  const message = failureMessage(outcome.error, outcome.cause);
+  const message = executionErrorMessage(outcome.error, outcome.cause);
   if (outcome.error === 'StreamStateConflict') throw conflict(message);
   const execution = args.executionArn.split(':').pop();
   throw new InternalError(

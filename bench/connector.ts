@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/connector.ts [runs]
  */
-import '../core/polyfills';
+import '../core/lambda/polyfills';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/local-runtime.ts [seconds of publish to sample, default 30]
  */
-import '../core/polyfills';
+import '../core/lambda/polyfills';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

@@ -15,7 +15,7 @@
  *
  *   SOAK_MINUTES=30 nice -n 10 npx tsx bench/soak.ts
  */
-import '../core/polyfills';
+import '../core/lambda/polyfills';
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

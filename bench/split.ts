@@ -13,7 +13,7 @@
  *
  *   npx tsx bench/split.ts [concurrency]
  */
-import '../core/polyfills';
+import '../core/lambda/polyfills';
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { loadConfig } from '../core/config';
+import { loadConfig } from '../core/lambda/config';
 import { bindLocalService } from '../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../local/credentials';
 import { mediaTools } from '../local/ffmpeg';

@@ -10,7 +10,7 @@ import { z } from 'zod';
  * accept both (`-c ingestCidrs=203.0.113.0/24,198.51.100.7/32` or a JSON array).
  */
 export const CONTEXT_DEFAULTS = {
-  /** Where MediaLive writes the recordings (the seed's archive bucket; `core/config.ts` has the same default). */
+  /** Where MediaLive writes the recordings (the seed's archive bucket; `core/lambda/config.ts` has the same default). */
   archiveBucketName: 'fem-livestream-archive',
   /** Where split writes the MP4s (the seed's `fem_workshop_output_bucket`). */
   workshopOutputBucketName: 'fem-workshops-out',

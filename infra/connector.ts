@@ -22,7 +22,7 @@ import { readInfraConfig } from './config';
 import { repoPath } from './lambda';
 import { acknowledge, acknowledgeWildcards } from './nag';
 
-/** The container's name in the task definition; `core/config.ts` defaults CONNECTOR_CONTAINER_NAME to it. */
+/** The container's name in the task definition; `core/lambda/config.ts` defaults CONNECTOR_CONTAINER_NAME to it. */
 const CONTAINER_NAME = 'connector';
 /** What `connector/fetch-target.sh` reads of its stream's record (with the key `id`): the task role may read no other attribute. */
 const TARGET_ATTRIBUTES = ['id', 'connector', 'connector_execution', 'rtmp1', 'rtmp_ivs'];
@@ -135,7 +135,7 @@ export class Connector extends Construct {
     );
   }
 
-  /** The environment `core/config.ts` reads (CONNECTOR_*): where and how run-connector starts a task. */
+  /** The environment `core/lambda/config.ts` reads (CONNECTOR_*): where and how run-connector starts a task. */
   get environment(): Record<string, string> {
     return {
       CONNECTOR_CLUSTER: this.cluster.clusterName,

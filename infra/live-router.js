@@ -2,7 +2,7 @@ import cf from 'cloudfront';
 
 // Viewer-request function of the live distribution (cloudfront-js-2.0). A live stream's key in the
 // KeyValueStore is its id; the value is JSON {"origin": "https://HOST/out/v1/ID/"} written by the
-// live task (core/live-route.ts). /live/{id}/{file} goes to {origin}{file}; anything else is a 404.
+// live task (core/aws/live-route.ts). /live/{id}/{file} goes to {origin}{file}; anything else is a 404.
 // Kept small: CloudFront caps function code at 10 KB.
 
 const kvs = cf.kvs();

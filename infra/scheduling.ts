@@ -14,7 +14,7 @@ export interface SchedulingProps {
  * Timed start and stop: the deployment's EventBridge Scheduler group, the role its schedules use to
  * start the state machines (only the start and stop machines), and the dead-letter queue that
  * keeps a firing that could not be delivered. The schedules themselves are made at run time by the
- * API (`core/schedules.ts`), one per request, and delete themselves once fired.
+ * API (`core/aws/schedules.ts`), one per request, and delete themselves once fired.
  */
 export class Scheduling extends Construct {
   public readonly groupName: string;
@@ -74,7 +74,7 @@ export class Scheduling extends Construct {
     );
   }
 
-  /** The environment `core/config.ts` reads. */
+  /** The environment `core/lambda/config.ts` reads. */
   get environment(): Record<string, string> {
     return {
       SCHEDULE_GROUP_NAME: this.groupName,

@@ -3,8 +3,8 @@ import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { Config } from '../core/config';
-import { SCHEDULE_ACTIONS } from '../core/schedules';
+import type { Config } from '../core/lambda/config';
+import { SCHEDULE_ACTIONS } from '../core/domain/schedule';
 import { WORKFLOWS, allTasks } from '../workflows/registry';
 import { Api } from './api';
 import { readInfraConfig } from './config';
@@ -20,7 +20,7 @@ import { Workflows } from './workflows';
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
 export const EVENT_TASKS = ['connector-exited', 'channel-alert'] as const;
 
-/** Environment variables of the Lambdas, named as `core/config.ts` reads them. */
+/** Environment variables of the Lambdas, named as `core/lambda/config.ts` reads them. */
 export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
 
 /**

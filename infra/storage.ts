@@ -8,7 +8,7 @@ import {
   type BucketProps,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../core/tables';
+import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../core/aws/tables';
 import type { InfraConfig } from './config';
 import { acknowledge } from './nag';
 

@@ -65,7 +65,7 @@ function madeAtRunTime(service: string, types: readonly string[]): string {
 
 // --- the slices ------------------------------------------------------------------------------
 
-/** The DynamoDB calls `core/store.ts` makes: get = Get; claim/mutate/trackExecution = Get+Update; create = Put; delete = Delete; list = Scan. */
+/** The DynamoDB calls `core/aws/store.ts` makes: get = Get; claim/mutate/trackExecution = Get+Update; create = Put; delete = Delete; list = Scan. */
 type StoreAction = 'GetItem' | 'UpdateItem' | 'PutItem' | 'DeleteItem' | 'Scan';
 const store =
   (...actions: StoreAction[]): Grant =>

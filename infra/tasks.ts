@@ -8,7 +8,7 @@ export interface TaskFunctionsProps {
   /** Task file names under `tasks/` (`allTasks()` of the workflow registry). */
   readonly tasks: readonly string[];
   readonly resources: TaskResources;
-  /** The configuration every task reads (`core/config.ts`). */
+  /** The configuration every task reads (`core/lambda/config.ts`). */
   readonly environment: Readonly<Record<string, string>>;
   readonly timeout: Duration;
   /** Access by task; `TASK_PERMISSIONS` unless a test swaps it. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, type Config } from '../core/config';
+import { loadConfig, type Config } from '../core/lambda/config';
 
 /** 0 asks the OS for any free port (tests); the runtime reports the port it got. */
 const Port = z.coerce.number().int().min(0).max(65535);
@@ -72,7 +72,7 @@ export function localBuckets(env: NodeJS.ProcessEnv): string[] {
 }
 
 /**
- * The `Config` that the API and the tasks read (`core/config.ts`), as the stack would set it in
+ * The `Config` that the API and the tasks read (`core/lambda/config.ts`), as the stack would set it in
  * the cloud, but pointing at the local stand-ins. Built from an explicit map rather than by
  * mutating `process.env`, so two runtimes in one process (tests) don't share settings.
  */

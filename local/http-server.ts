@@ -3,7 +3,7 @@ import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse }
 import type { Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorBodyText, type ErrorStatus } from '../api/errors';
-import { logger } from '../core/logger';
+import { logger } from '../core/lambda/logger';
 import { LOCAL_ACCOUNT } from './env';
 import { closeHttpServer, listenOnLoopback } from './loopback';
 

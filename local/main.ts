@@ -1,6 +1,6 @@
 // `npm start`: the whole system on 127.0.0.1 with no AWS account. Polyfills first: the local
 // Step Functions engine needs Promise.withResolvers, which Node 20 lacks.
-import '../core/polyfills';
+import '../core/lambda/polyfills';
 import { describeMediaTools } from './ffmpeg';
 import { startRuntime, type Runtime } from './runtime';
 

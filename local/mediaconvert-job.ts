@@ -2,10 +2,10 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parseArchivePath } from '../core/archive-path';
-import { parseVodPlaylist, renderVodPlaylist } from '../core/hls-playlist';
-import { firstPresentation, frameTicks, pesTimings, signedTicks } from '../core/mpegts';
-import { TICKS_PER_SECOND, frameOfTimecode, frameRateOfTicks, framesPerSecond, type FrameRate } from '../core/timecode';
+import { parseArchivePath } from '../core/domain/archive-path';
+import { parseVodPlaylist, renderVodPlaylist } from '../core/domain/hls-playlist';
+import { firstPresentation, frameTicks, pesTimings, signedTicks } from '../core/domain/mpegts';
+import { TICKS_PER_SECOND, frameOfTimecode, frameRateOfTicks, framesPerSecond, type FrameRate } from '../core/domain/timecode';
 import type { MediaTool } from './ffmpeg';
 import { spawnManaged, type ManagedProcess } from './processes';
 

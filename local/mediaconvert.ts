@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BadRequestException, NotFoundException, type JobSettings } from '@aws-sdk/client-mediaconvert';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { logger } from '../core/logger';
+import { logger } from '../core/lambda/logger';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import { mediaTools, type MediaTool } from './ffmpeg';
 import { JobError, runClipJob, type ClipJob } from './mediaconvert-job';

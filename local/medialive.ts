@@ -6,8 +6,8 @@ import {
   UnprocessableEntityException,
 } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { logger } from '../core/logger';
-import { ownValue } from '../core/own';
+import { logger } from '../core/lambda/logger';
+import { ownValue } from '../core/domain/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import type { ChannelMedia, MediaPlane } from './media-plane';
 import { serviceError } from './service-errors';

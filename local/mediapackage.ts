@@ -1,6 +1,6 @@
 import { NotFoundException, UnprocessableEntityException } from '@aws-sdk/client-mediapackage';
 import { z } from 'zod';
-import { ownValue } from '../core/own';
+import { ownValue } from '../core/domain/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import type { MediaPlane } from './media-plane';
 import type { PackageOrigins } from './medialive';

@@ -1,6 +1,6 @@
-import { epochString } from '../core/clock';
-import type { StreamItem, StreamState } from '../core/record';
-import type { StreamPatch, StreamStore } from '../core/store';
+import { epochString } from '../core/domain/clock';
+import type { StreamItem, StreamState } from '../core/domain/record';
+import type { StreamPatch, StreamStore } from '../core/aws/store';
 
 export interface Reconciled {
   stream_id: string;

@@ -1,5 +1,5 @@
 import { ConflictException, ResourceNotFoundException, ValidationException } from '@aws-sdk/client-scheduler';
-import { logger } from '../core/logger';
+import { logger } from '../core/lambda/logger';
 import { serviceFromHandlers, type LocalService } from './service';
 
 /** A schedule as EventBridge Scheduler would hold it: enough to fire its templated Step Functions target. */

@@ -1,7 +1,7 @@
 /**
  * An SDK client's own exception, as its deserializer would build it from an HTTP error: the
  * message in both `message` and `Message` (services differ in which one they fill) and the status
- * in `$metadata`, which `core/errors.ts` reads to classify it.
+ * in `$metadata`, which `core/aws/calls.ts` reads to classify it.
  */
 export function serviceError<E>(
   ExceptionClass: new (options: never) => E,

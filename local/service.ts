@@ -8,7 +8,7 @@
  *
  * Failures are thrown as the client package's own exception classes (e.g.
  * `new NotFoundException({ message, $metadata: {} })` from `@aws-sdk/client-medialive`), so the
- * tasks' error translation (`core/errors.ts`) sees exactly what it sees in the cloud. A command a
+ * tasks' error translation (`core/aws/calls.ts`) sees exactly what it sees in the cloud. A command a
  * service does not implement fails with {@link NotAvailableLocally}.
  */
 export interface LocalService {

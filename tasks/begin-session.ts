@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { sessionOf, StartOptionsSchema } from '../core/archive-path';
-import { StreamStateConflict } from '../core/errors';
-import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/record';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { sessionOf, StartOptionsSchema } from '../core/domain/archive-path';
+import { StreamStateConflict } from '../core/domain/errors';
+import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/domain/record';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   /** The start execution's input (`$$.Execution.Input`): `{stream_id, path?, startover_window_seconds?, key_rotation_interval?}`. */

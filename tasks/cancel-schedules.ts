@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { deleteCloudSchedule } from '../core/schedules';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { deleteCloudSchedule } from '../core/aws/schedules';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ stream_id: z.string() });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { parseArchivePath } from '../core/archive-path';
-import { epochString } from '../core/clock';
-import { logger } from '../core/logger';
-import type { StreamItem } from '../core/record';
-import { redactText } from '../core/redact';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { parseArchivePath } from '../core/domain/archive-path';
+import { epochString } from '../core/domain/clock';
+import { logger } from '../core/lambda/logger';
+import type { StreamItem } from '../core/domain/record';
+import { redactText } from '../core/domain/redact';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 /**
  * The `detail` of an EventBridge "MediaLive Channel Alert" event (the fields we read), e.g.

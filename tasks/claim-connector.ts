@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { CONNECTOR_ACTIONS, claimConnectorStart, claimConnectorStop, type ConnectorAction } from '../core/connector';
-import { Invalid } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { CONNECTOR_ACTIONS, type ConnectorAction } from '../core/domain/connector';
+import { takeConnectorSlot, requestConnectorStop } from '../core/aws/connector-slot';
+import { Invalid } from '../core/domain/errors';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -25,7 +26,7 @@ export interface ClaimedConnector {
 
 /**
  * First step of the connector workflows: takes (start) or releases (stop) the stream's connector
- * slot under the rules of `core/connector.ts` — the same call the API made before starting this
+ * slot under the rules of `core/domain/connector.ts` — the same call the API made before starting this
  * execution, so here it is usually a no-op — and records the execution on the stream. A stream
  * whose rules forbid the action is a `StreamStateConflict`, which the workflow ends on, changing nothing.
  */
@@ -33,14 +34,14 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Cla
   let item;
   if (CONNECTOR_ACTIONS[input.action].kind === 'start') {
     if (!input.chime_url) throw new Invalid(`${input.action} needs a chime_url`);
-    item = await claimConnectorStart(deps.store, input.stream_id, {
+    item = await takeConnectorSlot(deps.store, input.stream_id, {
       action: input.action as 'chime_start' | 'ivs_start',
       chimeUrl: input.chime_url,
       executionName: input.execution_name,
       now: deps.now(),
     });
   } else {
-    item = await claimConnectorStop(deps.store, input.stream_id, input.action as 'chime_stop' | 'ivs_stop');
+    item = await requestConnectorStop(deps.store, input.stream_id, input.action as 'chime_stop' | 'ivs_stop');
   }
   await deps.store.trackExecution(item.id, input.execution_id);
   return {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { StreamStateConflict } from '../core/errors';
-import type { StreamItem } from '../core/record';
-import { markSchedule, scheduleOfInput } from '../core/schedules';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
-import { TRANSITIONS, type TransitionAction } from '../core/transitions';
+import { StreamStateConflict } from '../core/domain/errors';
+import type { StreamItem } from '../core/domain/record';
+import { markSchedule } from '../core/aws/schedules';
+import { scheduleOfInput } from '../core/domain/schedule';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
+import { TRANSITIONS, type TransitionAction } from '../core/domain/transitions';
 
 export const Input = z.object({
   stream_id: z.string(),

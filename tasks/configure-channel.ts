@@ -1,10 +1,11 @@
 import { DescribeChannelCommand, UpdateChannelCommand, type OutputDestination } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { unchangedChannelUpdate } from '../core/channel-update';
-import { archiveDestination } from '../core/encoder-settings';
-import { aws, Conflict, Invalid } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { unchangedChannelUpdate } from '../core/domain/channel-update';
+import { archiveDestination } from '../core/domain/encoder-settings';
+import { aws } from '../core/aws/calls';
+import { Conflict, Invalid } from '../core/domain/errors';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ stream_id: z.string(), archive_path: z.string().startsWith('s3://') });
 
@@ -15,11 +16,11 @@ const BUSY = new Set(['CREATING', 'UPDATING', 'STOPPING']);
 
 /**
  * Points the channel at the new session before it starts: the archive output group's destination
- * gets the session's per-pipeline URLs (`core/encoder-settings.ts`), its `RolloverInterval` the
+ * gets the session's per-pipeline URLs (`core/domain/encoder-settings.ts`), its `RolloverInterval` the
  * stream's `segment_length`, and the channel its record's name. MediaLive only updates an IDLE
  * channel, and UpdateChannel replaces what it is given (and removes a role it is not given), so
  * the current channel is read and only those fields change; everything else, its `RoleArn` first,
- * is sent back as it was (`core/channel-update.ts`).
+ * is sent back as it was (`core/domain/channel-update.ts`).
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps) {
   const stream = await deps.store.mustGet(input.stream_id);

@@ -1,9 +1,10 @@
 import { DescribeOriginEndpointCommand, UpdateOriginEndpointCommand, type HlsEncryption } from '@aws-sdk/client-mediapackage';
 import { z } from 'zod';
-import { requireSetting } from '../core/config';
-import { aws, Invalid } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { requireSetting } from '../core/lambda/config';
+import { aws } from '../core/aws/calls';
+import { Invalid } from '../core/domain/errors';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   endpoint_id: z.string().min(1),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { epochString } from '../core/clock';
-import { streamIdOfGroup, taskIdOf } from '../core/connector';
-import { redactText } from '../core/redact';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { epochString } from '../core/domain/clock';
+import { streamIdOfGroup, taskIdOf } from '../core/domain/connector';
+import { redactText } from '../core/domain/redact';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 /** The `detail` of an EventBridge "ECS Task State Change" event (the fields we read). */
 export const Input = z.object({

@@ -1,11 +1,12 @@
 import { CreateChannelCommand } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { requireSetting } from '../core/config';
-import { channelRequest } from '../core/encoder-settings';
-import { aws, Invalid } from '../core/errors';
-import { requestToken } from '../core/ids';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { requireSetting } from '../core/lambda/config';
+import { channelRequest } from '../core/domain/encoder-settings';
+import { aws } from '../core/aws/calls';
+import { Invalid } from '../core/domain/errors';
+import { requestToken } from '../core/domain/ids';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -18,7 +19,7 @@ export const Input = z.object({
 type Deps = Pick<Services, 'medialive' | 'store' | 'config'>;
 
 /**
- * Makes the stream's MediaLive channel (see `core/encoder-settings.ts` for what it encodes) and
+ * Makes the stream's MediaLive channel (see `core/domain/encoder-settings.ts` for what it encodes) and
  * records its id at once, so whatever happens next, the record references it. A stream that
  * already has a channel keeps it, and a retry re-sends the same `RequestId`, so MediaLive returns
  * the channel the first try made instead of a second one.

@@ -1,11 +1,12 @@
 import { CreateInputCommand } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { requireSetting } from '../core/config';
-import { DomainError, Invalid, aws } from '../core/errors';
-import { newStreamKey, requestToken } from '../core/ids';
-import { REDACTED } from '../core/redact';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { requireSetting } from '../core/lambda/config';
+import { DomainError, Invalid } from '../core/domain/errors';
+import { aws } from '../core/aws/calls';
+import { newStreamKey, requestToken } from '../core/domain/ids';
+import { REDACTED } from '../core/domain/redact';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ stream_id: z.string(), execution_name: z.string() });
 

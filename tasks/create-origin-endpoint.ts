@@ -1,9 +1,10 @@
 import { CreateOriginEndpointCommand, DescribeOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
 import { z } from 'zod';
-import { createOrExisting, Invalid } from '../core/errors';
-import { DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/record';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { createOrExisting } from '../core/aws/calls';
+import { Invalid } from '../core/domain/errors';
+import { DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/domain/record';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),

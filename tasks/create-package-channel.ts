@@ -1,8 +1,8 @@
 import { CreateChannelCommand, DescribeChannelCommand } from '@aws-sdk/client-mediapackage';
 import { z } from 'zod';
-import { createOrExisting } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { createOrExisting } from '../core/aws/calls';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),

@@ -1,8 +1,8 @@
 import { DeleteChannelCommand, DescribeChannelCommand } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { deleteWhenDeletable } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { deleteWhenDeletable } from '../core/aws/calls';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 /** `''`: the stream never got a channel (a create that failed early); nothing to delete. */
 export const Input = z.object({ channel_id: z.string() });

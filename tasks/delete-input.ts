@@ -1,8 +1,8 @@
 import { DeleteInputCommand, DescribeInputCommand } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { deleteWhenDeletable } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { deleteWhenDeletable } from '../core/aws/calls';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 /** `''`: the stream never got an input; nothing to delete. */
 export const Input = z.object({ input_id: z.string() });

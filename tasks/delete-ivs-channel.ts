@@ -1,9 +1,9 @@
 import { DeleteChannelCommand, ListChannelsCommand } from '@aws-sdk/client-ivs';
 import { z } from 'zod';
-import { aws, deleteIgnoringNotFound } from '../core/errors';
-import { ivsChannelName } from '../core/ivs';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { aws, deleteIgnoringNotFound } from '../core/aws/calls';
+import { ivsChannelName } from '../core/domain/ivs';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ stream_id: z.string() });
 

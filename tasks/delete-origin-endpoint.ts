@@ -1,8 +1,8 @@
 import { DeleteOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
 import { z } from 'zod';
-import { deleteIgnoringNotFound } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { deleteIgnoringNotFound } from '../core/aws/calls';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 /** `''`: the stream never got an endpoint; nothing to delete. */
 export const Input = z.object({ endpoint_id: z.string() });

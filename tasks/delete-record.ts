@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Conflict, StreamStateConflict } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { Conflict, StreamStateConflict } from '../core/domain/errors';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ stream_id: z.string() });
 

@@ -1,9 +1,10 @@
 import { DescribeChannelCommand } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { aws, NotFound } from '../core/errors';
-import { nextPoll, PollSchema, type PollState } from '../core/poll';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { aws } from '../core/aws/calls';
+import { NotFound } from '../core/domain/errors';
+import { nextPoll, PollSchema, type PollState } from '../core/domain/poll';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ channel_id: z.string().min(1), poll: PollSchema });
 

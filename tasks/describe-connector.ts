@@ -1,10 +1,11 @@
 import { DescribeTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
-import { requireSetting } from '../core/config';
-import { aws, DomainError } from '../core/errors';
-import { nextPoll, PollSchema, type PollState } from '../core/poll';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { requireSetting } from '../core/lambda/config';
+import { aws } from '../core/aws/calls';
+import { DomainError } from '../core/domain/errors';
+import { nextPoll, PollSchema, type PollState } from '../core/domain/poll';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   task_id: z.string().min(1),

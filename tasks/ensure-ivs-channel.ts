@@ -9,10 +9,11 @@ import {
   type Channel,
 } from '@aws-sdk/client-ivs';
 import { z } from 'zod';
-import { aws, deleteIgnoringNotFound, NotFound, StreamStateConflict } from '../core/errors';
-import { ivsChannelName, ivsIngestUrl } from '../core/ivs';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { aws, deleteIgnoringNotFound } from '../core/aws/calls';
+import { NotFound, StreamStateConflict } from '../core/domain/errors';
+import { ivsChannelName, ivsIngestUrl } from '../core/domain/ivs';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ stream_id: z.string() });
 

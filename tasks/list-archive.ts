@@ -1,6 +1,6 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { normalizeArchivePath, parseArchivePath } from '../core/archive-path';
+import { normalizeArchivePath, parseArchivePath } from '../core/domain/archive-path';
 import {
   archiveGaps,
   archiveRuns,
@@ -12,10 +12,11 @@ import {
   type ArchiveGap,
   type ArchiveTimeline,
   type SegmentBytes,
-} from '../core/archive-timeline';
-import { Invalid, aws } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+} from '../core/domain/archive-timeline';
+import { Invalid } from '../core/domain/errors';
+import { aws } from '../core/aws/calls';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ archive_path: z.string().min(1) });
 

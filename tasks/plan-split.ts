@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ArchiveTimelineSchema } from '../core/archive-timeline';
-import type { Services } from '../core/services';
-import { planSection, SplitExecutionInputSchema, type PlannedSection } from '../core/split-plan';
-import { splitOutputs } from '../core/split-outputs';
-import { taskHandler } from '../core/task-handler';
+import { ArchiveTimelineSchema } from '../core/domain/archive-timeline';
+import type { Services } from '../core/aws/services';
+import { planSection, SplitExecutionInputSchema, type PlannedSection } from '../core/domain/split-plan';
+import { splitOutputs } from '../core/domain/split-outputs';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = SplitExecutionInputSchema.pick({ archive_path: true, name_modifier: true, timestamp_list: true }).extend({
   timeline: ArchiveTimelineSchema,
@@ -13,7 +13,7 @@ type Deps = Pick<Services, 'config'>;
 
 /**
  * Plans every section on the archive's timeline, under the names the API already answered
- * (`core/split-outputs.ts`). A section that can't be cut is planned FAILED with the reason, so the
+ * (`core/domain/split-outputs.ts`). A section that can't be cut is planned FAILED with the reason, so the
  * Map reports it and cuts the others.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ sections: PlannedSection[] }> {

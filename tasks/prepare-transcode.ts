@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { requestToken } from '../core/ids';
-import { PlannedSectionSchema } from '../core/split-plan';
-import { taskHandler } from '../core/task-handler';
-import { sectionJob, type SectionJobRequest } from '../core/transcode-job';
+import { requestToken } from '../core/domain/ids';
+import { PlannedSectionSchema } from '../core/domain/split-plan';
+import { taskHandler } from '../core/lambda/task-handler';
+import { sectionJob, type SectionJobRequest } from '../core/domain/transcode-job';
 
 export const Input = z.object({
   stream_id: z.string(),

@@ -1,10 +1,11 @@
 import { PutKeyCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { z } from 'zod';
-import { requireSetting } from '../core/config';
-import { aws, Invalid } from '../core/errors';
-import { liveEndpoint, liveRouteKey, liveRoutesEtag, liveRouteValue } from '../core/live-route';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { requireSetting } from '../core/lambda/config';
+import { aws } from '../core/aws/calls';
+import { Invalid } from '../core/domain/errors';
+import { liveEndpoint, liveRouteKey, liveRoutesEtag, liveRouteValue } from '../core/aws/live-route';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ stream_id: z.string() });
 
@@ -12,7 +13,7 @@ type Deps = Pick<Services, 'kvs' | 'store' | 'config'>;
 
 /**
  * Makes a stream live: writes its route (stream id → its MediaPackage origin) to the live
- * distribution's KeyValueStore (see `core/live-route.ts` for why a KVS). Putting the same route
+ * distribution's KeyValueStore (see `core/aws/live-route.ts` for why a KVS). Putting the same route
  * again is harmless, so a retry is safe. An ETag mismatch (another stream's route was written
  * meanwhile) is a Conflict, and the workflow's retry writes again with the fresh ETag.
  */

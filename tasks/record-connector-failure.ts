@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { epochString } from '../core/clock';
-import { failureMessage } from '../core/failure';
-import type { StreamPatch } from '../core/store';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { epochString } from '../core/domain/clock';
+import { caughtFailureMessage } from '../core/domain/failure';
+import type { StreamPatch } from '../core/aws/store';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -28,7 +28,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   if (!(await deps.store.get(input.stream_id))) return { recorded: false };
   const lastError = {
     action: input.action,
-    message: failureMessage(input.failure),
+    message: caughtFailureMessage(input.failure),
     at: epochString(deps.now()),
     execution_id: input.execution_id,
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { holdsConnector } from '../core/connector';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { holdsConnector } from '../core/domain/connector';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.discriminatedUnion('outcome', [
   /** The start's task is sending frames. */

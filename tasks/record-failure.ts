@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { epochString } from '../core/clock';
-import { StreamStateSchema, isStarted } from '../core/record';
-import { failureMessage } from '../core/failure';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { epochString } from '../core/domain/clock';
+import { StreamStateSchema, isStarted } from '../core/domain/record';
+import { caughtFailureMessage } from '../core/domain/failure';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -31,9 +31,9 @@ type Deps = Pick<Services, 'store' | 'now'>;
  * one deleted meanwhile needs nothing.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ stream_id: string; message: string }> {
-  const cleanup = Object.entries(input.cleanup ?? {}).map(([what, failure]) => `${what}: ${failureMessage(failure)}`);
+  const cleanup = Object.entries(input.cleanup ?? {}).map(([what, failure]) => `${what}: ${caughtFailureMessage(failure)}`);
   const message = (
-    failureMessage(input.failure) + (cleanup.length ? `; cleanup failed, kept for a later delete: ${cleanup.join('; ')}` : '')
+    caughtFailureMessage(input.failure) + (cleanup.length ? `; cleanup failed, kept for a later delete: ${cleanup.join('; ')}` : '')
   ).slice(0, 1024);
   const existing = await deps.store.get(input.stream_id);
   if (!existing) return { stream_id: input.stream_id, message };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { requireSetting } from '../core/config';
-import { NotFound } from '../core/errors';
-import { hasLiveRoute, liveEndpoint } from '../core/live-route';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { requireSetting } from '../core/lambda/config';
+import { NotFound } from '../core/domain/errors';
+import { hasLiveRoute, liveEndpoint } from '../core/aws/live-route';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 /** What the workflow just did to the route: made it (with the viewer URL through it) or removed it. */
 export const Input = z.discriminatedUnion('live', [

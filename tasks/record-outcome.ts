@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { epochString } from '../core/clock';
-import { StreamStateSchema, isStarted } from '../core/record';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { epochString } from '../core/domain/clock';
+import { StreamStateSchema, isStarted } from '../core/domain/record';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),

@@ -1,10 +1,10 @@
 import { DeleteKeyCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { z } from 'zod';
-import { requireSetting } from '../core/config';
-import { deleteIgnoringNotFound } from '../core/errors';
-import { liveRouteKey, liveRoutesEtag } from '../core/live-route';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { requireSetting } from '../core/lambda/config';
+import { deleteIgnoringNotFound } from '../core/aws/calls';
+import { liveRouteKey, liveRoutesEtag } from '../core/aws/live-route';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 /** Also the first step of `delete`: keep this contract (`{stream_id}` → `{removed}`). */
 export const Input = z.object({ stream_id: z.string() });

@@ -1,12 +1,13 @@
 import { ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
-import { requireSetting } from '../core/config';
-import { connectorGroup, taskIdOf } from '../core/connector';
-import { aws, Invalid, StreamStateConflict, Transient } from '../core/errors';
-import { requestToken } from '../core/ids';
-import type { StreamItem } from '../core/record';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { requireSetting } from '../core/lambda/config';
+import { connectorGroup, taskIdOf } from '../core/domain/connector';
+import { aws } from '../core/aws/calls';
+import { Invalid, StreamStateConflict, Transient } from '../core/domain/errors';
+import { requestToken } from '../core/domain/ids';
+import type { StreamItem } from '../core/domain/record';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ stream_id: z.string(), execution_name: z.string() });
 

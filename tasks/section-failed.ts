@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { failureMessage } from '../core/failure';
-import { PlannedSectionSchema } from '../core/split-plan';
-import { taskHandler } from '../core/task-handler';
+import { caughtFailureMessage } from '../core/domain/failure';
+import { PlannedSectionSchema } from '../core/domain/split-plan';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   section: PlannedSectionSchema,
@@ -30,13 +30,13 @@ function readable(failure: z.infer<typeof Input>['failure']): string {
   try {
     cause = JSON.parse(failure.Cause ?? '');
   } catch {
-    return failureMessage(failure);
+    return caughtFailureMessage(failure);
   }
   const job = FailedJobCauseSchema.safeParse(cause);
-  if (!job.success) return failureMessage(failure);
+  if (!job.success) return caughtFailureMessage(failure);
   const { Id, Status, ErrorCode, ErrorMessage } = job.data.Job;
   const reason = [ErrorCode, ErrorMessage].filter((part) => part !== undefined && part !== '').join(' ');
-  return failureMessage({ Error: failure.Error, Cause: `MediaConvert job ${Id} ended ${Status}${reason ? `: ${reason}` : ''}` });
+  return caughtFailureMessage({ Error: failure.Error, Cause: `MediaConvert job ${Id} ended ${Status}${reason ? `: ${reason}` : ''}` });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { DescribeChannelCommand, StopChannelCommand } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { aws, Conflict, NotFound } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { aws } from '../core/aws/calls';
+import { Conflict, NotFound } from '../core/domain/errors';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ channel_id: z.string().min(1) });
 

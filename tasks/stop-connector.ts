@@ -1,11 +1,11 @@
 import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { z } from 'zod';
-import { requireSetting } from '../core/config';
-import { holdsConnector, taskIdOf } from '../core/connector';
-import { aws } from '../core/errors';
-import { requestToken } from '../core/ids';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { requireSetting } from '../core/lambda/config';
+import { holdsConnector, taskIdOf } from '../core/domain/connector';
+import { aws } from '../core/aws/calls';
+import { requestToken } from '../core/domain/ids';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
   stream_id: z.string(),

@@ -1,9 +1,10 @@
 import { DescribeChannelCommand, UpdateChannelCommand } from '@aws-sdk/client-medialive';
 import { z } from 'zod';
-import { unchangedChannelUpdate } from '../core/channel-update';
-import { aws, Conflict } from '../core/errors';
-import type { Services } from '../core/services';
-import { taskHandler } from '../core/task-handler';
+import { unchangedChannelUpdate } from '../core/domain/channel-update';
+import { aws } from '../core/aws/calls';
+import { Conflict } from '../core/domain/errors';
+import type { Services } from '../core/aws/services';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ stream_id: z.string() });
 
@@ -14,7 +15,7 @@ type Deps = Pick<Services, 'medialive' | 'store'>;
  * updates only an IDLE channel; in any other state this is skipped, since `configure-channel` sets
  * the name again at the next start. A channel that left IDLE between the read and the write is
  * skipped the same way rather than retried. Everything but the name is sent back as read: an
- * UpdateChannel without `RoleArn` removes the channel's role (`core/channel-update.ts`).
+ * UpdateChannel without `RoleArn` removes the channel's role (`core/domain/channel-update.ts`).
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ synced: boolean; channel_state: string }> {
   const stream = await deps.store.mustGet(input.stream_id);

@@ -1,12 +1,13 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { parseArchivePath } from '../core/archive-path';
-import { ArchiveTimelineSchema } from '../core/archive-timeline';
-import { aws, Invalid } from '../core/errors';
-import { PLAYLIST_CONTENT_TYPE, renderVodPlaylist } from '../core/hls-playlist';
-import type { Services } from '../core/services';
-import { PlannedSectionSchema, sectionMediaSequence, sectionSegments } from '../core/split-plan';
-import { taskHandler } from '../core/task-handler';
+import { parseArchivePath } from '../core/domain/archive-path';
+import { ArchiveTimelineSchema } from '../core/domain/archive-timeline';
+import { aws } from '../core/aws/calls';
+import { Invalid } from '../core/domain/errors';
+import { PLAYLIST_CONTENT_TYPE, renderVodPlaylist } from '../core/domain/hls-playlist';
+import type { Services } from '../core/aws/services';
+import { PlannedSectionSchema, sectionMediaSequence, sectionSegments } from '../core/domain/split-plan';
+import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({ timeline: ArchiveTimelineSchema, section: PlannedSectionSchema });
 

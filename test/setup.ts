@@ -1,2 +1,2 @@
 import 'aws-sdk-client-mock-jest';
-import '../core/polyfills';
+import '../core/lambda/polyfills';

@@ -3,7 +3,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, Errors, Fail, JsonPath, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import type { ConnectorStartAction, ConnectorStopAction } from '../core/connector';
+import type { ConnectorStartAction, ConnectorStopAction } from '../core/domain/connector';
 import { catchInto, invoke, pollLoop, pollStateNames, skipped } from './steps';
 
 /**

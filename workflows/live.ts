@@ -15,7 +15,7 @@ export const LIVE_STATES = {
 
 /**
  * live: check the state rules (live takes no claim, so it never blocks a start or stop), write the
- * stream's route to the live distribution's KeyValueStore (see `core/live-route.ts`), record
+ * stream's route to the live distribution's KeyValueStore (see `core/aws/live-route.ts`), record
  * `live` and `live_endpoint`. Idempotent: a second live rewrites the same route.
  */
 export const liveWorkflow = defineWorkflow({

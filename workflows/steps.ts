@@ -18,7 +18,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { RETRYABLE_ERRORS } from '../core/errors';
+import { RETRYABLE_ERRORS } from '../core/domain/errors';
 
 /**
  * Lambda's own failures that a retry can cure (the service, not our code): the transient service
@@ -79,7 +79,7 @@ export function invoke(scope: Construct, stateName: string, fn: IFunction, optio
 export interface PollLoopOptions {
   /** Names the thing awaited, e.g. `Channel RUNNING`: the states read `Wait for Channel RUNNING`, … */
   readonly waitingFor: string;
-  /** The Describe task: reads `$.poll`, returns the next poll state (see `core/poll.ts`) into `$.poll`. */
+  /** The Describe task: reads `$.poll`, returns the next poll state (see `core/domain/poll.ts`) into `$.poll`. */
   readonly describe: LambdaInvoke;
   /** Statuses that end the wait successfully. */
   readonly done: readonly string[];

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { NotFound } from '../../core/errors';
-import type { Config } from '../../core/config';
-import { executionDetail, executionSummary, type ActionsByMachine, type ExecutionSummary } from '../../core/executions';
+import { NotFound } from '../../core/domain/errors';
+import type { Config } from '../../core/lambda/config';
+import { executionDetail, executionSummary, type ActionsByMachine, type ExecutionSummary } from '../../core/aws/executions';
 import { notFound } from '../errors';
 import type { Reply } from '../http';
 import type { RouteContext } from '../route';

@@ -1,16 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { sessionOf } from '../../core/archive-path';
-import {
-  claimConnectorStart,
-  claimConnectorStop,
-  connectorConflict,
-  type ConnectorAction,
-  type ConnectorStartAction,
-  type ConnectorStopAction,
-} from '../../core/connector';
-import { StreamStateConflict } from '../../core/errors';
-import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS, toPublicRecord, type StreamItem } from '../../core/record';
+import { sessionOf } from '../../core/domain/archive-path';
+import { takeConnectorSlot, requestConnectorStop } from '../../core/aws/connector-slot';
+import { connectorConflict, type ConnectorAction, type ConnectorStartAction, type ConnectorStopAction } from '../../core/domain/connector';
+import { StreamStateConflict } from '../../core/domain/errors';
+import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS, toPublicRecord, type StreamItem } from '../../core/domain/record';
 import { conflict, HttpError } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';
@@ -110,7 +104,7 @@ async function connectorStream(action: ConnectorAction, id: string, services: Ap
 }
 
 /**
- * chime_start / ivs_start: one connector per stream, by the rules of `core/connector.ts`. The
+ * chime_start / ivs_start: one connector per stream, by the rules of `core/domain/connector.ts`. The
  * connector slot is taken (`starting`, the URL in broadcast mode) under the execution's name before
  * the workflow starts, so two requests can't both win and the 202 shows it; the workflow's own
  * claim is then a no-op.
@@ -120,10 +114,10 @@ async function connectorStart(action: ConnectorStartAction, id: string, chimeUrl
   const launched = await launch(services, {
     action,
     stream: item,
-    claim: {
+    connectorSlot: {
       fields: ['connector', 'connector_execution'],
       run: (executionName, stream) =>
-        claimConnectorStart(services.store, id, { action, chimeUrl, executionName, now: services.now(), expectedVersion: stream.version }),
+        takeConnectorSlot(services.store, id, { action, chimeUrl, executionName, now: services.now(), expectedVersion: stream.version }),
     },
     plan: () => ({ input: { chime_url: chimeUrl } }),
   });
@@ -160,7 +154,7 @@ async function connectorStop(action: ConnectorStopAction, id: string, services: 
   const launched = await launch(services, {
     action,
     stream: item,
-    claim: { fields: ['connector'], run: () => claimConnectorStop(services.store, id, action) },
+    connectorSlot: { fields: ['connector'], run: () => requestConnectorStop(services.store, id, action) },
   });
   return { status: 202, body: toPublicRecord(launched.item) };
 }

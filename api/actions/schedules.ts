@@ -1,7 +1,8 @@
 import type { z } from 'zod';
-import { newHexId } from '../../core/ids';
-import { ownValue } from '../../core/own';
-import { createCloudSchedule, deleteCloudSchedule, listSchedules, scheduleTimeProblem, type Schedule } from '../../core/schedules';
+import { newHexId } from '../../core/domain/ids';
+import { ownValue } from '../../core/domain/own';
+import { createCloudSchedule, deleteCloudSchedule } from '../../core/aws/schedules';
+import { listSchedules, scheduleTimeProblem, type Schedule } from '../../core/domain/schedule';
 import { badRequest, conflict, InternalError, notFound } from '../errors';
 import type { Reply } from '../http';
 import type { RouteContext } from '../route';

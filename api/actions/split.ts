@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { newHexId } from '../../core/ids';
-import { ownValue } from '../../core/own';
-import { splitOutputs } from '../../core/split-outputs';
+import { newHexId } from '../../core/domain/ids';
+import { ownValue } from '../../core/domain/own';
+import { splitOutputs } from '../../core/domain/split-outputs';
 import { unprocessable } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';
@@ -10,7 +10,7 @@ import type { SplitBodySchema, StreamPathSchema } from '../schemas';
 
 /**
  * split: name each section's playlist and MP4 from the session's archive path (the workflow plans
- * with the same rule, `core/split-outputs.ts`, from the same name modifier) and start the split.
+ * with the same rule, `core/domain/split-outputs.ts`, from the same name modifier) and start the split.
  * The record is not written (a split changes no stream state), so the execution name takes a fresh
  * token instead of a version: two splits of one session may run side by side; an
  * `Idempotency-Key` is what makes a retried request start nothing new.

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import { epochString } from '../../core/clock';
-import { newHexId } from '../../core/ids';
-import { newStreamItem, toPublicRecord, type StreamItem } from '../../core/record';
-import { VersionConflict, type StreamPatch } from '../../core/store';
+import { epochString } from '../../core/domain/clock';
+import { newHexId } from '../../core/domain/ids';
+import { newStreamItem, toPublicRecord, type StreamItem } from '../../core/domain/record';
+import { VersionConflict, type StreamPatch } from '../../core/aws/store';
 import { badRequest } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';

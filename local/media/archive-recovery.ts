@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { logger } from '../../core/logger';
+import { logger } from '../../core/lambda/logger';
 import { PipelineAlarm, OUTPUT_WRITE_ALERT } from './alerts';
 import { ArchiveUploader, type ArchiveTarget } from './archive';
 

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { logger } from '../../core/logger';
+import { logger } from '../../core/lambda/logger';
 import type { PipelineAlarm } from './alerts';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { logger } from '../../core/logger';
+import { logger } from '../../core/lambda/logger';
 import type { MediaTool } from '../ffmpeg';
 import type { ChannelMedia } from '../media-plane';
 import { OUTPUT_WRITE_ALERT, PipelineAlarm, type ChannelAlertListener } from './alerts';

@@ -3,7 +3,7 @@ import NodeMediaServer, { type NmsSession } from 'node-media-server';
 import Context from 'node-media-server/src/core/context.js';
 import nmsLogger from 'node-media-server/src/core/logger.js';
 import BaseSession from 'node-media-server/src/session/base_session.js';
-import { logger } from '../../core/logger';
+import { logger } from '../../core/lambda/logger';
 import { listenOnLoopback } from '../loopback';
 
 /**

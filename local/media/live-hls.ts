@@ -1,6 +1,6 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { logger } from '../../core/logger';
+import { logger } from '../../core/lambda/logger';
 import { LiveWindow, renderLivePlaylist, type LiveSegment, type RunSegment } from './hls-playlist';
 import type { KeyRotation } from './keys';
 import { SEGMENTS_DIR } from './pipeline';

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { logger } from '../../core/logger';
+import { logger } from '../../core/lambda/logger';
 import { mediaTools, type MediaTool } from '../ffmpeg';
 import type { ChannelMedia, MediaPlane } from '../media-plane';
 import { storeLeftoverSegments } from './archive-recovery';

@@ -1,7 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { logger } from '../../core/logger';
-import { redactText } from '../../core/redact';
+import { logger } from '../../core/lambda/logger';
+import { redactText } from '../../core/domain/redact';
 import type { MediaTool } from '../ffmpeg';
 import { spawnManaged, type ManagedProcess, type ProcessExit } from '../processes';
 import { FlvRetimer } from './flv-retime';

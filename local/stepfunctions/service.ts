@@ -8,7 +8,7 @@ import {
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { logger } from '../../core/logger';
+import { logger } from '../../core/lambda/logger';
 import type { WorkflowDefinition } from '../../workflows/definition';
 import { renderWorkflow, stateNames, type AslDefinition } from '../../workflows/render';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../env';

@@ -1,7 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
-import type { Services } from '../../core/services';
-import { parseTaskInput } from '../../core/task-handler';
+import type { Services } from '../../core/aws/services';
+import { parseTaskInput } from '../../core/lambda/task-handler';
 
 /** Runs one task file's `run` as its Lambda would: same schema, same services shape, JSON in and out. */
 export type TaskRunner = (task: string, input: unknown) => Promise<unknown>;

@@ -1,6 +1,6 @@
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseArchivePath } from '../../core/archive-path';
+import { parseArchivePath } from '../../core/domain/archive-path';
 import { publish, waitFor } from '../fixtures/media';
 import { startTestRuntime, type TestRuntime } from './harness';
 

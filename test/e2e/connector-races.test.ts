@@ -1,8 +1,8 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';
-import { connectorGroup } from '../../core/connector';
-import type { StreamRecord } from '../../core/record';
+import { connectorGroup } from '../../core/domain/connector';
+import type { StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
 import { waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';

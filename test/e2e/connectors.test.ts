@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';
-import type { StreamRecord } from '../../core/record';
+import type { StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
 import { ffprobe, waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';

@@ -9,7 +9,7 @@ import { MAX_BODY_BYTES } from '../../api/http';
 import type { Route } from '../../api/route';
 import { ROUTES } from '../../api/routes';
 import { ErrorBodySchema } from '../../api/schemas';
-import { newHexId } from '../../core/ids';
+import { newHexId } from '../../core/domain/ids';
 import { startRuntime, type Runtime } from '../../local/runtime';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';

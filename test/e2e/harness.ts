@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectWithMessage } from '../fixtures/expect-with-message';
-import type { StreamRecord } from '../../core/record';
+import type { StreamRecord } from '../../core/domain/record';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime';
 import { waitFor } from '../fixtures/media';
 

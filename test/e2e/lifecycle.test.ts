@@ -1,6 +1,6 @@
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseArchivePath } from '../../core/archive-path';
+import { parseArchivePath } from '../../core/domain/archive-path';
 import { managedCount } from '../../local/processes';
 import { ffprobe, publish, waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';

@@ -3,8 +3,8 @@ import { DescribeChannelCommand as DescribeLiveChannel, DescribeInputCommand } f
 import { DescribeChannelCommand as DescribePackageChannel, DescribeOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';
-import { hasLiveRoute, liveRouteKey } from '../../core/live-route';
-import type { StreamRecord } from '../../core/record';
+import { hasLiveRoute, liveRouteKey } from '../../core/aws/live-route';
+import type { StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
 import { waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';

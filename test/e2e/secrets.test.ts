@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';
-import type { StreamRecord } from '../../core/record';
+import type { StreamRecord } from '../../core/domain/record';
 import { publish, waitFor } from '../fixtures/media';
 import { startChildRuntime, type ChildRuntime } from './child-runtime';
 import { STEP_MS, type ApiReply } from './harness';

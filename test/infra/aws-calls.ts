@@ -24,7 +24,7 @@ const LIBRARY_CALLERS: Readonly<Record<string, { module: string; client: string 
 /**
  * Every AWS call reachable from each entry's `handler` export, found with the TypeScript checker:
  * from the handler, every project function, method or constant it references is followed (so
- * `deps.store.mutate` leads into `core/store.ts`), and every `new XCommand(…)` / `paginateX(…)`
+ * `deps.store.mutate` leads into `core/aws/store.ts`), and every `new XCommand(…)` / `paginateX(…)`
  * whose declaration is in an `@aws-sdk/*` package is a call. Over-approximates (a referenced
  * function counts as called), never under-approximates within project code.
  */

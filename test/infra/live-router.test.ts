@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { liveRouteKey, liveRouteValue, originUrlFor, parseLiveRouteValue } from '../../core/live-route';
+import { liveRouteKey, liveRouteValue, originUrlFor, parseLiveRouteValue } from '../../core/aws/live-route';
 import { repoPath } from '../../infra/lambda';
 
 /**
  * Runs `infra/live-router.js` as CloudFront would, against a fake `cloudfront` module: a KVS whose
  * `get` rejects for a missing key (as the real one does) and an `updateRequestOrigin` that records
- * the new origin. Entries are written with `core/live-route.ts`, the code the live task uses, so
+ * the new origin. Entries are written with `core/aws/live-route.ts`, the code the live task uses, so
  * the two sides of the contract are tested together.
  */
 const SOURCE = readFileSync(repoPath('infra/live-router.js'), 'utf8');
@@ -41,7 +41,7 @@ const OTHER = 'fedcba9876543210fedcba9876543210';
 const VIEWER_ENDPOINT = 'https://abc123.mediapackage.us-east-1.amazonaws.com/out/v1/9f8e7d/index.m3u8';
 
 describe('live router (CloudFront Function)', () => {
-  it('sends a live stream to its MediaPackage origin, at the path core/live-route computes', async () => {
+  it('sends a live stream to its MediaPackage origin, at the path core/aws/live-route computes', async () => {
     // Prepare
     const router = loadRouter({ [liveRouteKey(STREAM)]: liveRouteValue(VIEWER_ENDPOINT) });
 

@@ -84,7 +84,7 @@ describe('functions', () => {
     }
   });
 
-  it('hands every task the configuration core/config.ts reads', () => {
+  it('hands every task the configuration core/lambda/config.ts reads', () => {
     for (const fn of Object.values(stack.tasks.functions)) {
       const variables = resources[logicalId(fn)]!.Properties!.Environment.Variables;
       expect(Object.keys(variables)).toEqual(

@@ -1,8 +1,8 @@
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { claimConnectorStart, claimConnectorStop } from '../../core/connector';
-import { requestToken } from '../../core/ids';
+import { takeConnectorSlot, requestConnectorStop } from '../../core/aws/connector-slot';
+import { requestToken } from '../../core/domain/ids';
 import * as claimConnector from '../../tasks/claim-connector';
 import * as connectorExited from '../../tasks/connector-exited';
 import * as describeConnector from '../../tasks/describe-connector';
@@ -37,7 +37,7 @@ beforeEach(() => { ecs.reset(); });
 describe('chime_stop racing the watcher and the next start (real tasks, real store)', () => {
   it('leaves the connector of a start that claimed the slot before the stop finished', async () => {
     const item = await aStream(store(), { connector: connector({ state: 'running', task_id: 'old-task' }), connector_execution: OLD_START });
-    await claimConnectorStop(store(), item.id, 'chime_stop');
+    await requestConnectorStop(store(), item.id, 'chime_stop');
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: 'arn:aws:ecs:us-east-1:1:task/connectors/old-task', lastStatus: 'STOPPED' }] });
     ecs.on(StopTaskCommand).resolves({});
@@ -49,7 +49,7 @@ describe('chime_stop racing the watcher and the next start (real tasks, real sto
         connectorExited.Input.parse({ taskArn: 'arn:aws:ecs:us-east-1:1:task/connectors/old-task', lastStatus: 'STOPPED', group: `connector-${item.id}` }),
         deps(),
       );
-      await claimConnectorStart(store(), item.id, { action: 'ivs_start', chimeUrl: MEETING, executionName: NEW_START, now: NOW });
+      await takeConnectorSlot(store(), item.id, { action: 'ivs_start', chimeUrl: MEETING, executionName: NEW_START, now: NOW });
       return out;
     };
 
@@ -70,7 +70,7 @@ describe('chime_stop racing the watcher and the next start (real tasks, real sto
 
   it('does not stop, nor mark stopping, a connector that replaced the claimed one before StopTask', async () => {
     const item = await aStream(store(), { connector: connector({ state: 'running', task_id: 'old-task' }), connector_execution: OLD_START });
-    await claimConnectorStop(store(), item.id, 'chime_stop');
+    await requestConnectorStop(store(), item.id, 'chime_stop');
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
     ecs.on(ListTasksCommand, { startedBy: requestToken(NEW_START, 'connector') }).resolves({ taskArns: ['arn:aws:ecs:us-east-1:1:task/connectors/new-task'] });
     // The new task runs until someone stops it (then the stop's poll sees it STOPPED and ends).
@@ -87,7 +87,7 @@ describe('chime_stop racing the watcher and the next start (real tasks, real sto
       const out = await real(claimConnector)(input);
       // The old task died on its own right after the claim: the watcher clears it, a new start takes the slot.
       await store().mutate(item.id, () => ({ connector: null, connector_execution: null }));
-      await claimConnectorStart(store(), item.id, { action: 'chime_start', chimeUrl: MEETING, executionName: NEW_START, now: NOW });
+      await takeConnectorSlot(store(), item.id, { action: 'chime_start', chimeUrl: MEETING, executionName: NEW_START, now: NOW });
       await store().mutate(item.id, (i) => ({ connector: { ...i.connector!, state: 'running', task_id: 'new-task' } }));
       return out;
     };

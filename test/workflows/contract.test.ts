@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { SplitExecutionInputSchema } from '../../core/split-plan';
+import { SplitExecutionInputSchema } from '../../core/domain/split-plan';
 import { WORKFLOWS } from '../../workflows/registry';
 import { renderWorkflow } from '../../workflows/render';
 import { checkDefinition, type Sym, type TaskCheck } from './contract';

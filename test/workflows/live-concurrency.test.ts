@@ -1,7 +1,7 @@
 import { CloudFrontKeyValueStoreClient, DescribeKeyValueStoreCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../core/config';
-import { liveRouteKey } from '../../core/live-route';
+import { loadConfig } from '../../core/lambda/config';
+import { liveRouteKey } from '../../core/aws/live-route';
 import { bindLocalService } from '../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../local/credentials';
 import { LocalKeyValueStore } from '../../local/keyvaluestore';

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import { Fail, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from '@jest/globals';
-import { nextPoll } from '../../core/poll';
-import { planSection } from '../../core/split-plan';
-import { splitOutputs } from '../../core/split-outputs';
+import { nextPoll } from '../../core/domain/poll';
+import { planSection } from '../../core/domain/split-plan';
+import { splitOutputs } from '../../core/domain/split-outputs';
 import { HistoryRecorder } from '../../local/stepfunctions/history';
 import { run as prepareTranscode } from '../../tasks/prepare-transcode';
 import { defineWorkflow } from '../../workflows/definition';
@@ -83,7 +83,7 @@ const pollProbe = defineWorkflow({
   },
 });
 
-/** How many Describe polls the old loop made for a job of `seconds` (its backoff, from core/poll.ts). */
+/** How many Describe polls the old loop made for a job of `seconds` (its backoff, from core/domain/poll.ts). */
 function pollsFor(seconds: number): number {
   const start = new Date(0);
   let poll = nextPoll({ deadline_seconds: 14400, initial_wait_seconds: 10, max_wait_seconds: 60 }, 'PROGRESSING', start);

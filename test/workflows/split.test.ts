@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ArchiveTimeline } from '../../core/archive-timeline';
-import { planSection, type PlannedSection } from '../../core/split-plan';
-import { splitOutputs } from '../../core/split-outputs';
-import { FRAME_RATES } from '../../core/timecode';
+import type { ArchiveTimeline } from '../../core/domain/archive-timeline';
+import { planSection, type PlannedSection } from '../../core/domain/split-plan';
+import { splitOutputs } from '../../core/domain/split-outputs';
+import { FRAME_RATES } from '../../core/domain/timecode';
 import { run as prepareTranscode } from '../../tasks/prepare-transcode';
 import { run as sectionFailed } from '../../tasks/section-failed';
 import { RENDER_RESOURCES, renderWorkflow } from '../../workflows/render';

@@ -8,12 +8,12 @@ import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from '@jest/globals';
 import { createApi, type Api } from '../../../api/handler';
-import { loadConfig } from '../../../core/config';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem, type StreamItem } from '../../../core/record';
-import { documentClient } from '../../../core/services';
-import { StreamStore } from '../../../core/store';
-import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../../../core/tables';
+import { loadConfig } from '../../../core/lambda/config';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem, type StreamItem } from '../../../core/domain/record';
+import { documentClient } from '../../../core/aws/services';
+import { StreamStore } from '../../../core/aws/store';
+import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../../../core/aws/tables';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
 
 export const ACTIONS = ['create', 'update', 'start', 'stop', 'live', 'unlive', 'delete', 'split', 'chime_start', 'chime_stop', 'ivs_start', 'ivs_stop'];

@@ -1,6 +1,6 @@
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { MAX_ARCHIVE_PREFIX_BYTES } from '../../../core/archive-path';
+import { MAX_ARCHIVE_PREFIX_BYTES } from '../../../core/domain/archive-path';
 import { ApiHarness, NOW } from './harness';
 
 /**

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { defaultArchivePath, sessionIdFor } from '../../../core/archive-path';
-import type { StreamState } from '../../../core/record';
+import { defaultArchivePath, sessionIdFor } from '../../../core/domain/archive-path';
+import type { StreamState } from '../../../core/domain/record';
 import { ApiHarness, NOW, executionArn } from './harness';
 
 const h = new ApiHarness();

@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { PUBLIC_FIELDS } from '../../../core/record';
+import { PUBLIC_FIELDS } from '../../../core/domain/record';
 import { ApiHarness, executionArn } from './harness';
 
 const h = new ApiHarness();

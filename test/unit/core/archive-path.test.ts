@@ -10,8 +10,8 @@ import {
   parseArchivePath,
   sessionIdFor,
   sessionOf,
-} from '../../../core/archive-path';
-import { splitOutputs } from '../../../core/split-outputs';
+} from '../../../core/domain/archive-path';
+import { splitOutputs } from '../../../core/domain/split-outputs';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 

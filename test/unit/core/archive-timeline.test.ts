@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { archiveRuns, measureTiming, parseSegmentName, segmentName } from '../../../core/archive-timeline';
-import { Invalid } from '../../../core/errors';
-import { FRAME_RATES } from '../../../core/timecode';
+import { archiveRuns, measureTiming, parseSegmentName, segmentName } from '../../../core/domain/archive-timeline';
+import { Invalid } from '../../../core/domain/errors';
+import { FRAME_RATES } from '../../../core/domain/timecode';
 import { videoStream } from '../../fixtures/ts-bytes';
 
 const names = (base: string, counters: number[]) => counters.map((c) => segmentName(base, c));

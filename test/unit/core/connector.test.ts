@@ -1,15 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  claimConnectorStart,
-  claimConnectorStop,
-  connectorConflict,
-  connectorGroup,
-  streamIdOfGroup,
-  taskIdOf,
-} from '../../../core/connector';
-import { Invalid, StreamStateConflict } from '../../../core/errors';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem, type StreamItem } from '../../../core/record';
+import { takeConnectorSlot, requestConnectorStop } from '../../../core/aws/connector-slot';
+import { connectorConflict, connectorGroup, streamIdOfGroup, taskIdOf } from '../../../core/domain/connector';
+import { Invalid, StreamStateConflict } from '../../../core/domain/errors';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem, type StreamItem } from '../../../core/domain/record';
 import { useStreamStore } from '../../fixtures/stream-store';
 
 const store = useStreamStore();
@@ -50,11 +44,11 @@ describe('connectorConflict (the 409 rule the API and the workflows share)', () 
   });
 });
 
-describe('claimConnectorStart', () => {
+describe('takeConnectorSlot', () => {
   it('takes the slot: connector starting, broadcast URL, owner remembered', async () => {
     const item = await aStream();
 
-    const claimed = await claimConnectorStart(store(), item.id, { action: 'chime_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
+    const claimed = await takeConnectorSlot(store(), item.id, { action: 'chime_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
 
     expect(claimed.connector).toEqual({
       target: 'medialive',
@@ -68,10 +62,10 @@ describe('claimConnectorStart', () => {
 
   it('is a no-op for the owner and a conflict for anyone else', async () => {
     const item = await aStream();
-    const first = await claimConnectorStart(store(), item.id, { action: 'ivs_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
+    const first = await takeConnectorSlot(store(), item.id, { action: 'ivs_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
 
-    const again = await claimConnectorStart(store(), item.id, { action: 'ivs_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
-    const other = claimConnectorStart(store(), item.id, { action: 'chime_start', chimeUrl: URL, executionName: 'exec-b', now: NOW });
+    const again = await takeConnectorSlot(store(), item.id, { action: 'ivs_start', chimeUrl: URL, executionName: 'exec-a', now: NOW });
+    const other = takeConnectorSlot(store(), item.id, { action: 'chime_start', chimeUrl: URL, executionName: 'exec-b', now: NOW });
 
     expect(again.version).toBe(first.version);
     await expect(other).rejects.toBeInstanceOf(StreamStateConflict);
@@ -82,7 +76,7 @@ describe('claimConnectorStart', () => {
 
     const results = await Promise.allSettled(
       ['exec-a', 'exec-b'].map((executionName) =>
-        claimConnectorStart(store(), item.id, { action: 'chime_start', chimeUrl: URL, executionName, now: NOW }),
+        takeConnectorSlot(store(), item.id, { action: 'chime_start', chimeUrl: URL, executionName, now: NOW }),
       ),
     );
 
@@ -94,18 +88,18 @@ describe('claimConnectorStart', () => {
     const item = await aStream();
 
     await expect(
-      claimConnectorStart(store(), item.id, { action: 'chime_start', chimeUrl: 'file:///etc/passwd', executionName: 'x', now: NOW }),
+      takeConnectorSlot(store(), item.id, { action: 'chime_start', chimeUrl: 'file:///etc/passwd', executionName: 'x', now: NOW }),
     ).rejects.toBeInstanceOf(Invalid);
     expect((await store().mustGet(item.id)).version).toBe(item.version);
   });
 });
 
-describe('claimConnectorStop', () => {
+describe('requestConnectorStop', () => {
   it('marks the connector stopping once; repeating it writes nothing', async () => {
     const item = await aStream({ connector: connector('medialive') });
 
-    const stopped = await claimConnectorStop(store(), item.id, 'chime_stop');
-    const again = await claimConnectorStop(store(), item.id, 'chime_stop');
+    const stopped = await requestConnectorStop(store(), item.id, 'chime_stop');
+    const again = await requestConnectorStop(store(), item.id, 'chime_stop');
 
     expect(stopped.connector?.state).toBe('stopping');
     expect(again.version).toBe(stopped.version);
@@ -114,7 +108,7 @@ describe('claimConnectorStop', () => {
   it('refuses a stop with no connector of that target', async () => {
     const item = await aStream({ connector: connector('ivs') });
 
-    await expect(claimConnectorStop(store(), item.id, 'chime_stop')).rejects.toBeInstanceOf(StreamStateConflict);
+    await expect(requestConnectorStop(store(), item.id, 'chime_stop')).rejects.toBeInstanceOf(StreamStateConflict);
   });
 });
 

@@ -5,7 +5,7 @@ import {
   archiveDestination,
   channelRequest,
   encoderSettings,
-} from '../../../core/encoder-settings';
+} from '../../../core/domain/encoder-settings';
 
 const spec = {
   streamId: '0123456789abcdef0123456789abcdef',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConflictException, NotFoundException, TooManyRequestsException } from '@aws-sdk/client-medialive';
-import { Conflict, Invalid, NotFound, Throttled, Transient, deleteIgnoringNotFound, fromAwsError } from '../../../core/errors';
+import { Conflict, Invalid, NotFound, Throttled, Transient } from '../../../core/domain/errors';
+import { deleteIgnoringNotFound, fromAwsError } from '../../../core/aws/calls';
 
 const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
 

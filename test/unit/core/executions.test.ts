@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { NotFound } from '../../../core/errors';
-import { executionDetail, executionSummary, failureMessage, historyEntries } from '../../../core/executions';
+import { NotFound } from '../../../core/domain/errors';
+import { executionDetail, executionSummary, executionErrorMessage, historyEntries } from '../../../core/aws/executions';
 
 const sfn = new SFNClient({ region: 'us-east-1' });
 const sfnMock = mockClient(sfn);
@@ -30,15 +30,15 @@ const exited = (name: string, s: number, type = 'TaskStateExited'): HistoryEvent
 });
 const event = (type: string, s: number): HistoryEvent => ({ type: type as HistoryEvent['type'], id: s, timestamp: t(s) });
 
-describe('failureMessage', () => {
+describe('executionErrorMessage', () => {
   it("keeps a Lambda task's errorMessage and never its stack, and redacts stream keys", () => {
     const cause = JSON.stringify({ errorType: 'Invalid', errorMessage: 'bad url rtmp://h:1/app/SECRET', stackTrace: ['at x.ts:1'] });
-    expect(failureMessage('Invalid', cause)).toBe('bad url rtmp://h:1/app/***');
+    expect(executionErrorMessage('Invalid', cause)).toBe('bad url rtmp://h:1/app/***');
   });
 
   it("keeps a Fail state's sentence, and falls back to the error name", () => {
-    expect(failureMessage('States.Timeout', 'channel did not reach IDLE in 600 s')).toBe('channel did not reach IDLE in 600 s');
-    expect(failureMessage('States.Timeout', undefined)).toBe('States.Timeout');
+    expect(executionErrorMessage('States.Timeout', 'channel did not reach IDLE in 600 s')).toBe('channel did not reach IDLE in 600 s');
+    expect(executionErrorMessage('States.Timeout', undefined)).toBe('States.Timeout');
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
-import { parseVodPlaylist, renderVodPlaylist, targetDurationOf } from '../../../core/hls-playlist';
+import { parseVodPlaylist, renderVodPlaylist, targetDurationOf } from '../../../core/domain/hls-playlist';
 
 describe('VOD playlists', () => {
   it('writes the tags MediaConvert needs, decimal EXTINF, and each segment once', () => {

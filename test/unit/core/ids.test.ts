@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { HEX_ID_PATTERN, executionName, newHexId, requestToken, parseExecutionName } from '../../../core/ids';
+import { HEX_ID_PATTERN, executionName, newHexId, requestToken, parseExecutionName } from '../../../core/domain/ids';
 
 describe('ids', () => {
   it('makes 32-hex ids', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ivsChannelName, ivsIngestUrl } from '../../../core/ivs';
+import { ivsChannelName, ivsIngestUrl } from '../../../core/domain/ivs';
 
 describe('IVS naming', () => {
   it('builds the documented rtmps ingest URL on port 443', () => {

@@ -6,7 +6,7 @@ import {
   originUrlFor,
   parseLiveRouteValue,
   splitViewerEndpoint,
-} from '../../../core/live-route';
+} from '../../../core/aws/live-route';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const VIEWER = 'https://abc123.mediapackage.us-east-1.amazonaws.com/out/v1/5f0e/index.m3u8';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { nextPoll } from '../../../core/poll';
+import { nextPoll } from '../../../core/domain/poll';
 
 const t0 = new Date('2026-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);

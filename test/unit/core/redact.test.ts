@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { redact, redactText } from '../../../core/redact';
+import { redact, redactText } from '../../../core/domain/redact';
 
 describe('redact', () => {
   it('hides the key of RTMP and RTMPS URLs but keeps host and app', () => {

@@ -1,18 +1,11 @@
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../../core/config';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem } from '../../../core/record';
-import {
-  createCloudSchedule,
-  deleteCloudSchedule,
-  listSchedules,
-  markSchedule,
-  scheduleExpression,
-  scheduleTimeProblem,
-  type Schedule,
-} from '../../../core/schedules';
+import { loadConfig } from '../../../core/lambda/config';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem } from '../../../core/domain/record';
+import { createCloudSchedule, deleteCloudSchedule, markSchedule } from '../../../core/aws/schedules';
+import { listSchedules, scheduleExpression, scheduleTimeProblem, type Schedule } from '../../../core/domain/schedule';
 import { useStreamStore } from '../../fixtures/stream-store';
 
 const now = new Date('2026-06-01T09:00:00Z');

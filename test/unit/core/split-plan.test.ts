@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
-import { archiveGaps, type ArchiveTimeline, type SegmentRun } from '../../../core/archive-timeline';
-import { parseVodPlaylist, renderVodPlaylist } from '../../../core/hls-playlist';
-import { planSection, sectionSegments, type PlannedSection } from '../../../core/split-plan';
-import { splitOutputs } from '../../../core/split-outputs';
-import { FRAME_RATES, frameOfTimecode, type FrameRate } from '../../../core/timecode';
+import { archiveGaps, type ArchiveTimeline, type SegmentRun } from '../../../core/domain/archive-timeline';
+import { parseVodPlaylist, renderVodPlaylist } from '../../../core/domain/hls-playlist';
+import { planSection, sectionSegments, type PlannedSection } from '../../../core/domain/split-plan';
+import { splitOutputs } from '../../../core/domain/split-outputs';
+import { FRAME_RATES, frameOfTimecode, type FrameRate } from '../../../core/domain/timecode';
 
 const RATES = [FRAME_RATES['25'], FRAME_RATES['29.97'], FRAME_RATES['30']];
 

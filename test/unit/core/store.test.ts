@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { NotFound, StreamStateConflict } from '../../../core/errors';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem } from '../../../core/record';
-import { VersionConflict } from '../../../core/store';
+import { NotFound, StreamStateConflict } from '../../../core/domain/errors';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem } from '../../../core/domain/record';
+import { VersionConflict } from '../../../core/aws/store';
 import { useStreamStore } from '../../fixtures/stream-store';
 
 const store = useStreamStore();

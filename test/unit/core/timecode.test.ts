@@ -8,7 +8,7 @@ import {
   frameRateOfTicks,
   frameTime,
   timecodeOf,
-} from '../../../core/timecode';
+} from '../../../core/domain/timecode';
 
 const RATES = [FRAME_RATES['25'], FRAME_RATES['29.97'], FRAME_RATES['30']];
 

@@ -1,6 +1,7 @@
 import { DescribeChannelCommand, ListChannelsCommand, MediaLiveClient, NotFoundException } from '@aws-sdk/client-medialive';
 import { describe, expect, it } from '@jest/globals';
-import { aws, NotFound } from '../../../core/errors';
+import { aws } from '../../../core/aws/calls';
+import { NotFound } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { NotAvailableLocally, serviceFromHandlers } from '../../../local/service';

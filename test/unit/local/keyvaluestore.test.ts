@@ -12,7 +12,8 @@ import {
   UpdateKeysCommand,
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { aws, Conflict, Invalid, NotFound } from '../../../core/errors';
+import { aws } from '../../../core/aws/calls';
+import { Conflict, Invalid, NotFound } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalKeyValueStore } from '../../../local/keyvaluestore';

@@ -7,7 +7,7 @@ import { LocalMediaConvert } from '../../../local/mediaconvert';
 
 // The MediaConvert rules the split relies on, enforced at CreateJob. No job runs here
 // (concurrency 0): these are about what CreateJob accepts and returns. The job is the shape the
-// split sends (core/transcode-job.ts), cut down to what the stand-in reads.
+// split sends (core/domain/transcode-job.ts), cut down to what the stand-in reads.
 function localMediaConvert(now: () => Date = () => new Date()) {
   const service = new LocalMediaConvert({ s3: new S3Client({ region: 'us-east-1' }), workDir: '/nonexistent', concurrency: 0, now });
   return bindLocalService(new MediaConvertClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), service.service);

@@ -4,8 +4,8 @@ import { CancelJobCommand, CreateJobCommand, GetJobCommand, MediaConvertClient }
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../../fixtures/expect-with-message';
-import { loadConfig } from '../../../core/config';
-import type { PlannedSection } from '../../../core/split-plan';
+import { loadConfig } from '../../../core/lambda/config';
+import type { PlannedSection } from '../../../core/domain/split-plan';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalMediaConvert, clipJobOf } from '../../../local/mediaconvert';

@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-medialive';
 import { CreateChannelCommand as CreatePackageChannel, CreateOriginEndpointCommand, MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { aws, Conflict, Invalid, NotFound } from '../../../core/errors';
+import { aws } from '../../../core/aws/calls';
+import { Conflict, Invalid, NotFound } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { DELETED_RETENTION_SECONDS, LocalMediaLive } from '../../../local/medialive';

@@ -1,8 +1,9 @@
 import { CreateChannelCommand, CreateOriginEndpointCommand, MediaPackageClient, UpdateOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../../fixtures/expect-with-message';
-import { aws, Invalid } from '../../../core/errors';
-import { newHexId } from '../../../core/ids';
+import { aws } from '../../../core/aws/calls';
+import { Invalid } from '../../../core/domain/errors';
+import { newHexId } from '../../../core/domain/ids';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalMediaPackage } from '../../../local/mediapackage';
@@ -31,7 +32,7 @@ describe('local MediaPackage limits', () => {
     // "MediaPackage supports time-shifted viewing for content that's up to 336 hours (14 days) old. You can
     // enable time-shifted viewing ... by defining the startover window on the endpoint"
     // (https://docs.aws.amazon.com/mediapackage/latest/ug/time-shifted.html); the API's
-    // startover_window_seconds is bounded to match (core/archive-path.ts).
+    // startover_window_seconds is bounded to match (core/domain/archive-path.ts).
     await client.send(new CreateChannelCommand({ Id: 'pkg' }));
     const endpoint = (Id: string, StartoverWindowSeconds: number) =>
       aws('creating endpoint', () => client.send(new CreateOriginEndpointCommand({ ChannelId: 'pkg', Id, StartoverWindowSeconds, HlsPackage: {} })));

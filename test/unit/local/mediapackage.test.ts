@@ -12,7 +12,8 @@ import {
   UpdateOriginEndpointCommand,
 } from '@aws-sdk/client-mediapackage';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { aws, Invalid, NotFound } from '../../../core/errors';
+import { aws } from '../../../core/aws/calls';
+import { Invalid, NotFound } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalMediaPackage } from '../../../local/mediapackage';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem, type StreamState } from '../../../core/record';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem, type StreamState } from '../../../core/domain/record';
 import { reconcileStreams } from '../../../local/reconcile';
 import { useStreamStore } from '../../fixtures/stream-store';
 

@@ -10,7 +10,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { Invalid } from '../../../core/errors';
+import { Invalid } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalStepFunctions, RUNTIME_STOPPED, stateMachineArn } from '../../../local/stepfunctions/service';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { sessionIdFor } from '../../../core/archive-path';
-import { loadConfig } from '../../../core/config';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem } from '../../../core/record';
+import { sessionIdFor } from '../../../core/domain/archive-path';
+import { loadConfig } from '../../../core/lambda/config';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem } from '../../../core/domain/record';
 import { Input, run } from '../../../tasks/begin-session';
 import { useStreamStore } from '../../fixtures/stream-store';
 

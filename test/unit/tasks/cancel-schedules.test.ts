@@ -1,9 +1,9 @@
 import { DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../../core/config';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem } from '../../../core/record';
+import { loadConfig } from '../../../core/lambda/config';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem } from '../../../core/domain/record';
 import { run } from '../../../tasks/cancel-schedules';
 import { useStreamStore } from '../../fixtures/stream-store';
 

@@ -2,10 +2,10 @@ import { DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand, type Des
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../../fixtures/expect-with-message';
-import { channelRequest } from '../../../core/encoder-settings';
-import { Conflict, Invalid } from '../../../core/errors';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem } from '../../../core/record';
+import { channelRequest } from '../../../core/domain/encoder-settings';
+import { Conflict, Invalid } from '../../../core/domain/errors';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem } from '../../../core/domain/record';
 import { run } from '../../../tasks/configure-channel';
 import { useStreamStore } from '../../fixtures/stream-store';
 

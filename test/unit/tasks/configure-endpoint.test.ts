@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../../core/config';
-import { Invalid, NotFound } from '../../../core/errors';
+import { loadConfig } from '../../../core/lambda/config';
+import { Invalid, NotFound } from '../../../core/domain/errors';
 import { HLS_AES_128_SYSTEM_ID, run } from '../../../tasks/configure-endpoint';
 
 const mediapackage = mockClient(MediaPackageClient);

@@ -1,8 +1,8 @@
 import { ECSClient, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Invalid, StreamStateConflict, Transient } from '../../../core/errors';
-import { requestToken } from '../../../core/ids';
+import { Invalid, StreamStateConflict, Transient } from '../../../core/domain/errors';
+import { requestToken } from '../../../core/domain/ids';
 import { run as claim } from '../../../tasks/claim-connector';
 import { run as runConnector } from '../../../tasks/run-connector';
 import { useStreamStore } from '../../fixtures/stream-store';

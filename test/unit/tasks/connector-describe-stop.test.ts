@@ -1,7 +1,7 @@
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { requestToken } from '../../../core/ids';
+import { requestToken } from '../../../core/domain/ids';
 import { run as describeConnector } from '../../../tasks/describe-connector';
 import { run as stopConnector } from '../../../tasks/stop-connector';
 import { useStreamStore } from '../../fixtures/stream-store';

@@ -1,6 +1,6 @@
-import { loadConfig } from '../../../core/config';
-import type { Connector, StreamItem } from '../../../core/record';
-import type { StreamStore } from '../../../core/store';
+import { loadConfig } from '../../../core/lambda/config';
+import type { Connector, StreamItem } from '../../../core/domain/record';
+import type { StreamStore } from '../../../core/aws/store';
 import { aStream as aCreatingStream } from '../../fixtures/stream-store';
 
 export const RTMP1 = 'rtmp://198.51.100.7:1935/app/secret-key-1';

@@ -1,9 +1,9 @@
 import { BadRequestException, CreateChannelCommand, MediaLiveClient, TooManyRequestsException } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../../core/config';
-import { Invalid, Throttled } from '../../../core/errors';
-import { requestToken } from '../../../core/ids';
+import { loadConfig } from '../../../core/lambda/config';
+import { Invalid, Throttled } from '../../../core/domain/errors';
+import { requestToken } from '../../../core/domain/ids';
 import { run } from '../../../tasks/create-channel';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
 

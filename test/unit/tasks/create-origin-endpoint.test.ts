@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Invalid, Throttled } from '../../../core/errors';
+import { Invalid, Throttled } from '../../../core/domain/errors';
 import { Input, run } from '../../../tasks/create-origin-endpoint';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
 

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { NotFound, Transient } from '../../../core/errors';
+import { NotFound, Transient } from '../../../core/domain/errors';
 import { run } from '../../../tasks/create-package-channel';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
 

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Conflict, Throttled } from '../../../core/errors';
+import { Conflict, Throttled } from '../../../core/domain/errors';
 import { run } from '../../../tasks/delete-channel';
 
 const medialive = mockClient(MediaLiveClient);

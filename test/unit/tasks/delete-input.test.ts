@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Conflict } from '../../../core/errors';
+import { Conflict } from '../../../core/domain/errors';
 import { run } from '../../../tasks/delete-input';
 
 const medialive = mockClient(MediaLiveClient);

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Transient } from '../../../core/errors';
+import { Transient } from '../../../core/domain/errors';
 import { run } from '../../../tasks/delete-origin-endpoint';
 
 const mediapackage = mockClient(MediaPackageClient);

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Invalid } from '../../../core/errors';
+import { Invalid } from '../../../core/domain/errors';
 import { run } from '../../../tasks/delete-package-channel';
 
 const mediapackage = mockClient(MediaPackageClient);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { Conflict, StreamStateConflict } from '../../../core/errors';
-import type { StreamStore } from '../../../core/store';
+import { Conflict, StreamStateConflict } from '../../../core/domain/errors';
+import type { StreamStore } from '../../../core/aws/store';
 import { run } from '../../../tasks/delete-record';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
 

@@ -1,7 +1,7 @@
 import { DescribeChannelCommand, MediaLiveClient, NotFoundException } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Throttled } from '../../../core/errors';
+import { Throttled } from '../../../core/domain/errors';
 import { run } from '../../../tasks/describe-channel';
 
 const medialive = mockClient(MediaLiveClient);

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-ivs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Conflict, NotFound } from '../../../core/errors';
+import { Conflict, NotFound } from '../../../core/domain/errors';
 import { run as deleteChannel } from '../../../tasks/delete-ivs-channel';
 import { run as ensureChannel } from '../../../tasks/ensure-ivs-channel';
 import { useStreamStore } from '../../fixtures/stream-store';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem } from '../../../core/record';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem } from '../../../core/domain/record';
 import { run as claimStream } from '../../../tasks/claim-stream';
 import { run as recordFailure } from '../../../tasks/record-failure';
 import { run as recordOutcome } from '../../../tasks/record-outcome';

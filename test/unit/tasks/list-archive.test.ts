@@ -1,8 +1,8 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Invalid, Transient } from '../../../core/errors';
-import { FRAME_RATES } from '../../../core/timecode';
+import { Invalid, Transient } from '../../../core/domain/errors';
+import { FRAME_RATES } from '../../../core/domain/timecode';
 import { PROBE_BYTES, run } from '../../../tasks/list-archive';
 import { videoStream } from '../../fixtures/ts-bytes';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../../core/config';
-import { FRAME_RATES } from '../../../core/timecode';
+import { loadConfig } from '../../../core/lambda/config';
+import { FRAME_RATES } from '../../../core/domain/timecode';
 import { run } from '../../../tasks/plan-split';
 import { anArchiveTimeline } from '../../fixtures/archive-timeline';
 

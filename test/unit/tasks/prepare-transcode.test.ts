@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { requestToken } from '../../../core/ids';
-import { planSection } from '../../../core/split-plan';
-import { splitOutputs } from '../../../core/split-outputs';
+import { requestToken } from '../../../core/domain/ids';
+import { planSection } from '../../../core/domain/split-plan';
+import { splitOutputs } from '../../../core/domain/split-outputs';
 import { run } from '../../../tasks/prepare-transcode';
 import { anArchiveTimeline } from '../../fixtures/archive-timeline';
 

@@ -7,10 +7,10 @@ import {
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../../core/config';
-import { Conflict, Invalid, NotFound, Transient } from '../../../core/errors';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem } from '../../../core/record';
+import { loadConfig } from '../../../core/lambda/config';
+import { Conflict, Invalid, NotFound, Transient } from '../../../core/domain/errors';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem } from '../../../core/domain/record';
 import { run } from '../../../tasks/put-live-route';
 import { useStreamStore } from '../../fixtures/stream-store';
 

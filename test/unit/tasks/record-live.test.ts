@@ -1,10 +1,10 @@
 import { CloudFrontKeyValueStoreClient, GetKeyCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../../core/config';
-import { newHexId } from '../../../core/ids';
-import { liveRouteKey } from '../../../core/live-route';
-import { newStreamItem } from '../../../core/record';
+import { loadConfig } from '../../../core/lambda/config';
+import { newHexId } from '../../../core/domain/ids';
+import { liveRouteKey } from '../../../core/aws/live-route';
+import { newStreamItem } from '../../../core/domain/record';
 import { Input, run } from '../../../tasks/record-live';
 import { useStreamStore } from '../../fixtures/stream-store';
 

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { loadConfig } from '../../../core/config';
-import { Conflict, NotFound } from '../../../core/errors';
+import { loadConfig } from '../../../core/lambda/config';
+import { Conflict, NotFound } from '../../../core/domain/errors';
 import { run } from '../../../tasks/remove-live-route';
 
 const KVS_ARN = 'arn:aws:cloudfront::000000000000:key-value-store/0123abcd-0000-0000-0000-000000000000';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { PlannedSection } from '../../../core/split-plan';
+import type { PlannedSection } from '../../../core/domain/split-plan';
 import { run } from '../../../tasks/section-failed';
 
 const section: PlannedSection = {

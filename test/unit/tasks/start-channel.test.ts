@@ -1,7 +1,7 @@
 import { ConflictException, DescribeChannelCommand, MediaLiveClient, StartChannelCommand } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Conflict, Invalid } from '../../../core/errors';
+import { Conflict, Invalid } from '../../../core/domain/errors';
 import { run } from '../../../tasks/start-channel';
 
 const medialive = mockClient(MediaLiveClient);

@@ -1,7 +1,7 @@
 import { DescribeChannelCommand, MediaLiveClient, NotFoundException, StopChannelCommand } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { Conflict } from '../../../core/errors';
+import { Conflict } from '../../../core/domain/errors';
 import { run } from '../../../tasks/stop-channel';
 
 const medialive = mockClient(MediaLiveClient);

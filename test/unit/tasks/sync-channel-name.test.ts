@@ -1,8 +1,8 @@
 import { ConflictException, DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand, type DescribeChannelResponse } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { newHexId } from '../../../core/ids';
-import { newStreamItem } from '../../../core/record';
+import { newHexId } from '../../../core/domain/ids';
+import { newStreamItem } from '../../../core/domain/record';
 import { run } from '../../../tasks/sync-channel-name';
 import { useStreamStore } from '../../fixtures/stream-store';
 

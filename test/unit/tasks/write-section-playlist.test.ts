@@ -1,12 +1,12 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import type { ArchiveTimeline } from '../../../core/archive-timeline';
-import { Invalid } from '../../../core/errors';
-import { parseVodPlaylist } from '../../../core/hls-playlist';
-import { planSection } from '../../../core/split-plan';
-import { splitOutputs } from '../../../core/split-outputs';
-import { FRAME_RATES } from '../../../core/timecode';
+import type { ArchiveTimeline } from '../../../core/domain/archive-timeline';
+import { Invalid } from '../../../core/domain/errors';
+import { parseVodPlaylist } from '../../../core/domain/hls-playlist';
+import { planSection } from '../../../core/domain/split-plan';
+import { splitOutputs } from '../../../core/domain/split-outputs';
+import { FRAME_RATES } from '../../../core/domain/timecode';
 import { run } from '../../../tasks/write-section-playlist';
 
 const s3 = mockClient(S3Client);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ScheduleSchema } from './schedules';
+import { ScheduleSchema } from './schedule';
 
 export const STREAM_STATES = ['creating', 'idle', 'starting', 'running', 'stopping', 'deleting', 'failed'] as const;
 export const StreamStateSchema = z.enum(STREAM_STATES);
@@ -72,9 +72,9 @@ export const StreamItemSchema = StreamRecordSchema.extend({
   execution_arns: z.array(z.string()).default([]),
   claimed_by: z.string().nullable().default(null),
   ivs_channel_arn: z.string().nullable().default(null),
-  /** The execution that claimed the current `connector` (see `core/connector.ts`); absent when none. */
+  /** The execution that claimed the current `connector` (see `core/domain/connector.ts`); absent when none. */
   connector_execution: z.string().nullable().optional(),
-  /** Timed starts and stops of this stream, by schedule id (see `core/schedules.ts`). */
+  /** Timed starts and stops of this stream, by schedule id (see `core/domain/schedule.ts`). */
   schedules: z.record(z.string(), ScheduleSchema).default({}),
 });
 export type StreamItem = z.infer<typeof StreamItemSchema>;

@@ -1,70 +1,10 @@
+import { Conflict, DomainError, Invalid, NotFound, Throttled, Transient } from '../domain/errors';
+
 /**
- * The errors that state machines match on (`ErrorEquals`) and the API maps to status codes.
- * Lambda reports a thrown error's `name` as its error type, so every class pins `name` to a
- * constant: minifiers and subclassing can't change what a `Retry` or `Catch` sees.
+ * AWS SDK v3 failures, mapped to the named errors of `core/domain/errors.ts` so that workflows
+ * retry only what may succeed on retry, plus the call shapes every adapter shares: a call, a
+ * delete that finds nothing, a create of an id we chose, a delete of a resource with a lifecycle.
  */
-export class DomainError extends Error {
-  constructor(name: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = name;
-  }
-}
-
-/** AWS asked us to slow down. Retryable with backoff. */
-export class Throttled extends DomainError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('Throttled', message, options);
-  }
-}
-
-/** A 5xx or network failure. Retryable with backoff. */
-export class Transient extends DomainError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('Transient', message, options);
-  }
-}
-
-/** The resource is in a transitional state (e.g. a channel still CREATING). Retryable. */
-export class Conflict extends DomainError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('Conflict', message, options);
-  }
-}
-
-/** The resource does not exist. Deletes treat it as done. */
-export class NotFound extends DomainError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('NotFound', message, options);
-  }
-}
-
-/** The request can never succeed as made. Not retryable. */
-export class Invalid extends DomainError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('Invalid', message, options);
-  }
-}
-
-/** The stream's state or version does not allow the action. Not retryable. */
-export class StreamStateConflict extends DomainError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('StreamStateConflict', message, options);
-  }
-}
-
-/** Error names, as state machines write them in `ErrorEquals`. */
-export const ErrorNames = {
-  Throttled: 'Throttled',
-  Transient: 'Transient',
-  Conflict: 'Conflict',
-  NotFound: 'NotFound',
-  Invalid: 'Invalid',
-  StreamStateConflict: 'StreamStateConflict',
-} as const;
-
-/** The errors a workflow retries with backoff; everything else fails (or is caught) at once. */
-export const RETRYABLE_ERRORS = [ErrorNames.Throttled, ErrorNames.Transient, ErrorNames.Conflict];
-
 interface AwsLikeError {
   name?: string;
   message?: string;

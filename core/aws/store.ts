@@ -7,10 +7,11 @@ import {
   paginateScan,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { epochString } from './clock';
-import { StreamStateConflict, NotFound, aws, fromAwsError } from './errors';
-import { MAX_TRACKED_EXECUTIONS, StreamItemSchema, isStarted, type StreamItem, type StreamState } from './record';
-import { conflictMessage, isAllowed, targetState, type TransitionAction } from './transitions';
+import { epochString } from '../domain/clock';
+import { StreamStateConflict, NotFound } from '../domain/errors';
+import { aws, fromAwsError } from './calls';
+import { MAX_TRACKED_EXECUTIONS, StreamItemSchema, isStarted, type StreamItem, type StreamState } from '../domain/record';
+import { conflictMessage, isAllowed, targetState, type TransitionAction } from '../domain/transitions';
 
 /** Fields a caller may patch. `id` and `version` are the store's to manage. */
 export type StreamPatch = Partial<Omit<StreamItem, 'id' | 'version'>>;

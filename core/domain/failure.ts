@@ -10,7 +10,7 @@ export interface CaughtFailure {
  * The one-line, redacted message of a caught failure, as `last_error.message` shows it. Lambda
  * puts a JSON `{errorMessage, errorType, …}` in `Cause`; a Fail/Pass state writes a plain sentence.
  */
-export function failureMessage(failure: CaughtFailure): string {
+export function caughtFailureMessage(failure: CaughtFailure): string {
   const text = failure.Cause ? `${failure.Error}: ${causeText(failure.Cause)}` : failure.Error;
   return redactText(text).slice(0, 1024);
 }

@@ -1,6 +1,7 @@
 import { DescribeKeyValueStoreCommand, GetKeyCommand, type CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { z } from 'zod';
-import { aws, NotFound, Transient } from './errors';
+import { aws } from './calls';
+import { NotFound, Transient } from '../domain/errors';
 
 /**
  * How a stream is "live": the rules of the live distribution's routes, shared by the live/unlive

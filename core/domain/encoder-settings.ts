@@ -141,7 +141,7 @@ export function encoderSettings(segmentLength: number): EncoderSettings {
 
 /**
  * The channel's archive destination for an `s3://bucket/prefix/` archive path: one URL per
- * pipeline (a STANDARD channel runs two, and each needs its own), named as `core/archive-path.ts`
+ * pipeline (a STANDARD channel runs two, and each needs its own), named as `core/domain/archive-path.ts`
  * says, over `s3ssl://` so MediaLive writes with TLS. Used at create (a placeholder path) and by
  * every start, which repoints it at the session's path.
  */

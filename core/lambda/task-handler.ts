@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod';
-import { Invalid } from './errors';
+import { Invalid } from '../domain/errors';
 import { logger } from './logger';
-import { cloudServices, type Services } from './services';
+import { cloudServices, type Services } from '../aws/services';
 
 let services: Services | undefined;
 

@@ -15,8 +15,8 @@ import { FrameRateSchema, frameAt, framesIn, frameTime, framesPerSecond, timecod
 
 /**
  * Planning a split: which archive segments each section's playlist lists, and where MediaConvert
- * clips inside them. Names (playlist, MP4) come from `core/split-outputs.ts`; the archive's
- * timeline from `core/archive-timeline.ts`.
+ * clips inside them. Names (playlist, MP4) come from `core/domain/split-outputs.ts`; the archive's
+ * timeline from `core/domain/archive-timeline.ts`.
  *
  * A section [start, end] (seconds, time 0 = the archive's first frame) becomes:
  * - first frame: the frame on screen at `start`;

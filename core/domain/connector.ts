@@ -1,14 +1,10 @@
-import { ChimeUrlSchema, withBroadcast } from './chime-url';
-import { epochString } from './clock';
-import { Invalid, StreamStateConflict } from './errors';
 import type { StreamItem, StreamRecord } from './record';
-import type { StreamStore } from './store';
 import { conflictMessage, isAllowed } from './transitions';
 
 /**
  * The connector actions and the rules that guard them, in one place: the API checks them before it
  * answers (409) and the workflows' first step applies them again (a workflow may be started
- * without the API), both through {@link claimConnectorStart} / {@link claimConnectorStop}.
+ * without the API), both through `takeConnectorSlot` / `requestConnectorStop` (`core/aws/connector-slot.ts`).
  */
 export const CONNECTOR_ACTIONS = {
   chime_start: { target: 'medialive', kind: 'start' },
@@ -33,51 +29,6 @@ export function connectorConflict(item: Pick<StreamRecord, 'state' | 'connector'
     return current ? `stream has no ${target} connector (it has a ${current.target} connector)` : `stream has no ${target} connector`;
   }
   return undefined;
-}
-
-/**
- * Takes the stream's one connector slot for `executionName`: `connector` becomes `starting` with
- * the meeting URL in broadcast mode. Idempotent for the owner (the API claims before it starts the
- * execution, whose own claim is then a no-op); anyone else gets a {@link StreamStateConflict}.
- * The API passes `expectedVersion`, the version its execution name derives from: concurrent
- * requests share that name, so only the one whose write lands on that version wins (see
- * `StreamStore.claim`).
- */
-export async function claimConnectorStart(
-  store: StreamStore,
-  streamId: string,
-  args: { action: ConnectorStartAction; chimeUrl: string; executionName: string; now: Date; expectedVersion?: number },
-): Promise<StreamItem> {
-  if (!ChimeUrlSchema.safeParse(args.chimeUrl).success) throw new Invalid('chime_url must be an absolute http(s) URL');
-  return store.mutate(streamId, (item) => {
-    if (item.connector && item.connector_execution === args.executionName) return undefined;
-    const conflict = connectorConflict(item, args.action);
-    if (conflict) throw new StreamStateConflict(conflict);
-    return {
-      connector: {
-        target: CONNECTOR_ACTIONS[args.action].target,
-        state: 'starting',
-        chime_url: withBroadcast(args.chimeUrl),
-        task_id: null,
-        started_at: epochString(args.now),
-      },
-      connector_execution: args.executionName,
-    };
-  }, args.expectedVersion);
-}
-
-/**
- * Marks the stream's connector `stopping`, which also tells a start still in flight to stand down
- * (see `tasks/run-connector.ts`). Repeating it is a no-op; no connector of that target is a
- * {@link StreamStateConflict}.
- */
-export async function claimConnectorStop(store: StreamStore, streamId: string, action: ConnectorStopAction): Promise<StreamItem> {
-  return store.mutate(streamId, (item) => {
-    const conflict = connectorConflict(item, action);
-    if (conflict) throw new StreamStateConflict(conflict);
-    if (item.connector!.state === 'stopping') return undefined;
-    return { connector: { ...item.connector!, state: 'stopping' } };
-  });
 }
 
 /**

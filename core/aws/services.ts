@@ -13,7 +13,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 // implementation registered at run time; this import registers the pure-JS one (no native CRT on
 // Lambda ARM64), else every KVS call fails with "Neither CRT nor JS SigV4a implementation is available".
 import '@aws-sdk/signature-v4a';
-import { loadConfig, requireSetting, type Config } from './config';
+import { loadConfig, requireSetting, type Config } from '../lambda/config';
 import { StreamStore } from './store';
 
 /**

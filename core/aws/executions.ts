@@ -6,10 +6,10 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { aws } from './errors';
-import { causeText } from './failure';
-import { parseExecutionName } from './ids';
-import { redact, redactText } from './redact';
+import { aws } from './calls';
+import { causeText } from '../domain/failure';
+import { parseExecutionName } from '../domain/ids';
+import { redact, redactText } from '../domain/redact';
 
 /**
  * A stream's workflow executions as the API shows them, read from Step Functions itself
@@ -58,7 +58,7 @@ export type ExecutionDetail = z.infer<typeof ExecutionDetailSchema>;
  * `{errorMessage, errorType, stackTrace}` (only the message is kept: never a stack), a Fail
  * state's a plain sentence.
  */
-export function failureMessage(error: string | undefined, cause: string | undefined): string {
+export function executionErrorMessage(error: string | undefined, cause: string | undefined): string {
   return redactText(cause ? causeText(cause) : (error ?? 'Error'));
 }
 
@@ -132,7 +132,7 @@ function summaryOf(out: DescribeExecutionCommandOutput, currentState: string | n
     started_at: iso(out.startDate) ?? '',
     stopped_at: iso(out.stopDate),
     current_state: currentState,
-    error: failed ? { error: out.error ?? 'Error', message: failureMessage(out.error, out.cause) } : null,
+    error: failed ? { error: out.error ?? 'Error', message: executionErrorMessage(out.error, out.cause) } : null,
   });
 }
 

@@ -1,0 +1,82 @@
+import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ownValue } from '../domain/own';
+import { scheduleExpression, scheduleInput, scheduleName, type Schedule } from '../domain/schedule';
+import { requireSetting, type Config } from '../lambda/config';
+import { aws, deleteIgnoringNotFound } from './calls';
+import type { StreamStore } from './store';
+
+/** The stream's timed starts and stops in EventBridge Scheduler, and their outcomes on the record (rules: `core/domain/schedule.ts`). */
+
+type SchedulerDeps = { scheduler: SchedulerClient; config: Config };
+
+/**
+ * Creates the one-time schedule. The name is the idempotency key: a retry that finds it already
+ * made is done. Retries (EventBridge's own) and a dead-letter queue catch a start that fails to
+ * be delivered; the schedule deletes itself once it has fired.
+ */
+export async function createCloudSchedule(
+  deps: SchedulerDeps,
+  args: { streamId: string; schedule: Schedule; stateMachineArn: string },
+): Promise<void> {
+  const { config } = deps;
+  try {
+    await aws('creating schedule', () =>
+      deps.scheduler.send(
+        new CreateScheduleCommand({
+          Name: scheduleName(args.schedule.schedule_id),
+          GroupName: requireSetting(config, 'SCHEDULE_GROUP_NAME'),
+          ScheduleExpression: scheduleExpression(new Date(args.schedule.at)),
+          ScheduleExpressionTimezone: 'UTC',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Description: `${args.schedule.action} stream ${args.streamId}`,
+          Target: {
+            Arn: args.stateMachineArn,
+            RoleArn: requireSetting(config, 'SCHEDULER_ROLE_ARN'),
+            Input: JSON.stringify(scheduleInput(args.streamId, args.schedule)),
+            RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 },
+            ...(config.SCHEDULE_DLQ_ARN ? { DeadLetterConfig: { Arn: config.SCHEDULE_DLQ_ARN } } : {}),
+          },
+        }),
+      ),
+    );
+  } catch (err) {
+    if ((err as { cause?: unknown }).cause instanceof ConflictException) return;
+    throw err;
+  }
+}
+
+/** Deletes the schedule; one that already fired (and deleted itself) is already gone. */
+export async function deleteCloudSchedule(deps: SchedulerDeps, scheduleId: string): Promise<void> {
+  await deleteIgnoringNotFound('deleting schedule', () =>
+    deps.scheduler.send(
+      new DeleteScheduleCommand({
+        Name: scheduleName(scheduleId),
+        GroupName: requireSetting(deps.config, 'SCHEDULE_GROUP_NAME'),
+      }),
+    ),
+  );
+}
+
+/**
+ * Records a schedule's outcome on its stream. Only a `scheduled` schedule moves on (a cancelled one
+ * stays cancelled even if a late firing races the cancel); a stream deleted meanwhile needs nothing.
+ */
+export async function markSchedule(
+  store: StreamStore,
+  streamId: string,
+  scheduleId: string,
+  outcome: Pick<Schedule, 'state' | 'execution_id' | 'error'>,
+): Promise<void> {
+  if (!(await store.get(streamId))) return;
+  await store.mutate(streamId, (item) => {
+    const schedule = ownValue(item.schedules, scheduleId);
+    if (!schedule || schedule.state !== 'scheduled') return undefined;
+    return { schedules: { ...item.schedules, [scheduleId]: { ...schedule, ...definedOnly(outcome) } } };
+  });
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
