@@ -15,6 +15,9 @@ export default {
   // Workflow and e2e tests start real engines and media processes; on 2 cores, two workers at a
   // time keep them from starving each other.
   maxWorkers: 2,
+  // jest.useFakeTimers() fakes the clock and timers but, as under vitest, leaves process.nextTick
+  // and queueMicrotask real: what a test drives by the clock still settles its promises and I/O.
+  fakeTimers: { doNotFake: ['nextTick', 'queueMicrotask'] },
   // For tests and hooks alike: a hook that needs longer says so with its own timeout argument.
   testTimeout: 30_000,
 };
