@@ -9,7 +9,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, paginateListO
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { localS3Client, startS3, type LocalS3 } from '../../../local/s3';
 
-// ESM has no __dirname (vitest supplied one; jest, like Node, does not).
+// ESM has no __dirname.
 const S3_PARENT = fileURLToPath(new URL('./fixtures/s3-parent.ts', import.meta.url));
 
 let dir: string;
