@@ -1,4 +1,4 @@
-// ESLint: typescript-eslint's type-checked rules, plus the project's layering (DESIGN.md "Layout")
+// ESLint: typescript-eslint's type-checked rules, plus the project's layering (docs/ARCHITECTURE.md, "Layering")
 // as import rules, so a wrong-way import or an import cycle fails `npm test` like a type error.
 import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';

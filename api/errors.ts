@@ -3,7 +3,7 @@ import { NotFound, StreamStateConflict } from '../core/domain/errors';
 import { logger } from '../core/lambda/logger';
 import { redactText } from '../core/domain/redact';
 
-/** The error codes of `API.md`, by status. No other status or code leaves the API. */
+/** The error codes of the contract (`docs/API.md`, Errors), by status. No other status or code leaves the API. */
 export const ERROR_CODES = {
   400: 'ValidationError',
   403: 'Forbidden',
@@ -45,7 +45,7 @@ export const conflict = (message: string) => new HttpError(409, message);
 export const unprocessable = (message: string) => new HttpError(422, message);
 export const unsupportedMediaType = (message: string) => new HttpError(415, message);
 
-/** `API.md`'s error body for `status`, for answers written outside the API (the local server's own). */
+/** The contract's error body (`docs/API.md`, Error) for `status`, for answers written outside the API (the local server's own). */
 export function errorBodyText(status: ErrorStatus, message: string): string {
   return JSON.stringify({ error: { code: ERROR_CODES[status], message } } satisfies ErrorBody);
 }

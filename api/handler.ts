@@ -24,8 +24,8 @@ const WRITES = new Set(['POST', 'DELETE']);
 
 /**
  * The HTTP API over `services`: route, read the body (413/400), honour `Idempotency-Key` on POST
- * and DELETE, validate and run the action, and turn any failure into `API.md`'s error body. The
- * cloud handler and the local runtime both serve requests through this.
+ * and DELETE, validate and run the action, and turn any failure into the error body of
+ * `docs/API.md`. The cloud handler and the local runtime both serve requests through this.
  */
 export function createApi(services: ApiServices): Api {
   const idempotency = new IdempotentRequests(services);

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError, badRequest, unsupportedMediaType } from './errors';
 
-/** `API.md`: a body over 256 KiB is a 413. */
+/** The contract (`docs/API.md`): a body over 256 KiB is a 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** What an action answers: a status and, unless 204, a JSON body. */
@@ -51,7 +51,7 @@ export function requireJsonContentType(event: Pick<APIGatewayProxyEvent, 'header
     if (event.body) throw unsupportedMediaType('a request body must be sent with Content-Type: application/json');
     return;
   }
-  const essence = type.split(';')[0]!.trim().toLowerCase();
+  const essence = type.split(';')[0].trim().toLowerCase();
   if (essence !== 'application/json') throw unsupportedMediaType('Content-Type must be application/json');
 }
 

@@ -61,7 +61,7 @@ export class IdempotentRequests {
     throwOnNoIdempotencyKey: true,
     responseHook: (response) => {
       const result = response as unknown as APIGatewayProxyResult;
-      return { ...result, headers: { ...result.headers, [REPLAYED_HEADER]: 'true' } } as never;
+      return { ...result, headers: { ...result.headers, [REPLAYED_HEADER]: 'true' } };
     },
   });
   private run?: (request: IdempotentRequest, context: Context, execute: () => Promise<APIGatewayProxyResult>) => Promise<APIGatewayProxyResult>;
@@ -115,7 +115,7 @@ export class IdempotentRequests {
         }
         // A duplicate that arrives while the first is still being answered (a client retrying
         // over a dropped connection, or firing twice) waits for that answer and gets it replayed,
-        // as API.md promises for a retry: a 409 would tell it "do something else" when the first
+        // as `docs/API.md` promises for a retry: a 409 would tell it "do something else" when the first
         // is doing exactly what it asked. The wait is bounded by the first's own lock (`longest`);
         // past it Powertools takes the lock as expired and this request does the work itself.
         if (name === 'IdempotencyAlreadyInProgressError' && performance.now() < deadline) {

@@ -49,7 +49,7 @@ export interface Launched {
 
 /** `fields` back to their values before the write (an absent optional field as `null`: the store skips `undefined`). */
 function restoring(before: StreamItem, fields: readonly (keyof StreamPatch)[]): StreamPatch {
-  return Object.fromEntries(fields.map((field) => [field, before[field] ?? null])) as StreamPatch;
+  return Object.fromEntries(fields.map((field) => [field, before[field] ?? null]));
 }
 
 /**

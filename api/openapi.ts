@@ -17,10 +17,39 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   415: 'A body (or a write) whose Content-Type is not application/json.',
   422: 'Well-formed but impossible (e.g. `session_id` not in `archives_path`).',
   431: 'The request headers are too large (local runtime).',
-  500: 'Anything else; the message carries a request id.',
+  500: 'Anything else; the message carries a request id, never a stack trace or a secret.',
 };
 
+/** The conventions every route shares, as the document's own prose (the first section of `docs/API.md`). */
+const DESCRIPTION = [
+  'Live-stream control plane: create a stream, start it, push RTMP to it, serve it on the live distribution, stop it, ' +
+    'and cut its recording into one MP4 per section.',
+  '',
+  '- JSON in and out. A request with a body says `Content-Type: application/json`, and so does a POST or DELETE that ' +
+    'sends a Content-Type at all (else 415). ' +
+    'Request bodies are strict: an unknown field is a 400 naming it (an update may send the record\'s other fields back unchanged).',
+  '- A 4xx changes nothing: no record written, no workflow started.',
+  '- Long actions (start, stop, delete, split, the connectors) answer 202 at once with the record in its transitional state; ' +
+    'the workflow finishes the job and the record shows how it ended. Short actions (create, update, live and unlive) wait ' +
+    'up to `API_WAIT_SECONDS` (default 20) for their workflow, and answer 202 the same way if it is still running.',
+  '- Timestamps in the stream record are Unix epoch seconds as strings, or null; durations are numbers of seconds.',
+  '- Every POST and DELETE takes an optional `Idempotency-Key` header.',
+  '- In the cloud every route requires IAM (SigV4) authorization. The local runtime listens on 127.0.0.1 only and answers ' +
+    'a browser request from any other origin with 403.',
+].join('\n');
+
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (schema: Json) => ({ content: { 'application/json': { schema } } });
+const errorResponse = (status: ErrorStatus) => ({ description: `${ERROR_CODES[status]}: ${ERROR_DESCRIPTIONS[status]}`, ...json(ref('Error')) });
+
+/**
+ * Every error, by code, with its status (`x-status`): also the ones no route answers itself, which
+ * the local HTTP server sends before a request reaches the table (408, 431).
+ */
+function errorCatalogue(): Json {
+  const statuses = Object.keys(ERROR_CODES).map(Number) as ErrorStatus[];
+  return Object.fromEntries(statuses.map((status) => [ERROR_CODES[status], { 'x-status': status, description: ERROR_DESCRIPTIONS[status], ...json(ref('Error')) }]));
+}
 
 /** JSON Schema for an OpenAPI 3.1 document: the ids and dialect markers zod adds stay out. */
 function clean(schema: Json): Json {
@@ -31,7 +60,7 @@ function clean(schema: Json): Json {
 /** A schema by name when it is a component, else inline. */
 function schemaFor(schema: z.ZodType): Json {
   const id = schemas.get(schema)?.id;
-  return id ? ref(id) : clean(z.toJSONSchema(schema, { io: 'input' }) as Json);
+  return id ? ref(id) : clean(z.toJSONSchema(schema, { io: 'input' }));
 }
 
 function parameters(route: Route): Json[] {
@@ -56,7 +85,6 @@ function parameters(route: Route): Json[] {
 }
 
 function operation(route: Route): Json {
-  const json = (schema: Json) => ({ content: { 'application/json': { schema } } });
   const responses: Json = {};
   for (const [status, doc] of Object.entries(route.responses)) {
     responses[status] = { description: doc.description, ...(doc.schema ? json(schemaFor(doc.schema)) : {}) };
@@ -66,7 +94,7 @@ function operation(route: Route): Json {
   const writes = route.method !== 'GET';
   const errors = new Set<ErrorStatus>([...route.errors, 403, ...(writes ? ([409, 413, 415] as const) : []), 500]);
   for (const status of [...errors].sort((a, b) => a - b)) {
-    responses[status] = { description: `${ERROR_CODES[status]}: ${ERROR_DESCRIPTIONS[status]}`, ...json(ref('Error')) };
+    responses[status] = errorResponse(status);
   }
   return {
     operationId: route.operationId,
@@ -94,12 +122,13 @@ export function openApiDocument(): Json {
     info: {
       title: 'FrontMaster Live Stream',
       version: '1.0.0',
-      description: 'Live-stream control plane. Every route requires IAM (SigV4) authorization in the cloud; see API.md.',
+      description: DESCRIPTION,
     },
     security: [{ sigv4: [] }],
     paths,
     components: {
       schemas: components,
+      responses: errorCatalogue(),
       securitySchemes: {
         sigv4: { type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4' },
       },

@@ -28,8 +28,9 @@ const record = (description: string): ResponseDoc => ({ description, schema: Str
 const stillRunning = record('Still running after `API_WAIT_SECONDS`: the record as it stands.');
 
 /**
- * The HTTP API of `API.md`: method + path → schemas → action. The handler routes and validates by
- * this table and `openapi.ts` documents it, so adding a route is one entry here.
+ * The HTTP API: method + path → schemas → action. The handler routes and validates by this table
+ * and `openapi.ts` documents it (`docs/openapi.json`, `docs/API.md`), so adding a route is one
+ * entry here.
  */
 export const ROUTES: readonly Route[] = [
   defineRoute({

@@ -9,9 +9,10 @@ import { SplitOutputSchema } from '../core/domain/split-outputs';
 import { ERROR_CODES } from './errors';
 
 /**
- * Every request and response shape of `API.md`, as zod: the handler validates with these and
- * `openapi.ts` documents them, so the docs cannot drift from what is enforced. Request bodies are
- * strict (unknown fields are a 400). A schema the docs show by name is registered in {@link schemas}.
+ * Every request and response shape of the HTTP API, as zod: the handler validates with these and
+ * `openapi.ts` documents them (`docs/API.md`), so the docs cannot drift from what is enforced.
+ * Request bodies are strict (unknown fields are a 400). A schema the docs show by name is
+ * registered in {@link schemas}.
  */
 
 /** Stream and schedule ids. */
@@ -99,14 +100,25 @@ export const ScheduleListSchema = z.array(ScheduleViewSchema);
 export const NoBodySchema = z.strictObject({});
 
 export const StreamListSchema = z.array(StreamRecordSchema);
-export const SplitAcceptedSchema = z.object({ execution_id: z.string(), outputs: z.array(SplitOutputSchema) });
+export const SplitAcceptedSchema = z.object({
+  execution_id: z.string().describe('The split execution\'s ARN (`GET /streams/{id}/executions/{execution_id}` follows it).'),
+  outputs: z.array(SplitOutputSchema).describe('One per `timestamp_list` item, in order.'),
+});
 export const ExecutionListSchema = z.array(ExecutionSummarySchema);
 
 export const ErrorBodySchema = z.object({
   error: z.object({
-    code: z.enum(Object.values(ERROR_CODES)),
-    message: z.string(),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    code: z.enum(Object.values(ERROR_CODES)).describe('One per status (see Errors).'),
+    message: z.string().describe('What is wrong, for a person; a 409 names the state, a 500 carries the request id.'),
+    details: z
+      .array(
+        z.object({
+          path: z.string().describe('The field, dotted from the body (`timestamp_list.1.end`), or `path.…`/`headers.…`.'),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe('For a validation error: each field that is wrong.'),
   }),
 });
 

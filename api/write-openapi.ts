@@ -1,8 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openApiText } from './openapi';
+import { apiMarkdown, type OpenApiDocument } from './api-markdown';
+import { openApiDocument, openApiText } from './openapi';
 
-/** `npm run openapi`: regenerates `docs/openapi.json` from the route table and its schemas. */
-const target = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
-writeFileSync(target, openApiText());
-console.log(`wrote ${target}`);
+/** `npm run openapi`: regenerates `docs/openapi.json` from the route table and its schemas, and `docs/API.md` from that. */
+const write = (relative: string, text: string) => {
+  const target = fileURLToPath(new URL(relative, import.meta.url));
+  writeFileSync(target, text);
+  console.log(`wrote ${target}`);
+};
+write('../docs/openapi.json', openApiText());
+write('../docs/API.md', apiMarkdown(openApiDocument() as unknown as OpenApiDocument));

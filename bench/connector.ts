@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRuntime } from '../local/runtime';
-import { apiCaller } from './api';
+import { StreamRecordSchema } from '../core/domain/record';
+import { apiCaller, readRecord } from './api';
 
 const RUNS = Number(process.argv[2] ?? 3);
 const MEETING = 'https://j7zzx3mcs9.execute-api.us-east-1.amazonaws.com/Prod/v2?m=bench';
@@ -31,7 +32,7 @@ async function timeUntil(since: number, what: string, check: () => Promise<boole
   }
 }
 
-const record = (id: string) => api('GET', `/streams/${id}`);
+const record = (id: string) => readRecord(api, id);
 const hasSegment = async (url: string) => {
   const res = await fetch(url);
   return res.ok && (await res.text()).includes('#EXTINF');
@@ -40,7 +41,7 @@ const hasSegment = async (url: string) => {
 type Row = { action: string; running: number; hls?: number; stop: number };
 const rows: Row[] = [];
 try {
-  const { id } = await api('POST', '/streams', { name: 'bench' });
+  const { id } = await api('POST', '/streams', { name: 'bench' }, StreamRecordSchema);
   await timeUntil(Date.now(), 'idle', async () => (await record(id)).state === 'idle');
   await api('POST', `/streams/${id}/start`, { key_rotation_interval: 0 });
   await timeUntil(Date.now(), 'running', async () => (await record(id)).state === 'running');

@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mediaTools } from '../local/ffmpeg';
 import { spawnManaged, type ManagedProcess } from '../local/processes';
+import { StreamRecordSchema } from '../core/domain/record';
 import { apiCaller, apiUrlOf, until, untilState as untilStateOf } from './api';
 
 const SAMPLE_SECONDS = Number(process.argv[2] ?? 30);
@@ -56,7 +57,7 @@ function sample(pids: number[]): { rssMb: number; cpuSeconds: number } {
   for (const pid of pids) {
     try {
       rssKb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // gone meanwhile
@@ -98,7 +99,7 @@ try {
   const startMs: number[] = [];
   for (let i = 0; i < CHANNELS; i++) {
     const t = Date.now();
-    const created = await call('POST', '/streams', { name: `bench ${i}`, segment_length: 10 });
+    const created = await call('POST', '/streams', { name: `bench ${i}`, segment_length: 10 }, StreamRecordSchema);
     await untilState(created.id, 'idle');
     createMs.push(Date.now() - t);
     ids.push(created.id);
@@ -120,7 +121,7 @@ try {
   rows.push([`resident memory, ${CHANNELS} channels each receiving 720p30`, `${busy.rssMb.toFixed(0)} MB`]);
   rows.push(['CPU per running channel receiving 720p30 (cores)', `${((busy.cpu - idle.cpu) / CHANNELS).toFixed(2)}`]);
   // On a shared machine the runtime gets what is left: the load says how much that was.
-  rows.push(['machine load average while sampling (1 min)', loadavg()[0]!.toFixed(1)]);
+  rows.push(['machine load average while sampling (1 min)', loadavg()[0].toFixed(1)]);
   await Promise.all(publishers.map((p) => p.stop()));
   for (const id of ids) await call('POST', `/streams/${id}/stop`);
   for (const id of ids) await untilState(id, 'idle');

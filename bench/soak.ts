@@ -22,6 +22,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mediaTools } from '../local/ffmpeg';
 import { publish } from '../test/fixtures/media';
+import { SplitAcceptedSchema } from '../api/schemas';
+import { ExecutionDetailSchema } from '../core/aws/executions';
+import { StreamRecordSchema } from '../core/domain/record';
 import { apiCaller, apiUrlOf, until as untilWithin, untilState as untilStateOf } from './api';
 
 /** The soak polls every 200 ms: its cycles are long, and polls are load. */
@@ -88,7 +91,7 @@ async function snapshot(name: string): Promise<void> {
 }
 
 async function createIdle(name: string, segmentLength: number): Promise<string> {
-  const created = await call('POST', '/streams', { name, segment_length: segmentLength });
+  const created = await call('POST', '/streams', { name, segment_length: segmentLength }, StreamRecordSchema);
   await untilState(created.id, 'idle');
   return created.id;
 }
@@ -111,7 +114,7 @@ async function mediaCycle(n: number): Promise<void> {
   const id = await createIdle(`soak ${n}`, 4);
   await call('POST', `/streams/${id}/start`, {});
   const running = await untilState(id, 'running');
-  const session: string = running.current_session_id;
+  const session = running.current_session_id;
   const publisher = publish(running.rtmp1, PUBLISH_SECONDS, 15);
   try {
     await until(async () => {
@@ -124,9 +127,9 @@ async function mediaCycle(n: number): Promise<void> {
   }
   await call('POST', `/streams/${id}/stop`);
   await untilState(id, 'idle');
-  const split = await call('POST', `/streams/${id}/split`, { session_id: session, timestamp_list: [{ start: 1, end: 5 }] });
+  const split = await call('POST', `/streams/${id}/split`, { session_id: session, timestamp_list: [{ start: 1, end: 5 }] }, SplitAcceptedSchema);
   const execution = await until(async () => {
-    const e = await call('GET', `/streams/${id}/executions/${encodeURIComponent(split.execution_id)}`);
+    const e = await call('GET', `/streams/${id}/executions/${encodeURIComponent(split.execution_id)}`, undefined, ExecutionDetailSchema);
     return e.status !== 'RUNNING' ? e : undefined;
   }, `${id} split`);
   if (execution.status !== 'SUCCEEDED') throw new Error(`split of ${id} ${execution.status}: ${JSON.stringify(execution.error)}`);
@@ -152,7 +155,7 @@ try {
   for (let n = 1; Date.now() - startedAt < MINUTES * 60_000; n++) {
     const t = Date.now();
     await mediaCycle(n);
-    const row = { cycle: n, minutes: (Date.now() - startedAt) / 60_000, seconds: (Date.now() - t) / 1000, memory: await memory(), load: loadavg()[0]! };
+    const row = { cycle: n, minutes: (Date.now() - startedAt) / 60_000, seconds: (Date.now() - t) / 1000, memory: await memory(), load: loadavg()[0] };
     cycleRows.push(row);
     console.error(`cycle ${n}: ${row.seconds.toFixed(0)} s, RSS ${row.memory.liveRssMb.toFixed(0)} MB (after gc ${row.memory.rssMb.toFixed(0)}), heap ${row.memory.heapMb.toFixed(1)} MB`);
     if (n === WARM_UP_CYCLES) await snapshot('warm');

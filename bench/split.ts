@@ -64,7 +64,7 @@ async function check(file: string, section: { start: number; end: number }): Pro
   const last = first + Math.round((section.end - section.start) * FPS) - 1;
   return {
     durationError: (await probeDuration(file)) - (section.end - section.start),
-    firstFrameError: frames[0]! - first,
+    firstFrameError: frames[0] - first,
     lastFrameError: frames.at(-1)! - last,
     framesRepeated: frames.length - new Set(frames).size,
   };
@@ -153,7 +153,7 @@ try {
     '|---|---|---|---|---|---|---|---|',
     ...SECTIONS.map((s, i) => {
       const cell = (c: Check) => [`${(c.durationError * 1000).toFixed(1)}`, `${c.firstFrameError} / ${c.lastFrameError}${c.framesRepeated ? ` (${c.framesRepeated} repeated)` : ''}`];
-      return `| ${i} | ${s.start}–${s.end} | ${[...cell(splitChecks[i]!), ...cell(inputSeeking.checks[i]!), ...cell(outputSeeking.checks[i]!)].join(' | ')} |`;
+      return `| ${i} | ${s.start}–${s.end} | ${[...cell(splitChecks[i]), ...cell(inputSeeking.checks[i]), ...cell(outputSeeking.checks[i])].join(' | ')} |`;
     }),
   ];
   console.log(lines.join('\n'));

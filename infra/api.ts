@@ -86,7 +86,7 @@ export class Api extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.restApi = new RestApi(this, 'RestApi', {
-      description: 'FrontMaster Live Stream control plane (API.md)',
+      description: 'FrontMaster Live Stream control plane (docs/API.md)',
       endpointTypes: [EndpointType.REGIONAL],
       // Stage logging needs the account's API Gateway CloudWatch Logs role, one per account and
       // region: this stack sets it only when asked, and then keeps it when the stack goes, since
@@ -111,14 +111,14 @@ export class Api extends Construct {
     acknowledge(
       this.restApi,
       'AwsSolutions-APIG2',
-      'The handler validates every request with the zod schemas of api/, the single source of validation and of docs/openapi.json (API.md error bodies).',
+      'The handler validates every request with the zod schemas of api/, the single source of validation and of docs/openapi.json and docs/API.md (their error bodies).',
     );
     acknowledge(
       this.restApi,
       'AwsSolutions-APIG3',
       'Every method requires SigV4-signed IAM credentials; anonymous traffic is refused by API Gateway before any code runs.',
     );
-    acknowledge(this.restApi, 'AwsSolutions-COG4', 'The contract (API.md) is IAM (SigV4) authorization on every route, not Cognito user pools.');
+    acknowledge(this.restApi, 'AwsSolutions-COG4', 'The contract (docs/API.md) is IAM (SigV4) authorization on every route, not Cognito user pools.');
     if (props.setAccountCloudWatchRole) {
       acknowledge(
         this.restApi,

@@ -10,9 +10,9 @@ import { z } from 'zod';
  * accept both (`-c ingestCidrs=203.0.113.0/24,198.51.100.7/32` or a JSON array).
  */
 export const CONTEXT_DEFAULTS = {
-  /** Where MediaLive writes the recordings (the seed's archive bucket; `core/lambda/config.ts` has the same default). */
+  /** Where MediaLive writes the recordings (the bucket name of the system this one replaces; `core/lambda/config.ts` has the same default). */
   archiveBucketName: 'fem-livestream-archive',
-  /** Where split writes the MP4s (the seed's `fem_workshop_output_bucket`). */
+  /** Where split writes the MP4s (`fem_workshop_output_bucket` in the system this one replaces). */
   workshopOutputBucketName: 'fem-workshops-out',
   /**
    * CIDRs allowed to push RTMP to MediaLive inputs (at most 9; the stack adds the Chime connector's
@@ -28,7 +28,7 @@ export const CONTEXT_DEFAULTS = {
   spekeUrl: undefined as string | undefined,
   /** The role MediaPackage assumes to call the SPEKE server; with `spekeUrl`. */
   spekeRoleArn: undefined as string | undefined,
-  /** How long short API actions wait for their workflow before answering 202 (API.md). */
+  /** How long short API actions wait for their workflow before answering 202 (`docs/API.md`). */
   apiWaitSeconds: 20,
   /** Timeout of every task Lambda; below the 60 s Task timeout that workflows give by default. */
   taskTimeoutSeconds: 50,
@@ -53,7 +53,8 @@ const listFromContext = z.preprocess((raw) => {
   const text = raw.trim();
   if (text.startsWith('[')) {
     try {
-      return JSON.parse(text);
+      const parsed: unknown = JSON.parse(text);
+      return parsed;
     } catch {
       return raw; // not JSON: the array check below reports it
     }
@@ -100,7 +101,7 @@ const ConfigSchema = z
     connectorImage: optionalText.pipe(
       z
         .string()
-        .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._\/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must be an image URI with a tag or digest')
+        .regex(/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, 'must be an image URI with a tag or digest')
         .optional(),
     ),
   })

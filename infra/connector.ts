@@ -180,7 +180,7 @@ function connectorImage(scope: Construct): ContainerImage {
     // A private ECR image: through the repository, so the execution role is granted the pull.
     const [, account, region, name, tagOrDigest] = ecr;
     const repository = Repository.fromRepositoryAttributes(scope, 'ConnectorRepository', {
-      repositoryName: name!,
+      repositoryName: name,
       repositoryArn: Arn.format({ partition: 'aws', service: 'ecr', account, region, resource: 'repository', resourceName: name }),
     });
     return ContainerImage.fromEcrRepository(repository, tagOrDigest);

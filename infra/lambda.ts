@@ -69,7 +69,7 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
   acknowledge(
     fn,
     'AwsSolutions-L1',
-    'nodejs22.x is the runtime the project targets and tests against (DESIGN.md); it is raised deliberately, not by the newest release.',
+    'nodejs22.x is the runtime the project targets and tests against (docs/ARCHITECTURE.md); it is raised deliberately, not by the newest release.',
   );
   return fn;
 }

@@ -17,6 +17,8 @@ function notFound() {
   };
 }
 
+// CloudFront Functions calls `handler` by name: the runtime takes no exports.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- used by the runtime, not by this file
 async function handler(event) {
   const request = event.request;
   const path = LIVE_PATH.exec(request.uri);
@@ -25,6 +27,7 @@ async function handler(event) {
   let route;
   try {
     route = await kvs.get(path[1], { format: 'json' });
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the runtime (ES 5.1 `catch`) has no optional catch binding
   } catch (err) {
     return notFound(); // not live (no such key)
   }

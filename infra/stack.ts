@@ -87,18 +87,18 @@ export class LiveStreamStack extends Stack {
         connector: this.connector,
       },
     });
-    this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']!);
+    this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']);
     new Rule(this, 'ChannelAlert', {
       description: 'A MediaLive channel alert (e.g. the archive cannot be written): onto its stream (tasks/channel-alert.ts)',
       eventPattern: { source: ['aws.medialive'], detailType: ['MediaLive Channel Alert'] },
-      targets: [new LambdaFunction(this.tasks.functions['channel-alert']!, { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
+      targets: [new LambdaFunction(this.tasks.functions['channel-alert'], { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
     });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions: WORKFLOWS,
       functions: this.tasks.functions,
       resources: { mediaConvertRoleArn: this.media.mediaConvertRole.roleArn },
     });
-    // Timed start and stop (API.md): EventBridge Scheduler starts these machines directly, nothing else.
+    // Timed start and stop (`core/domain/schedule.ts`): EventBridge Scheduler starts these machines directly, nothing else.
     for (const action of SCHEDULE_ACTIONS) this.workflows.stateMachines[action]?.grantStartExecution(this.scheduling.role);
     this.api = new Api(this, 'Api', {
       environment: env,
@@ -123,5 +123,5 @@ export class LiveStreamStack extends Stack {
 }
 
 function definedOnly(environment: LambdaEnvironment): Record<string, string> {
-  return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  return Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined));
 }

@@ -63,7 +63,7 @@ export class Storage extends Construct {
       'This is the access-log destination of the other buckets and the live distribution; logging it to itself would loop.',
     );
 
-    // Recordings are never deleted (API.md): both media buckets outlive the stack.
+    // Recordings are never deleted (a stream's delete keeps them, `docs/API.md`): both media buckets outlive the stack.
     this.archiveBucket = new Bucket(this, 'Archive', {
       ...privateBucket(),
       bucketName: props.config.archiveBucketName,

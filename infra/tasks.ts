@@ -35,7 +35,7 @@ export class TaskFunctions extends Construct {
         environment: props.environment,
         timeout: props.timeout,
       });
-      for (const grant of permissions[task]!) grant(fn, props.resources);
+      for (const grant of permissions[task]) grant(fn, props.resources);
       functions[task] = fn;
     }
     this.functions = functions;

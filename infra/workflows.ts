@@ -28,7 +28,7 @@ export class Workflows extends Construct {
     const machines: Record<string, StateMachine> = {};
     for (const definition of props.definitions) {
       if (machines[definition.action]) throw new Error(`two workflows for action ${definition.action}`);
-      const functions = Object.fromEntries(definition.tasks.map((task) => [task, props.functions[task]!]));
+      const functions = Object.fromEntries(definition.tasks.map((task) => [task, props.functions[task]]));
       // The Task states add `lambda:InvokeFunction` on exactly these functions to the machine's role.
       const construct = new LifecycleStateMachine(this, pascalCase(definition.action), { definition, functions, resources: props.resources });
       acknowledgeWildcards(

@@ -179,8 +179,8 @@ function readBody(req: IncomingMessage, idleMs: number): Promise<BodyOutcome> {
 
 /**
  * Node's own answers to a request it could not parse (400), whose headers are too large (431) or
- * that did not arrive in time (408), rewritten in `API.md`'s error shape. Nothing has been handed
- * to the API; the connection is closed after the answer, as Node does.
+ * that did not arrive in time (408), rewritten in the API's error shape (`docs/API.md`). Nothing
+ * has been handed to the API; the connection is closed after the answer, as Node does.
  */
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   const httpMessage = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;

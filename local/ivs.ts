@@ -160,7 +160,7 @@ export class LocalIvs {
       keyRotationInterval: 0,
       archive: [],
       segmentLength: 10,
-      // An IVS stream ends with its publish: no ffmpeg waits on after ivs_stop (issue 9 item 10).
+      // An IVS stream ends with its publish: no ffmpeg waits on after ivs_stop.
       runEndsWithPublish: true,
     };
   }

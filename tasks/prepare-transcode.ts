@@ -15,6 +15,7 @@ export const Input = z.object({
  * waits for it. The token is derived from the execution and the section, so a retried state (or
  * a redriven execution) gets the job it already made instead of a second one.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- a task's run returns a promise (taskHandler, the local task loader): its throws reject
 export async function run(input: z.infer<typeof Input>): Promise<SectionJobRequest> {
   return sectionJob({
     section: input.section,

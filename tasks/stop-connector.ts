@@ -62,7 +62,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ t
       deps.ecs.send(new StopTaskCommand({ cluster, task: task.taskArn, reason: input.reason })),
     );
   }
-  return { task_id: [...ids][0]! };
+  return { task_id: [...ids][0] };
 }
 
 export const handler = taskHandler(Input, run);

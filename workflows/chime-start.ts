@@ -14,5 +14,5 @@ export const chimeStartWorkflow = defineWorkflow({
   tasks: CONNECTOR_START_TASKS,
   // The 10-minute wait for READY, plus the claim, the task start and the compensation on failure.
   timeout: Duration.minutes(15),
-  build: (scope, fn) => buildConnectorStart(scope, 'chime_start', fn),
+  build: (scope, fn) => buildConnectorStart(scope, { action: 'chime_start', functions: fn }),
 });

@@ -10,5 +10,5 @@ export const chimeStopWorkflow = defineWorkflow({
   description: 'Stops the stream’s Chime connector and waits until its task has stopped.',
   tasks: CONNECTOR_STOP_TASKS,
   timeout: Duration.minutes(10),
-  build: (scope, fn) => buildConnectorStop(scope, 'chime_stop', fn),
+  build: (scope, fn) => buildConnectorStop(scope, { action: 'chime_stop', functions: fn }),
 });

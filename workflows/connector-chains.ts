@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Choice, Condition, Errors, Fail, JsonPath, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Errors, JsonPath, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { ConnectorStartAction, ConnectorStopAction } from '../core/domain/connector';
-import { catchInto, invoke, pollLoop, pollStateNames, skipped } from './steps';
+import { catchInto, failWithCaughtError, invoke, pollLoop, pollStateNames, skipOnStreamStateConflict } from './steps';
 
 /**
  * The chains that `chime_start`/`ivs_start` and `chime_stop`/`ivs_stop` share: they differ only in
@@ -28,7 +28,7 @@ export const CONNECTOR_STOP_TASKS = [
 type StartTask = (typeof CONNECTOR_START_TASKS)[number];
 type StopTask = (typeof CONNECTOR_STOP_TASKS)[number];
 
-/** Fargate pulls a ~1 GB image and boots Chromium in 1–3 min; ten minutes is the seed's worst case. */
+/** Fargate pulls a ~1 GB image and boots Chromium in 1–3 min; ten minutes is the worst case the system this one replaces saw. */
 export const CONNECTOR_READY_DEADLINE_SECONDS = 600;
 /** ECS sends SIGTERM, waits at most the task's stop timeout (30 s), then deprovisions: well under five minutes. */
 export const CONNECTOR_STOPPED_DEADLINE_SECONDS = 300;
@@ -64,18 +64,50 @@ export function connectorStopStates(action: ConnectorStopAction) {
   } as const;
 }
 
-function claimConnector(scope: Construct, stateName: string, action: string, fn: IFunction, withUrl: boolean): LambdaInvoke {
-  return invoke(scope, stateName, fn, {
+interface ClaimConnectorOptions {
+  /** The connector action claiming the slot (see `tasks/claim-connector.ts`). */
+  readonly action: ConnectorStartAction | ConnectorStopAction;
+  /** The `claim-connector` task function. */
+  readonly fn: IFunction;
+  /**
+   * Hand the claim the execution input's `chime_url` (a start names the meeting to open).
+   * @default false
+   */
+  readonly withChimeUrl?: boolean;
+}
+
+function claimConnector(scope: Construct, stateName: string, options: ClaimConnectorOptions): LambdaInvoke {
+  return invoke(scope, stateName, options.fn, {
     payload: {
       'stream_id.$': '$.stream_id',
-      action,
+      action: options.action,
       'execution_name.$': '$$.Execution.Name',
       'execution_id.$': '$$.Execution.Id',
-      ...(withUrl ? { 'chime_url.$': '$.chime_url' } : {}),
+      ...(options.withChimeUrl ? { 'chime_url.$': '$.chime_url' } : {}),
     },
     resultPath: '$.claim',
     timeout: Duration.seconds(30),
   });
+}
+
+export interface ConnectorStartOptions {
+  /** The start action; it names the claim and failure states. */
+  readonly action: ConnectorStartAction;
+  /** The task functions the chain invokes. */
+  readonly functions: Readonly<Record<StartTask, IFunction>>;
+  /**
+   * A step between the claim and the connector task (`ivs_start`'s IVS channel), its failure
+   * compensated as the task's is.
+   * @default - none: the task runs right after the claim
+   */
+  readonly prepare?: LambdaInvoke;
+}
+
+export interface ConnectorStopOptions {
+  /** The stop action; it names the claim and failure states. */
+  readonly action: ConnectorStopAction;
+  /** The task functions the chain invokes. */
+  readonly functions: Readonly<Record<StopTask, IFunction>>;
 }
 
 /**
@@ -84,14 +116,10 @@ function claimConnector(scope: Construct, stateName: string, action: string, fn:
  * stops the task, frees the slot and records `last_error`. A stop requested meanwhile ends the
  * start quietly: the stop's workflow owns the connector then.
  */
-export function buildConnectorStart(
-  scope: Construct,
-  action: ConnectorStartAction,
-  fn: Readonly<Record<StartTask, IFunction>>,
-  prepare?: LambdaInvoke,
-): IChainable {
+export function buildConnectorStart(scope: Construct, options: ConnectorStartOptions): IChainable {
+  const { action, functions: fn, prepare } = options;
   const names = connectorStartStates(action);
-  const claim = claimConnector(scope, names.claim, action, fn['claim-connector'], true);
+  const claim = claimConnector(scope, names.claim, { action, fn: fn['claim-connector'], withChimeUrl: true });
   const runTask = invoke(scope, names.run, fn['run-connector'], {
     payload: { 'stream_id.$': '$.stream_id', 'execution_name.$': '$$.Execution.Name' },
     resultPath: '$.connector',
@@ -120,13 +148,13 @@ export function buildConnectorStart(
     resultPath: JsonPath.DISCARD,
     timeout: Duration.seconds(30),
   });
-  const fail = new Fail(scope, names.failed, { stateName: names.failed, errorPath: '$.failure.Error', causePath: '$.failure.Cause' });
+  const fail = failWithCaughtError(scope, names.failed);
   // A stop that fails too must not hide the first failure: record it and fail all the same.
   stopAfterFailure.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.stop_failure' });
   const onFailure = stopAfterFailure.next(recordFailure.next(fail));
 
-  claim.addCatch(skipped(scope, names.notAllowed), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
-  runTask.addCatch(skipped(scope, names.standDown), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+  skipOnStreamStateConflict(scope, claim, names.notAllowed);
+  skipOnStreamStateConflict(scope, runTask, names.standDown);
   catchInto([...(prepare ? [prepare] : []), runTask, describe, recordRunning], onFailure);
   recordRunning.next(new Succeed(scope, names.done, { stateName: names.done }));
 
@@ -153,13 +181,10 @@ export function buildConnectorStart(
  * once its task stopped, and the next start taken the slot). No connector of this target: nothing changes and the output says why.
  * A failure records `last_error` and leaves the connector `stopping`, so the stop can be retried.
  */
-export function buildConnectorStop(
-  scope: Construct,
-  action: ConnectorStopAction,
-  fn: Readonly<Record<StopTask, IFunction>>,
-): IChainable {
+export function buildConnectorStop(scope: Construct, options: ConnectorStopOptions): IChainable {
+  const { action, functions: fn } = options;
   const names = connectorStopStates(action);
-  const claim = claimConnector(scope, names.claim, action, fn['claim-connector'], false);
+  const claim = claimConnector(scope, names.claim, { action, fn: fn['claim-connector'] });
   const stopTask = invoke(scope, names.stopTask, fn['stop-connector'], {
     // Every step after the claim acts on the connector claimed, never on whatever the slot holds then.
     payload: { 'stream_id.$': '$.stream_id', reason: `${action} requested`, 'connector_execution.$': '$.claim.connector_execution' },
@@ -178,11 +203,9 @@ export function buildConnectorStop(
     resultPath: JsonPath.DISCARD,
     timeout: Duration.seconds(30),
   });
-  const onFailure = recordFailure.next(
-    new Fail(scope, names.failed, { stateName: names.failed, errorPath: '$.failure.Error', causePath: '$.failure.Cause' }),
-  );
+  const onFailure = recordFailure.next(failWithCaughtError(scope, names.failed));
 
-  claim.addCatch(skipped(scope, names.noConnector), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+  skipOnStreamStateConflict(scope, claim, names.noConnector);
   catchInto([stopTask, describe, recordStopped], onFailure);
   recordStopped.next(new Succeed(scope, names.done, { stateName: names.done }));
 

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Errors, JsonPath, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
-import { claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipped } from './steps';
+import { claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 import { TEARDOWN_TASKS, teardown, teardownNames } from './teardown';
 
 const CLEANUP = teardownNames('Clean up: ', 'Describe channel (cleaning up)');
@@ -107,7 +107,12 @@ export const createWorkflow = defineWorkflow({
       resultPath: JsonPath.DISCARD,
     });
 
-    const recordFailure = recordFailureAndFail(scope, 'create', fn['record-failure'], 'failed', undefined, '$.cleanup');
+    const recordFailure = recordFailureAndFail(scope, {
+      action: 'create',
+      fn: fn['record-failure'],
+      state: 'failed',
+      cleanupPath: '$.cleanup',
+    });
     const cleanup = teardown(scope, fn, {
       names: CLEANUP,
       ids: {
@@ -123,7 +128,7 @@ export const createWorkflow = defineWorkflow({
     });
 
     const caught = { errors: [Errors.ALL], resultPath: '$.failure' };
-    claim.addCatch(skipped(scope, CREATE_STATES.notCreating), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+    skipOnStreamStateConflict(scope, claim, CREATE_STATES.notCreating);
     claim.addCatch(recordFailure, caught);
     // Nothing of ours exists before the input does.
     createInput.addCatch(recordFailure, caught);

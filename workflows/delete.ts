@@ -2,8 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, JsonPath, Pass, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { ErrorNames } from '../core/domain/errors';
 import { defineWorkflow } from './definition';
-import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipped } from './steps';
+import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 import { TEARDOWN_TASKS, teardown, teardownNames } from './teardown';
 
 const TEARDOWN = teardownNames('', 'Describe channel (deleting)');
@@ -39,13 +40,17 @@ const DELETED_DEADLINE_SECONDS = 600;
 
 /** What a step is built with. Every failure goes to `onFailure` (record `failed`, then fail). */
 export interface DeleteStepContext {
+  /** The scope the step's states are made in. */
   readonly scope: Construct;
+  /** The delete workflow's task functions, by task file name. */
   readonly fn: Readonly<Record<string, IFunction>>;
+  /** Where every failure of the step goes. */
   readonly onFailure: IChainable;
 }
 
 /** One step of delete: the task files it invokes, and its states, built in front of `next`. */
 export interface DeleteStep {
+  /** The task files the step invokes (the workflow's `tasks` are the union of its steps'). */
   readonly tasks: readonly string[];
   build(context: DeleteStepContext, next: IChainable): IChainable;
 }
@@ -55,7 +60,7 @@ function streamTask(stateName: string, task: string): DeleteStep {
   return {
     tasks: [task],
     build({ scope, fn, onFailure }, next) {
-      const state = invoke(scope, stateName, fn[task]!, { payload: { 'stream_id.$': '$.stream_id' }, resultPath: JsonPath.DISCARD });
+      const state = invoke(scope, stateName, fn[task], { payload: { 'stream_id.$': '$.stream_id' }, resultPath: JsonPath.DISCARD });
       catchInto([state], onFailure);
       return state.next(next);
     },
@@ -69,7 +74,7 @@ function streamTask(stateName: string, task: string): DeleteStep {
 const deleteMedia: DeleteStep = {
   tasks: ['stop-channel', ...TEARDOWN_TASKS],
   build({ scope, fn, onFailure }, next) {
-    const media = teardown(scope, fn as Record<(typeof TEARDOWN_TASKS)[number], IFunction>, {
+    const media = teardown(scope, fn, {
       names: TEARDOWN,
       ids: {
         channel: '$.stream.channel_id',
@@ -81,11 +86,11 @@ const deleteMedia: DeleteStep = {
       onStepFailure: () => ({ handler: onFailure, resultPath: '$.failure' }),
       channelDeadlineSeconds: DELETED_DEADLINE_SECONDS,
     });
-    const stop = invoke(scope, DELETE_STATES.stopChannel, fn['stop-channel']!, {
+    const stop = invoke(scope, DELETE_STATES.stopChannel, fn['stop-channel'], {
       payload: { 'channel_id.$': '$.stream.channel_id' },
       resultPath: JsonPath.DISCARD,
     });
-    const describe = invoke(scope, DELETE_STATES.describeStopping, fn['describe-channel']!, {
+    const describe = invoke(scope, DELETE_STATES.describeStopping, fn['describe-channel'], {
       payload: { 'channel_id.$': '$.stream.channel_id', 'poll.$': '$.poll' },
       resultPath: '$.poll',
     });
@@ -137,15 +142,15 @@ export const deleteWorkflow = defineWorkflow({
   // Two ten-minute waits (IDLE, DELETED) and the retries around them.
   timeout: Duration.minutes(45),
   build(scope, fn) {
-    const claim = claimStream(scope, 'delete', fn['claim-stream']!);
-    const onFailure = recordFailureAndFail(scope, 'delete', fn['record-failure']!, 'failed');
+    const claim = claimStream(scope, 'delete', fn['claim-stream']);
+    const onFailure = recordFailureAndFail(scope, { action: 'delete', fn: fn['record-failure'], state: 'failed' });
     const done = new Succeed(scope, DELETE_STATES.done, { stateName: DELETE_STATES.done });
     const steps = DELETE_STEPS.reduceRight<IChainable>((next, step) => step.build({ scope, fn, onFailure }, next), done);
 
     const alreadyDeleted = new Pass(scope, DELETE_STATES.alreadyDeleted, { stateName: DELETE_STATES.alreadyDeleted });
     alreadyDeleted.next(new Succeed(scope, `${DELETE_STATES.alreadyDeleted} (done)`, { stateName: `${DELETE_STATES.alreadyDeleted} (done)` }));
-    claim.addCatch(skipped(scope, DELETE_STATES.notDeletable), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
-    claim.addCatch(alreadyDeleted, { errors: ['NotFound'], resultPath: '$.failure' });
+    skipOnStreamStateConflict(scope, claim, DELETE_STATES.notDeletable);
+    claim.addCatch(alreadyDeleted, { errors: [ErrorNames.NotFound], resultPath: '$.failure' });
     // A stream left `deleting` could never be deleted again: any other claim failure records `failed`.
     catchInto([claim], onFailure);
     return claim.next(steps);

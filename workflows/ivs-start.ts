@@ -20,6 +20,6 @@ export const ivsStartWorkflow = defineWorkflow({
       payload: { 'stream_id.$': '$.stream_id' },
       resultPath: '$.ivs',
     });
-    return buildConnectorStart(scope, 'ivs_start', fn, ensureChannel);
+    return buildConnectorStart(scope, { action: 'ivs_start', functions: fn, prepare: ensureChannel });
   },
 });

@@ -13,5 +13,5 @@ export const ivsStopWorkflow = defineWorkflow({
   description: 'Stops the stream’s IVS connector and waits until its task has stopped; the IVS channel is kept.',
   tasks: CONNECTOR_STOP_TASKS,
   timeout: Duration.minutes(10),
-  build: (scope, fn) => buildConnectorStop(scope, 'ivs_stop', fn),
+  build: (scope, fn) => buildConnectorStop(scope, { action: 'ivs_stop', functions: fn }),
 });

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
-import { catchInto, claimStream, invoke, recordFailureAndFail, skipped } from './steps';
+import { catchInto, claimStream, invoke, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 
 export const LIVE_STATES = {
   claim: 'Claim stream for live',
@@ -33,8 +33,8 @@ export const liveWorkflow = defineWorkflow({
       payload: { 'stream_id.$': '$.stream_id', live: true, 'live_endpoint.$': '$.route.live_endpoint' },
       resultPath: '$.recorded',
     });
-    claim.addCatch(skipped(scope, LIVE_STATES.notLiveable), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
-    catchInto([putRoute, recordLive], recordFailureAndFail(scope, 'live', fn['record-failure']));
+    skipOnStreamStateConflict(scope, claim, LIVE_STATES.notLiveable);
+    catchInto([putRoute, recordLive], recordFailureAndFail(scope, { action: 'live', fn: fn['record-failure'] }));
     return claim.next(putRoute).next(recordLive).next(new Succeed(scope, LIVE_STATES.done, { stateName: LIVE_STATES.done }));
   },
 });

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
-import { StateGraph, type IChainable, type State } from 'aws-cdk-lib/aws-stepfunctions';
+import { StateGraph, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import type { WorkflowDefinition, WorkflowResources } from './definition';
 
 /** The account/region used only inside rendered ASL; never deployed. */
@@ -47,7 +47,7 @@ export function renderWorkflow(definition: WorkflowDefinition): RenderedWorkflow
     functions[task] = LambdaFunction.fromFunctionArn(stack, `fn-${task}`, `${RENDER_ARN_PREFIX}${task}`);
   }
   const chain: IChainable = definition.build(stack, functions, RENDER_RESOURCES);
-  const graph = new StateGraph(chain.startState as State, definition.action);
+  const graph = new StateGraph(chain.startState, definition.action);
   graph.timeout = definition.timeout;
   const asl = flattenTokens(stack.resolve(graph.toGraphJson())) as AslDefinition;
   const taskOfState: Record<string, string> = {};
@@ -74,7 +74,7 @@ function flattenTokens(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 1) {
-      const [key, arg] = entries[0]!;
+      const [key, arg] = entries[0];
       if (key === 'Fn::Join') {
         const [separator, parts] = arg as [string, unknown[]];
         return parts.map((p) => String(flattenTokens(p))).join(separator);

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
-import { Choice, Condition, Fail, IntegrationPattern, JitterType, JsonPath, Map as MapState, Pass, Succeed, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, IntegrationPattern, JitterType, JsonPath, Map as MapState, Pass, Succeed, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { MediaConvertCreateJob } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { defineWorkflow } from './definition';
-import { catchInto, invoke } from './steps';
+import { catchInto, failWithCaughtError, invoke } from './steps';
 
 export const SPLIT_STATES = {
   listArchive: 'List session archive',
@@ -143,11 +143,7 @@ export const splitWorkflow = defineWorkflow({
         'sections.$': '$.sections',
       },
     });
-    const failed = new Fail(scope, SPLIT_STATES.failed, {
-      stateName: SPLIT_STATES.failed,
-      errorPath: '$.failure.Error',
-      causePath: '$.failure.Cause',
-    });
+    const failed = failWithCaughtError(scope, SPLIT_STATES.failed);
     catchInto([list, plan, cutEach], failed);
 
     return list

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { JsonPath, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
-import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipped } from './steps';
+import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 
 export const START_STATES = {
   claim: 'Claim stream for start',
@@ -101,16 +101,18 @@ export const startWorkflow = defineWorkflow({
     recordRunning.next(new Succeed(scope, START_STATES.done, { stateName: START_STATES.done }));
 
     // Before StartChannel: nothing runs, back to idle.
-    const recordNotStarted = recordFailureAndFail(scope, 'start', fn['record-failure'], 'idle', {
-      record: START_STATES.recordNotStarted,
-      fail: START_STATES.failedNotStarted,
+    const recordNotStarted = recordFailureAndFail(scope, {
+      action: 'start',
+      fn: fn['record-failure'],
+      state: 'idle',
+      stateNames: { record: START_STATES.recordNotStarted, fail: START_STATES.failedNotStarted },
     });
     catchInto([beginSession, configureChannel, configureEndpoint], recordNotStarted);
 
     // From StartChannel on: stop the channel, then record `failed`. On the way to IDLE `$.failure`
     // stays the start's error; if stopping fails, `$.failure` becomes that error, so the start's is
     // kept aside first.
-    const recordFailed = recordFailureAndFail(scope, 'start', fn['record-failure'], 'failed');
+    const recordFailed = recordFailureAndFail(scope, { action: 'start', fn: fn['record-failure'], state: 'failed' });
     const keepFailure = new Pass(scope, START_STATES.keepFailure, {
       stateName: START_STATES.keepFailure,
       inputPath: '$.failure',
@@ -148,7 +150,7 @@ export const startWorkflow = defineWorkflow({
     );
     catchInto([startChannel, describe, recordRunning], stopPath);
 
-    claim.addCatch(skipped(scope, START_STATES.notStartable), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+    skipOnStreamStateConflict(scope, claim, START_STATES.notStartable);
 
     return claim
       .next(beginSession)

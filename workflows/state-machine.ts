@@ -38,7 +38,7 @@ export class LifecycleStateMachine extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       comment: definition.description,
-      definitionBody: DefinitionBody.fromChainable(definition.build(this, props.functions as Record<string, IFunction>, props.resources)),
+      definitionBody: DefinitionBody.fromChainable(definition.build(this, props.functions, props.resources)),
       timeout: definition.timeout,
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },

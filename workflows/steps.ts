@@ -13,12 +13,14 @@ import {
   Timeout,
   Wait,
   WaitTime,
+  type CatchProps,
   type IChainable,
   type State,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { RETRYABLE_ERRORS } from '../core/domain/errors';
+import { ErrorNames, RETRYABLE_ERRORS } from '../core/domain/errors';
+import type { StreamState } from '../core/domain/record';
 
 /**
  * Lambda's own failures that a retry can cure (the service, not our code): the transient service
@@ -34,11 +36,20 @@ const LAMBDA_RETRYABLE = [
 ];
 
 export interface InvokeOptions {
-  /** The task's input; default: the whole state input. */
+  /**
+   * The task's input.
+   * @default - the whole state input
+   */
   readonly payload?: Record<string, unknown>;
-  /** Where the task's result goes; default `$` (replaces the state). */
+  /**
+   * Where the task's result goes.
+   * @default '$' (the result replaces the state)
+   */
   readonly resultPath?: string;
-  /** Task timeout; default 60 s. */
+  /**
+   * The Task state's `TimeoutSeconds`.
+   * @default Duration.seconds(60)
+   */
   readonly timeout?: Duration;
 }
 
@@ -83,20 +94,32 @@ export interface PollLoopOptions {
   readonly describe: LambdaInvoke;
   /** Statuses that end the wait successfully. */
   readonly done: readonly string[];
-  /** Statuses that can never reach `done`: the loop ends in `onFailure` at once. */
+  /**
+   * Statuses that can never reach `done`: the loop ends in `onFailure` at once.
+   * @default - none: only the deadline ends the wait short of `done`
+   */
   readonly failed?: readonly string[];
   /** Where the loop goes when `done`. */
   readonly next: IChainable;
   /** Where a deadline or a failed status goes (usually a compensation chain ending in a Fail). */
   readonly onFailure: IChainable;
   /**
-   * Where the deadline or failed status is recorded; default `$.failure`. A poll inside a
-   * compensation chain records elsewhere, so the failure that started the compensation survives.
+   * Where the deadline or failed status is recorded. A poll inside a compensation chain records
+   * elsewhere, so the failure that started the compensation survives.
+   * @default '$.failure'
    */
   readonly failurePath?: string;
-  /** Seconds before giving up, and the wait bounds. */
+  /** Seconds from the first Describe before the loop gives up (the Describe task computes the deadline). */
   readonly deadlineSeconds: number;
+  /**
+   * Seconds of the first wait; each later wait doubles, up to `maxWaitSeconds` (see `core/domain/poll.ts`).
+   * @default 2
+   */
   readonly initialWaitSeconds?: number;
+  /**
+   * The longest wait between two Describes, in seconds.
+   * @default 15
+   */
   readonly maxWaitSeconds?: number;
 }
 
@@ -163,14 +186,18 @@ export function pollLoop(scope: Construct, options: PollLoopOptions): State {
   return begin;
 }
 
+/** A state that can catch errors: a Task, a Map or a Parallel. */
+export interface CatchingState {
+  addCatch(handler: IChainable, props?: CatchProps): unknown;
+}
+
 /**
  * Routes every error of `states` to `handler`, keeping the input and putting the error at
  * `$.failure` (`{Error, Cause}`), the shape compensation steps and `record-failure` read.
  */
-export function catchInto(states: readonly (State & { addCatch: (h: IChainable, p?: object) => unknown })[], handler: IChainable): void {
+export function catchInto(states: readonly CatchingState[], handler: IChainable): void {
   for (const state of states) state.addCatch(handler, { errors: [Errors.ALL], resultPath: '$.failure' });
 }
-
 
 /**
  * The first state of a workflow on an existing stream: claims it for `action` under this
@@ -191,22 +218,37 @@ export function claimStream(scope: Construct, action: string, fn: IFunction): La
   });
 }
 
+export interface RecordFailureOptions {
+  /** The action that failed, as `last_error.action` names it; also names the states. */
+  readonly action: string;
+  /** The `record-failure` task function (see `tasks/record-failure.ts`). */
+  readonly fn: IFunction;
+  /**
+   * The state the stream is moved to (only while this execution holds its claim).
+   * @default - the stream's state is left as it is
+   */
+  readonly state?: StreamState;
+  /**
+   * The names of the two states; a workflow with two failure paths names the second pair itself.
+   * @default - `Record {action} failure` and `{Action} failed`
+   */
+  readonly stateNames?: { readonly record: string; readonly fail: string };
+  /**
+   * Where a compensation chain left the failures of its own steps (`{what: {Error, Cause}}`), to
+   * record with the original.
+   * @default - no cleanup failures are recorded
+   */
+  readonly cleanupPath?: string;
+}
+
 /**
  * Records a caught failure as the stream's `last_error` (and moves it to `state`), then fails the
- * execution with the original error, so the console and `GET …/executions` show why. The state
- * names default to `Record {action} failure` / `{Action} failed`; a workflow with two failure
- * paths names the second pair itself.
+ * execution with the original error, so the console and `GET …/executions` show why.
  */
-export function recordFailureAndFail(
-  scope: Construct,
-  action: string,
-  fn: IFunction,
-  state?: string,
-  names: { record: string; fail: string } = { record: `Record ${action} failure`, fail: `${capitalize(action)} failed` },
-  /** Where a compensation chain left the failures of its own steps (`{what: {Error, Cause}}`), to record with the original. */
-  cleanupPath?: string,
-): IChainable {
-  const record = invoke(scope, names.record, fn, {
+export function recordFailureAndFail(scope: Construct, options: RecordFailureOptions): IChainable {
+  const { action, state, cleanupPath } = options;
+  const names = options.stateNames ?? { record: `Record ${action} failure`, fail: `${capitalize(action)} failed` };
+  const record = invoke(scope, names.record, options.fn, {
     payload: {
       'stream_id.$': '$.stream_id',
       action,
@@ -220,12 +262,12 @@ export function recordFailureAndFail(
     resultPath: JsonPath.DISCARD,
     timeout: Duration.seconds(30),
   });
-  const fail = new Fail(scope, names.fail, {
-    stateName: names.fail,
-    errorPath: '$.failure.Error',
-    causePath: '$.failure.Cause',
-  });
-  return record.next(fail);
+  return record.next(failWithCaughtError(scope, names.fail));
+}
+
+/** A Fail state that ends the execution with the error a Catch left at `$.failure` (see {@link catchInto}). */
+export function failWithCaughtError(scope: Construct, stateName: string): Fail {
+  return new Fail(scope, stateName, { stateName, errorPath: '$.failure.Error', causePath: '$.failure.Cause' });
 }
 
 function capitalize(text: string): string {
@@ -233,14 +275,16 @@ function capitalize(text: string): string {
 }
 
 /**
- * The end of a workflow whose stream was not in a state the action allows (a schedule firing on
- * a stream someone already started, say): nothing changed, and the output says why:
- * `{"skipped": true, "reason": "…"}`.
+ * Ends the workflow quietly when `state` finds the stream in a state the action does not allow
+ * (a schedule firing on a stream someone already started, say): on `StreamStateConflict` it goes
+ * to the Pass state `stateName`, whose output says why (`{"skipped": true, "reason": "…"}`),
+ * then succeeds, nothing changed.
  */
-export function skipped(scope: Construct, stateName: string): IChainable {
-  const pass = new Pass(scope, stateName, {
+export function skipOnStreamStateConflict(scope: Construct, state: CatchingState, stateName: string): void {
+  const skip = new Pass(scope, stateName, {
     stateName,
     parameters: { skipped: true, 'reason.$': '$.failure.Cause' },
   });
-  return pass.next(new Succeed(scope, `${stateName} (done)`, { stateName: `${stateName} (done)` }));
+  skip.next(new Succeed(scope, `${stateName} (done)`, { stateName: `${stateName} (done)` }));
+  state.addCatch(skip, { errors: [ErrorNames.StreamStateConflict], resultPath: '$.failure' });
 }

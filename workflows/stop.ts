@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { JsonPath, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
-import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipped } from './steps';
+import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 
 export const STOP_STATES = {
   claim: 'Claim stream for stop',
@@ -49,9 +49,9 @@ export const stopWorkflow = defineWorkflow({
       payload: { 'stream_id.$': '$.stream_id', state: 'idle', stamp: ['last_stopped'], 'execution_name.$': '$$.Execution.Name' },
       resultPath: JsonPath.DISCARD,
     });
-    const onFailure = recordFailureAndFail(scope, 'stop', fn['record-failure'], 'failed');
+    const onFailure = recordFailureAndFail(scope, { action: 'stop', fn: fn['record-failure'], state: 'failed' });
 
-    claim.addCatch(skipped(scope, STOP_STATES.notStoppable), { errors: ['StreamStateConflict'], resultPath: '$.failure' });
+    skipOnStreamStateConflict(scope, claim, STOP_STATES.notStoppable);
     catchInto([stopConnector, stopChannel, describe, recordStopped], onFailure);
     recordStopped.next(new Succeed(scope, STOP_STATES.done, { stateName: STOP_STATES.done }));
 

@@ -1,7 +1,7 @@
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Errors, JsonPath, type IChainable, type State } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { invoke, pollLoop, pollStateNames } from './steps';
+import { invoke, pollLoop, pollStateNames, type CatchingState } from './steps';
 
 /** The task files a teardown invokes. */
 export const TEARDOWN_TASKS = [
@@ -20,13 +20,18 @@ export type TeardownStep = 'channel' | 'endpoint' | 'packageChannel' | 'input';
 const CHANNEL_GONE = 'channel DELETED';
 
 export interface TeardownNames {
-  deleteChannel: string;
-  describeChannel: string;
+  /** The Task state that deletes the MediaLive channel. */
+  readonly deleteChannel: string;
+  /** The Describe task of the wait for the deleted channel to be gone. */
+  readonly describeChannel: string;
   /** The names of the poll loop waiting for the channel to be gone (see {@link pollStateNames}). */
-  poll: ReturnType<typeof pollStateNames>;
-  deleteEndpoint: string;
-  deletePackageChannel: string;
-  deleteInput: string;
+  readonly poll: ReturnType<typeof pollStateNames>;
+  /** The Task state that deletes the HLS origin endpoint. */
+  readonly deleteEndpoint: string;
+  /** The Task state that deletes the MediaPackage channel. */
+  readonly deletePackageChannel: string;
+  /** The Task state that deletes the MediaLive input. */
+  readonly deleteInput: string;
 }
 
 /** The state names of a teardown whose task states start with `prefix` (`''`, or `'Clean up: '`). */
@@ -42,18 +47,19 @@ export function teardownNames(prefix: string, describeChannel: string): Teardown
 }
 
 export interface TeardownOptions {
-  names: Omit<TeardownNames, 'poll'>;
+  /** The names of the teardown's states (the poll loop's are derived, see {@link teardownNames}). */
+  readonly names: Omit<TeardownNames, 'poll'>;
   /** JSONPaths of the ids to delete; an id may be `''` (never made) except the channel's, whose entry needs a channel. */
-  ids: Record<TeardownStep, string>;
+  readonly ids: Readonly<Record<TeardownStep, string>>;
   /** Where the teardown goes once the input is deleted. */
-  next: IChainable;
+  readonly next: IChainable;
   /**
    * Where a step's failure goes, given the step that would follow it, and where it is recorded:
    * the delete workflow stops and records it; a compensation records it aside and carries on.
    */
   onStepFailure(step: TeardownStep, following: IChainable): { handler: IChainable; resultPath: string };
-  /** How long to wait for a deleted channel to be gone. */
-  channelDeadlineSeconds: number;
+  /** Seconds to wait for a deleted channel to be gone before its step fails. */
+  readonly channelDeadlineSeconds: number;
 }
 
 /** Entry points into the teardown: each deletes its resource and everything after it. */
@@ -69,7 +75,7 @@ export type Teardown = Record<TeardownStep, State>;
  */
 export function teardown(scope: Construct, fn: Readonly<Record<TeardownTask, IFunction>>, options: TeardownOptions): Teardown {
   const { names, ids } = options;
-  const onFailure = (step: TeardownStep, tasks: { addCatch: (h: IChainable, p: object) => unknown }[], following: IChainable) => {
+  const onFailure = (step: TeardownStep, tasks: readonly CatchingState[], following: IChainable) => {
     const { handler, resultPath } = options.onStepFailure(step, following);
     for (const task of tasks) task.addCatch(handler, { errors: [Errors.ALL], resultPath });
     return { handler, resultPath };

@@ -32,7 +32,7 @@ export const unliveWorkflow = defineWorkflow({
       payload: { 'stream_id.$': '$.stream_id', live: false },
       resultPath: JsonPath.DISCARD,
     });
-    catchInto([removeRoute, recordNotLive], recordFailureAndFail(scope, 'unlive', fn['record-failure']));
+    catchInto([removeRoute, recordNotLive], recordFailureAndFail(scope, { action: 'unlive', fn: fn['record-failure'] }));
     return claim
       .next(removeRoute)
       .next(recordNotLive)

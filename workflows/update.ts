@@ -28,7 +28,7 @@ export const updateWorkflow = defineWorkflow({
       payload: { 'stream_id.$': '$.stream_id' },
       resultPath: '$.channel',
     });
-    catchInto([syncName], recordFailureAndFail(scope, 'update', fn['record-failure']));
+    catchInto([syncName], recordFailureAndFail(scope, { action: 'update', fn: fn['record-failure'] }));
     return claim.next(syncName).next(new Succeed(scope, UPDATE_STATES.done, { stateName: UPDATE_STATES.done }));
   },
 });

@@ -68,8 +68,8 @@ export const stopStream = async ({ params, services }: RouteContext<StreamPath, 
  * delete: claim (`deleting`); the workflow takes everything down and removes the record last.
  * A delete of a stream that is already `deleting` (concurrent identical DELETEs: the first one
  * claimed it) is answered 202 with the record and starts nothing: the caller asked for the stream
- * to go and it is going, which is what the first caller was told too. API.md reserves 409 for
- * `creating`; once the record is gone, the read answers 404.
+ * to go and it is going, which is what the first caller was told too. The state rules
+ * (`core/domain/transitions.ts`) leave the 409 to `creating`; once the record is gone, the read answers 404.
  */
 export async function deleteStream({ params, services }: RouteContext<StreamPath, unknown>): Promise<Reply> {
   try {
@@ -128,7 +128,7 @@ async function connectorStart(action: ConnectorStartAction, id: string, chimeUrl
 const IVS_POLL_MS = 250;
 
 /**
- * API.md promises `ivs_viewer_endpoint` and `rtmp_ivs` in ivs_start's 202. The first ivs_start of a
+ * Clients read `ivs_viewer_endpoint` and `rtmp_ivs` from ivs_start's 202. The first ivs_start of a
  * stream creates its IVS channel in the workflow, a second or so in: the record is re-read until
  * they are set, for at most `API_WAIT_SECONDS` (then the record as it stands).
  */

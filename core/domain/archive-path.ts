@@ -133,5 +133,5 @@ export function archiveDestinationUrls(archivePath: string): [string, string] {
 export function parseArchivePath(archivePath: string): { bucket: string; prefix: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(archivePath);
   if (!match) throw new RangeError(`not an s3:// URI: ${archivePath}`);
-  return { bucket: match[1]!, prefix: match[2]! };
+  return { bucket: match[1], prefix: match[2] };
 }

@@ -54,7 +54,7 @@ const SEGMENT_NAME = /^(.+)\.(\d{6,})\.ts$/;
 /** `{base}.{counter:06d}.ts` → its parts; anything else (playlists, MP4s, …) → undefined. */
 export function parseSegmentName(name: string): { base: string; counter: number } | undefined {
   const match = SEGMENT_NAME.exec(name);
-  return match ? { base: match[1]!, counter: Number(match[2]) } : undefined;
+  return match ? { base: match[1], counter: Number(match[2]) } : undefined;
 }
 
 export function segmentName(base: string, counter: number): string {
@@ -92,15 +92,15 @@ export function archiveRuns(names: readonly string[]): { pipeline: string; runs:
     if (previous && previous.base === base && previous.last === counter - 1) previous.last = counter;
     else runs.push({ first: counter, last: counter, base });
   }
-  return { pipeline: bases[0]!, runs };
+  return { pipeline: bases[0], runs };
 }
 
 export function firstCounter(timeline: Pick<ArchiveTimeline, 'runs'>): number {
-  return timeline.runs[0]!.first;
+  return timeline.runs[0].first;
 }
 
 export function lastCounter(timeline: Pick<ArchiveTimeline, 'runs'>): number {
-  return timeline.runs[timeline.runs.length - 1]!.last;
+  return timeline.runs[timeline.runs.length - 1].last;
 }
 
 /** The base that holds `counter`, or null in a gap. */

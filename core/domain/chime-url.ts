@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 /**
  * The Chime meeting front end streams a meeting only in broadcast mode (`broadcast=true` in the
- * query); the seed asked operators to append it by hand, and forgetting it gave a connector that
- * joined as a participant and streamed a lobby. We append it when it is missing so both forms work.
+ * query); the system this one replaces asked operators to append it by hand, and forgetting it
+ * gave a connector that joined as a participant and streamed a lobby. We append it when it is missing so both forms work.
  */
 export function withBroadcast(chimeUrl: string): string {
   const url = new URL(chimeUrl);

@@ -105,7 +105,7 @@ function audio(r: Rendition): AudioDescription {
  * The archive output shares the 1080p encodes, so it costs no extra encoding.
  */
 export function encoderSettings(segmentLength: number): EncoderSettings {
-  const top = LADDER[0]!;
+  const top = LADDER[0];
   return {
     TimecodeConfig: { Source: 'SYSTEMCLOCK' },
     VideoDescriptions: LADDER.map(video),

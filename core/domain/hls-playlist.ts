@@ -78,7 +78,7 @@ export function parseVodPlaylist(text: string): VodPlaylist {
   let pending: number | undefined;
   let ended = false;
   for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
+    const line = lines[i];
     if (ended) fail(i, 'nothing may follow #EXT-X-ENDLIST');
     if (line.trim() === '') continue;
     if (!line.startsWith('#')) {

@@ -41,7 +41,7 @@ export function executionName(action: string, streamId: string, token: string): 
 /** The action and stream of an execution name made by {@link executionName}; `undefined` for any other name. */
 export function parseExecutionName(name: string): { action: string; streamId: string } | undefined {
   const match = /^([a-z_]+)-([0-9a-f]{32})-/.exec(name);
-  return match ? { action: match[1]!, streamId: match[2]! } : undefined;
+  return match ? { action: match[1], streamId: match[2] } : undefined;
 }
 
 /**

@@ -36,11 +36,11 @@ function firstSync(bytes: Uint8Array): number | undefined {
 function readTimestamp(b: Uint8Array, at: number): number {
   // 33 bits spread over 5 bytes with marker bits; multiplication keeps it exact past 2^31.
   return (
-    ((b[at]! >> 1) & 0x07) * 2 ** 30 +
-    (b[at + 1]! << 22) +
-    ((b[at + 2]! >> 1) << 15) +
-    (b[at + 3]! << 7) +
-    (b[at + 4]! >> 1)
+    ((b[at] >> 1) & 0x07) * 2 ** 30 +
+    (b[at + 1] << 22) +
+    ((b[at + 2] >> 1) << 15) +
+    (b[at + 3] << 7) +
+    (b[at + 4] >> 1)
   );
 }
 
@@ -53,19 +53,19 @@ export function pesTimings(bytes: Uint8Array): TsTimings {
   const pidOf: { video?: number; audio?: number } = {};
   for (let p = start; p + TS_PACKET_SIZE <= bytes.length; p += TS_PACKET_SIZE) {
     if (bytes[p] !== SYNC_BYTE) continue;
-    const unitStart = (bytes[p + 1]! & 0x40) !== 0;
-    const pid = ((bytes[p + 1]! & 0x1f) << 8) | bytes[p + 2]!;
-    const adaptation = (bytes[p + 3]! >> 4) & 0x03;
+    const unitStart = (bytes[p + 1] & 0x40) !== 0;
+    const pid = ((bytes[p + 1] & 0x1f) << 8) | bytes[p + 2];
+    const adaptation = (bytes[p + 3] >> 4) & 0x03;
     if (!unitStart || (adaptation & 0x01) === 0) continue;
-    const payload = p + 4 + (adaptation & 0x02 ? 1 + bytes[p + 4]! : 0);
+    const payload = p + 4 + (adaptation & 0x02 ? 1 + bytes[p + 4] : 0);
     if (payload + 14 > p + TS_PACKET_SIZE) continue;
     if (bytes[payload] !== 0 || bytes[payload + 1] !== 0 || bytes[payload + 2] !== 1) continue;
-    const streamId = bytes[payload + 3]!;
+    const streamId = bytes[payload + 3];
     const kind = streamId >= 0xe0 && streamId <= 0xef ? 'video' : streamId >= 0xc0 && streamId <= 0xdf ? 'audio' : undefined;
     if (!kind) continue;
     pidOf[kind] ??= pid;
     if (pidOf[kind] !== pid) continue;
-    const flags = bytes[payload + 7]! >> 6;
+    const flags = bytes[payload + 7] >> 6;
     if ((flags & 0x02) === 0) continue;
     const pts = readTimestamp(bytes, payload + 9);
     const dts = flags === 0x03 ? readTimestamp(bytes, payload + 14) : pts;
@@ -83,13 +83,13 @@ export function ticksBetween(earlier: number, later: number): number {
 export function frameTicks(frames: readonly PesTiming[]): number | undefined {
   const steps: number[] = [];
   for (let i = 1; i < frames.length; i++) {
-    const step = ticksBetween(frames[i - 1]!.dts, frames[i]!.dts);
+    const step = ticksBetween(frames[i - 1].dts, frames[i].dts);
     if (step > 0 && step < TIMESTAMP_WRAP / 2) steps.push(step);
   }
   if (steps.length === 0) return undefined;
   steps.sort((a, b) => a - b);
   const mid = steps.length >> 1;
-  return steps.length % 2 ? steps[mid]! : (steps[mid - 1]! + steps[mid]!) / 2;
+  return steps.length % 2 ? steps[mid] : (steps[mid - 1] + steps[mid]) / 2;
 }
 
 /**
@@ -99,13 +99,13 @@ export function frameTicks(frames: readonly PesTiming[]): number | undefined {
 export function firstPresentation(frames: readonly PesTiming[], lookahead = 16): number | undefined {
   const head = frames.slice(0, lookahead);
   if (head.length === 0) return undefined;
-  return head.reduce((min, f) => (signedTicks(min, f.pts) < 0 ? f.pts : min), head[0]!.pts);
+  return head.reduce((min, f) => (signedTicks(min, f.pts) < 0 ? f.pts : min), head[0].pts);
 }
 
 /** The last presentation time in a segment's tail: the largest PTS, across a wrap. */
 export function lastPresentation(frames: readonly PesTiming[]): number | undefined {
   if (frames.length === 0) return undefined;
-  return frames.reduce((max, f) => (signedTicks(max, f.pts) > 0 ? f.pts : max), frames[0]!.pts);
+  return frames.reduce((max, f) => (signedTicks(max, f.pts) > 0 ? f.pts : max), frames[0].pts);
 }
 
 /** `b - a` in ticks as a signed distance (the short way round the wrap). */

@@ -5,57 +5,57 @@ export const STREAM_STATES = ['creating', 'idle', 'starting', 'running', 'stoppi
 export const StreamStateSchema = z.enum(STREAM_STATES);
 export type StreamState = z.infer<typeof StreamStateSchema>;
 
-/** Epoch seconds as a string, as the seed's clients read them. */
+/** Epoch seconds as a string, as existing clients read them. */
 export const EpochString = z.string().regex(/^\d+$/);
 
 export const ConnectorSchema = z.object({
-  target: z.enum(['medialive', 'ivs']),
+  target: z.enum(['medialive', 'ivs']).describe('Where it pushes: the stream\'s own channel (`chime_start`) or its IVS channel (`ivs_start`).'),
   state: z.enum(['starting', 'running', 'stopping']),
-  chime_url: z.string(),
-  task_id: z.string().nullable(),
-  started_at: EpochString,
+  chime_url: z.string().describe('The meeting it broadcasts, with `broadcast=true`.'),
+  task_id: z.string().nullable().describe('The ECS task running it; null until the task is started.'),
+  started_at: EpochString.describe('When it was asked for, epoch seconds.'),
   /** Where the pixels come from locally: the meeting page, or a test pattern when it can't open it. */
-  source: z.enum(['page', 'test_pattern']).optional(),
+  source: z.enum(['page', 'test_pattern']).optional().describe('What it streams: the meeting page, or a labelled test pattern when it cannot open it.'),
 });
 export type Connector = z.infer<typeof ConnectorSchema>;
 
 export const LastErrorSchema = z.object({
-  action: z.string(),
-  message: z.string(),
-  at: EpochString,
-  execution_id: z.string().nullable(),
+  action: z.string().describe('The action whose workflow failed, e.g. `start`.'),
+  message: z.string().describe('What went wrong, stream keys redacted.'),
+  at: EpochString.describe('When, epoch seconds.'),
+  execution_id: z.string().nullable().describe('The failed execution\'s ARN, when there was one.'),
 });
 export type LastError = z.infer<typeof LastErrorSchema>;
 
-/** The stream record exactly as `API.md` lists it: every field a client sees. */
+/** The stream record as the API shows it (`docs/API.md`, StreamRecord): every field a client sees. */
 export const StreamRecordSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  description: z.string(),
-  segment_length: z.number().int(),
-  rtmp1: z.string(),
-  rtmp2: z.string(),
-  viewer_endpoint: z.string(),
-  archives_path: z.record(z.string(), z.string()),
-  last_update: EpochString.nullable(),
-  last_started: EpochString.nullable(),
-  last_stopped: EpochString.nullable(),
-  started: z.boolean(),
-  current_session_id: z.string().nullable(),
-  live_channel_id: z.string(),
-  live_input_id: z.string(),
-  package_endpoint_id: z.string(),
-  package_channel_id: z.string(),
-  state: StreamStateSchema,
-  live: z.boolean(),
-  live_endpoint: z.string().nullable(),
-  startover_window_seconds: z.number().int(),
-  key_rotation_interval: z.number().int(),
-  connector: ConnectorSchema.nullable(),
-  ivs_viewer_endpoint: z.string().nullable(),
-  rtmp_ivs: z.string().nullable(),
-  last_error: LastErrorSchema.nullable(),
-  version: z.number().int(),
+  id: z.string().describe('32 lowercase hex chars.'),
+  name: z.string().describe('1–128 chars.'),
+  description: z.string().describe('Up to 1024 chars; default "".'),
+  segment_length: z.number().int().describe('Archive segment length in seconds, 1–3600 (default 300); a change applies from the next start.'),
+  rtmp1: z.string().describe('RTMP push URL of input pipeline 1, `rtmp://HOST:PORT/APP/KEY`: OBS\'s server is up to the last `/`, its stream key the rest.'),
+  rtmp2: z.string().describe('RTMP push URL of input pipeline 2, the same form.'),
+  viewer_endpoint: z.string().describe('HLS playback URL of the stream\'s origin endpoint.'),
+  archives_path: z.record(z.string(), z.string()).describe('Where each session was recorded, by session id: `s3://bucket/prefix/`, one entry per start.'),
+  last_update: EpochString.nullable().describe('Last write of the record, epoch seconds.'),
+  last_started: EpochString.nullable().describe('Last start, epoch seconds.'),
+  last_stopped: EpochString.nullable().describe('Last stop, epoch seconds.'),
+  started: z.boolean().describe('True while `state` is `starting` or `running`.'),
+  current_session_id: z.string().nullable().describe('The session of the latest start (a key of `archives_path`).'),
+  live_channel_id: z.string().describe('The MediaLive channel id.'),
+  live_input_id: z.string().describe('The MediaLive input id.'),
+  package_endpoint_id: z.string().describe('The MediaPackage origin endpoint id.'),
+  package_channel_id: z.string().describe('The MediaPackage channel id.'),
+  state: StreamStateSchema.describe('Where the stream is in its lifecycle; `creating`, `starting`, `stopping` and `deleting` are transitional, while a workflow runs.'),
+  live: z.boolean().describe('Whether the live distribution serves it.'),
+  live_endpoint: z.string().nullable().describe('Its playback URL through the live distribution, while `live`.'),
+  startover_window_seconds: z.number().int().describe('HLS history kept, as set by the latest start (default 3600).'),
+  key_rotation_interval: z.number().int().describe('HLS key rotation in seconds as set by the latest start, 0 = none (default 60).'),
+  connector: ConnectorSchema.nullable().describe('The Chime connector broadcasting into the stream or its IVS channel, if any (one per stream).'),
+  ivs_viewer_endpoint: z.string().nullable().describe('IVS playback URL (`.m3u8`), once `ivs_start` has made the IVS channel.'),
+  rtmp_ivs: z.string().nullable().describe('IVS ingest URL, `rtmps://…/app/{stream key}`, once `ivs_start` has made the IVS channel.'),
+  last_error: LastErrorSchema.nullable().describe('The latest failed workflow, if any.'),
+  version: z.number().int().describe('Incremented by every write (optimistic concurrency): send it with an update to make it conditional.'),
 });
 export type StreamRecord = z.infer<typeof StreamRecordSchema>;
 

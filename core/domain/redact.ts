@@ -16,7 +16,7 @@ export function redactText(text: string): string {
 /** Deep copy of a JSON value with every stream key replaced by `***`. */
 export function redact<T>(value: T): T {
   if (typeof value === 'string') return redactText(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redact(v)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redact(v)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {

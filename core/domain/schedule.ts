@@ -11,12 +11,12 @@ export const SCHEDULE_ACTIONS = ['start', 'stop'] as const;
 export const SCHEDULE_STATES = ['scheduled', 'fired', 'skipped', 'failed', 'cancelled'] as const;
 
 export const ScheduleSchema = z.object({
-  schedule_id: z.string(),
+  schedule_id: z.string().describe('32 lowercase hex chars.'),
   action: z.enum(SCHEDULE_ACTIONS),
-  at: z.string(),
-  state: z.enum(SCHEDULE_STATES),
-  execution_id: z.string().optional(),
-  error: z.string().optional(),
+  at: z.string().describe('When it fires, ISO-8601 UTC.'),
+  state: z.enum(SCHEDULE_STATES).describe('`scheduled` until due, then `fired` (see `execution_id`) or `skipped` (see `error`); `cancelled` once deleted.'),
+  execution_id: z.string().optional().describe('The execution it started, once fired.'),
+  error: z.string().optional().describe('Why it was skipped.'),
   /** The start body's fields, passed to the start workflow as its input. */
   start_options: z.record(z.string(), z.unknown()).optional(),
 });

@@ -14,7 +14,8 @@ export type SplitOutput = z.infer<typeof SplitOutputSchema>;
 /**
  * Where each section of a split goes. Section `n`'s VOD playlist sits beside the session's `.ts`
  * segments; its MP4 goes to the workshop output bucket under the same key prefix, so outputs
- * mirror the archive's layout (as the seed's did). One rule for the API's 202 and the workflow.
+ * mirror the archive's layout (as in the system this one replaces). One rule for the API's 202 and
+ * the workflow.
  */
 export function splitOutputs(args: {
   archivePath: string;

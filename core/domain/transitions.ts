@@ -1,8 +1,9 @@
 import { STREAM_STATES, type StreamState } from './record';
 
 /**
- * The state rules of `API.md`, in one table that the API (before it starts an execution) and the
- * workflows (when they claim a stream, e.g. one started by a schedule) both enforce.
+ * The state rules (which action may begin in which state), in one table that the API (before it
+ * starts an execution; else a 409) and the workflows (when they claim a stream, e.g. one started by
+ * a schedule) both enforce.
  * `from`: the states the action may begin in. `to`: the transitional state it moves the stream to
  * while it runs (absent: the action doesn't change `state`).
  */

@@ -48,8 +48,8 @@ const ConfigSchema = z.object({
   STATE_MACHINE_ARNS: z
     .string()
     .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined) return {} as Record<string, string>;
+    .transform((raw, ctx): Record<string, string> => {
+      if (raw === undefined) return {};
       try {
         return z.record(z.string(), z.string()).parse(JSON.parse(raw));
       } catch {
@@ -82,5 +82,5 @@ type OptionalKeys = { [K in keyof Config]-?: undefined extends Config[K] ? K : n
 export function requireSetting<K extends OptionalKeys>(config: Config, key: K): NonNullable<Config[K]> {
   const value = config[key];
   if (value === undefined || value === null) throw new Error(`missing configuration: ${key} is not set`);
-  return value as NonNullable<Config[K]>;
+  return value;
 }

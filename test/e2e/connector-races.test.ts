@@ -8,10 +8,10 @@ import { waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
 /**
- * Chaos suite, connector races (issue 9): a stop followed at once by the next start, on one stream
+ * Chaos suite, connector races: a stop followed at once by the next start, on one stream
  * and on two streams at the same time. The start is fired again and again until the slot frees, so
  * it lands in the window between the watcher clearing the stopped connector and the stop
- * workflow's last step: the window of the lost update of issue 9 item 1.
+ * workflow's last step: the window of the lost update listed in `docs/RELIABILITY.md`.
  */
 const MEETING = 'https://j7zzx3mcs9.execute-api.us-east-1.amazonaws.com/Prod/v2?m=mjg-test-connector-meeting';
 const ROUNDS = Number(process.env.CHAOS_CONNECTOR_ROUNDS ?? 2);

@@ -5,7 +5,7 @@ import { managedCount } from '../../local/processes';
 import { ffprobe, waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
-/** The seed's example meeting: unreachable offline, so each connector streams its labelled test pattern. */
+/** A meeting URL of the form operators use: unreachable offline, so each connector streams its labelled test pattern. */
 const MEETING = 'https://j7zzx3mcs9.execute-api.us-east-1.amazonaws.com/Prod/v2?m=mjg-test-connector-meeting';
 
 let t: TestRuntime;

@@ -24,7 +24,7 @@ import type { ProcessInfo } from './process-table';
 const ENV = { API_WAIT_SECONDS: '0', LOCAL_CHANNEL_START_SECONDS: '1' };
 const TRANSITIONAL = ['creating', 'starting', 'stopping', 'deleting'];
 const SEGMENT_LENGTH = 2;
-/** The seed's example meeting: unreachable offline, so the connector streams its test pattern. */
+/** A meeting URL of the form operators use: unreachable offline, so the connector streams its test pattern. */
 const MEETING = 'https://j7zzx3mcs9.execute-api.us-east-1.amazonaws.com/Prod/v2?m=mjg-test-connector-meeting';
 
 let dataDir: string;
@@ -126,7 +126,7 @@ async function started(id: string): Promise<StreamRecord> {
   return rt.untilState(id, 'running');
 }
 
-/** Whether the local S3 holds `key` (a plain GET, as API.md promises). */
+/** Whether the local S3 holds `key` (a plain GET, as the README's configuration table promises). */
 async function stored(bucket: string, key: string): Promise<boolean> {
   const res = await fetch(`${rt.endpoints.s3}/${bucket}/${key}`, { method: 'HEAD' });
   return res.status === 200;

@@ -16,7 +16,7 @@ import { expectWithMessage } from '../fixtures/expect-with-message';
 import { isolatedRuntimeOptions } from './harness';
 
 /**
- * The chaos suite's fuzz part (issue 9): property-based requests over every route of the table and
+ * The chaos suite's fuzz part (`docs/RELIABILITY.md`): property-based requests over every route of the table and
  * every body schema, against a real local runtime over HTTP. Requests are made from the route
  * table and the JSON Schema of its zod schemas, then spoiled: wrong types, huge strings,
  * prototype keys, traversal paths, unicode, nulls, malformed JSON, wrong content types, foreign

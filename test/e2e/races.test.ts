@@ -10,7 +10,7 @@ import { waitFor } from '../fixtures/media';
 import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
 /**
- * The races of issue 9's chaos suite, against the real local runtime: many concurrent requests on
+ * The races of the chaos suite (`docs/RELIABILITY.md`), against the real local runtime: many concurrent requests on
  * one stream, then the records must be consistent, versions only grow, and a deleted stream
  * leaves no process and no resource behind. Every wait is on something observable (a record, a
  * 404); the counts asserted are decided by the store's conditional writes, not by timing.

@@ -13,10 +13,11 @@ import type { ProcessInfo } from './process-table';
  * After a whole lifecycle on `npm start` (create, start, publish, live and back, a Chime connector,
  * an IVS connector, stop, split, bad requests, delete), the stream keys (the key of `rtmp1` and
  * `rtmp2`) and the IVS stream key appear nowhere but the record's own fields and the services that
- * must hold them (DESIGN.md §8, API.md "Stream keys are redacted"): not in the runtime's log (at
- * DEBUG, so every line it can write), not in any execution's input, output or history (through the
- * API and in the local Step Functions' files), not in an error body, and not in the arguments of
- * any process the runtime runs (`ps` shows those to every user), sampled throughout.
+ * must hold them (`docs/ARCHITECTURE.md`, convention 8; `docs/API.md`: executions are redacted): not
+ * in the runtime's log (at DEBUG, so every line it can write), not in any execution's input,
+ * output or history (through the API and in the local Step Functions' files), not in an error
+ * body, and not in the arguments of any process the runtime runs (`ps` shows those to every user),
+ * sampled throughout.
  */
 const MEETING = 'https://j7zzx3mcs9.execute-api.us-east-1.amazonaws.com/Prod/v2?m=mjg-test-connector-meeting';
 const SEGMENT_LENGTH = 2;
@@ -92,7 +93,7 @@ async function connectorStopped(id: string, action: 'chime_stop' | 'ivs_stop'): 
   expect((await call('POST', `/streams/${id}/${action}`)).status).toBe(202);
   await rt.until(id, 'connector cleared', (r) => r.connector === null);
   // The record clears as soon as the task stops; the stop workflow still has its last write to
-  // make. The next start waits for it (the race between them is the races suite's, issue 9 item 1).
+  // make. The next start waits for it (the race between them is `connector-races.test.ts`'s).
   const settled = await waitFor(async () => {
     const executions = (await rt.api('GET', `/streams/${id}/executions`)).body as { status: string }[];
     return executions.every((e) => e.status !== 'RUNNING');

@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => t?.close(), 120_000);
 
-/** The local S3's plain-HTTP URL of an s3:// URI (path-style, as API.md promises). */
+/** The local S3's plain-HTTP URL of an s3:// URI (path-style, as the README's configuration table promises). */
 function s3Url(uri: string): string {
   const { bucket, prefix: key } = parseArchivePath(uri);
   return `${t.runtime.endpoints.s3}/${bucket}/${key}`;

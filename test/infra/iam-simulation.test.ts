@@ -132,7 +132,7 @@ const IMPLIED: Readonly<Record<string, () => Promise<Request[]>>> = {
     await tagOnCreate('medialive:CreateTags', 'channel'),
     passRole(stack.media.mediaLiveRole, 'medialive.amazonaws.com'),
   ],
-  // UpdateChannel sends the channel's RoleArn back, else MediaLive removes it (issue 10, item 1).
+  // UpdateChannel sends the channel's RoleArn back, else MediaLive removes it (docs/CLOUD-FIDELITY.md).
   'medialive:UpdateChannel': async () => [passRole(stack.media.mediaLiveRole, 'medialive.amazonaws.com')],
   'mediapackage:CreateChannel': async () => [await tagOnCreate('mediapackage:TagResource', 'channels')],
   'mediapackage:CreateOriginEndpoint': async () => [await tagOnCreate('mediapackage:TagResource', 'origin_endpoints')],

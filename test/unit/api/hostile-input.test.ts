@@ -4,8 +4,8 @@ import { MAX_ARCHIVE_PREFIX_BYTES } from '../../../core/domain/archive-path';
 import { ApiHarness, NOW } from './harness';
 
 /**
- * Input an attacker or a careless client sends (issue 9 items 2, 3, 4, 9, 10; issue 10 item 5):
- * each is a 4xx in `API.md`'s error shape, naming what is wrong, and changes nothing.
+ * Input an attacker or a careless client sends: each is a 4xx in the error shape of
+ * `docs/API.md`, naming what is wrong, and changes nothing.
  */
 const h = new ApiHarness();
 beforeAll(() => h.start());

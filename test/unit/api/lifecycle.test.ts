@@ -174,7 +174,7 @@ describe('DELETE /streams/{id}', () => {
     expect(h.startCalls()[0]).toMatchObject({ name: `delete-${stream.id}-v${stream.version + 1}` });
   });
 
-  // A stream already `deleting` is answered 202 (see launch-concurrency.test.ts): API.md's 409 is for `creating` only.
+  // A stream already `deleting` is answered 202 (see launch-concurrency.test.ts): the state rules' 409 (`core/domain/transitions.ts`) is for `creating` only.
   it('409s a stream in creating', async () => {
     const stream = await h.seed({ state: 'creating' });
 

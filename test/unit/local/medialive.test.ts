@@ -165,7 +165,7 @@ describe('local MediaLive channels', () => {
   it('goes CREATING → IDLE, and refuses StartChannel while CREATING', async () => {
     // MediaLive's StartChannel ConflictException: "The channel is unable to start due to an issue with
     // channel resources" (service model medialive-2017-10-14, as in aws/aws-sdk-java AWSMediaLive.java);
-    // "Starting a channel that is still CREATING fails" (DESIGN.md, measured).
+    // starting a channel that is still CREATING fails (measured: docs/ARCHITECTURE.md).
     const input = await anInput();
     await aPackageEndpoint();
 

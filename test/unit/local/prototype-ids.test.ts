@@ -15,8 +15,8 @@ import { RecordingMediaPlane } from './fakes';
 
 /**
  * The local services keep their resources in plain objects keyed by id: an id that names a
- * property of every object (issue 9 item 4) must be as unknown as any other, a NotFound, not the
- * inherited function or a 500.
+ * property of every object (`constructor`, `__proto__`, …) must be as unknown as any other, a
+ * NotFound, not the inherited function or a 500.
  */
 const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
 const region = 'us-east-1';

@@ -171,7 +171,7 @@ describe('local media plane', () => {
     const restarted = await waitFor(async () => (managedCount() >= 2 ? true : undefined), 15_000);
     await again.exited;
 
-    // Assess: no ffmpeg left waiting while the channel is kept (issue 9 item 10)
+    // Assess: no ffmpeg left waiting while the channel is kept
     expect(ended).toBe(true);
     expect(restarted).toBe(true);
     await plane.plane.stopChannel(media.channelId);
