@@ -1,2 +1,2 @@
-import 'aws-sdk-client-mock-jest/vitest';
+import 'aws-sdk-client-mock-jest';
 import '../core/lambda/polyfills';

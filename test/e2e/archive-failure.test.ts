@@ -1,5 +1,5 @@
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import { recordOf } from '../fixtures/api-reply';
 import { publish, waitFor } from '../fixtures/media';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { waitFor } from '../fixtures/media';
 import { apiClient, STEP_MS, type ApiClient } from './harness';
 import { descendantsOf, survivorsOf, type ProcessInfo } from './process-table';
@@ -106,5 +106,5 @@ function endpointsOf(banner: string): ChildEndpoints {
 export async function expectNoSurvivors(processes: readonly ProcessInfo[], what: string): Promise<void> {
   await waitFor(() => Promise.resolve(survivorsOf(processes).length === 0), STEP_MS, 100);
   const left = survivorsOf(processes).map((p) => `${p.pid} (group ${p.pgid}): ${p.cmdline}`);
-  expect(left, `processes left behind by ${what}`).toEqual([]);
+  expectWithMessage(left, `processes left behind by ${what}`).toEqual([]);
 }

@@ -1,5 +1,6 @@
 import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { connectorGroup } from '../../core/domain/connector';
 import type { StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
@@ -43,7 +44,7 @@ async function startAsSoonAsFree(id: string, action: string): Promise<void> {
     expect([202, 409]).toContain(reply.status);
     return reply.status === 202 ? true : undefined;
   }, STEP_MS, 50);
-  expect(accepted, `${action} on ${id} never accepted`).toBe(true);
+  expectWithMessage(accepted, `${action} on ${id} never accepted`).toBe(true);
 }
 
 async function executionsSettled(id: string): Promise<void> {
@@ -51,14 +52,14 @@ async function executionsSettled(id: string): Promise<void> {
     const { body } = await t.api('GET', `/streams/${id}/executions`);
     return (body as { status: string }[]).every((e) => e.status !== 'RUNNING') ? true : undefined;
   }, STEP_MS);
-  expect(settled, `executions of ${id} never settled`).toBe(true);
+  expectWithMessage(settled, `executions of ${id} never settled`).toBe(true);
 }
 
 /** The record matches what runs: one connector task of the stream runs, and it is the one on the record. */
 async function expectConsistent(id: string, target: string): Promise<void> {
   const { ecs, config, store } = t.runtime.services;
   const record = await store.mustGet(id);
-  expect(record.connector, `stream ${id} lost its connector`).toMatchObject({ target, state: 'running' });
+  expectWithMessage(record.connector, `stream ${id} lost its connector`).toMatchObject({ target, state: 'running' });
   const listed = await ecs.send(new ListTasksCommand({ cluster: config.CONNECTOR_CLUSTER, desiredStatus: 'RUNNING' }));
   const described = listed.taskArns?.length
     ? await ecs.send(new DescribeTasksCommand({ cluster: config.CONNECTOR_CLUSTER, tasks: listed.taskArns }))

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import type { StreamRecord } from '../../core/domain/record';
 import { managedCount } from '../../local/processes';
 import { recordOf } from '../fixtures/api-reply';
@@ -32,7 +33,7 @@ async function expectPlayable(url: string): Promise<void> {
     const text = res.ok ? await res.text() : '';
     return (text.match(/#EXTINF/g) ?? []).length >= 2 ? text : undefined;
   }, STEP_MS);
-  expect(playlist, `no HLS segments at ${url}`).toBeTruthy();
+  expectWithMessage(playlist, `no HLS segments at ${url}`).toBeTruthy();
   const probed = await ffprobe(['-show_entries', 'stream=codec_type,codec_name', url]);
   const codecs = (probed.streams ?? []).map((s) => `${s.codec_type}:${s.codec_name}`);
   expect(codecs).toEqual(expect.arrayContaining(['video:h264', 'audio:aac']));

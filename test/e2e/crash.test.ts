@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import type { StreamRecord } from '../../core/domain/record';
 import { SplitAcceptedSchema } from '../../api/schemas';
@@ -96,29 +97,29 @@ async function crashAndRestart(during: string): Promise<Wreck> {
 
   const streams = (await rt.api('GET', '/streams')).body as StreamRecord[];
   for (const stream of streams) {
-    expect(TRANSITIONAL, `stream ${stream.name} after a crash during ${during}`).not.toContain(stream.state);
-    expect(stream.started, `stream ${stream.name} started`).toBe(false);
-    expect(stream.connector, `stream ${stream.name} connector`).toBeNull();
+    expectWithMessage(TRANSITIONAL, `stream ${stream.name} after a crash during ${during}`).not.toContain(stream.state);
+    expectWithMessage(stream.started, `stream ${stream.name} started`).toBe(false);
+    expectWithMessage(stream.connector, `stream ${stream.name} connector`).toBeNull();
   }
   const executions = (
     await Promise.all(streams.map(async (s) => (await rt.api('GET', `/streams/${s.id}/executions`)).body as { execution_id: string; status: string }[]))
   ).flat();
   expect(executions.filter((e) => e.status === 'RUNNING')).toEqual([]);
   for (const arn of wreck.running) {
-    expect(executions.find((e) => e.execution_id === arn)?.status, `execution ${arn} after a crash during ${during}`).toBe('ABORTED');
+    expectWithMessage(executions.find((e) => e.execution_id === arn)?.status, `execution ${arn} after a crash during ${during}`).toBe('ABORTED');
   }
   crashes += 1;
   return wreck;
 }
 
 function interruptedBy(record: StreamRecord, action: string, wreck: Wreck): void {
-  expect(record.last_error, `stream ${record.name} last_error`).toMatchObject({ action });
-  expect(wreck.running, 'the interrupted execution was running at the kill').toContain(record.last_error!.execution_id);
+  expectWithMessage(record.last_error, `stream ${record.name} last_error`).toMatchObject({ action });
+  expectWithMessage(wreck.running, 'the interrupted execution was running at the kill').toContain(record.last_error!.execution_id);
 }
 
 async function createdIdle(name: string): Promise<StreamRecord> {
   const created = await rt.api('POST', '/streams', { name, segment_length: SEGMENT_LENGTH });
-  expect(created.status, JSON.stringify(created.body)).toBe(202);
+  expectWithMessage(created.status, JSON.stringify(created.body)).toBe(202);
   return rt.untilState(recordOf(created).id, 'idle');
 }
 
@@ -188,13 +189,13 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
           20,
         );
         const wreck = await crashAndRestart('a publish');
-        expect(wreck.descendants.map((p) => p.cmdline).join('\n'), 'the pipeline ffmpeg ran at the kill').toMatch(/ffmpeg .*-f tee/);
+        expectWithMessage(wreck.descendants.map((p) => p.cmdline).join('\n'), 'the pipeline ffmpeg ran at the kill').toMatch(/ffmpeg .*-f tee/);
         recorded = await rt.record(running.id);
         const closed = wreck.closed.get(running.package_endpoint_id) ?? [];
         expect(closed.length).toBeGreaterThanOrEqual(2);
         const missing: string[] = [];
         for (const segment of closed) if (!(await stored(bucket, archiveKey(prefix, segment)))) missing.push(archiveKey(prefix, segment));
-        expect(missing, 'closed archive segments missing from S3 after the crash').toEqual([]);
+        expectWithMessage(missing, 'closed archive segments missing from S3 after the crash').toEqual([]);
         expect(recorded.state).toBe('idle');
         expect(recorded.last_error).toMatchObject({ action: 'start' });
       } finally {
@@ -209,11 +210,11 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
     async () => {
       const session = recorded.current_session_id!;
       const split = await rt.api('POST', `/streams/${recorded.id}/split`, { session_id: session, timestamp_list: [{ start: 0, end: SEGMENT_LENGTH * 1.5 }] });
-      expect(split.status, JSON.stringify(split.body)).toBe(202);
+      expectWithMessage(split.status, JSON.stringify(split.body)).toBe(202);
       const transcoding = await waitFor(() => Promise.resolve(rt.descendants().some((p) => /ffmpeg/.test(p.cmdline))), STEP_MS, 20);
-      expect(transcoding, 'a transcode ffmpeg ran').toBe(true);
+      expectWithMessage(transcoding, 'a transcode ffmpeg ran').toBe(true);
       const wreck = await crashAndRestart('a split');
-      expect(wreck.descendants.some((p) => /ffmpeg/.test(p.cmdline)), 'the transcode ran at the kill').toBe(true);
+      expectWithMessage(wreck.descendants.some((p) => /ffmpeg/.test(p.cmdline)), 'the transcode ran at the kill').toBe(true);
       expect(wreck.running).toContain(bodyOf(split, SplitAcceptedSchema).execution_id);
       expect((await rt.record(recorded.id)).state).toBe('idle');
     },
@@ -226,9 +227,9 @@ describe('kill -9 of the local runtime, then a restart on the same data', () => 
       const running = await started(recorded.id);
       expect((await rt.api('POST', `/streams/${running.id}/chime_start`, { chime_url: MEETING })).status).toBe(202);
       const connecting = await waitFor(() => Promise.resolve(rt.descendants().some((p) => /entrypoint\.sh/.test(p.cmdline))), STEP_MS, 20);
-      expect(connecting, 'the connector process ran').toBe(true);
+      expectWithMessage(connecting, 'the connector process ran').toBe(true);
       const wreck = await crashAndRestart('a connector start');
-      expect(wreck.descendants.some((p) => /entrypoint\.sh/.test(p.cmdline)), 'the connector ran at the kill').toBe(true);
+      expectWithMessage(wreck.descendants.some((p) => /entrypoint\.sh/.test(p.cmdline)), 'the connector ran at the kill').toBe(true);
       const after = await rt.record(running.id);
       expect(after.state).toBe('idle');
       expect(after.last_error).not.toBeNull();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import { recordOf } from '../fixtures/api-reply';
 import { publish, waitFor } from '../fixtures/media';

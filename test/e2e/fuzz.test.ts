@@ -12,7 +12,8 @@ import { ErrorBodySchema, StreamListSchema } from '../../api/schemas';
 import { newHexId } from '../../core/domain/ids';
 import { StreamRecordSchema } from '../../core/domain/record';
 import { startRuntime, type Runtime } from '../../local/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { isolatedRuntimeOptions } from './harness';
 import { shaped } from '../fixtures/shape';
 
@@ -88,7 +89,7 @@ function send(req: Pick<FuzzRequest, 'method' | 'path' | 'headers' | 'body'>): P
 
 async function getJson(path: string): Promise<unknown> {
   const res = await send({ method: 'GET', path, headers: {} });
-  expect(res.status, `GET ${path}: ${res.text}`).toBe(200);
+  expectWithMessage(res.status, `GET ${path}: ${res.text}`).toBe(200);
   return JSON.parse(res.text);
 }
 
@@ -368,8 +369,8 @@ const anyRequest = fc.oneof({ weight: 12, arbitrary: fc.oneof(...ROUTES.map(requ
 function expectContractError(status: number, text: string, what: string): void {
   const body: unknown = JSON.parse(text);
   const parsed = ErrorBodySchema.strict().safeParse(body);
-  expect(parsed.success, `${what}: not the error shape: ${text.slice(0, 300)}`).toBe(true);
-  expect(parsed.data?.error.code, what).toBe(ERROR_CODES[status as ErrorStatus]);
+  expectWithMessage(parsed.success, `${what}: not the error shape: ${text.slice(0, 300)}`).toBe(true);
+  expectWithMessage(parsed.data?.error.code, what).toBe(ERROR_CODES[status as ErrorStatus]);
 }
 
 beforeAll(async () => {
@@ -396,9 +397,9 @@ async function check(req: FuzzRequest): Promise<void> {
   fuzzed++;
   const what = `${req.method} ${req.path.slice(0, 120)} [${req.why || 'maybe valid'}] → ${res.status}`;
   if (res.status >= 500) fiveHundreds++;
-  expect(res.status, `${what}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
+  expectWithMessage(res.status, `${what}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
   if (res.status >= 400) expectContractError(res.status, res.text, what);
-  if (req.mustFail) expect(res.status, what).toBeGreaterThanOrEqual(400);
+  if (req.mustFail) expectWithMessage(res.status, what).toBeGreaterThanOrEqual(400);
 }
 
 describe('fuzz: every route and body schema over HTTP', () => {
@@ -411,7 +412,7 @@ describe('fuzz: every route and body schema over HTTP', () => {
         fc.asyncProperty(fc.array(anyRequest, { minLength: BATCH, maxLength: BATCH }), async (batch) => {
           for (let i = 0; i < batch.length; i += CONCURRENCY) await Promise.all(batch.slice(i, i + CONCURRENCY).map(check));
           // Every write of the batch failed (asserted above), so nothing may have changed since the start.
-          expect(await snapshot(), 'a 4xx changed the state').toEqual(before);
+          expectWithMessage(await snapshot(), 'a 4xx changed the state').toEqual(before);
         }),
         { numRuns: Math.ceil(RUNS / BATCH), endOnFailure: true },
       );
@@ -427,7 +428,7 @@ describe('fuzz: every route and body schema over HTTP', () => {
         const res = await send({ method: 'POST', path: `/streams/${streamId}`, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name }) });
         fuzzed++;
         if (res.status >= 500) fiveHundreds++;
-        expect([200, 202], res.text).toContain(res.status);
+        expectWithMessage([200, 202], res.text).toContain(res.status);
         const after = await getRecord(streamId);
         expect(after.name).toBe(name);
         if (name !== before.name) expect(after.version).toBeGreaterThan(before.version);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import type { StreamRecord } from '../../core/domain/record';
 import { startRuntime, type Runtime, type RuntimeOptions } from '../../local/runtime';
 import { recordOf, type Reply } from '../fixtures/api-reply';
@@ -86,7 +86,7 @@ export function apiClient(base: string): ApiClient {
       return check(r) ? r : undefined;
     }, deadlineMs);
     const last = seen ?? (await record(id));
-    expect(check(last), `stream ${id} never reached ${what}; connector ${JSON.stringify(last.connector)}, last_error ${JSON.stringify(last.last_error)}`).toBe(true);
+    expectWithMessage(check(last), `stream ${id} never reached ${what}; connector ${JSON.stringify(last.connector)}, last_error ${JSON.stringify(last.last_error)}`).toBe(true);
     return last;
   };
   return {
@@ -95,7 +95,7 @@ export function apiClient(base: string): ApiClient {
     until,
     async untilState(id, state, deadlineMs) {
       const last = await until(id, `state ${state}`, (r) => r.state === state || r.state === 'failed', deadlineMs);
-      expect(last.state, `stream ${id} last_error: ${JSON.stringify(last.last_error)}`).toBe(state);
+      expectWithMessage(last.state, `stream ${id} last_error: ${JSON.stringify(last.last_error)}`).toBe(state);
       return last;
     },
   };

@@ -1,5 +1,5 @@
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import { managedCount } from '../../local/processes';
 import { recordOf } from '../fixtures/api-reply';

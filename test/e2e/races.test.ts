@@ -1,7 +1,8 @@
 import { GetKeyCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { DescribeChannelCommand as DescribeLiveChannel, DescribeInputCommand } from '@aws-sdk/client-medialive';
 import { DescribeChannelCommand as DescribePackageChannel, DescribeOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { hasLiveRoute, liveRouteKey } from '../../core/aws/live-route';
 import { StreamListSchema } from '../../api/schemas';
 import { StreamRecordSchema, type StreamRecord } from '../../core/domain/record';
@@ -59,15 +60,15 @@ const statuses = (replies: Reply[]) =>
 async function settledRead(id: string): Promise<StreamRecord> {
   const record = await local.record(id);
   const before = seenVersions.get(id) ?? [];
-  expect(record.version, `stream ${id}: a read after the replies shows an older version`).toBeGreaterThanOrEqual(Math.max(0, ...before));
+  expectWithMessage(record.version, `stream ${id}: a read after the replies shows an older version`).toBeGreaterThanOrEqual(Math.max(0, ...before));
   see(id, record);
   return record;
 }
 
 /** A record that says one thing: `started` follows `state`, `live_endpoint` follows `live`. */
 function expectConsistent(record: StreamRecord): void {
-  expect(record.started, `stream ${record.id} in ${record.state}`).toBe(record.state === 'starting' || record.state === 'running');
-  expect(record.live_endpoint === null, `stream ${record.id} live ${record.live}`).toBe(!record.live);
+  expectWithMessage(record.started, `stream ${record.id} in ${record.state}`).toBe(record.state === 'starting' || record.state === 'running');
+  expectWithMessage(record.live_endpoint === null, `stream ${record.id} live ${record.live}`).toBe(!record.live);
 }
 
 async function create(name: string, headers: Record<string, string> = {}): Promise<Reply> {
@@ -86,13 +87,13 @@ async function expectGone(what: string, send: () => Promise<unknown>): Promise<v
     (err: { name?: string; $metadata?: { httpStatusCode?: number } }) =>
       err.$metadata?.httpStatusCode === 404 || /NotFound/.test(err.name ?? '') ? 'gone' : `error ${err.name}`,
   );
-  expect(outcome, what).toBe('gone');
+  expectWithMessage(outcome, what).toBe('gone');
 }
 
 /** Deleted for good: 404 on the API, and none of its AWS resources (local) nor its live route left. */
 async function expectDeletedWithoutTrace(record: StreamRecord): Promise<void> {
   const gone = await waitFor(async () => ((await call('GET', `/streams/${record.id}`)).status === 404 ? true : undefined), STEP_MS);
-  expect(gone, `stream ${record.id} was never deleted`).toBe(true);
+  expectWithMessage(gone, `stream ${record.id} was never deleted`).toBe(true);
   const { medialive, mediapackage, kvs, config } = local.runtime.services;
   await expectGone('MediaLive channel', () => medialive.send(new DescribeLiveChannel({ ChannelId: record.live_channel_id })));
   await expectGone('MediaLive input', () => medialive.send(new DescribeInputCommand({ InputId: record.live_input_id })));
@@ -126,7 +127,7 @@ describe('races against the local runtime', () => {
     const key = `races-create-${process.pid}-${Date.now()}`;
     const replies = await race('-', 10, () => create('idempotent', { 'Idempotency-Key': key }));
     const ids = new Set(replies.map((r) => StreamRecordSchema.safeParse(r.body).data?.id));
-    expect(ids.size, JSON.stringify(statuses(replies))).toBe(1);
+    expectWithMessage(ids.size, JSON.stringify(statuses(replies))).toBe(1);
     for (const r of replies) expect([201, 202]).toContain(r.status);
     const [id] = [...ids] as string[];
     expect(bodyOf(await call('GET', '/streams'), StreamListSchema).filter((s) => s.name === 'idempotent').map((s) => s.id)).toEqual([id]);
@@ -177,7 +178,7 @@ describe('races against the local runtime', () => {
     // start is not allowed while running or stopping; live and unlive always are.
     expect(of('start')).toEqual({ 409: 6 });
     for (const kind of ['live', 'unlive'] as const) {
-      expect(Object.keys(of(kind)).every((s) => s === '204' || s === '202'), `${kind}: ${JSON.stringify(of(kind))}`).toBe(true);
+      expectWithMessage(Object.keys(of(kind)).every((s) => s === '204' || s === '202'), `${kind}: ${JSON.stringify(of(kind))}`).toBe(true);
     }
     const idle = await local.untilState(a.id, 'idle');
     expectConsistent(idle);
@@ -186,7 +187,7 @@ describe('races against the local runtime', () => {
       const executions = (await call('GET', `/streams/${a.id}/executions`)).body as { status: string }[];
       return executions.every((e) => e.status !== 'RUNNING') ? true : undefined;
     }, STEP_MS);
-    expect(settled, 'live/unlive workflows still running').toBe(true);
+    expectWithMessage(settled, 'live/unlive workflows still running').toBe(true);
     const { kvs, config } = local.runtime.services;
     expect((await settledRead(a.id)).live).toBe(await hasLiveRoute(kvs, config.LIVE_KVS_ARN!, a.id));
     // Whichever of live/unlive came last, a last unlive leaves the stream off the live distribution.
@@ -215,6 +216,6 @@ describe('races against the local runtime', () => {
 
   it('no process outlives its stream', async () => {
     const settled = await waitFor(() => Promise.resolve(managedCount() === baselineProcesses ? true : undefined), STEP_MS);
-    expect(settled, `managed processes: ${managedCount()}, at start ${baselineProcesses}`).toBe(true);
+    expectWithMessage(settled, `managed processes: ${managedCount()}, at start ${baselineProcesses}`).toBe(true);
   });
 });

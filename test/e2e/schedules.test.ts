@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestRuntime, type TestRuntime } from './harness';
 import { ExecutionListSchema, ScheduleListSchema, ScheduleViewSchema } from '../../api/schemas';
 import { bodyOf, recordOf } from '../fixtures/api-reply';

@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import type { StreamRecord } from '../../core/domain/record';
 import { ExecutionDetailSchema } from '../../core/aws/executions';
 import { ExecutionListSchema, SplitAcceptedSchema } from '../../api/schemas';
@@ -52,7 +53,7 @@ async function call(method: string, path: string, body?: unknown): Promise<ApiRe
 /** The key of `rtmp://host:port/app/KEY` (or rtmps). */
 function keyOf(url: string | null | undefined): string {
   const key = url?.split('/').pop();
-  expect(key, `no key in ${url}`).toBeTruthy();
+  expectWithMessage(key, `no key in ${url}`).toBeTruthy();
   return key!;
 }
 
@@ -100,7 +101,7 @@ async function connectorStopped(id: string, action: 'chime_stop' | 'ivs_stop'): 
     const executions = (await rt.api('GET', `/streams/${id}/executions`)).body as { status: string }[];
     return executions.every((e) => e.status !== 'RUNNING');
   }, STEP_MS);
-  expect(settled, `${action} execution still running`).toBe(true);
+  expectWithMessage(settled, `${action} execution still running`).toBe(true);
 }
 
 describe('stream keys after a full lifecycle on the local runtime', () => {
@@ -125,7 +126,7 @@ describe('stream keys after a full lifecycle on the local runtime', () => {
           const res = await fetch(running.viewer_endpoint);
           return res.ok && (await res.text()).includes('#EXTINF');
         }, STEP_MS);
-        expect(hls, 'the publish reached the viewer endpoint').toBe(true);
+        expectWithMessage(hls, 'the publish reached the viewer endpoint').toBe(true);
         expect((await call('POST', `/streams/${id}/live`)).status).toBe(204);
         expect((await call('DELETE', `/streams/${id}/live`)).status).toBe(204);
 
@@ -150,7 +151,7 @@ describe('stream keys after a full lifecycle on the local runtime', () => {
       await rt.untilState(id, 'idle');
 
       const split = await call('POST', `/streams/${id}/split`, { session_id: session, timestamp_list: [{ start: 0, end: SEGMENT_LENGTH * 1.5 }] });
-      expect(split.status, JSON.stringify(split.body)).toBe(202);
+      expectWithMessage(split.status, JSON.stringify(split.body)).toBe(202);
       const splitDone = await waitFor(async () => {
         const detail = await call('GET', `/streams/${id}/executions/${encodeURIComponent(bodyOf(split, SplitAcceptedSchema).execution_id)}`);
         const status = ExecutionDetailSchema.safeParse(detail.body).data?.status;
@@ -166,7 +167,7 @@ describe('stream keys after a full lifecycle on the local runtime', () => {
         expect(detail.status).toBe(200);
         executionReplies.push(JSON.stringify(detail.body));
       }
-      expect(executionReplies.length, 'every action ran an execution').toBeGreaterThanOrEqual(8);
+      expectWithMessage(executionReplies.length, 'every action ran an execution').toBeGreaterThanOrEqual(8);
 
       expect((await call('DELETE', `/streams/${id}`)).status).toBe(202);
       const gone = await waitFor(async () => ((await rt.api('GET', `/streams/${id}`)).status === 404 ? true : undefined), STEP_MS);
@@ -177,7 +178,7 @@ describe('stream keys after a full lifecycle on the local runtime', () => {
 
   it('not in the runtime log (stdout and stderr at DEBUG)', () => {
     expect(keys).toHaveLength(3);
-    expect(rt.output(), 'the log is the DEBUG one').toMatch(/"level":"DEBUG"|"level":"INFO"/);
+    expectWithMessage(rt.output(), 'the log is the DEBUG one').toMatch(/"level":"DEBUG"|"level":"INFO"/);
     // It did speak of the RTMP URLs (the connectors log where they push), with their keys masked.
     expect(rt.output()).toMatch(/rtmps?:\/\/[^/\s]+\/[^/\s]+\/\*\*\*/);
     expect(scan('the runtime log', rt.output().split('\n'))).toEqual([]);
@@ -201,7 +202,7 @@ describe('stream keys after a full lifecycle on the local runtime', () => {
   });
 
   it('not in the arguments of any process the runtime ran, connectors included', () => {
-    expect(connectorsSeen, 'both connectors were sampled while they ran').toBe(2);
+    expectWithMessage(connectorsSeen, 'both connectors were sampled while they ran').toBe(2);
     expect(scan('the arguments of a process', commandLines)).toEqual([]);
   });
 });

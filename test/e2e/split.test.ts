@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import { parseVodPlaylist } from '../../core/domain/hls-playlist';
 import { framesPerSecond } from '../../core/domain/timecode';
@@ -41,7 +42,7 @@ function s3Url(uri: string): string {
 
 async function fetchS3(uri: string): Promise<Buffer> {
   const res = await fetch(s3Url(uri));
-  expect(res.status, uri).toBe(200);
+  expectWithMessage(res.status, uri).toBe(200);
   return Buffer.from(await res.arrayBuffer());
 }
 
@@ -75,7 +76,7 @@ describe('split end to end (local runtime)', () => {
         return detail.status !== 'RUNNING' ? detail : undefined;
       }, 300_000);
       if (!execution) throw new Error('the split execution did not end within 300 s');
-      expect(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
+      expectWithMessage(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
       const report = SplitReportSchema.parse(execution.output);
       const outcomes = report.sections;
       expect(outcomes.map((o) => o.status)).toEqual(['COMPLETE', 'COMPLETE', 'FAILED']);

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { CONTEXT_DEFAULTS, parseInfraConfig } from '../../infra/config';
 import { CDK_JSON_CONTEXT, allStatements, asArray, synthStack } from './synth';
 
@@ -20,7 +21,7 @@ describe('context validation (infra/config.ts)', () => {
     expect(parseInfraConfig({ apiGatewayCloudWatchRole: 'true' }).apiGatewayCloudWatchRole).toBe(true);
     expect(config.spekeUrl).toBeUndefined();
     expect(config.liveDomainName).toBeUndefined();
-    for (const key of Object.keys(CONTEXT_DEFAULTS)) expect(CDK_JSON_CONTEXT, key).toHaveProperty(key);
+    for (const key of Object.keys(CONTEXT_DEFAULTS)) expectWithMessage(CDK_JSON_CONTEXT, key).toHaveProperty(key);
   });
 
   it('reads lists and numbers given with -c (strings)', () => {

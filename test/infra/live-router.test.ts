@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { liveRouteKey, liveRouteValue, originUrlFor, parseLiveRouteValue } from '../../core/aws/live-route';
 import { repoPath } from '../../infra/lambda';
 

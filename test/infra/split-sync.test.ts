@@ -1,5 +1,6 @@
 import { Stack, type CfnElement } from 'aws-cdk-lib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { allStatements, asArray, synthStack, type Resource } from './synth';
 
 /**
@@ -35,11 +36,11 @@ describe('the split state machine’s role (createJob.sync)', () => {
 
   it('may create, read and cancel jobs, and manage the managed rule .sync listens on', () => {
     for (const action of ['mediaconvert:CreateJob', 'mediaconvert:GetJob', 'mediaconvert:CancelJob']) {
-      expect(withAction(statements, action).map((s) => s.Resource), action).toEqual(['*']);
+      expectWithMessage(withAction(statements, action).map((s) => s.Resource), action).toEqual(['*']);
     }
     for (const action of ['events:PutTargets', 'events:PutRule', 'events:DescribeRule']) {
       const [statement] = withAction(statements, action);
-      expect(JSON.stringify(statement?.Resource), action).toContain(':rule/StepFunctionsGetEventsForMediaConvertJobRule');
+      expectWithMessage(JSON.stringify(statement?.Resource), action).toContain(':rule/StepFunctionsGetEventsForMediaConvertJobRule');
     }
   });
 

@@ -1,7 +1,8 @@
 import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Validations } from 'aws-cdk-lib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { EVENT_TASKS } from '../../infra/stack';
 import { WORKFLOWS, allTasks } from '../../workflows/registry';
 import { allStatements, asArray, synthStack, type Resource } from './synth';
@@ -25,7 +26,7 @@ describe('storage', () => {
     const tables = ofType('AWS::DynamoDB::Table');
     expect(tables.length).toBeGreaterThanOrEqual(2);
     for (const [id, table] of tables) {
-      expect(table.Properties?.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
+      expectWithMessage(table.Properties?.PointInTimeRecoverySpecification, id).toEqual({ PointInTimeRecoveryEnabled: true });
     }
   });
 
@@ -289,7 +290,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(acknowledgments.length).toBeGreaterThan(0);
     for (const [id, ack] of acknowledgments) {
       const reason = typeof ack === 'string' ? ack : ack.reason;
-      expect(reason, id).toMatch(/\w+ \w+ \w+ \w+/);
+      expectWithMessage(reason, id).toMatch(/\w+ \w+ \w+ \w+/);
     }
   });
 });

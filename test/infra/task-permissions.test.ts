@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { repoPath } from '../../infra/lambda';
 import { TASK_PERMISSIONS } from '../../infra/task-permissions';
 import { allTasks } from '../../workflows/registry';

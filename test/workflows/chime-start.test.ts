@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { CHIME_START_STATES as S, chimeStartWorkflow } from '../../workflows/chime-start';
 import { connectorStatuses } from './connector-statuses';
 import { callOf, EXECUTION_ID, EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, type StateHandler } from './harness';

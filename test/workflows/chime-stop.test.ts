@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { CHIME_STOP_STATES as S, chimeStopWorkflow } from '../../workflows/chime-stop';
 import { EXECUTION_ID, EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
 

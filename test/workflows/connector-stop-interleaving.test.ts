@@ -1,6 +1,6 @@
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { takeConnectorSlot, requestConnectorStop } from '../../core/aws/connector-slot';
 import { requestToken } from '../../core/domain/ids';
 import * as claimConnector from '../../tasks/claim-connector';
@@ -26,7 +26,7 @@ function real<I>(task: { Input: { parse(input: unknown): I }; run(input: I, serv
   return (input) => task.run(task.Input.parse(input), deps());
 }
 
-beforeEach(() => ecs.reset());
+beforeEach(() => { ecs.reset(); });
 
 /**
  * Issue 9 item 1, deterministically: chime_stop's task stops; the watcher (`connector-exited`)

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DELETE_STATES, deleteWorkflow } from '../../workflows/delete';
 import { callOf, EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses, type StateHandler } from './harness';
 import { Input as RecordFailureInput } from '../../tasks/record-failure';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { IVS_START_STATES as S, ivsStartWorkflow } from '../../workflows/ivs-start';
 import { connectorStatuses } from './connector-statuses';
 import { EXECUTION_NAME, expiredPoll, failing, runWorkflow, type StateHandler } from './harness';

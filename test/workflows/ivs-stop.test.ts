@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { IVS_STOP_STATES as S, ivsStopWorkflow } from '../../workflows/ivs-stop';
 import { expiredPoll, failing, runWorkflow, statuses, type StateHandler } from './harness';
 

@@ -1,5 +1,5 @@
 import { CloudFrontKeyValueStoreClient, DescribeKeyValueStoreCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../core/lambda/config';
 import { liveRouteKey } from '../../core/aws/live-route';
 import { bindLocalService } from '../../local/aws-binding';

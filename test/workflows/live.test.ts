@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { LIVE_STATES, liveWorkflow } from '../../workflows/live';
 import { EXECUTION_NAME, failing, failingThen, runWorkflow, type StateHandler } from './harness';
 

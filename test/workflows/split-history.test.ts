@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Fail, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { nextPoll } from '../../core/domain/poll';
 import { planSection } from '../../core/domain/split-plan';
 import { splitOutputs } from '../../core/domain/split-outputs';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { ArchiveTimeline } from '../../core/domain/archive-timeline';
 import { planSection, type PlannedSection } from '../../core/domain/split-plan';
 import { splitOutputs } from '../../core/domain/split-outputs';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { START_STATES, startWorkflow } from '../../workflows/start';
 import { z } from 'zod';
 import { callOf, EXECUTION_NAME, expiredPoll, failing, failingThen, outputOf, runWorkflow, statuses, type StateHandler, type WorkflowRun } from './harness';

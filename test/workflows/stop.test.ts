@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { STOP_STATES, stopWorkflow } from '../../workflows/stop';
 import { EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses } from './harness';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { UNLIVE_STATES, unliveWorkflow } from '../../workflows/unlive';
 import { failing, failingThen, runWorkflow, type StateHandler } from './harness';
 

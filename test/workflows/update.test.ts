@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { UPDATE_STATES, updateWorkflow } from '../../workflows/update';
 import { z } from 'zod';
 import { failing, failingThen, outputOf, runWorkflow, type StateHandler } from './harness';

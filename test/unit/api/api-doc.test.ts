@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../../fixtures/expect-with-message';
 import { apiMarkdown, type OpenApiDocument } from '../../../api/api-markdown';
 import { openApiDocument } from '../../../api/openapi';
 
@@ -48,7 +49,7 @@ describe('docs/API.md', () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
         const section = page.get(`${method.toUpperCase()} ${path}`);
-        expect(section, `${method} ${path}`).toBeDefined();
+        expectWithMessage(section, `${method} ${path}`).toBeDefined();
         expect(section).toContain(op.summary);
         for (const p of op.parameters) expect(section).toContain(`| \`${p.name}\` | ${p.in} |`);
         for (const [status, r] of Object.entries(op.responses)) {
@@ -57,7 +58,7 @@ describe('docs/API.md', () => {
           const catalogued = Object.entries(doc.components.responses).some(
             ([code, e]) => String(e['x-status']) === status && r.description === `${code}: ${e.description}` && section!.includes(`${status} \`${code}\``),
           );
-          expect(ownRow || catalogued, `${method} ${path} ${status}`).toBe(true);
+          expectWithMessage(ownRow || catalogued, `${method} ${path} ${status}`).toBe(true);
         }
       }
     }
@@ -69,8 +70,8 @@ describe('docs/API.md', () => {
     const page = sections(markdown);
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
       const section = page.get(name);
-      expect(section, name).toBeDefined();
-      for (const field of fieldPaths(schema)) expect(section, `${name}.${field}`).toContain(`| \`${field}\` |`);
+      expectWithMessage(section, name).toBeDefined();
+      for (const field of fieldPaths(schema)) expectWithMessage(section, `${name}.${field}`).toContain(`| \`${field}\` |`);
     }
     const errors = markdown.slice(markdown.indexOf('## Errors'), markdown.indexOf('## Routes'));
     for (const [code, r] of Object.entries(doc.components.responses)) {

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { expect } from 'vitest';
+import { expect } from '@jest/globals';
 import { createApi, type Api } from '../../../api/handler';
 import { loadConfig } from '../../../core/lambda/config';
 import { ACTIONS } from '../../../core/domain/actions';

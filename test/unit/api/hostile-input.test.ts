@@ -1,5 +1,5 @@
 import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { MAX_ARCHIVE_PREFIX_BYTES } from '../../../core/domain/archive-path';
 import { errorOf, recordOf, type Reply } from '../../fixtures/api-reply';
 import { ApiHarness, NOW } from './harness';

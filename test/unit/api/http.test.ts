@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { MAX_BODY_BYTES } from '../../../api/http';
 import { StreamRecordSchema } from '../../../core/domain/record';
 import { errorOf } from '../../fixtures/api-reply';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ApiHarness, type Response } from './harness';
 import { errorOf, recordOf } from '../../fixtures/api-reply';
 

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { defaultArchivePath, sessionIdFor } from '../../../core/domain/archive-path';
 import type { StreamState } from '../../../core/domain/record';
 import { StartOptionsSchema } from '../../../core/domain/archive-path';

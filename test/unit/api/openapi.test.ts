@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { openApiDocument, openApiText } from '../../../api/openapi';
 import { z } from 'zod';
 import { ROUTES } from '../../../api/routes';

@@ -1,5 +1,5 @@
 import { CreateScheduleCommand, DeleteScheduleCommand } from '@aws-sdk/client-scheduler';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ApiHarness, NOW, machineArn } from './harness';
 import { ScheduleListSchema, ScheduleViewSchema } from '../../../api/schemas';
 import { bodyOf, errorOf } from '../../fixtures/api-reply';

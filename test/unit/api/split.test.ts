@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ApiHarness, executionArn } from './harness';
 import { SplitAcceptedSchema } from '../../../api/schemas';
 import { bodyOf, errorOf } from '../../fixtures/api-reply';

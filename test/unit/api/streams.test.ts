@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { PUBLIC_FIELDS } from '../../../core/domain/record';
 import { StreamListSchema } from '../../../api/schemas';
 import { bodyOf, errorOf, recordOf } from '../../fixtures/api-reply';

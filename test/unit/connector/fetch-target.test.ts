@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { useStreamStore } from '../../fixtures/stream-store';
 import { aStream, connector, RTMP1, RTMP_IVS } from '../tasks/connector-fixtures';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { archiveRuns, measureTiming, parseSegmentName, segmentName } from '../../../core/domain/archive-timeline';
 import { Invalid } from '../../../core/domain/errors';
 import { FRAME_RATES } from '../../../core/domain/timecode';

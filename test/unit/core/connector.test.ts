@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { takeConnectorSlot, requestConnectorStop } from '../../../core/aws/connector-slot';
 import { connectorConflict, connectorGroup, streamIdOfGroup, taskIdOf } from '../../../core/domain/connector';
 import { Invalid, StreamStateConflict } from '../../../core/domain/errors';

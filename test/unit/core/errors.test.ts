@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ConflictException, NotFoundException, TooManyRequestsException } from '@aws-sdk/client-medialive';
 import { Conflict, Invalid, NotFound, Throttled, Transient } from '../../../core/domain/errors';
 import { deleteIgnoringNotFound, fromAwsError } from '../../../core/aws/calls';

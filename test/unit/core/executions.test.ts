@@ -6,13 +6,13 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { NotFound } from '../../../core/domain/errors';
 import { executionDetail, executionSummary, executionErrorMessage, historyEntries } from '../../../core/aws/executions';
 
 const sfn = new SFNClient({ region: 'us-east-1' });
 const sfnMock = mockClient(sfn);
-beforeEach(() => sfnMock.reset());
+beforeEach(() => { sfnMock.reset(); });
 
 const ARN = 'arn:aws:states:us-east-1:0:execution:fm-stop:stop-0123456789abcdef0123456789abcdef-v3';
 const t = (s: number) => new Date(Date.UTC(2026, 2, 1, 12, 0, s));

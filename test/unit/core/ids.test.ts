@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { HEX_ID_PATTERN, executionName, newHexId, requestToken, parseExecutionName } from '../../../core/domain/ids';
 
 describe('ids', () => {

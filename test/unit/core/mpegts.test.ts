@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { firstPresentation, frameTicks, lastPresentation, pesTimings, signedTicks, ticksBetween } from '../../../core/domain/mpegts';
 import { AUDIO_PID, VIDEO_PID, concatBytes, fillerPacket, pesPacket, videoStream } from '../../fixtures/ts-bytes';
 

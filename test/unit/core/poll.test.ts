@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { nextPoll } from '../../../core/domain/poll';
 
 const t0 = new Date('2026-01-01T00:00:00Z');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { redact, redactText } from '../../../core/domain/redact';
 
 describe('redact', () => {

@@ -1,6 +1,6 @@
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../core/lambda/config';
 import { newHexId } from '../../../core/domain/ids';
 import { newStreamItem } from '../../../core/domain/record';
@@ -34,7 +34,7 @@ describe('cloud schedules', () => {
   const config = loadConfig({ SCHEDULE_GROUP_NAME: 'fm-group', SCHEDULER_ROLE_ARN: 'arn:role', SCHEDULE_DLQ_ARN: 'arn:dlq' });
   const deps = { scheduler: scheduler as unknown as SchedulerClient, config };
   const schedule: Schedule = { schedule_id: 'abc', action: 'start', at: '2026-06-01T10:00:00Z', state: 'scheduled', start_options: { key_rotation_interval: 0 } };
-  beforeEach(() => scheduler.reset());
+  beforeEach(() => { scheduler.reset(); });
 
   it('creates a one-time UTC schedule that starts the state machine with the stream and schedule ids, deleting itself after', async () => {
     scheduler.on(CreateScheduleCommand).resolves({});

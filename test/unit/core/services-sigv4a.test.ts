@@ -1,6 +1,6 @@
 import { CloudFrontKeyValueStoreClient, DescribeKeyValueStoreCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import type { HttpRequest } from '@smithy/types';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import '../../../core/aws/services';
 
 describe('core/aws/services', () => {

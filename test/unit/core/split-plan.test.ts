@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { archiveGaps, type ArchiveTimeline, type SegmentRun } from '../../../core/domain/archive-timeline';
 import { parseVodPlaylist, renderVodPlaylist } from '../../../core/domain/hls-playlist';
 import { planSection, sectionSegments, type PlannedSection } from '../../../core/domain/split-plan';

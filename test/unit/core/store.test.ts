@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { NotFound, StreamStateConflict } from '../../../core/domain/errors';
 import { newHexId } from '../../../core/domain/ids';
 import { newStreamItem } from '../../../core/domain/record';

@@ -1,6 +1,6 @@
 import type * as MediaLive from '@aws-sdk/client-medialive';
 import { DescribeChannelCommand, ListChannelsCommand, MediaLiveClient, NotFoundException } from '@aws-sdk/client-medialive';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { aws } from '../../../core/aws/calls';
 import { NotFound } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';

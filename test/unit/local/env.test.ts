@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { loadLocalEnv, localBuckets, localConfig } from '../../../local/env';
 
 describe('local runtime settings', () => {

@@ -1,5 +1,5 @@
 import { CreateChannelCommand, DeleteChannelCommand, GetChannelCommand, GetStreamKeyCommand, IvsClient, ListChannelsCommand, ListStreamKeysCommand, ResourceNotFoundException } from '@aws-sdk/client-ivs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalIvs } from '../../../local/ivs';

@@ -2,7 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelJobCommand, CreateJobCommand, GetJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../../fixtures/expect-with-message';
 import { loadConfig } from '../../../core/lambda/config';
 import type { PlannedSection } from '../../../core/domain/split-plan';
 import { bindLocalService } from '../../../local/aws-binding';
@@ -85,7 +86,7 @@ async function download(uri: string): Promise<string> {
 
 async function expectExactCut(section: PlannedSection, jobId: string, fps: number): Promise<void> {
   const { Job } = await mediaconvert.send(new GetJobCommand({ Id: jobId }));
-  expect(Job, Job?.ErrorMessage).toMatchObject({ Status: 'COMPLETE', JobPercentComplete: 100 });
+  expectWithMessage(Job, Job?.ErrorMessage).toMatchObject({ Status: 'COMPLETE', JobPercentComplete: 100 });
   const file = await download(section.output);
   const frames = await frameNumbers(file);
   const first = Math.floor(section.start * fps + 1e-6);

@@ -15,7 +15,7 @@ import {
   type CreateChannelCommandInput,
 } from '@aws-sdk/client-medialive';
 import { CreateChannelCommand as CreatePackageChannel, CreateOriginEndpointCommand, MediaPackageClient } from '@aws-sdk/client-mediapackage';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { aws } from '../../../core/aws/calls';
 import { Conflict, Invalid, NotFound } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
@@ -51,7 +51,7 @@ function makeMediaLive() {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers();
+  jest.useFakeTimers();
   dir = mkdtempSync(join(tmpdir(), 'medialive-'));
   plane = new RecordingMediaPlane();
   packages = new LocalMediaPackage({ mediaPort: 8080 });
@@ -60,7 +60,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   live.close();
-  vi.useRealTimers();
+  jest.useRealTimers();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -120,7 +120,7 @@ async function idleChannel(securityGroup = SG) {
   const input = await anInput(undefined, securityGroup);
   await aPackageEndpoint();
   const { Channel } = await medialive.send(new CreateChannelCommand(channelRequest(input.Id!)));
-  await vi.advanceTimersByTimeAsync(1000);
+  await jest.advanceTimersByTimeAsync(1000);
   return { input, channelId: Channel!.Id! };
 }
 
@@ -154,7 +154,7 @@ describe('local MediaLive inputs', () => {
 
     await expect(aws('deleting input', () => medialive.send(new DeleteInputCommand({ InputId: input.Id })))).rejects.toBeInstanceOf(Conflict);
     await medialive.send(new DeleteChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(1000);
+    await jest.advanceTimersByTimeAsync(1000);
     await medialive.send(new DeleteInputCommand({ InputId: input.Id }));
 
     await expect(aws('describing input', () => medialive.send(new DescribeInputCommand({ InputId: input.Id })))).rejects.toBeInstanceOf(NotFound);
@@ -175,7 +175,7 @@ describe('local MediaLive channels', () => {
     expect(Channel!.State).toBe('CREATING');
     await expect(early).rejects.toBeInstanceOf(Conflict);
     await expect(early).rejects.toMatchObject({ cause: { name: 'ConflictException', $metadata: { httpStatusCode: 409 } } });
-    await vi.advanceTimersByTimeAsync(1000);
+    await jest.advanceTimersByTimeAsync(1000);
     expect(await state(Channel!.Id!)).toBe('IDLE');
     expect((await medialive.send(new DescribeInputCommand({ InputId: input.Id }))).AttachedChannels).toEqual([Channel!.Id]);
   });
@@ -196,9 +196,9 @@ describe('local MediaLive channels', () => {
     const { channelId } = await idleChannel();
 
     const started = await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000 - 1);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000 - 1);
     const beforeDelay = await state(channelId);
-    await vi.advanceTimersByTimeAsync(1);
+    await jest.advanceTimersByTimeAsync(1);
 
     expect(started.State).toBe('STARTING');
     expect(beforeDelay).toBe('STARTING');
@@ -224,11 +224,11 @@ describe('local MediaLive channels', () => {
   it('goes STOPPING → IDLE only after the media plane stopped the channel', async () => {
     const { channelId } = await idleChannel();
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
 
     const stopping = await medialive.send(new StopChannelCommand({ ChannelId: channelId }));
     await live.settled();
-    await vi.advanceTimersByTimeAsync(1000);
+    await jest.advanceTimersByTimeAsync(1000);
 
     expect(stopping.State).toBe('STOPPING');
     expect(plane.stopped).toEqual([channelId]);
@@ -240,7 +240,7 @@ describe('local MediaLive channels', () => {
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
 
     await medialive.send(new StopChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
 
     expect(plane.started).toEqual([]);
     expect(plane.stopped).toEqual([]);
@@ -252,7 +252,7 @@ describe('local MediaLive channels', () => {
     plane.failNextStart = new Error('ffmpeg missing');
 
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
     await live.settled();
 
     expect(await state(channelId)).toBe('IDLE');
@@ -263,7 +263,7 @@ describe('local MediaLive channels', () => {
     const stopIdle = aws('stopping', () => medialive.send(new StopChannelCommand({ ChannelId: channelId })));
     await expect(stopIdle).rejects.toBeInstanceOf(Conflict);
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
 
     const update = aws('updating', () => medialive.send(new UpdateChannelCommand({ ChannelId: channelId, Name: 'x' })));
     const remove = aws('deleting', () => medialive.send(new DeleteChannelCommand({ ChannelId: channelId })));
@@ -284,7 +284,7 @@ describe('local MediaLive channels', () => {
       }),
     );
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
 
     expect(updated.Channel!.State).toBe('IDLE');
     expect(plane.started[0].archive).toEqual([
@@ -312,7 +312,7 @@ describe('local MediaLive channels', () => {
     await expect(start).rejects.toBeInstanceOf(Invalid);
     await expect(start).rejects.toMatchObject({ cause: { name: 'BadRequestException' } });
     await expect(start).rejects.toThrow(/roleArn/);
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
     expect(await state(channelId)).toBe('IDLE');
     expect(plane.started).toEqual([]);
   });
@@ -322,7 +322,7 @@ describe('local MediaLive channels', () => {
 
     await medialive.send(new UpdateChannelCommand({ ChannelId: channelId, Name: 'renamed', RoleArn: ROLE }));
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
 
     expect((await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }))).RoleArn).toBe(ROLE);
     expect(await state(channelId)).toBe('RUNNING');
@@ -354,7 +354,7 @@ describe('local MediaLive channels', () => {
     const { channelId } = await idleChannel(REMOTE_ONLY_SG);
 
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
 
     expect(plane.started[0].sourceCidrs).toEqual(['203.0.113.0/24', '198.51.100.7/32']);
   });
@@ -375,7 +375,7 @@ describe('local MediaLive channels', () => {
     const { input, channelId } = await idleChannel();
 
     const deleting = await medialive.send(new DeleteChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(1000);
+    await jest.advanceTimersByTimeAsync(1000);
 
     expect(deleting.State).toBe('DELETING');
     expect(await state(channelId)).toBe('DELETED');
@@ -385,10 +385,10 @@ describe('local MediaLive channels', () => {
   it('forgets a DELETED channel after a while, in memory and in its state file (deleted channels must not pile up)', async () => {
     const { channelId } = await idleChannel();
     await medialive.send(new DeleteChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(1000);
+    await jest.advanceTimersByTimeAsync(1000);
     expect(await state(channelId)).toBe('DELETED');
 
-    await vi.advanceTimersByTimeAsync(DELETED_RETENTION_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(DELETED_RETENTION_SECONDS * 1000);
 
     await expect(aws('describing', () => medialive.send(new DescribeChannelCommand({ ChannelId: channelId })))).rejects.toBeInstanceOf(NotFound);
     expect(readFileSync(join(dir, 'medialive.json'), 'utf8')).not.toContain(`"${channelId}"`);
@@ -397,7 +397,7 @@ describe('local MediaLive channels', () => {
   it('after a restart, a channel that was running is IDLE (nothing runs) and keeps its settings', async () => {
     const { channelId } = await idleChannel();
     await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
-    await vi.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
     live.close();
 
     makeMediaLive();

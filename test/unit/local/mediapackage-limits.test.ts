@@ -1,5 +1,6 @@
 import { CreateChannelCommand, CreateOriginEndpointCommand, MediaPackageClient, UpdateOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../../fixtures/expect-with-message';
 import { aws } from '../../../core/aws/calls';
 import { Invalid } from '../../../core/domain/errors';
 import { newHexId } from '../../../core/domain/ids';
@@ -24,7 +25,7 @@ describe('local MediaPackage limits', () => {
 
     await create(`fm-${streamId}`);
     await create('a'.repeat(256));
-    for (const bad of ['a'.repeat(257), 'has space', 'dot.ted', 'slash/ed', '']) await expect(create(bad), bad).rejects.toBeInstanceOf(Invalid);
+    for (const bad of ['a'.repeat(257), 'has space', 'dot.ted', 'slash/ed', '']) await expectWithMessage(create(bad), bad).rejects.toBeInstanceOf(Invalid);
   });
 
   it('keeps a startover window of up to 1,209,600 s (14 days), and refuses one longer', async () => {

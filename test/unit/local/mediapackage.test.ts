@@ -11,7 +11,7 @@ import {
   MediaPackageClient,
   UpdateOriginEndpointCommand,
 } from '@aws-sdk/client-mediapackage';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { aws } from '../../../core/aws/calls';
 import { Invalid, NotFound } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { managedCount, spawnManaged, stopAllManaged } from '../../../local/processes';
 import { eventually, pidsInGroup } from './process-groups';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetChannelCommand, IvsClient } from '@aws-sdk/client-ivs';
 import { DescribeChannelCommand, DescribeInputCommand, MediaLiveClient } from '@aws-sdk/client-medialive';
 import { CreateOriginEndpointCommand, DeleteChannelCommand, DescribeOriginEndpointCommand, MediaPackageClient } from '@aws-sdk/client-mediapackage';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LOCAL_ACCOUNT } from '../../../local/env';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateInputCommand, DescribeInputCommand } from '@aws-sdk/client-medialive';
 import { ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { newHexId } from '../../../core/domain/ids';
 import { newStreamItem } from '../../../core/domain/record';
 import { startRuntime, type Runtime } from '../../../local/runtime';

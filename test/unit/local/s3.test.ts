@@ -4,9 +4,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { localS3Client, startS3, type LocalS3 } from '../../../local/s3';
+
+// ESM has no __dirname.
+const S3_PARENT = fileURLToPath(new URL('./fixtures/s3-parent.ts', import.meta.url));
 
 let dir: string;
 let s3: LocalS3 | undefined;
@@ -64,8 +68,8 @@ describe('local S3 (s3rver)', () => {
     const closedPid = s3.pid;
     await s3.close();
     s3 = undefined;
-    const parent = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures/s3-parent.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [line] = (await once(parent.stdout, 'data')) as [Buffer];
+    const parent = spawn(process.execPath, ['--import', 'tsx', S3_PARENT, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(parent.stdout!, 'data')) as [Buffer];
     const { pid } = JSON.parse(line.toString()) as { pid: number };
 
     parent.kill('SIGKILL');

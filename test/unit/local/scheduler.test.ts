@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { LocalScheduler, MISSED_AFTER_MS, type LocalSchedule, type SchedulerStorage } from '../../../local/scheduler';
 
 class MemoryStorage implements SchedulerStorage {
@@ -48,10 +48,10 @@ function createCommand(name: string, at: string) {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
+  jest.useFakeTimers();
+  jest.setSystemTime(T0);
 });
-afterEach(() => vi.useRealTimers());
+afterEach(() => { jest.useRealTimers(); });
 
 describe('LocalScheduler', () => {
   it('fires a schedule on time with its input, once, and forgets it', async () => {
@@ -59,13 +59,13 @@ describe('LocalScheduler', () => {
     await scheduler.start();
     await scheduler.service.handle('CreateScheduleCommand', createCommand('a', '2026-06-01T09:00:30'));
 
-    await vi.advanceTimersByTimeAsync(29_000);
+    await jest.advanceTimersByTimeAsync(29_000);
     expect(started).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1_000);
+    await jest.advanceTimersByTimeAsync(1_000);
 
     expect(started).toEqual([{ arn: ARN, input: JSON.stringify({ stream_id: 's', schedule_id: 'a' }), at: T0 + 30_000 }]);
     expect(storage.saved).toEqual([]);
-    await vi.advanceTimersByTimeAsync(60_000);
+    await jest.advanceTimersByTimeAsync(60_000);
     expect(started).toHaveLength(1);
   });
 
@@ -75,7 +75,7 @@ describe('LocalScheduler', () => {
     await scheduler.service.handle('CreateScheduleCommand', createCommand('b', '2026-06-01T09:00:20'));
     await scheduler.service.handle('DeleteScheduleCommand', { Name: 'b', GroupName: 'fm' });
 
-    await vi.advanceTimersByTimeAsync(60_000);
+    await jest.advanceTimersByTimeAsync(60_000);
 
     expect(started).toHaveLength(0);
     await expect(scheduler.service.handle('DeleteScheduleCommand', { Name: 'b' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
@@ -99,11 +99,11 @@ describe('LocalScheduler', () => {
     const { scheduler, started, missed } = harness(storage);
 
     await scheduler.start();
-    await vi.advanceTimersByTimeAsync(0);
+    await jest.advanceTimersByTimeAsync(0);
 
     expect(started.map((s) => s.at)).toEqual([T0]);
     expect(missed).toEqual([{ name: 'old', late: 301 }]);
-    await vi.advanceTimersByTimeAsync(5_000);
+    await jest.advanceTimersByTimeAsync(5_000);
     expect(started).toHaveLength(2);
     expect(storage.saved).toEqual([]);
   });
@@ -129,7 +129,7 @@ describe('LocalScheduler', () => {
       Target: { ...createCommand('f', 'x').Target, RetryPolicy: { MaximumRetryAttempts: 2 } },
     });
 
-    await vi.advanceTimersByTimeAsync(20_000);
+    await jest.advanceTimersByTimeAsync(20_000);
 
     expect(attempts).toBe(3);
     expect(undeliverable).toEqual(['f']);

@@ -1,6 +1,6 @@
 import { DescribeChannelCommand, MediaLiveClient } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { Services } from '../../../core/aws/services';
 import { loadTaskRunner } from '../../../local/stepfunctions/tasks';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { sessionIdFor } from '../../../core/domain/archive-path';
 import { loadConfig } from '../../../core/lambda/config';
 import { newHexId } from '../../../core/domain/ids';

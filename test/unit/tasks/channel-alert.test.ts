@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { run as channelAlert } from '../../../tasks/channel-alert';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
 

@@ -1,6 +1,7 @@
 import { DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand, type DescribeChannelResponse } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../../fixtures/expect-with-message';
 import { channelRequest } from '../../../core/domain/encoder-settings';
 import { Conflict, Invalid } from '../../../core/domain/errors';
 import { newHexId } from '../../../core/domain/ids';
@@ -12,7 +13,7 @@ const store = useStreamStore();
 const medialive = mockClient(MediaLiveClient);
 const deps = () => ({ medialive: medialive as unknown as MediaLiveClient, store: store() });
 
-beforeEach(() => medialive.reset());
+beforeEach(() => { medialive.reset(); });
 
 /**
  * A channel as create made it (placeholder archive path), as DescribeChannel returns it: with its
@@ -120,7 +121,7 @@ describe('configure-channel', () => {
     const sent = medialive.commandCalls(UpdateChannelCommand)[0].args[0].input;
     for (const destination of sent.Destinations!) {
       const kinds = (['Settings', 'MediaPackageSettings', 'MultiplexSettings', 'SrtSettings'] as const).filter((k) => destination[k] !== undefined);
-      expect(kinds, `destination ${destination.Id}`).toHaveLength(1);
+      expectWithMessage(kinds, `destination ${destination.Id}`).toHaveLength(1);
     }
   });
 

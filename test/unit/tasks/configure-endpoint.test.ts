@@ -5,7 +5,7 @@ import {
   type DescribeOriginEndpointResponse,
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../core/lambda/config';
 import { Invalid, NotFound } from '../../../core/domain/errors';
 import { HLS_AES_128_SYSTEM_ID, run } from '../../../tasks/configure-endpoint';

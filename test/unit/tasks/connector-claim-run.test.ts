@@ -1,6 +1,6 @@
 import { ECSClient, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Invalid, StreamStateConflict, Transient } from '../../../core/domain/errors';
 import { requestToken } from '../../../core/domain/ids';
 import { run as claim } from '../../../tasks/claim-connector';
@@ -13,7 +13,7 @@ const store = useStreamStore();
 const deps = () => ({ store: store(), ecs: ecs as unknown as ECSClient, config, now: () => NOW });
 const ARN = 'arn:aws:ecs:us-east-1:1:task/connectors/0f0f';
 
-beforeEach(() => ecs.reset());
+beforeEach(() => { ecs.reset(); });
 
 describe('claim-connector', () => {
   it('claims the slot for a start, tracks the execution, and returns no secret', async () => {

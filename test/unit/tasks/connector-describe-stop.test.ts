@@ -1,6 +1,6 @@
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { requestToken } from '../../../core/domain/ids';
 import { run as describeConnector } from '../../../tasks/describe-connector';
 import { run as stopConnector } from '../../../tasks/stop-connector';
@@ -12,7 +12,7 @@ const store = useStreamStore();
 const deps = () => ({ store: store(), ecs: ecs as unknown as ECSClient, config, now: () => NOW });
 const poll = { deadline_seconds: 600, initial_wait_seconds: 2, max_wait_seconds: 15, attempt: 0 };
 
-beforeEach(() => ecs.reset());
+beforeEach(() => { ecs.reset(); });
 
 describe('describe-connector', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { run as connectorExited } from '../../../tasks/connector-exited';
 import { run as recordConnector } from '../../../tasks/record-connector';
 import { run as recordFailure } from '../../../tasks/record-connector-failure';

@@ -1,6 +1,6 @@
 import { BadRequestException, CreateChannelCommand, MediaLiveClient, TooManyRequestsException } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../core/lambda/config';
 import { Invalid, Throttled } from '../../../core/domain/errors';
 import { requestToken } from '../../../core/domain/ids';
@@ -18,7 +18,7 @@ function input(streamId: string) {
   return { stream_id: streamId, execution_name: EXECUTION, input_id: 'in-1', package_channel_id: `fm-${streamId}`, segment_length: 120 };
 }
 
-beforeEach(() => medialive.reset());
+beforeEach(() => { medialive.reset(); });
 
 describe('create-channel', () => {
   it('makes the channel with the role, the idempotency token, the input and the package channel, and records its id', async () => {

@@ -1,6 +1,6 @@
 import { BadRequestException, CreateInputCommand, MediaLiveClient, TooManyRequestsException } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../core/lambda/config';
 import { Invalid, Throttled } from '../../../core/domain/errors';
 import { requestToken } from '../../../core/domain/ids';
@@ -23,7 +23,7 @@ function answerLikeMediaLive() {
   }));
 }
 
-beforeEach(() => medialive.reset());
+beforeEach(() => { medialive.reset(); });
 
 describe('create-input', () => {
   it('makes an RTMP push input with two keyed destinations in the input security group, with an idempotency token', async () => {

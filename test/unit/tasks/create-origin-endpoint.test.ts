@@ -6,7 +6,7 @@ import {
   UnprocessableEntityException,
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Invalid, Throttled } from '../../../core/domain/errors';
 import { Input, run } from '../../../tasks/create-origin-endpoint';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
@@ -16,7 +16,7 @@ const store = useStreamStore();
 const deps = () => ({ mediapackage: mediapackage as unknown as MediaPackageClient, store: store() });
 const URL = 'https://abc.mediapackage.us-east-1.amazonaws.com/out/v1/123/index.m3u8';
 
-beforeEach(() => mediapackage.reset());
+beforeEach(() => { mediapackage.reset(); });
 
 /** The input as the handler hands it to `run`: parsed, defaults applied. */
 function input(streamId: string, extra: { startover_window_seconds?: number } = {}) {

@@ -7,7 +7,7 @@ import {
   UnprocessableEntityException,
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { NotFound, Transient } from '../../../core/domain/errors';
 import { run } from '../../../tasks/create-package-channel';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
@@ -16,7 +16,7 @@ const mediapackage = mockClient(MediaPackageClient);
 const store = useStreamStore();
 const deps = () => ({ mediapackage: mediapackage as unknown as MediaPackageClient, store: store() });
 
-beforeEach(() => mediapackage.reset());
+beforeEach(() => { mediapackage.reset(); });
 
 describe('create-package-channel', () => {
   it('makes the MediaPackage channel under the id it is given and records it', async () => {

@@ -7,7 +7,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Conflict, Throttled } from '../../../core/domain/errors';
 import { run } from '../../../tasks/delete-channel';
 
@@ -15,7 +15,7 @@ const medialive = mockClient(MediaLiveClient);
 const deps = { medialive: medialive as unknown as MediaLiveClient };
 const notFound = () => new NotFoundException({ message: 'no such channel', $metadata: { httpStatusCode: 404 } });
 
-beforeEach(() => medialive.reset());
+beforeEach(() => { medialive.reset(); });
 
 describe('delete-channel', () => {
   it.each(['IDLE', 'CREATE_FAILED'])('deletes a channel that is %s', async (state) => {

@@ -6,7 +6,7 @@ import {
   NotFoundException,
 } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Conflict } from '../../../core/domain/errors';
 import { run } from '../../../tasks/delete-input';
 
@@ -14,7 +14,7 @@ const medialive = mockClient(MediaLiveClient);
 const deps = { medialive: medialive as unknown as MediaLiveClient };
 const notFound = () => new NotFoundException({ message: 'no such input', $metadata: { httpStatusCode: 404 } });
 
-beforeEach(() => medialive.reset());
+beforeEach(() => { medialive.reset(); });
 
 describe('delete-input', () => {
   it('deletes a detached input', async () => {

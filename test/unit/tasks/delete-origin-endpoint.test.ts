@@ -5,14 +5,14 @@ import {
   NotFoundException,
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Transient } from '../../../core/domain/errors';
 import { run } from '../../../tasks/delete-origin-endpoint';
 
 const mediapackage = mockClient(MediaPackageClient);
 const deps = { mediapackage: mediapackage as unknown as MediaPackageClient };
 
-beforeEach(() => mediapackage.reset());
+beforeEach(() => { mediapackage.reset(); });
 
 describe('delete-origin-endpoint', () => {
   it('deletes the endpoint', async () => {

@@ -5,14 +5,14 @@ import {
   UnprocessableEntityException,
 } from '@aws-sdk/client-mediapackage';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Invalid } from '../../../core/domain/errors';
 import { run } from '../../../tasks/delete-package-channel';
 
 const mediapackage = mockClient(MediaPackageClient);
 const deps = { mediapackage: mediapackage as unknown as MediaPackageClient };
 
-beforeEach(() => mediapackage.reset());
+beforeEach(() => { mediapackage.reset(); });
 
 describe('delete-package-channel', () => {
   it('deletes the MediaPackage channel', async () => {

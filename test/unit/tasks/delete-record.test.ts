@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { Conflict, StreamStateConflict } from '../../../core/domain/errors';
 import type { StreamStore } from '../../../core/aws/store';
 import { run } from '../../../tasks/delete-record';

@@ -1,6 +1,6 @@
 import { DescribeChannelCommand, MediaLiveClient, NotFoundException } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Throttled } from '../../../core/domain/errors';
 import { run } from '../../../tasks/describe-channel';
 
@@ -9,7 +9,7 @@ const now = new Date('2026-01-01T00:00:10Z');
 const deps = { medialive: medialive as unknown as MediaLiveClient, now: () => now };
 const poll = { deadline_seconds: 900, initial_wait_seconds: 2, max_wait_seconds: 15, attempt: 0 };
 
-beforeEach(() => medialive.reset());
+beforeEach(() => { medialive.reset(); });
 
 describe('describe-channel', () => {
   it('reports the channel state with the next backoff', async () => {

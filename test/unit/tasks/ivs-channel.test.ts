@@ -10,7 +10,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-ivs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Conflict, NotFound } from '../../../core/domain/errors';
 import { run as deleteChannel } from '../../../tasks/delete-ivs-channel';
 import { run as ensureChannel } from '../../../tasks/ensure-ivs-channel';
@@ -25,7 +25,7 @@ const CHANNEL = { arn: ARN, name: 'x', ingestEndpoint: 'abc.global-contribute.li
 const KEY = 'sk_us-east-1_TOPSECRET';
 const notFound = () => new ResourceNotFoundException({ message: 'gone', $metadata: { httpStatusCode: 404 } });
 
-beforeEach(() => ivs.reset());
+beforeEach(() => { ivs.reset(); });
 
 describe('ensure-ivs-channel', () => {
   it('creates the stream channel once and writes the playback and ingest URLs, returning only its ARN', async () => {

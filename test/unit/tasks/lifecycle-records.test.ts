@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { newHexId } from '../../../core/domain/ids';
 import { newStreamItem } from '../../../core/domain/record';
 import { run as claimStream } from '../../../tasks/claim-stream';

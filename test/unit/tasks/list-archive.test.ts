@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Invalid, Transient } from '../../../core/domain/errors';
 import { FRAME_RATES } from '../../../core/domain/timecode';
 import { PROBE_BYTES, run } from '../../../tasks/list-archive';
@@ -16,7 +16,7 @@ function body(bytes: Uint8Array) {
   return { Body: { transformToByteArray: () => Promise.resolve(bytes) } as never };
 }
 
-beforeEach(() => s3.reset());
+beforeEach(() => { s3.reset(); });
 
 describe('list-archive', () => {
   it('lists every page of the session folder, reads one pipeline filled from the other, and times it from the bytes', async () => {

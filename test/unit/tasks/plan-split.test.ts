@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../core/lambda/config';
 import { FRAME_RATES } from '../../../core/domain/timecode';
 import { run } from '../../../tasks/plan-split';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { requestToken } from '../../../core/domain/ids';
 import { planSection } from '../../../core/domain/split-plan';
 import { splitOutputs } from '../../../core/domain/split-outputs';

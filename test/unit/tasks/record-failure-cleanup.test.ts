@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { run } from '../../../tasks/record-failure';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
 

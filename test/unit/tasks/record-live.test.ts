@@ -1,6 +1,6 @@
 import { CloudFrontKeyValueStoreClient, GetKeyCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../../core/lambda/config';
 import { newHexId } from '../../../core/domain/ids';
 import { liveRouteKey } from '../../../core/aws/live-route';
@@ -28,7 +28,7 @@ async function stream() {
   return store().create({ ...item, state: 'running', claimed_by: 'start-x-v2', viewer_endpoint: VIEWER });
 }
 
-beforeEach(() => kvs.reset());
+beforeEach(() => { kvs.reset(); });
 
 describe('record-live', () => {
   it('records live with its endpoint and leaves the rest (e.g. a running start’s claim) alone', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { PlannedSection } from '../../../core/domain/split-plan';
 import { run } from '../../../tasks/section-failed';
 

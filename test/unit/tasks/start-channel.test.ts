@@ -1,13 +1,13 @@
 import { ConflictException, DescribeChannelCommand, MediaLiveClient, StartChannelCommand } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Conflict, Invalid } from '../../../core/domain/errors';
 import { run } from '../../../tasks/start-channel';
 
 const medialive = mockClient(MediaLiveClient);
 const deps = { medialive: medialive as unknown as MediaLiveClient };
 
-beforeEach(() => medialive.reset());
+beforeEach(() => { medialive.reset(); });
 
 describe('start-channel', () => {
   it('starts an idle channel', async () => {

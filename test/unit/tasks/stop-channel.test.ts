@@ -1,13 +1,13 @@
 import { DescribeChannelCommand, MediaLiveClient, NotFoundException, StopChannelCommand } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Conflict } from '../../../core/domain/errors';
 import { run } from '../../../tasks/stop-channel';
 
 const medialive = mockClient(MediaLiveClient);
 const deps = { medialive: medialive as unknown as MediaLiveClient };
 
-beforeEach(() => medialive.reset());
+beforeEach(() => { medialive.reset(); });
 
 describe('stop-channel', () => {
   it('stops a running channel', async () => {

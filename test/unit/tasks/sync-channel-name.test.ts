@@ -1,6 +1,6 @@
 import { ConflictException, DescribeChannelCommand, MediaLiveClient, UpdateChannelCommand, type DescribeChannelResponse } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { newHexId } from '../../../core/domain/ids';
 import { newStreamItem } from '../../../core/domain/record';
 import { run } from '../../../tasks/sync-channel-name';
@@ -12,7 +12,7 @@ const deps = () => ({ medialive: medialive as unknown as MediaLiveClient, store:
 
 const ROLE = 'arn:aws:iam::000000000000:role/ml';
 
-beforeEach(() => medialive.reset());
+beforeEach(() => { medialive.reset(); });
 
 async function stream(channelId = 'ch-1') {
   const item = newStreamItem({ id: newHexId(), name: 'New name', now: '1' });

@@ -1,6 +1,6 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { ArchiveTimeline } from '../../../core/domain/archive-timeline';
 import { Invalid } from '../../../core/domain/errors';
 import { parseVodPlaylist } from '../../../core/domain/hls-playlist';
@@ -30,7 +30,7 @@ function section(start: number, end: number) {
   return planSection(timeline, output);
 }
 
-beforeEach(() => s3.reset());
+beforeEach(() => { s3.reset(); });
 
 describe('write-section-playlist', () => {
   it('writes a strict VOD playlist of exactly the section’s segments beside them', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { FlvRetimer, REBASE_GAP_MS } from '../../../../local/media/flv-retime';
 
 /** An FLV tag as node-media-server hands it to a subscriber: header, data, previous-tag-size. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { LiveWindow, parseRunPlaylist, renderLivePlaylist, type LiveSegment } from '../../../../local/media/hls-playlist';
 
 const KEY_A = { uri: 'keys/000001-aa.key', iv: '0x0123456789abcdef0123456789abcdef' };

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startMediaHttpServer, type MediaHttpServer } from '../../../../local/media/http-server';
 import { tempDir } from '../../../fixtures/media';
 

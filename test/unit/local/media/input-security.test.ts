@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChannelMedia } from '../../../../local/media-plane-contract';
 import { startMediaPlane, type RunningMediaPlane } from '../../../../local/media/media-plane';
 import { publish, startS3, tempDir } from '../../../fixtures/media';

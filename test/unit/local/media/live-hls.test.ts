@@ -1,6 +1,6 @@
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LiveHls } from '../../../../local/media/live-hls';
 import type { KeyRotation } from '../../../../local/media/keys';
 import { tempDir } from '../../../fixtures/media';

@@ -2,7 +2,7 @@ import { createDecipheriv } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChannelMedia } from '../../../../local/media-plane-contract';
 import { startMediaPlane, type RunningMediaPlane } from '../../../../local/media/media-plane';
 import { managedCount } from '../../../../local/processes';
