@@ -26,7 +26,7 @@ for (const task of new Set(WORKFLOWS.flatMap((w) => w.tasks))) {
  */
 function executionInput(action: string): Sym {
   if (action !== 'split') return { kind: 'object', fields: {}, open: true };
-  const fields = Object.keys(SplitExecutionInputSchema.shape).map((key) => [key, { kind: 'unknown', origin: `the execution input's ${key}` }]);
+  const fields = Object.keys(SplitExecutionInputSchema.shape).map((key): [string, Sym] => [key, { kind: 'unknown', origin: `the execution input's ${key}` }]);
   return { kind: 'object', fields: Object.fromEntries(fields), open: false };
 }
 

@@ -30,7 +30,7 @@ function kvsWhereBothReadFirst(kvs: LocalKeyValueStore): CloudFrontKeyValueStore
   const bothRead = new Promise<void>((resolve) => (release = resolve));
   return new Proxy(client, {
     get(target, property, receiver) {
-      if (property !== 'send') return Reflect.get(target, property, receiver);
+      if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
       return async (command: unknown) => {
         const out = await send(command);
         if (command instanceof DescribeKeyValueStoreCommand && reads < 2) {

@@ -213,7 +213,8 @@ describe('local MediaConvert (real ffmpeg)', () => {
       const failure = await sync()(MEDIACONVERT_CREATE_JOB_SYNC, { ...request, Role: 'arn:aws:iam::000000000000:role/mc' }).catch((err: Error) => err);
 
       expect(failure).toMatchObject({ name: SYNC_JOB_FAILED });
-      expect(JSON.parse((failure as Error).message).Job).toMatchObject({ Status: 'ERROR', ErrorCode: 1010, ErrorMessage: expect.stringContaining('index_nosync_0.m3u8') });
+      const cause = JSON.parse((failure as Error).message) as { Job?: unknown };
+      expect(cause.Job).toMatchObject({ Status: 'ERROR', ErrorCode: 1010, ErrorMessage: expect.stringContaining('index_nosync_0.m3u8') });
     }, 60_000);
 
     it('fails with MediaConvert’s own exception when CreateJob is refused, and makes no job', async () => {

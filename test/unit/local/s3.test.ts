@@ -69,7 +69,7 @@ describe('local S3 (s3rver)', () => {
     await s3.close();
     s3 = undefined;
     const parent = spawn(process.execPath, ['--import', 'tsx', S3_PARENT, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [line] = (await once(parent.stdout!, 'data')) as [Buffer];
+    const [line] = (await once(parent.stdout, 'data')) as [Buffer];
     const { pid } = JSON.parse(line.toString()) as { pid: number };
 
     parent.kill('SIGKILL');

@@ -112,7 +112,7 @@ describe('local Step Functions', () => {
     // A Date, as the SDK deserializes it (the stand-in stores ISO strings). Checked by its internal
     // slot, not instanceof: the local binding copies outputs with structuredClone, which under jest
     // is the outer realm's and so makes the outer realm's Dates (https://github.com/jestjs/jest/issues/2549).
-    expect(types.isDate(events![0]!.timestamp)).toBe(true);
+    expect(types.isDate(events![0].timestamp)).toBe(true);
   });
 
   it("retries and fails like the cloud: a task's error keeps its name, its cause is Lambda's JSON", async () => {
