@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Writable } from 'node:stream';
 
 /**
@@ -114,6 +115,7 @@ export function spawnManaged(command: string, args: readonly string[], options: 
         const timeout = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.stopTimeoutMs ?? 10_000);
         const exit = await exited;
         clearTimeout(timeout);
+        await groupGone(child.pid);
         return exit;
       })();
       return stopping;
@@ -125,6 +127,38 @@ export function spawnManaged(command: string, args: readonly string[], options: 
     options.onExit?.(exit);
   });
   return managed;
+}
+
+const GROUP_GRACE_MS = 2_000;
+const GROUP_POLL_MS = 10;
+
+/** Whether any process of group `pgid` still exists (signal 0 delivers nothing, it only looks). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Waits until the group is empty. The leader's exit is not enough: its last act signals the group
+ * (the watcher's `sleep`, anything the command left behind), and those die a moment later, so a
+ * caller told "stopped" could still find them. What outlives the grace period is SIGKILLed; a
+ * zombie its reaper has not collected yet ends the wait after one more grace period.
+ */
+async function groupGone(pgid: number | undefined): Promise<void> {
+  if (pgid === undefined) return;
+  for (const last of [false, true]) {
+    const until = Date.now() + GROUP_GRACE_MS;
+    while (groupAlive(pgid)) {
+      if (Date.now() > until) break;
+      await sleep(GROUP_POLL_MS);
+    }
+    if (!groupAlive(pgid) || last) return;
+    killGroup(pgid, 'SIGKILL');
+  }
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
