@@ -282,7 +282,7 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'cancel-schedules': [readWriteStream, deleteSchedules],
 
   // The Chime connector (ECS) and IVS
-  'claim-connector': [readWriteStream],
+  'connector-slot': [readWriteStream],
   'record-connector': [readWriteStream],
   'record-connector-failure': [readWriteStream],
   'connector-exited': [readWriteStream],

@@ -11,7 +11,7 @@ import { catchInto, failWithCaughtError, invoke, pollLoop, pollStateNames, skipO
  * the connector's target (and `ivs_start`'s channel step), so the chain is built here once.
  */
 export const CONNECTOR_START_TASKS = [
-  'claim-connector',
+  'connector-slot',
   'run-connector',
   'describe-connector',
   'stop-connector',
@@ -19,7 +19,7 @@ export const CONNECTOR_START_TASKS = [
   'record-connector-failure',
 ] as const;
 export const CONNECTOR_STOP_TASKS = [
-  'claim-connector',
+  'connector-slot',
   'stop-connector',
   'describe-connector',
   'record-connector',
@@ -35,7 +35,7 @@ export const CONNECTOR_STOPPED_DEADLINE_SECONDS = 300;
 
 export function connectorStartStates(action: ConnectorStartAction) {
   return {
-    claim: `Claim connector for ${action}`,
+    slot: `Take connector slot for ${action}`,
     run: 'Run connector task',
     describe: 'Describe connector task (starting)',
     poll: pollStateNames('connector READY'),
@@ -51,7 +51,7 @@ export function connectorStartStates(action: ConnectorStartAction) {
 
 export function connectorStopStates(action: ConnectorStopAction) {
   return {
-    claim: `Claim connector for ${action}`,
+    slot: `Mark connector stopping for ${action}`,
     stopTask: 'Stop connector task',
     hasTask: 'Is there a connector task?',
     describe: 'Describe connector task (stopping)',
@@ -64,19 +64,19 @@ export function connectorStopStates(action: ConnectorStopAction) {
   } as const;
 }
 
-interface ClaimConnectorOptions {
-  /** The connector action claiming the slot (see `tasks/claim-connector.ts`). */
+interface ConnectorSlotOptions {
+  /** The connector action writing the slot (see `tasks/connector-slot.ts`). */
   readonly action: ConnectorStartAction | ConnectorStopAction;
-  /** The `claim-connector` task function. */
+  /** The `connector-slot` task function. */
   readonly fn: IFunction;
   /**
-   * Hand the claim the execution input's `chime_url` (a start names the meeting to open).
+   * Hand the slot's step the execution input's `chime_url` (a start names the meeting to open).
    * @default false
    */
   readonly withChimeUrl?: boolean;
 }
 
-function claimConnector(scope: Construct, stateName: string, options: ClaimConnectorOptions): LambdaInvoke {
+function connectorSlotStep(scope: Construct, stateName: string, options: ConnectorSlotOptions): LambdaInvoke {
   return invoke(scope, stateName, options.fn, {
     payload: {
       'stream_id.$': '$.stream_id',
@@ -85,33 +85,33 @@ function claimConnector(scope: Construct, stateName: string, options: ClaimConne
       'execution_id.$': '$$.Execution.Id',
       ...(options.withChimeUrl ? { 'chime_url.$': '$.chime_url' } : {}),
     },
-    resultPath: '$.claim',
+    resultPath: '$.slot',
     timeout: Duration.seconds(30),
   });
 }
 
 export interface ConnectorStartOptions {
-  /** The start action; it names the claim and failure states. */
+  /** The start action; it names the slot and failure states. */
   readonly action: ConnectorStartAction;
   /** The task functions the chain invokes. */
   readonly functions: Readonly<Record<StartTask, IFunction>>;
   /**
-   * A step between the claim and the connector task (`ivs_start`'s IVS channel), its failure
+   * A step between the slot and the connector task (`ivs_start`'s IVS channel), its failure
    * compensated as the task's is.
-   * @default - none: the task runs right after the claim
+   * @default - none: the task runs right after the slot is taken
    */
   readonly prepare?: LambdaInvoke;
 }
 
 export interface ConnectorStopOptions {
-  /** The stop action; it names the claim and failure states. */
+  /** The stop action; it names the slot and failure states. */
   readonly action: ConnectorStopAction;
   /** The task functions the chain invokes. */
   readonly functions: Readonly<Record<StopTask, IFunction>>;
 }
 
 /**
- * start: claim the connector slot → [prepare, e.g. the IVS channel] → run the task → poll until
+ * start: take the connector slot → [prepare, e.g. the IVS channel] → run the task → poll until
  * READY (frames flowing), 10-minute deadline → record running. Any failure, the deadline included,
  * stops the task, frees the slot and records `last_error`. A stop requested meanwhile ends the
  * start quietly: the stop's workflow owns the connector then.
@@ -119,7 +119,7 @@ export interface ConnectorStopOptions {
 export function buildConnectorStart(scope: Construct, options: ConnectorStartOptions): IChainable {
   const { action, functions: fn, prepare } = options;
   const names = connectorStartStates(action);
-  const claim = claimConnector(scope, names.claim, { action, fn: fn['claim-connector'], withChimeUrl: true });
+  const slot = connectorSlotStep(scope, names.slot, { action, fn: fn['connector-slot'], withChimeUrl: true });
   const runTask = invoke(scope, names.run, fn['run-connector'], {
     payload: { 'stream_id.$': '$.stream_id', 'execution_name.$': '$$.Execution.Name' },
     resultPath: '$.connector',
@@ -153,7 +153,7 @@ export function buildConnectorStart(scope: Construct, options: ConnectorStartOpt
   stopAfterFailure.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.stop_failure' });
   const onFailure = stopAfterFailure.next(recordFailure.next(fail));
 
-  skipOnStreamStateConflict(scope, claim, names.notAllowed);
+  skipOnStreamStateConflict(scope, slot, names.notAllowed);
   skipOnStreamStateConflict(scope, runTask, names.standDown);
   catchInto([...(prepare ? [prepare] : []), runTask, describe, recordRunning], onFailure);
   recordRunning.next(new Succeed(scope, names.done, { stateName: names.done }));
@@ -169,25 +169,25 @@ export function buildConnectorStart(scope: Construct, options: ConnectorStartOpt
     initialWaitSeconds: 2,
     maxWaitSeconds: 10,
   });
-  const afterClaim = prepare ? prepare.next(runTask) : runTask;
-  claim.next(afterClaim);
+  const afterSlot = prepare ? prepare.next(runTask) : runTask;
+  slot.next(afterSlot);
   runTask.next(poll);
-  return claim;
+  return slot;
 }
 
 /**
  * stop: mark the connector `stopping` → stop its task → poll until STOPPED (5-minute deadline) →
- * clear the connector, if the slot still holds the one claimed (the watcher may have cleared it
+ * clear the connector, if the slot still holds the one this stop marked (the watcher may have cleared it
  * once its task stopped, and the next start taken the slot). No connector of this target: nothing changes and the output says why.
  * A failure records `last_error` and leaves the connector `stopping`, so the stop can be retried.
  */
 export function buildConnectorStop(scope: Construct, options: ConnectorStopOptions): IChainable {
   const { action, functions: fn } = options;
   const names = connectorStopStates(action);
-  const claim = claimConnector(scope, names.claim, { action, fn: fn['claim-connector'] });
+  const slot = connectorSlotStep(scope, names.slot, { action, fn: fn['connector-slot'] });
   const stopTask = invoke(scope, names.stopTask, fn['stop-connector'], {
-    // Every step after the claim acts on the connector claimed, never on whatever the slot holds then.
-    payload: { 'stream_id.$': '$.stream_id', reason: `${action} requested`, 'connector_execution.$': '$.claim.connector_execution' },
+    // Every step after the slot's write acts on the connector it marked, never on whatever the slot holds then.
+    payload: { 'stream_id.$': '$.stream_id', reason: `${action} requested`, 'connector_execution.$': '$.slot.connector_execution' },
     resultPath: '$.connector',
   });
   const describe = invoke(scope, names.describe, fn['describe-connector'], {
@@ -195,7 +195,7 @@ export function buildConnectorStop(scope: Construct, options: ConnectorStopOptio
     resultPath: '$.poll',
   });
   const recordStopped = invoke(scope, names.recordStopped, fn['record-connector'], {
-    payload: { outcome: 'stopped', 'stream_id.$': '$.stream_id', 'connector_execution.$': '$.claim.connector_execution' },
+    payload: { outcome: 'stopped', 'stream_id.$': '$.stream_id', 'connector_execution.$': '$.slot.connector_execution' },
     resultPath: JsonPath.DISCARD,
   });
   const recordFailure = invoke(scope, names.recordFailure, fn['record-connector-failure'], {
@@ -205,7 +205,7 @@ export function buildConnectorStop(scope: Construct, options: ConnectorStopOptio
   });
   const onFailure = recordFailure.next(failWithCaughtError(scope, names.failed));
 
-  skipOnStreamStateConflict(scope, claim, names.noConnector);
+  skipOnStreamStateConflict(scope, slot, names.noConnector);
   catchInto([stopTask, describe, recordStopped], onFailure);
   recordStopped.next(new Succeed(scope, names.done, { stateName: names.done }));
 
@@ -222,5 +222,5 @@ export function buildConnectorStop(scope: Construct, options: ConnectorStopOptio
   const hasTask = new Choice(scope, names.hasTask, { stateName: names.hasTask })
     .when(Condition.isString('$.connector.task_id'), poll)
     .otherwise(recordStopped);
-  return claim.next(stopTask).next(hasTask);
+  return slot.next(stopTask).next(hasTask);
 }

@@ -9,7 +9,7 @@ const INPUT = { stream_id: STREAM, chime_url: 'https://meet.example.com/v2?m=a' 
 
 function happy(): Record<string, StateHandler> {
   return {
-    [S.claim]: () => ({ stream_id: STREAM, target: 'medialive', state: 'starting' }),
+    [S.slot]: () => ({ stream_id: STREAM, target: 'medialive', state: 'starting' }),
     [S.run]: () => ({ task_id: 'task-1' }),
     [S.describe]: connectorStatuses('PROVISIONING', 'RUNNING', 'READY'),
     [S.recordRunning]: () => ({ recorded: true }),
@@ -23,7 +23,7 @@ describe('chime_start workflow', () => {
     const run = await runWorkflow(chimeStartWorkflow, INPUT, happy());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim][0]).toEqual({
+    expect(run.calls[S.slot][0]).toEqual({
       stream_id: STREAM,
       action: 'chime_start',
       execution_name: EXECUTION_NAME,
@@ -48,7 +48,7 @@ describe('chime_start workflow', () => {
   it('changes nothing and says why when the stream is not running or already has a connector', async () => {
     const run = await runWorkflow(chimeStartWorkflow, INPUT, {
       ...happy(),
-      [S.claim]: failing('StreamStateConflict', 'stream already has a ivs connector (running); one connector per stream'),
+      [S.slot]: failing('StreamStateConflict', 'stream already has a ivs connector (running); one connector per stream'),
     });
 
     expect(run.status).toBe('SUCCEEDED');

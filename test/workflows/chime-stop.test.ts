@@ -6,7 +6,7 @@ const STREAM = '0123456789abcdef0123456789abcdef';
 
 function happy(): Record<string, StateHandler> {
   return {
-    [S.claim]: () => ({ stream_id: STREAM, target: 'medialive', state: 'stopping', connector_execution: 'chime_start-x-v1' }),
+    [S.slot]: () => ({ stream_id: STREAM, target: 'medialive', state: 'stopping', connector_execution: 'chime_start-x-v1' }),
     [S.stopTask]: () => ({ task_id: 'task-1' }),
     [S.describe]: statuses('DEACTIVATING', 'DEPROVISIONING', 'STOPPED'),
     [S.recordStopped]: () => ({ recorded: true }),
@@ -19,7 +19,7 @@ describe('chime_stop workflow', () => {
     const run = await runWorkflow(chimeStopWorkflow, { stream_id: STREAM }, happy());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim][0]).toEqual({ stream_id: STREAM, action: 'chime_stop', execution_name: EXECUTION_NAME, execution_id: EXECUTION_ID });
+    expect(run.calls[S.slot][0]).toEqual({ stream_id: STREAM, action: 'chime_stop', execution_name: EXECUTION_NAME, execution_id: EXECUTION_ID });
     expect(run.calls[S.stopTask][0]).toEqual({ stream_id: STREAM, reason: 'chime_stop requested', connector_execution: 'chime_start-x-v1' });
     expect(run.calls[S.describe][0]).toMatchObject({ task_id: 'task-1', poll: { deadline_seconds: 300 } });
     expect(run.entered.filter((s) => s === S.describe)).toHaveLength(3);
@@ -43,7 +43,7 @@ describe('chime_stop workflow', () => {
   });
 
   it('changes nothing and says why without a medialive connector', async () => {
-    const run = await runWorkflow(chimeStopWorkflow, { stream_id: STREAM }, { ...happy(), [S.claim]: failing('StreamStateConflict', 'stream has no medialive connector') });
+    const run = await runWorkflow(chimeStopWorkflow, { stream_id: STREAM }, { ...happy(), [S.slot]: failing('StreamStateConflict', 'stream has no medialive connector') });
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output).toEqual({ skipped: true, reason: 'stream has no medialive connector' });

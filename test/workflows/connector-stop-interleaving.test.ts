@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { takeConnectorSlot, requestConnectorStop } from '../../core/aws/connector-slot';
 import { requestToken } from '../../core/domain/ids';
-import * as claimConnector from '../../tasks/claim-connector';
+import * as connectorSlot from '../../tasks/connector-slot';
 import * as connectorExited from '../../tasks/connector-exited';
 import * as describeConnector from '../../tasks/describe-connector';
 import * as recordConnector from '../../tasks/record-connector';
@@ -54,7 +54,7 @@ describe('chime_stop racing the watcher and the next start (real tasks, real sto
     };
 
     const run = await runWorkflow(chimeStopWorkflow, { stream_id: item.id }, {
-      [S.claim]: real(claimConnector),
+      [S.slot]: real(connectorSlot),
       [S.stopTask]: real(stopConnector),
       [S.describe]: describeThenInterleave,
       [S.recordStopped]: real(recordConnector),
@@ -62,7 +62,7 @@ describe('chime_stop racing the watcher and the next start (real tasks, real sto
     });
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim][0]).toMatchObject({ execution_name: EXECUTION_NAME });
+    expect(run.calls[S.slot][0]).toMatchObject({ execution_name: EXECUTION_NAME });
     const stored = await store().mustGet(item.id);
     expect(stored.connector).toMatchObject({ target: 'ivs', state: 'starting' });
     expect(stored.connector_execution).toBe(NEW_START);
@@ -84,7 +84,7 @@ describe('chime_stop racing the watcher and the next start (real tasks, real sto
     });
 
     const claimThenInterleave: StateHandler = async (input) => {
-      const out = await real(claimConnector)(input);
+      const out = await real(connectorSlot)(input);
       // The old task died on its own right after the claim: the watcher clears it, a new start takes the slot.
       await store().mutate(item.id, () => ({ connector: null, connector_execution: null }));
       await takeConnectorSlot(store(), item.id, { action: 'chime_start', chimeUrl: MEETING, executionName: NEW_START, now: NOW });
@@ -93,7 +93,7 @@ describe('chime_stop racing the watcher and the next start (real tasks, real sto
     };
 
     const run = await runWorkflow(chimeStopWorkflow, { stream_id: item.id }, {
-      [S.claim]: claimThenInterleave,
+      [S.slot]: claimThenInterleave,
       [S.stopTask]: real(stopConnector),
       [S.describe]: real(describeConnector),
       [S.recordStopped]: real(recordConnector),

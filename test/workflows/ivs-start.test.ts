@@ -8,7 +8,7 @@ const INPUT = { stream_id: STREAM, chime_url: 'https://meet.example.com/v2?m=a' 
 
 function happy(): Record<string, StateHandler> {
   return {
-    [S.claim]: () => ({ stream_id: STREAM, target: 'ivs', state: 'starting' }),
+    [S.slot]: () => ({ stream_id: STREAM, target: 'ivs', state: 'starting' }),
     [S.ensureChannel]: () => ({ channel_arn: 'arn:aws:ivs:us-east-1:1:channel/abc' }),
     [S.run]: () => ({ task_id: 'task-1' }),
     [S.describe]: connectorStatuses('RUNNING', 'READY'),
@@ -23,9 +23,9 @@ describe('ivs_start workflow', () => {
     const run = await runWorkflow(ivsStartWorkflow, INPUT, happy());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim][0]).toMatchObject({ action: 'ivs_start', chime_url: INPUT.chime_url });
+    expect(run.calls[S.slot][0]).toMatchObject({ action: 'ivs_start', chime_url: INPUT.chime_url });
     expect(run.calls[S.ensureChannel][0]).toEqual({ stream_id: STREAM });
-    const order = [S.claim, S.ensureChannel, S.run, S.recordRunning].map((s) => run.entered.indexOf(s));
+    const order = [S.slot, S.ensureChannel, S.run, S.recordRunning].map((s) => run.entered.indexOf(s));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(run.calls[S.recordRunning][0]).toMatchObject({ outcome: 'running', execution_name: EXECUTION_NAME });
   });
@@ -39,7 +39,7 @@ describe('ivs_start workflow', () => {
   });
 
   it('changes nothing when another connector holds the slot', async () => {
-    const run = await runWorkflow(ivsStartWorkflow, INPUT, { ...happy(), [S.claim]: failing('StreamStateConflict', 'stream already has a medialive connector') });
+    const run = await runWorkflow(ivsStartWorkflow, INPUT, { ...happy(), [S.slot]: failing('StreamStateConflict', 'stream already has a medialive connector') });
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output).toMatchObject({ skipped: true });

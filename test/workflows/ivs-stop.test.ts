@@ -6,7 +6,7 @@ const STREAM = '0123456789abcdef0123456789abcdef';
 
 function happy(): Record<string, StateHandler> {
   return {
-    [S.claim]: () => ({ stream_id: STREAM, target: 'ivs', state: 'stopping', connector_execution: 'ivs_start-x-v1' }),
+    [S.slot]: () => ({ stream_id: STREAM, target: 'ivs', state: 'stopping', connector_execution: 'ivs_start-x-v1' }),
     [S.stopTask]: () => ({ task_id: 'task-1' }),
     [S.describe]: statuses('STOPPING', 'STOPPED'),
     [S.recordStopped]: () => ({ recorded: true }),
@@ -19,7 +19,7 @@ describe('ivs_stop workflow', () => {
     const run = await runWorkflow(ivsStopWorkflow, { stream_id: STREAM }, happy());
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.calls[S.claim][0]).toMatchObject({ action: 'ivs_stop' });
+    expect(run.calls[S.slot][0]).toMatchObject({ action: 'ivs_stop' });
     expect(run.calls[S.stopTask][0]).toEqual({ stream_id: STREAM, reason: 'ivs_stop requested', connector_execution: 'ivs_start-x-v1' });
     expect(run.calls[S.recordStopped][0]).toEqual({ outcome: 'stopped', stream_id: STREAM, connector_execution: 'ivs_start-x-v1' });
   });
@@ -32,7 +32,7 @@ describe('ivs_stop workflow', () => {
   });
 
   it('changes nothing without an ivs connector', async () => {
-    const run = await runWorkflow(ivsStopWorkflow, { stream_id: STREAM }, { ...happy(), [S.claim]: failing('StreamStateConflict', 'stream has no ivs connector') });
+    const run = await runWorkflow(ivsStopWorkflow, { stream_id: STREAM }, { ...happy(), [S.slot]: failing('StreamStateConflict', 'stream has no ivs connector') });
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output).toMatchObject({ skipped: true, reason: 'stream has no ivs connector' });

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Invalid, StreamStateConflict, Transient } from '../../../core/domain/errors';
 import { requestToken } from '../../../core/domain/ids';
-import { run as claim } from '../../../tasks/claim-connector';
+import { run as writeSlot } from '../../../tasks/connector-slot';
 import { run as runConnector } from '../../../tasks/run-connector';
 import { useStreamStore } from '../../fixtures/stream-store';
 import { aStream, config, connector, NOW, RTMP_IVS } from './connector-fixtures';
@@ -15,11 +15,11 @@ const ARN = 'arn:aws:ecs:us-east-1:1:task/connectors/0f0f';
 
 beforeEach(() => { ecs.reset(); });
 
-describe('claim-connector', () => {
+describe('connector-slot', () => {
   it('claims the slot for a start, tracks the execution, and returns no secret', async () => {
     const item = await aStream(store());
 
-    const out = await claim(
+    const out = await writeSlot(
       { stream_id: item.id, action: 'chime_start', execution_name: 'chime_start-x-v1', execution_id: 'arn:exec:1', chime_url: 'https://meet.example.com/v2?m=a' },
       deps(),
     );
@@ -32,13 +32,13 @@ describe('claim-connector', () => {
 
   it('needs a chime_url to start', async () => {
     const item = await aStream(store());
-    await expect(claim({ stream_id: item.id, action: 'ivs_start', execution_name: 'e', execution_id: 'x' }, deps())).rejects.toBeInstanceOf(Invalid);
+    await expect(writeSlot({ stream_id: item.id, action: 'ivs_start', execution_name: 'e', execution_id: 'x' }, deps())).rejects.toBeInstanceOf(Invalid);
   });
 
   it('marks a stop', async () => {
     const item = await aStream(store(), { connector: connector({ target: 'ivs', state: 'running' }) });
 
-    const out = await claim({ stream_id: item.id, action: 'ivs_stop', execution_name: 'e', execution_id: 'x' }, deps());
+    const out = await writeSlot({ stream_id: item.id, action: 'ivs_stop', execution_name: 'e', execution_id: 'x' }, deps());
 
     expect(out.state).toBe('stopping');
   });
@@ -46,7 +46,7 @@ describe('claim-connector', () => {
   it('refuses a start on a stream whose rules forbid it', async () => {
     const item = await aStream(store(), { state: 'idle' });
     await expect(
-      claim({ stream_id: item.id, action: 'chime_start', execution_name: 'e', execution_id: 'x', chime_url: 'https://m.example/' }, deps()),
+      writeSlot({ stream_id: item.id, action: 'chime_start', execution_name: 'e', execution_id: 'x', chime_url: 'https://m.example/' }, deps()),
     ).rejects.toBeInstanceOf(StreamStateConflict);
   });
 });

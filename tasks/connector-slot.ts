@@ -16,11 +16,11 @@ export const Input = z.object({
 
 type Deps = Pick<Services, 'store' | 'now'>;
 
-export interface ClaimedConnector {
+export interface HeldConnector {
   stream_id: string;
   target: string;
   state: string;
-  /** The connector claimed (its start execution): what every later step of the workflow acts on, and only on. */
+  /** The connector in the slot (its start execution): what every later step of the workflow acts on, and only on. */
   connector_execution: string | null;
 }
 
@@ -30,7 +30,7 @@ export interface ClaimedConnector {
  * execution, so here it is usually a no-op — and records the execution on the stream. A stream
  * whose rules forbid the action is a `StreamStateConflict`, which the workflow ends on, changing nothing.
  */
-export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<ClaimedConnector> {
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<HeldConnector> {
   let item;
   if (startsConnector(input.action)) {
     if (!input.chime_url) throw new Invalid(`${input.action} needs a chime_url`);
