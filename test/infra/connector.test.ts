@@ -2,7 +2,7 @@ import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { GetAtt, Join, Ref, Resource, allStatements, asArray, resourcesOf, synthStack, variablesOf } from './synth';
+import { GetAtt, Join, Ref, Resource, asArray, resourcesOf, statementsOfRole, synthStack, variablesOf } from './synth';
 
 const { stack, template, nag } = synthStack();
 const resources = resourcesOf(template);
@@ -90,10 +90,7 @@ describe('connector network', () => {
 describe('connector roles (least privilege)', () => {
   const taskRole = logicalId(stack.connector.taskDefinition.taskRole);
   const executionRole = logicalId(stack.connector.taskDefinition.executionRole as never);
-  const statementsOf = (role: string) =>
-    allStatements(template)
-      .filter(({ resource }) => JSON.stringify(resources[resource].Properties!.Roles ?? []).includes(role))
-      .map(({ statement }) => statement);
+  const statementsOf = (role: string) => statementsOfRole(template, role);
 
   it('lets the container read only its target attributes of the streams table (issue 10 item 7), nothing else', () => {
     expect(statementsOf(taskRole)).toEqual([
