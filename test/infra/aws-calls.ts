@@ -30,7 +30,7 @@ const LIBRARY_CALLERS: Readonly<Record<string, { module: string; client: string 
  */
 export function awsCallsOf(entries: readonly string[]): Map<string, AwsCall[]> {
   const config = ts.parseJsonConfigFileContent(
-    ts.readConfigFile(repoPath('tsconfig.json'), ts.sys.readFile).config,
+    ts.readConfigFile(repoPath('tsconfig.json'), (path) => ts.sys.readFile(path)).config,
     ts.sys,
     repoPath('.'),
   );

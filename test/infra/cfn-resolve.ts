@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Resource } from './synth';
 
 /** The sample environment a synthesized (environment-agnostic) template is resolved in. */
@@ -11,8 +12,24 @@ const arn = (service: string, resource: string, { region = SAMPLE.region }: { re
  * CloudFormation documents them per type (the "Return values" section of each resource). A type
  * not listed throws: add it rather than guess.
  */
+/** The name properties the return values are built from; a name CloudFormation generates is the logical id here. */
+const Names = z
+  .looseObject({
+    TableName: z.string(),
+    BucketName: z.string(),
+    RoleName: z.string(),
+    ClusterName: z.string(),
+    Family: z.string(),
+    StateMachineName: z.string(),
+    FunctionName: z.string(),
+    Name: z.string(),
+    LogGroupName: z.string(),
+  })
+  .partial();
+type Names = z.infer<typeof Names>;
+
 const RETURN_VALUES: Readonly<
-  Record<string, (name: string, props: Record<string, any>) => { ref: string; attributes: Record<string, string> }>
+  Record<string, (name: string, props: Names) => { ref: string; attributes: Record<string, string> }>
 > = {
   'AWS::DynamoDB::Table': (name, p) => {
     const table = p.TableName ?? name;
@@ -77,37 +94,63 @@ export function resolver(resources: Readonly<Record<string, Resource>>) {
     if (!resource) throw new Error(`no resource ${logicalId} in the template`);
     const values = RETURN_VALUES[resource.Type];
     if (!values) throw new Error(`cfn-resolve: add the return values of ${resource.Type} (${logicalId})`);
-    return values(logicalId, resource.Properties ?? {});
+    return values(logicalId, Names.parse(resource.Properties ?? {}));
   };
 
-  const resolve = (value: unknown): any => {
+  const text = (value: unknown, what: string): string => {
+    if (typeof value !== 'string') throw new Error(`cfn-resolve: ${what} must resolve to a string, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  const list = (value: unknown, what: string): unknown[] => {
+    if (!Array.isArray(value)) throw new Error(`cfn-resolve: ${what} must resolve to a list, got ${JSON.stringify(value)}`);
+    return value as unknown[];
+  };
+  const pair = (arg: unknown, fn: string): [unknown, unknown] => {
+    const [first, second] = list(arg, `the argument of ${fn}`);
+    return [first, second];
+  };
+  const getAtt = (id: string, attribute: string): string => {
+    const got = returnValues(id).attributes[attribute];
+    if (got === undefined) throw new Error(`cfn-resolve: add attribute ${attribute} of ${resources[id].Type}`);
+    return got;
+  };
+
+  /** `value` with every intrinsic replaced by what it evaluates to: a string, a list, or the same shape. */
+  const resolve = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(resolve);
     if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value);
+    const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 1) {
       const [fn, arg] = entries[0];
       switch (fn) {
-        case 'Ref':
-          return PSEUDO[arg] ?? returnValues(arg).ref;
-        case 'Fn::GetAtt': {
-          const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split('.');
-          const got = returnValues(id).attributes[attribute];
-          if (got === undefined) throw new Error(`cfn-resolve: add attribute ${attribute} of ${resources[id].Type}`);
-          return got;
+        case 'Ref': {
+          const name = text(arg, 'Ref');
+          return PSEUDO[name] ?? returnValues(name).ref;
         }
-        case 'Fn::Join':
-          return (resolve(arg[1]) as unknown[]).join(arg[0]);
-        case 'Fn::Select':
-          return resolve(arg[1])[Number(resolve(arg[0]))];
-        case 'Fn::Split':
-          return String(resolve(arg[1])).split(arg[0]);
+        case 'Fn::GetAtt': {
+          const [id, attribute] = Array.isArray(arg) ? pair(arg, fn) : text(arg, fn).split('.');
+          return getAtt(text(id, fn), text(attribute, fn));
+        }
+        case 'Fn::Join': {
+          const [delimiter, parts] = pair(arg, fn);
+          return list(resolve(parts), fn).join(text(delimiter, fn));
+        }
+        case 'Fn::Select': {
+          const [index, from] = pair(arg, fn);
+          return list(resolve(from), fn)[Number(resolve(index))];
+        }
+        case 'Fn::Split': {
+          const [delimiter, source] = pair(arg, fn);
+          return text(resolve(source), fn).split(text(delimiter, fn));
+        }
         case 'Fn::Sub': {
-          const [text, vars] = Array.isArray(arg) ? arg : [arg, {}];
-          return String(text).replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
-            if (vars[name] !== undefined) return resolve(vars[name]);
+          const [template, vars] = Array.isArray(arg) ? pair(arg, fn) : [arg, {}];
+          const variables = z.record(z.string(), z.unknown()).parse(vars);
+          return text(template, fn).replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
+            if (variables[name] !== undefined) return text(resolve(variables[name]), `\${${name}}`);
             if (PSEUDO[name]) return PSEUDO[name];
             const [id, attribute] = name.split('.');
-            return attribute ? resolve({ 'Fn::GetAtt': [id, attribute] }) : resolve({ Ref: id });
+            return attribute ? getAtt(id, attribute) : text(resolve({ Ref: id }), `\${${name}}`);
           });
         }
       }

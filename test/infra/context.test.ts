@@ -1,8 +1,9 @@
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';
 import { CONTEXT_DEFAULTS, parseInfraConfig } from '../../infra/config';
-import { CDK_JSON_CONTEXT, allStatements, asArray, synthStack } from './synth';
+import { CDK_JSON_CONTEXT, GetAtt, Resource, allStatements, asArray, resourcesOf, rolesOf, synthStack, variablesOf } from './synth';
 
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
 const SPEKE_ROLE = 'arn:aws:iam::123456789012:role/speke-access';
@@ -61,9 +62,9 @@ describe('stack with every optional context key set', () => {
   it("opts in to setting the account's API Gateway CloudWatch Logs role, kept when the stack goes", () => {
     const accounts = template.findResources('AWS::ApiGateway::Account');
     expect(Object.keys(accounts)).toHaveLength(1);
-    const [roleId] = (Object.values(accounts)[0].Properties.CloudWatchRoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
-    const role = template.toJSON().Resources[roleId];
-    expect(role.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'apigateway.amazonaws.com' });
+    const [roleId] = GetAtt.parse(Resource.parse(Object.values(accounts)[0]).Properties!.CloudWatchRoleArn)['Fn::GetAtt'];
+    const role = resourcesOf(template)[roleId];
+    expect(role.Properties!.AssumeRolePolicyDocument!.Statement[0].Principal).toEqual({ Service: 'apigateway.amazonaws.com' });
     expect(role.DeletionPolicy).toBe('Retain');
   });
 
@@ -84,15 +85,15 @@ describe('stack with every optional context key set', () => {
   });
 
   it('hands the tasks the SPEKE server, and lets only configure-endpoint pass its role', () => {
-    const resources = template.toJSON().Resources as Record<string, { Properties?: Record<string, any> }>;
+    const resources = resourcesOf(template);
     const lambdas = Object.values(resources).filter((r) => r.Properties?.Environment?.Variables?.TABLE_NAME);
     for (const fn of lambdas) {
-      expect(fn.Properties!.Environment.Variables).toMatchObject({ SPEKE_URL: 'https://keys.example.com/speke', SPEKE_ROLE_ARN: SPEKE_ROLE });
+      expect(variablesOf(fn)).toMatchObject({ SPEKE_URL: 'https://keys.example.com/speke', SPEKE_ROLE_ARN: SPEKE_ROLE });
     }
     const passers = allStatements(template)
       .filter(({ statement }) => asArray(statement.Action).includes('iam:PassRole') && asArray(statement.Resource).includes(SPEKE_ROLE))
-      .flatMap(({ resource }) => asArray(resources[resource].Properties!.Roles).map((r: any) => r.Ref));
-    const configureEndpointRole = stack.resolve((stack.tasks.functions['configure-endpoint'].role!.node.defaultChild as any).logicalId);
+      .flatMap(({ resource }) => rolesOf(resources[resource]));
+    const configureEndpointRole = stack.resolve((stack.tasks.functions['configure-endpoint'].role!.node.defaultChild as CfnElement).logicalId) as string;
     expect(passers).toEqual([configureEndpointRole]);
   });
 

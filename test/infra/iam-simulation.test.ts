@@ -8,10 +8,10 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { awsCallsOf, type AwsCall } from './aws-calls';
 import { SAMPLE, resolver } from './cfn-resolve';
-import { asArray, synthStack, type Resource } from './synth';
+import { PolicyDocument, asArray, resourcesOf, rolesOf, synthStack } from './synth';
 
 const { stack, template } = synthStack();
-const resources = template.toJSON().Resources as Record<string, Resource>;
+const resources = resourcesOf(template);
 const resolve = resolver(resources);
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stack.resolve(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement)) as string;
@@ -133,7 +133,7 @@ const IMPLIED: Readonly<Record<string, () => Promise<Request[]>>> = {
     passRole(stack.media.mediaLiveRole, 'medialive.amazonaws.com'),
   ],
   // UpdateChannel sends the channel's RoleArn back, else MediaLive removes it (docs/CLOUD-FIDELITY.md).
-  'medialive:UpdateChannel': async () => [passRole(stack.media.mediaLiveRole, 'medialive.amazonaws.com')],
+  'medialive:UpdateChannel': () => Promise.resolve([passRole(stack.media.mediaLiveRole, 'medialive.amazonaws.com')]),
   'mediapackage:CreateChannel': async () => [await tagOnCreate('mediapackage:TagResource', 'channels')],
   'mediapackage:CreateOriginEndpoint': async () => [await tagOnCreate('mediapackage:TagResource', 'origin_endpoints')],
   'ivs:CreateChannel': async () => [await tagOnCreate('ivs:TagResource', 'channel')],
@@ -143,7 +143,7 @@ const IMPLIED: Readonly<Record<string, () => Promise<Request[]>>> = {
     passRole(stack.connector.taskDefinition.executionRole as never, 'ecs-tasks.amazonaws.com'),
     await tagOnCreate('ecs:TagResource', 'task'),
   ],
-  'scheduler:CreateSchedule': async () => [passRole(stack.scheduling.role, 'scheduler.amazonaws.com')],
+  'scheduler:CreateSchedule': () => Promise.resolve([passRole(stack.scheduling.role, 'scheduler.amazonaws.com')]),
 };
 
 /** Condition context the project's request carries, by action. */
@@ -191,10 +191,10 @@ async function requestsOf(call: AwsCall): Promise<Request[]> {
 function policiesOf(roleId: string) {
   const role = resources[roleId];
   if (role.Properties?.ManagedPolicyArns) throw new Error(`${roleId} has managed policies: this test cannot read them`);
-  const inline = (role.Properties?.Policies ?? []).map((p: any) => ({ name: p.PolicyName, policy: resolve(p.PolicyDocument) }));
+  const inline = (role.Properties?.Policies ?? []).map((p) => ({ name: p.PolicyName, policy: PolicyDocument.parse(resolve(p.PolicyDocument)) }));
   const attached = Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && asArray(r.Properties?.Roles).some((x: any) => x.Ref === roleId))
-    .map(([id, r]) => ({ name: id, policy: resolve(r.Properties!.PolicyDocument) }));
+    .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && rolesOf(r).includes(roleId))
+    .map(([id, r]) => ({ name: id, policy: PolicyDocument.parse(resolve(r.Properties!.PolicyDocument)) }));
   return [...inline, ...attached];
 }
 
@@ -265,7 +265,7 @@ describe('IAM simulation of every AWS call, judged by the Service Authorization 
     const extra = FUNCTIONS.flatMap(({ name, fn }) => {
       const needed = new Set(verdicts.filter((v) => v.fn === name).map((v) => v.action));
       return policiesOf(logicalId(fn.role! as never))
-        .flatMap(({ policy }) => policy.Statement as { Effect: string; Action: string | string[] }[])
+        .flatMap(({ policy }) => policy.Statement)
         .filter((statement) => statement.Effect === 'Allow')
         .flatMap((statement) => asArray(statement.Action))
         .filter((action) => !action.startsWith('logs:') && !needed.has(action))

@@ -21,15 +21,17 @@ function loadRouter(entries: Record<string, string>) {
   const origins: { domainName: string }[] = [];
   const cf = {
     kvs: () => ({
-      async get(key: string, options?: { format?: string }) {
-        if (!(key in entries)) throw new Error(`The key ${key} does not exist`);
-        return options?.format === 'json' ? JSON.parse(entries[key]) : entries[key];
+      get(key: string, options?: { format?: string }): Promise<unknown> {
+        if (!(key in entries)) return Promise.reject(new Error(`The key ${key} does not exist`));
+        return Promise.resolve(options?.format === 'json' ? (JSON.parse(entries[key]) as unknown) : entries[key]);
       },
     }),
     updateRequestOrigin: (origin: { domainName: string }) => origins.push(origin),
   };
   expect(SOURCE.startsWith(IMPORT)).toBe(true);
-  const handler = new Function('cf', `${SOURCE.slice(IMPORT.length)}\nreturn handler;`)(cf) as (event: unknown) => Promise<Viewer>;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the router is CloudFront Function source with no exports: it runs as CloudFront runs it, its `cloudfront` import given as `cf`
+  const load = new Function('cf', `${SOURCE.slice(IMPORT.length)}\nreturn handler;`) as (cloudfront: typeof cf) => (event: unknown) => Promise<Viewer>;
+  const handler = load(cf);
   return {
     origins,
     request: (uri: string) => handler({ request: { uri, method: 'GET', querystring: {}, headers: {} } }),

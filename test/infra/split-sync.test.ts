@@ -1,7 +1,7 @@
 import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';
-import { allStatements, asArray, synthStack, type Resource } from './synth';
+import { asArray, statementsOfRole, synthStack, type Statement } from './synth';
 
 /**
  * The split's `mediaconvert:createJob.sync` state runs as the state machine's role, which needs
@@ -13,14 +13,10 @@ import { allStatements, asArray, synthStack, type Resource } from './synth';
  * builds the request needs no AWS access at all.
  */
 const { stack, template } = synthStack();
-const resources = template.toJSON().Resources as Record<string, Resource>;
 const idOf = (construct: { node: { defaultChild?: unknown } }) =>
   stack.resolve(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement)) as string;
-const statementsOf = (roleId: string) =>
-  allStatements(template)
-    .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === roleId))
-    .map(({ statement }) => statement);
-const withAction = (statements: Record<string, any>[], action: string) => statements.filter((s) => asArray(s.Action).includes(action));
+const statementsOf = (roleId: string) => statementsOfRole(template, roleId);
+const withAction = (statements: Statement[], action: string) => statements.filter((s) => asArray(s.Action).includes(action));
 
 describe('the split state machine’s role (createJob.sync)', () => {
   const statements = statementsOf(idOf(stack.workflows.stateMachines.split.role));

@@ -5,14 +5,19 @@ import { describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';
 import { EVENT_TASKS } from '../../infra/stack';
 import { WORKFLOWS, allTasks } from '../../workflows/registry';
-import { allStatements, asArray, synthStack, type Resource } from './synth';
+import { z } from 'zod';
+import { GetAtt, Ref, allStatements, asArray, resourcesOf, rolesOf, statementsOfRole, synthStack, variablesOf, type Resource } from './synth';
 
 // One synth for the whole file: every assertion reads the same default-context template.
 const { app, stack, template, nag } = synthStack();
-const resources = template.toJSON().Resources as Record<string, Resource>;
+const resources = resourcesOf(template);
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stack.resolve(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement)) as string;
+/** A state machine's `LoggingConfiguration`, as far as the log group it names. */
+const LoggingConfiguration = z.object({
+  Destinations: z.array(z.object({ CloudWatchLogsLogGroup: z.object({ LogGroupArn: GetAtt }) })).min(1),
+});
 
 describe('storage', () => {
   it('keeps the stream table keyed by id with point-in-time recovery', () => {
@@ -86,7 +91,7 @@ describe('functions', () => {
 
   it('hands every task the configuration core/lambda/config.ts reads', () => {
     for (const fn of Object.values(stack.tasks.functions)) {
-      const variables = resources[logicalId(fn)].Properties!.Environment.Variables;
+      const variables = variablesOf(resources[logicalId(fn)]);
       expect(Object.keys(variables)).toEqual(
         expect.arrayContaining([
           'TABLE_NAME',
@@ -118,8 +123,8 @@ describe('workflows', () => {
   // log group names with /aws/vendedlogs/" (https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html).
   it('logs every state machine to its own group under /aws/vendedlogs/states/', () => {
     const names = ofType('AWS::StepFunctions::StateMachine').map(([, machine]) => {
-      const [group] = machine.Properties!.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
-      return resources[group].Properties!.LogGroupName as string;
+      const [group] = LoggingConfiguration.parse(machine.Properties!.LoggingConfiguration).Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'];
+      return z.string().parse(resources[group].Properties!.LogGroupName);
     });
     expect(names).toHaveLength(WORKFLOWS.length);
     expect(new Set(names).size).toBe(names.length);
@@ -130,11 +135,10 @@ describe('workflows', () => {
     for (const definition of WORKFLOWS) {
       const machine = stack.workflows.stateMachines[definition.action];
       const role = logicalId(machine.role);
-      const invocable = allStatements(template)
-        .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === role))
-        .filter(({ statement }) => asArray(statement.Action).includes('lambda:InvokeFunction'))
-        .flatMap(({ statement }) => asArray(statement.Resource))
-        .map((arn: any) => arn['Fn::GetAtt']?.[0])
+      const invocable = statementsOfRole(template, role)
+        .filter((statement) => asArray(statement.Action).includes('lambda:InvokeFunction'))
+        .flatMap((statement) => asArray(statement.Resource))
+        .map((arn) => GetAtt.safeParse(arn).data?.['Fn::GetAtt'][0])
         .filter(Boolean);
       const expected = definition.tasks.map((task) => logicalId(stack.tasks.functions[task]));
       expect([...new Set(invocable)].sort()).toEqual([...new Set(expected)].sort());
@@ -166,7 +170,7 @@ describe('api', () => {
   });
 
   it('tells the handler every state machine by action, and its tables', () => {
-    const variables = resources[logicalId(stack.api.handler)].Properties!.Environment.Variables;
+    const variables = variablesOf(resources[logicalId(stack.api.handler)]);
     expect(variables).toMatchObject({ API_WAIT_SECONDS: '20', IDEMPOTENCY_TABLE_NAME: { Ref: logicalId(stack.storage.idempotencyTable) } });
     const arns = JSON.stringify(variables.STATE_MACHINE_ARNS);
     for (const definition of WORKFLOWS) {
@@ -177,9 +181,7 @@ describe('api', () => {
 
   it('lets the handler start and read executions of the state machines', () => {
     const handlerRole = logicalId(stack.api.handler.role!);
-    const actions = allStatements(template)
-      .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === handlerRole))
-      .flatMap(({ statement }) => asArray(statement.Action));
+    const actions = statementsOfRole(template, handlerRole).flatMap((statement) => asArray(statement.Action));
     expect(actions).toEqual(
       expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'states:GetExecutionHistory']),
     );
@@ -205,10 +207,7 @@ describe('connector', () => {
 
   it('lets run-connector start only the connector task definition, on the connector cluster', () => {
     const role = logicalId(stack.tasks.functions['run-connector'].role!);
-    const runTask = allStatements(template)
-      .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === role))
-      .map(({ statement }) => statement)
-      .filter((statement) => asArray(statement.Action).includes('ecs:RunTask'));
+    const runTask = statementsOfRole(template, role).filter((statement) => asArray(statement.Action).includes('ecs:RunTask'));
     expect(runTask).toHaveLength(1);
     expect(JSON.stringify(runTask[0].Resource)).toContain(`task-definition/${stack.connector.taskDefinition.family}:*`);
     expect(runTask[0].Condition).toEqual({
@@ -234,9 +233,7 @@ describe('media', () => {
       },
     });
     const role = logicalId(stack.media.mediaLiveRole);
-    const actions = allStatements(template)
-      .filter(({ resource }) => asArray(resources[resource].Properties?.Roles).some((r: any) => r.Ref === role))
-      .flatMap(({ statement }) => asArray(statement.Action));
+    const actions = statementsOfRole(template, role).flatMap((statement) => asArray(statement.Action));
     expect(actions.sort()).toEqual(['mediapackage:DescribeChannel', 's3:ListBucket', 's3:PutObject']);
   });
 
@@ -315,11 +312,8 @@ describe('scheduling', () => {
     });
     const machineIds = ['start', 'stop'].map((action) => logicalId(stack.workflows.stateMachines[action]));
     const starts = allStatements(template).filter(({ statement }) => asArray(statement.Action).includes('states:StartExecution'));
-    const ofRole = starts.filter(({ resource }) => {
-      const roles = resources[resource]?.Properties?.Roles as { Ref: string }[] | undefined;
-      return roles?.some((r) => r.Ref === roleId);
-    });
-    const targets = ofRole.flatMap(({ statement }) => asArray(statement.Resource)).map((r) => (r as { Ref: string }).Ref);
+    const ofRole = starts.filter(({ resource }) => rolesOf(resources[resource]).includes(roleId));
+    const targets = ofRole.flatMap(({ statement }) => asArray(statement.Resource)).map((r) => Ref.parse(r).Ref);
     expect(targets.sort()).toEqual(machineIds.sort());
   });
 
@@ -333,14 +327,14 @@ describe('scheduling', () => {
       },
     });
     const sends = allStatements(template).filter(({ statement }) => asArray(statement.Action).includes('sqs:SendMessage'));
-    expect(sends.some(({ resource }) => (resources[resource]?.Properties?.Roles as { Ref: string }[] | undefined)?.some((r) => r.Ref === roleId))).toBe(true);
+    expect(sends.some(({ resource }) => rolesOf(resources[resource]).includes(roleId))).toBe(true);
   });
 
   it('tells every function that reads the stream table (the API, the tasks) where the group, role and queue are', () => {
     const readers = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties?.Environment?.Variables?.TABLE_NAME);
     expect(readers.length).toBeGreaterThan(1);
     for (const [, fn] of readers) {
-      expect(Object.keys(fn.Properties!.Environment.Variables)).toEqual(
+      expect(Object.keys(variablesOf(fn))).toEqual(
         expect.arrayContaining(['SCHEDULE_GROUP_NAME', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN']),
       );
     }
