@@ -9,7 +9,9 @@ import { aStream, useStreamStore } from '../../fixtures/stream-store';
 
 const store = useStreamStore();
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 const due = (schedule_id: string, state: Schedule['state'], extra: Partial<Schedule> = {}): Schedule => ({
   schedule_id,
