@@ -24,11 +24,12 @@ const due = (schedule_id: string, state: Schedule['state'], extra: Partial<Sched
 let messages = 0;
 /**
  * One record of the SQS event Lambda hands over from the schedules' dead-letter queue. EventBridge
- * Scheduler's dead-letter event: the body is the target's input as the schedule sent it, and the
- * message attributes carry ERROR_CODE, ERROR_MESSAGE, EXECUTION_ID, RETRY_ATTEMPTS, SCHEDULE_ARN and
- * TARGET_ARN (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html,
- * "Retrieve the dead-letter event"). The record's shape (messageId, body, messageAttributes with
- * stringValue/dataType) is Lambda's SQS event (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
+ * Scheduler's dead-letter event holds "invocation details and any response received from the
+ * target" (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html,
+ * section "Retrieve the dead-letter event"): the body is the target's input as the schedule sent
+ * it, the message attributes say why (ERROR_CODE, ERROR_MESSAGE; the others here, RETRY_ATTEMPTS,
+ * SCHEDULE_ARN, TARGET_ARN, are not read). The record's shape (messageId, body, messageAttributes
+ * with stringValue/dataType) is Lambda's SQS event (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html).
  */
 function deadLetter(body: string, errorCode = 'AccessDeniedException', errorMessage = 'not authorized to perform states:StartExecution') {
   const attribute = (stringValue: string) => ({ stringValue, stringListValues: [], binaryListValues: [], dataType: 'String' });
