@@ -1,6 +1,7 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { EventSourceMapping, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -8,12 +9,22 @@ import { Construct } from 'constructs';
 export interface SchedulingProps {
   /** The state machines a schedule may start: start and stop. */
   readonly targets: readonly IStateMachine[];
+  /** The timeout of the Lambda that reads the dead-letter queue back (`readUndeliveredWith`). */
+  readonly readerTimeout: Duration;
 }
+
+/**
+ * "Set the source queue's visibility timeout to at least six times the configuration timeout on
+ * your function"; Lambda refuses a mapping whose function timeout exceeds it
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html).
+ */
+const VISIBILITY_PER_READER_TIMEOUT = 6;
 
 /**
  * Timed start and stop: the deployment's EventBridge Scheduler group, the role its schedules use to
  * start the state machines (only the start and stop machines), and the dead-letter queue that
- * keeps a firing that could not be delivered. The schedules themselves are made at run time by the
+ * keeps a firing that could not be delivered, read back into the record by `tasks/schedule-undelivered.ts`
+ * (`readUndeliveredWith`), so such a schedule shows `failed`. The schedules themselves are made at run time by the
  * API (`core/aws/schedules.ts`), one per request, and delete themselves once fired.
  */
 export class Scheduling extends Construct {
@@ -36,6 +47,7 @@ export class Scheduling extends Construct {
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       retentionPeriod: Duration.days(14),
+      visibilityTimeout: Duration.seconds(props.readerTimeout.toSeconds() * VISIBILITY_PER_READER_TIMEOUT),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
@@ -43,6 +55,21 @@ export class Scheduling extends Construct {
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue of the schedules.',
+    });
+  }
+
+  /**
+   * Hands the dead-letter queue to `reader` (the schedule-undelivered task; its role's access is in
+   * infra/task-permissions.ts). Partial batch responses: a message whose store write failed comes
+   * back alone (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html); one
+   * that keeps failing stays at most the queue's retention.
+   */
+  readUndeliveredWith(reader: IFunction): void {
+    new EventSourceMapping(this, 'UndeliveredReader', {
+      target: reader,
+      eventSourceArn: this.deadLetterQueue.queueArn,
+      batchSize: 10,
+      reportBatchItemFailures: true,
     });
   }
 

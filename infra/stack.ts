@@ -18,7 +18,7 @@ import { TaskFunctions } from './tasks';
 import { Workflows } from './workflows';
 
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
-export const EVENT_TASKS = ['connector-exited', 'channel-alert'] as const;
+export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered'] as const;
 
 /** Environment variables of the Lambdas, named as `core/lambda/config.ts` reads them. */
 export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
@@ -51,7 +51,7 @@ export class LiveStreamStack extends Stack {
 
     // Made before the tasks, whose environment names its group and role; the state machines it
     // may start are granted below, once they exist.
-    this.scheduling = new Scheduling(this, 'Scheduling', { targets: [] });
+    this.scheduling = new Scheduling(this, 'Scheduling', { targets: [], readerTimeout: Duration.seconds(config.taskTimeoutSeconds) });
 
     this.connector = new Connector(this, 'Connector', { streamTable: this.storage.streamTable });
     // The connector pushes to MediaLive like any encoder: from an address the input group allows.
@@ -88,6 +88,7 @@ export class LiveStreamStack extends Stack {
       },
     });
     this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']);
+    this.scheduling.readUndeliveredWith(this.tasks.functions['schedule-undelivered']);
     new Rule(this, 'ChannelAlert', {
       description: 'A MediaLive channel alert (e.g. the archive cannot be written): onto its stream (tasks/channel-alert.ts)',
       eventPattern: { source: ['aws.medialive'], detailType: ['MediaLive Channel Alert'] },

@@ -28,7 +28,12 @@ export interface TaskResources {
   /** The live distribution's KeyValueStore. */
   readonly liveKvsArn: string;
   /** EventBridge Scheduler (`infra/scheduling.ts`). */
-  readonly scheduling?: { readonly groupName: string; grantDeleteSchedules(grantee: IGrantable): void };
+  readonly scheduling?: {
+    readonly groupName: string;
+    grantDeleteSchedules(grantee: IGrantable): void;
+    /** Where Scheduler puts a firing it could not deliver. */
+    readonly deadLetterQueue: { readonly queueArn: string };
+  };
   readonly connector?: ConnectorResources;
 }
 
@@ -219,11 +224,24 @@ export function schedulesOfGroup(stack: Stack, groupName: string): string {
   return stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${groupName}/*` });
 }
 export const SCHEDULES_WILDCARD = "Schedules are made at run time, one per timed action: any schedule of this deployment's group only.";
+function schedulingOf(r: TaskResources): NonNullable<TaskResources['scheduling']> {
+  if (!r.scheduling) throw new Error('schedule tasks need the scheduling resources (infra/scheduling.ts) in the stack');
+  return r.scheduling;
+}
 const deleteSchedules: Grant = (grantee, r) => {
-  if (!r.scheduling) throw new Error('cancel-schedules needs the scheduling resources (infra/scheduling.ts) in the stack');
-  r.scheduling.grantDeleteSchedules(grantee);
-  acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, r.scheduling.groupName)]);
+  const scheduling = schedulingOf(r);
+  scheduling.grantDeleteSchedules(grantee);
+  acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, scheduling.groupName)]);
 };
+/**
+ * What Lambda's event source mapping calls, as the function's role, to hand it the dead-letter
+ * queue's messages: "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes" on the queue
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html, execution role permissions). Not
+ * `grantConsumeMessages`, which adds ChangeMessageVisibility and GetQueueUrl nothing here calls.
+ */
+export const DEAD_LETTER_READS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'] as const;
+const readDeadLetters: Grant = (grantee, r) =>
+  allow(grantee, { actions: [...DEAD_LETTER_READS], resources: [schedulingOf(r).deadLetterQueue.queueArn] });
 
 /**
  * Every task's access, by task file: exactly the calls its `run` (and the `core/` helpers it calls)
@@ -280,6 +298,8 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
 
   // Schedules
   'cancel-schedules': [readWriteStream, deleteSchedules],
+  // Reads Scheduler's dead-letter queue (an SQS event source, infra/scheduling.ts) and marks the schedule `failed`.
+  'schedule-undelivered': [readWriteStream, readDeadLetters],
 
   // The Chime connector (ECS) and IVS
   'connector-slot': [readWriteStream],

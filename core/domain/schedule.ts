@@ -11,9 +11,9 @@ import type { Action } from './actions';
 export const SCHEDULE_ACTIONS = ['start', 'stop'] as const satisfies readonly Action[];
 /**
  * `failed`: the schedule came due but its workflow could not be started, after Scheduler's retries
- * (docs/API.md lists it). That happens in the cloud too (the start lands in the schedules' dead-letter
- * queue, infra/scheduling.ts), but only the local runtime records it yet: nothing in the cloud reads
- * that queue back into the record. The state stays, as the contract's; the cloud reader is owed.
+ * (docs/API.md lists it). Locally the runtime records it when it cannot start the workflow; in the
+ * cloud the start lands in the schedules' dead-letter queue (infra/scheduling.ts), which
+ * `tasks/schedule-undelivered.ts` reads back into the record.
  */
 export const SCHEDULE_STATES = ['scheduled', 'fired', 'skipped', 'failed', 'cancelled'] as const;
 

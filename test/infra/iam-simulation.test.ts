@@ -187,6 +187,23 @@ async function requestsOf(call: AwsCall): Promise<Request[]> {
   return [own, ...((await IMPLIED[action]?.()) ?? [])];
 }
 
+/**
+ * What Lambda itself calls with a function's role to feed it an SQS event source mapping: "Lambda
+ * needs the following permissions to manage messages in your Amazon SQS queue … sqs:ReceiveMessage,
+ * sqs:DeleteMessage, sqs:GetQueueAttributes" (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html,
+ * execution role permissions). The mappings are read from the template, not from a list.
+ */
+const SQS_POLLER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+function pollerRequestsOf(functionId: string): Request[] {
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ Ref: functionId }))
+    .flatMap((mapping) => {
+      const source = resolve(mapping.Properties?.EventSourceArn) as string;
+      if (!source.includes(':sqs:')) throw new Error(`${functionId}: an event source mapping on ${source}; this test knows only SQS's`);
+      return SQS_POLLER_ACTIONS.map((action) => ({ action, resources: [source] }));
+    });
+}
+
 /** The identity policies of a role in the template, tokens resolved. */
 function policiesOf(roleId: string) {
   const role = resources[roleId];
@@ -211,7 +228,7 @@ beforeAll(async () => {
     const roleId = logicalId(fn.role!);
     const principal = resolve({ 'Fn::GetAtt': [roleId, 'Arn'] }) as string;
     const identityPolicies = policiesOf(roleId);
-    const requests = (await Promise.all(CALLS.get(entry)!.map(requestsOf))).flat();
+    const requests = [...(await Promise.all(CALLS.get(entry)!.map(requestsOf))).flat(), ...pollerRequestsOf(logicalId(fn))];
     for (const request of requests) {
       for (const resource of request.resources ?? ['*']) {
         const outcome = await runSimulation(

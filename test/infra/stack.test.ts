@@ -330,6 +330,31 @@ describe('scheduling', () => {
     expect(sends.some(({ resource }) => rolesOf(resources[resource]).includes(roleId))).toBe(true);
   });
 
+  it('hands the dead-letter queue to schedule-undelivered alone, with partial batch responses and a visibility timeout Lambda accepts', () => {
+    const queueArn = { 'Fn::GetAtt': [logicalId(stack.scheduling.deadLetterQueue), 'Arn'] };
+    const reader = stack.tasks.functions['schedule-undelivered'];
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) => JSON.stringify(m.Properties?.EventSourceArn) === JSON.stringify(queueArn));
+    expect(mappings.map(([, m]) => m.Properties)).toEqual([
+      expect.objectContaining({ FunctionName: { Ref: logicalId(reader) }, FunctionResponseTypes: ['ReportBatchItemFailures'], BatchSize: 10 }),
+    ]);
+    // "at least six times the configuration timeout on your function" (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html)
+    const timeout = resources[logicalId(reader)].Properties?.Timeout as number;
+    const visibility = resources[logicalId(stack.scheduling.deadLetterQueue)].Properties?.VisibilityTimeout as number;
+    expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+  });
+
+  it('lets only the schedule-undelivered role read the dead-letter queue: ReceiveMessage, DeleteMessage, GetQueueAttributes on it, nothing else', () => {
+    const queueArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.scheduling.deadLetterQueue), 'Arn'] });
+    const readerRole = logicalId(stack.tasks.functions['schedule-undelivered'].role!);
+    const reads = allStatements(template).filter(({ statement }) =>
+      asArray(statement.Action).some((a) => a === 'sqs:ReceiveMessage' || a === 'sqs:DeleteMessage'),
+    );
+    expect(reads.flatMap(({ resource }) => rolesOf(resources[resource]))).toEqual([readerRole]);
+    const ofReader = statementsOfRole(template, readerRole).filter(({ Action }) => asArray(Action).some((a) => a.startsWith('sqs:')));
+    expect(ofReader.flatMap(({ Action }) => asArray(Action)).sort()).toEqual(['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']);
+    expect(ofReader.flatMap(({ Resource }) => asArray(Resource)).map((r) => JSON.stringify(r))).toEqual([queueArn]);
+  });
+
   it('tells every function that reads the stream table (the API, the tasks) where the group, role and queue are', () => {
     const readers = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties?.Environment?.Variables?.TABLE_NAME);
     expect(readers.length).toBeGreaterThan(1);
