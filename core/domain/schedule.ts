@@ -21,9 +21,9 @@ export const ScheduleSchema = z.object({
   schedule_id: z.string().describe('32 lowercase hex chars.'),
   action: z.enum(SCHEDULE_ACTIONS),
   at: z.string().describe('When it fires, ISO-8601 UTC.'),
-  state: z.enum(SCHEDULE_STATES).describe('`scheduled` until due, then `fired` (see `execution_id`) or `skipped` (see `error`); `cancelled` once deleted.'),
+  state: z.enum(SCHEDULE_STATES).describe('`scheduled` until due, then `fired` (see `execution_id`), `skipped` (its state rule forbade it, see `error`) or `failed` (its workflow could not be started, see `error`); `cancelled` once deleted.'),
   execution_id: z.string().optional().describe('The execution it started, once fired.'),
-  error: z.string().optional().describe('Why it was skipped.'),
+  error: z.string().optional().describe('Why it was skipped or failed.'),
   /** The start body's fields, passed to the start workflow as its input. */
   start_options: z.record(z.string(), z.unknown()).optional(),
 });
