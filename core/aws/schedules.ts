@@ -5,7 +5,8 @@ import { requireSetting, type Config } from '../lambda/config';
 import { aws, deleteIgnoringNotFound } from './calls';
 import type { StreamStore } from './store';
 
-/** The stream's timed starts and stops in EventBridge Scheduler, and their outcomes on the record (rules: `core/domain/schedule.ts`). */
+// The stream's timed starts and stops in EventBridge Scheduler, and their outcomes on the record
+// (the rules: `core/domain/schedule.ts`).
 
 type SchedulerDeps = { scheduler: SchedulerClient; config: Config };
 
