@@ -3,7 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { logger } from '../core/lambda/logger';
-import { cloudServices } from '../core/aws/services';
+import { dynamoDbClient } from '../core/aws/clients/dynamodb';
+import { schedulerClient } from '../core/aws/clients/scheduler';
+import { sfnClient } from '../core/aws/clients/sfn';
+import { streamStore } from '../core/aws/clients/store';
+import { containerDeps } from '../core/lambda/container';
 import { errorReply } from './errors';
 import { jsonBody, requireJsonContentType, toResult } from './http';
 import { IdempotentRequests, idempotencyKeyOf } from './idempotency';
@@ -56,6 +60,14 @@ export function createApi(services: ApiServices): Api {
     },
   };
 }
+
+/** The clients the API talks to, each named so the bundle holds those SDK packages only. */
+const cloudServices = containerDeps<ApiServices>({
+  store: streamStore,
+  dynamodb: dynamoDbClient,
+  sfn: sfnClient,
+  scheduler: schedulerClient,
+});
 
 let cloudApi: Api | undefined;
 

@@ -8,7 +8,8 @@ import { MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { requireSetting, type Config } from '../core/lambda/config';
-import { documentClient, type Services } from '../core/aws/services';
+import { documentClient } from '../core/aws/clients/dynamodb';
+import type { Services } from '../core/aws/services';
 import { StreamStore } from '../core/aws/store';
 import { bindLocalService } from './aws-binding';
 import { LOCAL_CREDENTIALS } from './credentials';
@@ -42,7 +43,7 @@ const SERVICE_NAMES: Record<keyof LocalServiceSet, string> = {
 
 /**
  * The `Services` the API and the tasks get locally: the same SDK clients as in the cloud
- * (`core/aws/services.ts`), DynamoDB and S3 over loopback HTTP (dynalite, s3rver), every other client
+ * (`core/aws/clients/`), DynamoDB and S3 over loopback HTTP (dynalite, s3rver), every other client
  * bound to its in-process stand-in. A service with no stand-in answers every command with
  * "not available locally", so nothing silently reaches for AWS.
  */

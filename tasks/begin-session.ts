@@ -4,6 +4,7 @@ import { StreamStateConflict } from '../core/domain/errors';
 import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/domain/record';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   /** The start execution's input (`$$.Execution.Input`): `{stream_id, path?, startover_window_seconds?, key_rotation_interval?}`. */
@@ -54,4 +55,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Beg
   return { ...session, startover_window_seconds: startover, key_rotation_interval: rotation };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { deleteCloudSchedule } from '../core/aws/schedules';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { schedulerClient } from '../core/aws/clients/scheduler';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({ stream_id: z.string() });
 
@@ -28,4 +30,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
   return { cancelled: pending.length };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { scheduler: schedulerClient, store: streamStore });

@@ -6,6 +6,7 @@ import type { StreamItem } from '../core/domain/record';
 import { redactText } from '../core/domain/redact';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 /**
  * The `detail` of an EventBridge "MediaLive Channel Alert" event (the fields we read), e.g.
@@ -67,4 +68,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   return { recorded: true };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

@@ -6,6 +6,7 @@ import { markSchedule } from '../core/aws/schedules';
 import { scheduleOfInput } from '../core/domain/schedule';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -64,4 +65,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Cla
   };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

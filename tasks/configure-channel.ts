@@ -6,6 +6,8 @@ import { aws } from '../core/aws/calls';
 import { Conflict, Invalid } from '../core/domain/errors';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaLiveClient } from '../core/aws/clients/medialive';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({ stream_id: z.string(), archive_path: z.string().startsWith('s3://') });
 
@@ -65,4 +67,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps) {
   return { channel_id: channelId, archive_path: input.archive_path, rollover_interval: stream.segment_length };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { medialive: mediaLiveClient, store: streamStore });

@@ -5,6 +5,7 @@ import { aws } from '../core/aws/calls';
 import { Invalid } from '../core/domain/errors';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaPackageClient } from '../core/aws/clients/mediapackage';
 
 export const Input = z.object({
   endpoint_id: z.string().min(1),
@@ -71,4 +72,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps) {
   };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { mediapackage: mediaPackageClient });

@@ -4,6 +4,7 @@ import { streamIdOfGroup, taskIdOf } from '../core/domain/connector';
 import { redactText } from '../core/domain/redact';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 /** The `detail` of an EventBridge "ECS Task State Change" event (the fields we read). */
 export const Input = z.object({
@@ -58,4 +59,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
   return { cleared };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

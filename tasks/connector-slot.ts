@@ -4,6 +4,7 @@ import { takeConnectorSlot, requestConnectorStop } from '../core/aws/connector-s
 import { Invalid } from '../core/domain/errors';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -52,4 +53,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Hel
   };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

@@ -7,6 +7,8 @@ import { Invalid } from '../core/domain/errors';
 import { requestToken } from '../core/domain/ids';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaLiveClient } from '../core/aws/clients/medialive';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -43,4 +45,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
   return { channel_id: channelId };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { medialive: mediaLiveClient, store: streamStore });

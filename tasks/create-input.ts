@@ -7,6 +7,8 @@ import { newStreamKey, requestToken } from '../core/domain/ids';
 import { REDACTED } from '../core/domain/redact';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaLiveClient } from '../core/aws/clients/medialive';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({ stream_id: z.string(), execution_name: z.string() });
 
@@ -64,4 +66,4 @@ async function withoutKeys<T>(keys: string[], call: () => Promise<T>): Promise<T
   }
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { medialive: mediaLiveClient, store: streamStore });

@@ -5,6 +5,8 @@ import { Invalid } from '../core/domain/errors';
 import { DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/domain/record';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaPackageClient } from '../core/aws/clients/mediapackage';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -55,4 +57,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ e
   return { endpoint_id: id };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { mediapackage: mediaPackageClient, store: streamStore });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { createOrExisting } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaPackageClient } from '../core/aws/clients/mediapackage';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -30,4 +32,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ p
   return { package_channel_id: id };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { mediapackage: mediaPackageClient, store: streamStore });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { deleteWhenDeletable } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaLiveClient } from '../core/aws/clients/medialive';
 
 /** `''`: the stream never got a channel (a create that failed early); nothing to delete. */
 export const Input = z.object({ channel_id: z.string() });
@@ -30,4 +31,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   });
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { medialive: mediaLiveClient });

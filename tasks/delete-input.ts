@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { deleteWhenDeletable } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaLiveClient } from '../core/aws/clients/medialive';
 
 /** `''`: the stream never got an input; nothing to delete. */
 export const Input = z.object({ input_id: z.string() });
@@ -27,4 +28,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   });
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { medialive: mediaLiveClient });

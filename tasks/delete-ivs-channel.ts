@@ -4,6 +4,8 @@ import { aws, deleteIgnoringNotFound } from '../core/aws/calls';
 import { ivsChannelName } from '../core/domain/ivs';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { ivsClient } from '../core/aws/clients/ivs';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({ stream_id: z.string() });
 
@@ -29,4 +31,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ d
   return { deleted };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { ivs: ivsClient, store: streamStore });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { deleteIgnoringNotFound } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaPackageClient } from '../core/aws/clients/mediapackage';
 
 /** `''`: the stream never got a MediaPackage channel; nothing to delete. */
 export const Input = z.object({ package_channel_id: z.string() });
@@ -19,4 +20,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ d
   return { deleted: outcome === 'deleted' };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { mediapackage: mediaPackageClient });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Conflict, StreamStateConflict } from '../core/domain/errors';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({ stream_id: z.string() });
 
@@ -27,4 +28,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ d
   return { deleted: true };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

@@ -5,6 +5,7 @@ import { NotFound } from '../core/domain/errors';
 import { nextPoll, PollSchema, type PollState } from '../core/domain/poll';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaLiveClient } from '../core/aws/clients/medialive';
 
 export const Input = z.object({ channel_id: z.string().min(1), poll: PollSchema });
 
@@ -28,4 +29,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Pol
   return nextPoll(input.poll, state, deps.now());
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { medialive: mediaLiveClient });

@@ -6,6 +6,7 @@ import { DomainError } from '../core/domain/errors';
 import { nextPoll, PollSchema, type PollState } from '../core/domain/poll';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { ecsClient } from '../core/aws/clients/ecs';
 
 export const Input = z.object({
   task_id: z.string().min(1),
@@ -57,4 +58,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Con
   return { ...nextPoll(input.poll, status, deps.now()), source: tagged === 'test_pattern' ? 'test_pattern' : 'page' };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { ecs: ecsClient });

@@ -14,6 +14,8 @@ import { NotFound, StreamStateConflict } from '../core/domain/errors';
 import { ivsChannelName, ivsIngestUrl } from '../core/domain/ivs';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { ivsClient } from '../core/aws/clients/ivs';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({ stream_id: z.string() });
 
@@ -92,4 +94,4 @@ async function streamKeyOf(deps: Deps, channelArn: string): Promise<string> {
   return key.value;
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { ivs: ivsClient, store: streamStore });

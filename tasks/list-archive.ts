@@ -17,6 +17,7 @@ import { Invalid } from '../core/domain/errors';
 import { aws } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { s3Client } from '../core/aws/clients/s3';
 
 export const Input = z.object({ archive_path: z.string().min(1) });
 
@@ -66,4 +67,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ t
   return { timeline, gaps: archiveGaps(timeline) };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { s3: s3Client });

@@ -6,6 +6,8 @@ import { Invalid } from '../core/domain/errors';
 import { liveEndpoint, liveRouteKey, liveRoutesEtag, liveRouteValue } from '../core/aws/live-route';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { kvsClient } from '../core/aws/clients/kvs';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({ stream_id: z.string() });
 
@@ -30,4 +32,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ k
   return { key, live_endpoint: liveEndpoint(baseUrl, stream.id, stream.viewer_endpoint) };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { kvs: kvsClient, store: streamStore });

@@ -5,6 +5,7 @@ import { caughtFailureMessage } from '../core/domain/failure';
 import type { StreamPatch } from '../core/aws/store';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -48,4 +49,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   return { recorded };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

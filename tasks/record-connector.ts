@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { holdsConnector } from '../core/domain/connector';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.discriminatedUnion('outcome', [
   /** The start's task is sending frames. */
@@ -41,4 +42,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   return { recorded };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

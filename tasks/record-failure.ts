@@ -4,6 +4,7 @@ import { StreamStateSchema, isStarted } from '../core/domain/record';
 import { caughtFailureMessage } from '../core/domain/failure';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -47,4 +48,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ s
   return { stream_id: input.stream_id, message };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

@@ -4,6 +4,8 @@ import { NotFound } from '../core/domain/errors';
 import { hasLiveRoute, liveEndpoint } from '../core/aws/live-route';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { kvsClient } from '../core/aws/clients/kvs';
+import { streamStore } from '../core/aws/clients/store';
 
 /** What the workflow just did to the route: made it (with the viewer URL through it) or removed it. */
 export const Input = z.discriminatedUnion('live', [
@@ -44,4 +46,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps) {
   }
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { kvs: kvsClient, store: streamStore });

@@ -3,6 +3,7 @@ import { epochString } from '../core/domain/clock';
 import { StreamStateSchema, isStarted } from '../core/domain/record';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -38,4 +39,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ s
   return { stream_id: item.id, state: item.state, recorded };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

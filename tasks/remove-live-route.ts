@@ -5,6 +5,7 @@ import { deleteIgnoringNotFound } from '../core/aws/calls';
 import { liveRouteKey, liveRoutesEtag } from '../core/aws/live-route';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { kvsClient } from '../core/aws/clients/kvs';
 
 /** Also the first step of `delete`: keep this contract (`{stream_id}` → `{removed}`). */
 export const Input = z.object({ stream_id: z.string() });
@@ -26,4 +27,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   return { removed: outcome === 'deleted' };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { kvs: kvsClient });

@@ -8,6 +8,8 @@ import { requestToken } from '../core/domain/ids';
 import type { StreamItem } from '../core/domain/record';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { ecsClient } from '../core/aws/clients/ecs';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({ stream_id: z.string(), execution_name: z.string() });
 
@@ -108,4 +110,4 @@ async function runTask(deps: Deps, cluster: string, token: string, streamId: str
   throw new Invalid(`ECS refused the connector task: ${reason}`);
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { ecs: ecsClient, store: streamStore });

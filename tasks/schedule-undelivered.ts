@@ -5,6 +5,7 @@ import { markSchedule } from '../core/aws/schedules';
 import type { Services } from '../core/aws/services';
 import { logger } from '../core/lambda/logger';
 import { taskHandler } from '../core/lambda/task-handler';
+import { streamStore } from '../core/aws/clients/store';
 
 /**
  * The SQS event Lambda receives from the schedules' dead-letter queue (the fields we read). Each
@@ -81,4 +82,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Bat
   return { batchItemFailures };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { store: streamStore });

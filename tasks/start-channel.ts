@@ -4,6 +4,7 @@ import { aws } from '../core/aws/calls';
 import { Conflict, Invalid } from '../core/domain/errors';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaLiveClient } from '../core/aws/clients/medialive';
 
 export const Input = z.object({ channel_id: z.string().min(1) });
 
@@ -32,4 +33,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   return { requested: true };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { medialive: mediaLiveClient });

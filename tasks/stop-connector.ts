@@ -6,6 +6,8 @@ import { aws } from '../core/aws/calls';
 import { requestToken } from '../core/domain/ids';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { ecsClient } from '../core/aws/clients/ecs';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
@@ -65,4 +67,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ t
   return { task_id: [...ids][0] };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { ecs: ecsClient, store: streamStore });

@@ -5,6 +5,8 @@ import { aws } from '../core/aws/calls';
 import { Conflict } from '../core/domain/errors';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { mediaLiveClient } from '../core/aws/clients/medialive';
+import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({ stream_id: z.string() });
 
@@ -37,4 +39,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ s
   return { synced: true, channel_state: state };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { medialive: mediaLiveClient, store: streamStore });

@@ -8,6 +8,7 @@ import { PLAYLIST_CONTENT_TYPE, renderVodPlaylist } from '../core/domain/hls-pla
 import type { Services } from '../core/aws/services';
 import { PlannedSectionSchema, sectionMediaSequence, sectionSegments } from '../core/domain/split-plan';
 import { taskHandler } from '../core/lambda/task-handler';
+import { s3Client } from '../core/aws/clients/s3';
 
 export const Input = z.object({ timeline: ArchiveTimelineSchema, section: PlannedSectionSchema });
 
@@ -30,4 +31,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ p
   return { playlist: section.playlist, segments: segments.length };
 }
 
-export const handler = taskHandler(Input, run);
+export const handler = taskHandler(Input, run, { s3: s3Client });

@@ -1,17 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod';
+import type { Services } from '../aws/services';
 import { Invalid } from '../domain/errors';
+import { containerDeps, type ClientFactories } from './container';
 import { logger } from './logger';
-import { cloudServices, type Services } from '../aws/services';
-
-let services: Services | undefined;
-
-/** The cloud services, built once per Lambda container on first use. */
-function containerServices(): Services {
-  services ??= cloudServices();
-  return services;
-}
 
 /**
  * A task's input checked against its schema: a mismatch is {@link Invalid}, which no workflow
@@ -26,15 +19,23 @@ export function parseTaskInput<S extends z.ZodType>(schema: S, event: unknown): 
   return parsed.data;
 }
 
+/** A task whose deps are config and the clock only names no clients; any other task must name each one. */
+type ClientsArgument<D extends Partial<Services>> = [keyof ClientFactories<D>] extends [never] ? [] : [clients: ClientFactories<D>];
+
 /**
  * The Lambda handler of a task: parses the state's input with the task's schema
- * ({@link parseTaskInput}), then calls `run` with the container's services.
+ * ({@link parseTaskInput}), then calls `run` with its deps, built once per container from the
+ * client factories the task names:
+ * `taskHandler(Input, run, { medialive: mediaLiveClient, store: streamStore })`.
+ * `config` and `now` come with every handler.
  */
-export function taskHandler<S extends z.ZodType, Out>(
+export function taskHandler<S extends z.ZodType, Out, D extends Partial<Services> = Pick<Services, never>>(
   schema: S,
-  run: (input: z.infer<S>, deps: Services) => Promise<Out>,
+  run: (input: z.infer<S>, deps: D) => Promise<Out>,
+  ...[clients]: NoInfer<ClientsArgument<D>>
 ) {
-  return middy(async (event: unknown): Promise<Out> => run(parseTaskInput(schema, event), containerServices())).use(
+  const deps = containerDeps<D>((clients ?? {}) as ClientFactories<D>);
+  return middy(async (event: unknown): Promise<Out> => run(parseTaskInput(schema, event), deps())).use(
     injectLambdaContext(logger),
   );
 }

@@ -12,7 +12,7 @@ import { loadConfig } from '../../../core/lambda/config';
 import { ACTIONS } from '../../../core/domain/actions';
 import { newHexId } from '../../../core/domain/ids';
 import { newStreamItem, type StreamItem } from '../../../core/domain/record';
-import { documentClient } from '../../../core/aws/services';
+import { documentClient } from '../../../core/aws/clients/dynamodb';
 import { StreamStore } from '../../../core/aws/store';
 import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../../../core/aws/tables';
 import { ErrorBodySchema } from '../../../api/schemas';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { documentClient } from '../../../core/aws/services';
+import { documentClient } from '../../../core/aws/clients/dynamodb';
 import { StreamStore } from '../../../core/aws/store';
 import { scheduleInput, type Schedule } from '../../../core/domain/schedule';
 import { logger } from '../../../core/lambda/logger';

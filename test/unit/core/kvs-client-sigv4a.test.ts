@@ -1,9 +1,9 @@
 import { CloudFrontKeyValueStoreClient, DescribeKeyValueStoreCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import type { HttpRequest } from '@smithy/types';
 import { describe, expect, it } from '@jest/globals';
-import '../../../core/aws/services';
+import '../../../core/aws/clients/kvs';
 
-describe('core/aws/services', () => {
+describe('core/aws/clients/kvs', () => {
   it('registers the JS SigV4A signer, so KeyValueStore requests are signed with SigV4A', async () => {
     // Prepare: a client whose transport captures the signed request instead of sending it
     let signed: HttpRequest | undefined;
