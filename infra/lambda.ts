@@ -60,6 +60,9 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
       mainFields: ['module', 'main'],
       minify: true,
       sourceMap: true,
+      // esbuild's account of what the bundle holds (index.meta.json, beside index.mjs; Lambda never
+      // reads it): the bundle-size test and bench read it, and so can anyone holding a deployed package.
+      metafile: true,
       externalModules: [],
       forceDockerBundling: false,
       // Bundled CommonJS dependencies call `require` for Node built-ins; ESM has none of its own.
