@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { REPO_ROOT } from '../../infra/lambda';
-import { biggestInputs, clientsOf, kB, metafileOf, synthBundles, type LambdaBundle } from './bundles';
+import { biggestInputs, clientsOf, kB, median, metafileOf, synthBundles, type LambdaBundle } from './bundles';
 import { expectWithMessage } from '../fixtures/expect-with-message';
 import { CDK_JSON_CONTEXT } from './synth';
 
@@ -23,12 +23,6 @@ function budgetOf(bundle: LambdaBundle): { label: string; bytes: number } {
   if (services.length === 0) return { label: 'a task that talks to the store only, or to nothing', bytes: STORE_ONLY_BUDGET };
   if (services.length === 1) return { label: `a task with one AWS service (${services[0]}) and the store or not`, bytes: ONE_SERVICE_BUDGET };
   return { label: `a task with ${services.length} AWS services (${services.join(', ')}): no budget covers it, split the task or set one`, bytes: 0 };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 describe('Lambda bundle sizes (cdk synth with bundling, the stack\'s own esbuild options)', () => {

@@ -13,6 +13,8 @@ export interface LambdaBundle {
   readonly dir: string;
   /** Size of `index.mjs`, the code Lambda loads. */
   readonly bytes: number;
+  /** The function's `NODE_OPTIONS` (e.g. `--enable-source-maps`), `''` if unset. */
+  readonly nodeOptions: string;
 }
 
 const Template = z.object({
@@ -20,7 +22,13 @@ const Template = z.object({
     z.string(),
     z.looseObject({
       Type: z.string(),
-      Properties: z.looseObject({ Role: z.unknown().optional(), Description: z.string().optional() }).optional(),
+      Properties: z
+        .looseObject({
+          Role: z.unknown().optional(),
+          Description: z.string().optional(),
+          Environment: z.looseObject({ Variables: z.record(z.string(), z.unknown()).optional() }).optional(),
+        })
+        .optional(),
       Metadata: z.record(z.string(), z.unknown()).optional(),
     }),
   ),
@@ -60,7 +68,13 @@ export async function synthBundles(root: string, workdir: string, context: Recor
     const entry = /^Runs (\S+)$/.exec(role?.Properties?.Description ?? '')?.[1];
     if (!entry) continue; // not a projectFunction (a CDK-provided handler)
     const dir = join(outdir, asset);
-    bundles.push({ entry, dir, bytes: statSync(join(dir, 'index.mjs')).size });
+    const nodeOptions = resource.Properties?.Environment?.Variables?.NODE_OPTIONS;
+    bundles.push({
+      entry,
+      dir,
+      bytes: statSync(join(dir, 'index.mjs')).size,
+      nodeOptions: typeof nodeOptions === 'string' ? nodeOptions : '',
+    });
   }
   return bundles.sort((a, b) => a.entry.localeCompare(b.entry));
 }
@@ -158,4 +172,10 @@ export function clientsOf(metafile: Metafile): BundleClients {
 /** `412345` → `412 kB` (kB = 1000 bytes, as esbuild and the issue count). */
 export function kB(bytes: number): string {
   return `${Math.round(bytes / 1000)} kB`;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
