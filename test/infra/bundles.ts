@@ -130,7 +130,8 @@ export function biggestInputs(metafile: Metafile, size = 5): string {
 }
 
 const CLIENT_MODULE = /^core\/aws\/clients\/([^/]+)\.ts$/;
-const SDK_CLIENT_PACKAGE = /^@aws-sdk\/client-/;
+// The credential chain's STS/SSO clients (nested-clients) count too: the stack's bundles take credentials from Lambda's environment.
+const SDK_CLIENT_PACKAGE = /^@aws-sdk\/(client-|nested-clients$)/;
 
 /** What a bundle talks to, from its metafile. */
 export interface BundleClients {
