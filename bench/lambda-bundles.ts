@@ -1,18 +1,19 @@
 /**
  * Benchmark: each Lambda's bundle size and cold module init, today's (a checkout of the baseline
- * commit) beside this tree's, and what source maps cost at init.
+ * commit) beside this tree's, and what loading source maps would cost.
  *
  * Both trees are synthesized as `cdk synth` does it, with bundling and the stack's own esbuild
  * options (test/infra/bundles.ts); the baseline is a `git worktree` of `--baseline` (default
  * b8e802d, before issue 12) under the temp directory, sharing this tree's node_modules, removed
  * afterwards. Cold init = a fresh Node process imports the bundle until `handler` is there, with
  * the function's own NODE_OPTIONS from the template; median of `--runs` (default 20), the trees
- * and variants taking turns so machine load hits them alike. Prints Markdown for docs/BENCHMARKS.md.
+ * and variants taking turns so machine load hits them alike; and this tree's bundles once more with
+ * their shipped source map loaded (`--enable-source-maps`). Prints Markdown for docs/BENCHMARKS.md.
  *
  *   npx tsx bench/lambda-bundles.ts [--runs 20] [--all] [--baseline <commit> | --no-baseline]
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../infra/lambda';
@@ -67,16 +68,6 @@ function baselineTree(commit: string): string {
   return dir;
 }
 
-/** A copy of `bundle`'s directory whose source map has no `sourcesContent` (the same mappings; esbuild's `--sources-content=false`). */
-function withoutSourcesContent(bundle: LambdaBundle): string {
-  const dir = join(work, `lean-map-${bundle.entry.replace(/\W+/g, '-')}`);
-  cpSync(bundle.dir, dir, { recursive: true });
-  const mapFile = join(dir, 'index.mjs.map');
-  const { sourcesContent: _dropped, ...map } = JSON.parse(readFileSync(mapFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(mapFile, JSON.stringify(map));
-  return dir;
-}
-
 const mapSize = (dir: string) => (existsSync(join(dir, 'index.mjs.map')) ? kB(statSync(join(dir, 'index.mjs.map')).size) : '—');
 const ms = (value: number | null) => (value === null ? '—' : value.toFixed(0));
 const flags = (nodeOptions: string) => nodeOptions.split(/\s+/).filter(Boolean);
@@ -118,14 +109,12 @@ try {
       before,
       now: variant(bundle.dir, flags(bundle.nodeOptions)),
       today: before ? variant(before.dir, flags(before.nodeOptions)) : undefined,
-      // Source maps on this tree's bundle: none loaded, the external map as built, the map without sourcesContent.
-      noMaps: variant(bundle.dir, []),
+      // This tree's bundle with its shipped source map loaded, as `--enable-source-maps` in NODE_OPTIONS would.
       maps: variant(bundle.dir, ['--enable-source-maps']),
-      leanMaps: existsSync(join(bundle.dir, 'index.mjs.map')) ? variant(withoutSourcesContent(bundle), ['--enable-source-maps']) : undefined,
     };
   });
   console.error(`timing ${picked.length} bundles × ${RUNS} cold inits per variant on ${node.version}…`);
-  timeAll(rows.flatMap((r) => [r.now, r.today, r.noMaps, r.maps, r.leanMaps].filter((v): v is Variant => v !== undefined)));
+  timeAll(rows.flatMap((r) => [r.now, r.today, r.maps].filter((v): v is Variant => v !== undefined)));
 
   const sizes = (set: readonly LambdaBundle[]) => `${kB(Math.min(...set.map((b) => b.bytes)))}–${kB(Math.max(...set.map((b) => b.bytes)))}`;
   const tasksOf = (set: readonly LambdaBundle[]) => set.filter((b) => b.entry !== API_ENTRY);
@@ -142,14 +131,12 @@ try {
         `${r.today ? ms(initOf(r.today)) : '—'} | ${ms(initOf(r.now))} | ${r.bundle.nodeOptions || '(none)'} |`,
     );
   }
-  console.log('\nSource maps on the bundles now: cold init (ms) and the first error stack trace from inside the bundle (ms).');
-  console.log('\n| function | map (kB) | init, no maps | init, `--enable-source-maps` | init, maps without sourcesContent | first stack, no maps | first stack, maps | first stack, lean maps |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('\nSource maps on the bundles now: cold init and the first stack trace of an error thrown inside the bundle (ms), as deployed and with the shipped map loaded.');
+  console.log('\n| function | map | init as deployed | init, `--enable-source-maps` | first stack as deployed | first stack, `--enable-source-maps` |');
+  console.log('|---|---|---|---|---|---|');
   for (const r of rows) {
-    const lean = r.leanMaps;
     console.log(
-      `| ${r.bundle.entry} | ${mapSize(r.bundle.dir)} → ${lean ? mapSize(lean.dir) : '—'} | ${ms(initOf(r.noMaps))} | ${ms(initOf(r.maps))} | ` +
-        `${lean ? ms(initOf(lean)) : '—'} | ${ms(stackOf(r.noMaps))} | ${ms(stackOf(r.maps))} | ${lean ? ms(stackOf(lean)) : '—'} |`,
+      `| ${r.bundle.entry} | ${mapSize(r.bundle.dir)} | ${ms(initOf(r.now))} | ${ms(initOf(r.maps))} | ${ms(stackOf(r.now))} | ${ms(stackOf(r.maps))} |`,
     );
   }
 } finally {

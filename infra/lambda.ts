@@ -53,13 +53,21 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
     description: props.description,
     role,
     logGroup,
-    environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+    environment: props.environment,
     bundling: {
       format: OutputFormat.ESM,
       target: 'node22',
       mainFields: ['module', 'main'],
       minify: true,
+      // Source maps ship, lean and external, but are not loaded: Node reads a map only under
+      // `--enable-source-maps`, which cost ~30 ms of every cold init (+25%) and 60-90 ms at a
+      // container's first stack trace, which our workflows reach often (Conflict, NotFound and
+      // StreamStateConflict are how tasks answer). The named errors carry what an operator needs;
+      // for a source-mapped trace, set NODE_OPTIONS=--enable-source-maps on that one function
+      // (a configuration change, no new code). Without sourcesContent the map is ~1/3 the size:
+      // positions only, the sources are in the repository. Figures: docs/BENCHMARKS.md, "Lambda bundles".
       sourceMap: true,
+      sourcesContent: false,
       // esbuild's account of what the bundle holds (index.meta.json, beside index.mjs; Lambda never
       // reads it): the bundle-size test and bench read it, and so can anyone holding a deployed package.
       metafile: true,

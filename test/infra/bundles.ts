@@ -13,7 +13,7 @@ export interface LambdaBundle {
   readonly dir: string;
   /** Size of `index.mjs`, the code Lambda loads. */
   readonly bytes: number;
-  /** The function's `NODE_OPTIONS` (e.g. `--enable-source-maps`), `''` if unset. */
+  /** The function's `NODE_OPTIONS` (b8e802d set `--enable-source-maps`), `''` if unset. */
   readonly nodeOptions: string;
 }
 
