@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { parseArchivePath } from '../core/domain/archive-path';
 import { epochString } from '../core/domain/clock';
 import { logger } from '../core/lambda/logger';
@@ -16,9 +16,9 @@ import { taskHandler } from '../core/lambda/task-handler';
 export const Input = z.object({
   alarm_state: z.string(),
   alert_type: z.string(),
-  pipeline: z.string().optional(),
+  pipeline: z.optional(z.string()),
   channel_arn: z.string(),
-  message: z.string().default(''),
+  message: z._default(z.string(), ''),
 });
 
 type Deps = Pick<Services, 'store' | 'now'>;

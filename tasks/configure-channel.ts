@@ -1,5 +1,5 @@
 import { DescribeChannelCommand, UpdateChannelCommand, type OutputDestination } from '@aws-sdk/client-medialive';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { unchangedChannelUpdate } from '../core/domain/channel-update';
 import { archiveDestination } from '../core/domain/encoder-settings';
 import { aws } from '../core/aws/calls';
@@ -7,7 +7,7 @@ import { Conflict, Invalid } from '../core/domain/errors';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
 
-export const Input = z.object({ stream_id: z.string(), archive_path: z.string().startsWith('s3://') });
+export const Input = z.object({ stream_id: z.string(), archive_path: z.string().check(z.startsWith('s3://')) });
 
 type Deps = Pick<Services, 'medialive' | 'store'>;
 

@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type * as z from '../domain/zod';
 import { Invalid } from '../domain/errors';
 import { logger } from './logger';
 import { cloudServices, type Services } from '../aws/services';
@@ -17,7 +17,7 @@ function containerServices(): Services {
  * A task's input checked against its schema: a mismatch is {@link Invalid}, which no workflow
  * retries. Shared by the Lambda handler and the local runtime's task runner.
  */
-export function parseTaskInput<S extends z.ZodType>(schema: S, event: unknown): z.infer<S> {
+export function parseTaskInput<S extends z.ZodMiniType>(schema: S, event: unknown): z.infer<S> {
   const parsed = schema.safeParse(event);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
@@ -30,7 +30,7 @@ export function parseTaskInput<S extends z.ZodType>(schema: S, event: unknown): 
  * The Lambda handler of a task: parses the state's input with the task's schema
  * ({@link parseTaskInput}), then calls `run` with the container's services.
  */
-export function taskHandler<S extends z.ZodType, Out>(
+export function taskHandler<S extends z.ZodMiniType, Out>(
   schema: S,
   run: (input: z.infer<S>, deps: Services) => Promise<Out>,
 ) {
