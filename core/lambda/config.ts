@@ -62,7 +62,7 @@ const ConfigSchema = z.object({
   SCHEDULE_GROUP_NAME: z.optional(z.string().check(z.minLength(1))),
   SCHEDULER_ROLE_ARN: z.optional(z.string().check(z.minLength(1))),
   SCHEDULE_DLQ_ARN: z.optional(z.string().check(z.minLength(1))),
-  API_WAIT_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(25)), 20),
+  API_WAIT_SECONDS: z._default(z.coercedNumber().check(z.int(), z.gte(0), z.lte(25)), 20),
   AWS_REGION: z._default(z.string(), 'us-east-1'),
 });
 

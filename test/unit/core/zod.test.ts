@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../../../core/lambda/config';
 import { parseTaskInput } from '../../../core/lambda/task-handler';
 import { Input as BeginSessionInput } from '../../../tasks/begin-session';
 import { Input as ConfigureChannelInput } from '../../../tasks/configure-channel';
@@ -11,10 +12,11 @@ import { ApiHarness } from '../api/harness';
 
 /**
  * The validation messages people read, word for word as classic zod wrote them (the figures are
- * what b8e802d, still on classic zod, answered for these inputs): a 400's `details` and a task's
- * `Invalid` input. The schemas are zod/mini, which loads no locale and would say "Invalid input"
- * to every one of them; core/domain/zod.ts sets English once. Nothing this file imports loads
- * classic zod (whose first schema would set English itself), so only that module can make these pass.
+ * what b8e802d, still on classic zod, answered for these inputs): a 400's `details`, a task's
+ * `Invalid` input, a configuration error. The schemas are zod/mini, which loads no locale and
+ * would say "Invalid input" to nearly every one of them; core/domain/zod.ts sets English once.
+ * Nothing this file imports loads classic zod (whose first schema would set English itself), so
+ * only that module can make these pass.
  */
 
 const h = new ApiHarness();
@@ -91,5 +93,16 @@ describe('a task input that does not parse', () => {
       'task input invalid: poll.deadline_seconds: Invalid input: expected int, received number; poll.attempt: Too small: expected number to be >=0',
     );
     expect(messageOf(RecordConnectorInput, { outcome: 'bogus' })).toBe("task input invalid: outcome: Invalid discriminator value. Expected 'running' | 'stopped'");
+  });
+});
+
+describe('a configuration that does not parse', () => {
+  it('names each variable with the messages classic zod wrote', () => {
+    expect(() => loadConfig({ API_WAIT_SECONDS: 'abc' })).toThrow('invalid configuration: API_WAIT_SECONDS: Invalid input: expected number, received NaN');
+    expect(() => loadConfig({ API_WAIT_SECONDS: '2.5' })).toThrow('invalid configuration: API_WAIT_SECONDS: Invalid input: expected int, received number');
+    expect(() => loadConfig({ STATE_MACHINE_ARNS: '[1', LIVE_BASE_URL: 'nope' })).toThrow(
+      'invalid configuration: LIVE_BASE_URL: Invalid URL; STATE_MACHINE_ARNS: STATE_MACHINE_ARNS must be a JSON object of action → ARN',
+    );
+    expect(loadConfig({ API_WAIT_SECONDS: '7', CONNECTOR_SUBNETS: 'a, b,' })).toMatchObject({ API_WAIT_SECONDS: 7, CONNECTOR_SUBNETS: ['a', 'b'] });
   });
 });
