@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../core/domain/zod';
 import { NotFound, StreamStateConflict } from '../core/domain/errors';
 import { logger } from '../core/lambda/logger';
 import { redactText } from '../core/domain/redact';

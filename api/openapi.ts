@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { ERROR_CODES, type ErrorStatus } from './errors';
 import { IDEMPOTENCY_HEADER } from './idempotency';
 import type { Route } from './route';
@@ -58,18 +58,18 @@ function clean(schema: Json): Json {
 }
 
 /** A schema by name when it is a component, else inline. */
-function schemaFor(schema: z.ZodType): Json {
+function schemaFor(schema: z.ZodMiniType): Json {
   const id = schemas.get(schema)?.id;
   return id ? ref(id) : clean(z.toJSONSchema(schema, { io: 'input' }));
 }
 
 function parameters(route: Route): Json[] {
-  const shape = route.params ? (route.params as z.ZodObject).shape : {};
+  const shape = route.params ? (route.params as z.ZodMiniObject).shape : {};
   const inPath = Object.entries(shape).map(([name, schema]) => ({
     name,
     in: 'path',
     required: true,
-    schema: clean(z.toJSONSchema(schema as z.ZodType, { io: 'input' }) as Json),
+    schema: clean(z.toJSONSchema(schema as z.ZodMiniType, { io: 'input' }) as Json),
   }));
   if (route.method === 'GET') return inPath;
   return [

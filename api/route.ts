@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../core/domain/zod';
 import type { Services } from '../core/aws/services';
 import { badRequest, notFound, validationDetails, type ErrorStatus } from './errors';
 import type { Reply } from './http';
@@ -18,7 +18,7 @@ export interface RouteContext<P, B> {
 
 export interface ResponseDoc {
   description: string;
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
 }
 
 /** One row of the route table: what it accepts (validated and documented) and what it does. */
@@ -29,9 +29,9 @@ export interface Route {
   operationId: string;
   summary: string;
   /** The path parameters, as an object schema. */
-  params?: z.ZodType;
+  params?: z.ZodMiniType;
   /** The body; absent: the route takes none (nothing, or `{}`). */
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   /** The body may be left out (then it is validated as `{}`). */
   bodyOptional?: boolean;
   /** Success responses by status. */
@@ -44,10 +44,10 @@ export interface Route {
   run(ctx: RouteContext<unknown, unknown>): Promise<Reply>;
 }
 
-type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
 /** Types `run` by the route's own schemas, then erases them for the table. */
-export function defineRoute<P extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+export function defineRoute<P extends z.ZodMiniType | undefined = undefined, B extends z.ZodMiniType | undefined = undefined>(
   route: Omit<Route, 'params' | 'body' | 'check' | 'run'> & {
     params?: P;
     body?: B;
@@ -91,7 +91,7 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
   throw notFound(`no route ${method.toUpperCase()} ${path}`);
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'path' | 'body'): z.infer<S> {
+function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where: 'path' | 'body'): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const details = validationDetails(parsed.error.issues, where === 'path' ? ['path'] : []);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { StartOptionsSchema } from '../core/domain/archive-path';
 import { ChimeUrlSchema } from '../core/domain/chime-url';
 import { ExecutionDetailSchema, ExecutionSummarySchema } from '../core/aws/executions';
@@ -16,25 +16,24 @@ import { ERROR_CODES } from './errors';
  */
 
 /** Stream and schedule ids. */
-const HexIdSchema = z.string().regex(HEX_ID_PATTERN, 'must be 32 lowercase hex chars');
+const HexIdSchema = z.string().check(z.regex(HEX_ID_PATTERN, 'must be 32 lowercase hex chars'));
 export const StreamPathSchema = z.object({ id: HexIdSchema });
 export type StreamPath = z.infer<typeof StreamPathSchema>;
 export const ExecutionPathSchema = z.object({
   id: HexIdSchema,
   execution_id: z
     .string()
-    .regex(EXECUTION_ID_PATTERN, 'must be a Step Functions execution ARN or name')
-    .describe('The execution ARN, or its name.'),
+    .check(z.regex(EXECUTION_ID_PATTERN, 'must be a Step Functions execution ARN or name'), z.describe('The execution ARN, or its name.')),
 });
 
-const Name = z.string().min(1).max(128);
-const Description = z.string().max(1024);
-const SegmentLength = z.number().int().min(1).max(3600).describe('Archive segment length in seconds.');
+const Name = z.string().check(z.minLength(1), z.maxLength(128));
+const Description = z.string().check(z.maxLength(1024));
+const SegmentLength = z.number().check(z.int(), z.gte(1), z.lte(3600), z.describe('Archive segment length in seconds.'));
 
 export const CreateStreamBodySchema = z.strictObject({
   name: Name,
-  description: Description.optional().describe('Default "".'),
-  segment_length: SegmentLength.optional().describe('Default 300.'),
+  description: z.optional(Description).check(z.describe('Default "".')),
+  segment_length: z.optional(SegmentLength).check(z.describe('Default 300.')),
 });
 
 /** The fields an update changes; any other record field may be sent back, unchanged. */
@@ -42,58 +41,62 @@ export const EDITABLE_FIELDS = ['name', 'description', 'segment_length'] as cons
 
 export const UpdateStreamBodySchema = z
   .strictObject({
-    ...StreamRecordSchema.partial().shape,
-    name: Name.optional(),
-    description: Description.optional(),
-    segment_length: SegmentLength.optional(),
-    version: z.number().int().min(1).optional().describe('If sent, must be the stored version (else 409).'),
+    ...z.partial(StreamRecordSchema).shape,
+    name: z.optional(Name),
+    description: z.optional(Description),
+    segment_length: z.optional(SegmentLength),
+    version: z.optional(z.number().check(z.int(), z.gte(1))).check(z.describe('If sent, must be the stored version (else 409).')),
   })
-  .describe(
-    'A stream record or any subset of it. `name`, `description` and `segment_length` are applied; ' +
-      'every other field must equal the stored value (else 400 naming it).',
+  .check(
+    z.describe(
+      'A stream record or any subset of it. `name`, `description` and `segment_length` are applied; ' +
+        'every other field must equal the stored value (else 400 naming it).',
+    ),
   );
 
 /** The start body: the start options every starter validates alike (API, schedules, the workflow). */
 export const StartBodySchema = z
   .strictObject(StartOptionsSchema.shape)
-  .describe(
-    '`path`: an s3://bucket/prefix/ URI (default `s3://{archive_bucket}/{YYYY}/{MM}/{DD}/{stream_id}-{epoch}/`); ' +
-      '`startover_window_seconds`: 0–1209600 (default 3600); `key_rotation_interval`: 0 = no rotation, else 60–86400 (default 60).',
+  .check(
+    z.describe(
+      '`path`: an s3://bucket/prefix/ URI (default `s3://{archive_bucket}/{YYYY}/{MM}/{DD}/{stream_id}-{epoch}/`); ' +
+        '`startover_window_seconds`: 0–1209600 (default 3600); `key_rotation_interval`: 0 = no rotation, else 60–86400 (default 60).',
+    ),
   );
 
 export const ChimeBodySchema = z.strictObject({
-  chime_url: ChimeUrlSchema.describe('The meeting URL (absolute http(s)); `broadcast=true` is added when missing.'),
+  chime_url: ChimeUrlSchema.check(z.describe('The meeting URL (absolute http(s)); `broadcast=true` is added when missing.')),
 });
 
 const SplitSectionSchema = z
   .strictObject({
-    start: z.number().min(0).describe('Seconds from the start of the session recording.'),
-    end: z.number().min(0),
+    start: z.number().check(z.gte(0), z.describe('Seconds from the start of the session recording.')),
+    end: z.number().check(z.gte(0)),
   })
-  .refine((s) => s.end > s.start, { path: ['end'], message: 'end must be greater than start' });
+  .check(z.refine((s) => s.end > s.start, { path: ['end'], message: 'end must be greater than start' }));
 
 export const SplitBodySchema = z.strictObject({
-  timestamp_list: z.array(SplitSectionSchema).min(1).max(100),
-  session_id: z.string().min(1).max(128).describe('A key of the stream\'s `archives_path`.'),
+  timestamp_list: z.array(SplitSectionSchema).check(z.minLength(1), z.maxLength(100)),
+  session_id: z.string().check(z.minLength(1), z.maxLength(128), z.describe('A key of the stream\'s `archives_path`.')),
   name_modifier: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match [A-Za-z0-9_-]{1,64}')
-    .optional()
-    .describe('Default: 32 random hex chars.'),
+    .optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match [A-Za-z0-9_-]{1,64}')))
+    .check(z.describe('Default: 32 random hex chars.')),
 });
 
 export const ScheduleBodySchema = z
   .strictObject({
     action: z.enum(SCHEDULE_ACTIONS),
-    at: z.string().describe('ISO-8601 UTC, between now + 10 s and one year ahead, e.g. 2026-05-01T09:00:00Z.'),
-    start_options: StartBodySchema.optional().describe('The start body\'s fields (start only).'),
+    at: z.string().check(z.describe('ISO-8601 UTC, between now + 10 s and one year ahead, e.g. 2026-05-01T09:00:00Z.')),
+    start_options: z.optional(StartBodySchema).check(z.describe('The start body\'s fields (start only).')),
   })
-  .refine((body) => body.action === 'start' || body.start_options === undefined, {
-    path: ['start_options'],
-    message: 'only a start takes start_options',
-  });
+  .check(
+    z.refine((body) => body.action === 'start' || body.start_options === undefined, {
+      path: ['start_options'],
+      message: 'only a start takes start_options',
+    }),
+  );
 export const SchedulePathSchema = z.object({ id: HexIdSchema, schedule_id: HexIdSchema });
-export const ScheduleViewSchema = ScheduleSchema.omit({ start_options: true });
+export const ScheduleViewSchema = z.omit(ScheduleSchema, { start_options: true });
 export const ScheduleListSchema = z.array(ScheduleViewSchema);
 
 /** Routes that take no body accept none or `{}`; a JSON `null` is a body, and not an object (400). */
@@ -101,24 +104,25 @@ export const NoBodySchema = z.strictObject({});
 
 export const StreamListSchema = z.array(StreamRecordSchema);
 export const SplitAcceptedSchema = z.object({
-  execution_id: z.string().describe('The split execution\'s ARN (`GET /streams/{id}/executions/{execution_id}` follows it).'),
-  outputs: z.array(SplitOutputSchema).describe('One per `timestamp_list` item, in order.'),
+  execution_id: z.string().check(z.describe('The split execution\'s ARN (`GET /streams/{id}/executions/{execution_id}` follows it).')),
+  outputs: z.array(SplitOutputSchema).check(z.describe('One per `timestamp_list` item, in order.')),
 });
 export const ExecutionListSchema = z.array(ExecutionSummarySchema);
 
 export const ErrorBodySchema = z.object({
   error: z.object({
-    code: z.enum(Object.values(ERROR_CODES)).describe('One per status (see Errors).'),
-    message: z.string().describe('What is wrong, for a person; a 409 names the state, a 500 carries the request id.'),
+    code: z.enum(Object.values(ERROR_CODES)).check(z.describe('One per status (see Errors).')),
+    message: z.string().check(z.describe('What is wrong, for a person; a 409 names the state, a 500 carries the request id.')),
     details: z
-      .array(
-        z.object({
-          path: z.string().describe('The field, dotted from the body (`timestamp_list.1.end`), or `path.…`/`headers.…`.'),
-          message: z.string(),
-        }),
+      .optional(
+        z.array(
+          z.object({
+            path: z.string().check(z.describe('The field, dotted from the body (`timestamp_list.1.end`), or `path.…`/`headers.…`.')),
+            message: z.string(),
+          }),
+        ),
       )
-      .optional()
-      .describe('For a validation error: each field that is wrong.'),
+      .check(z.describe('For a validation error: each field that is wrong.')),
   }),
 });
 

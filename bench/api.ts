@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { StreamRecordSchema, type StreamRecord } from '../core/domain/record';
 
 /** One request to the stream API; with `reply`, the reply parsed by the route's documented schema. */
 export interface ApiCall {
   (method: string, path: string, body?: unknown): Promise<unknown>;
-  <S extends z.ZodType>(method: string, path: string, body: unknown, reply: S): Promise<z.output<S>>;
+  <S extends z.core.$ZodType>(method: string, path: string, body: unknown, reply: S): Promise<z.output<S>>;
 }
 
 /**
@@ -14,8 +14,8 @@ export interface ApiCall {
  */
 export function apiCaller(baseUrl: string): ApiCall {
   function call(method: string, path: string, body?: unknown): Promise<unknown>;
-  function call<S extends z.ZodType>(method: string, path: string, body: unknown, reply: S): Promise<z.output<S>>;
-  async function call(method: string, path: string, body?: unknown, reply?: z.ZodType): Promise<unknown> {
+  function call<S extends z.core.$ZodType>(method: string, path: string, body: unknown, reply: S): Promise<z.output<S>>;
+  async function call(method: string, path: string, body?: unknown, reply?: z.core.$ZodType): Promise<unknown> {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -24,7 +24,7 @@ export function apiCaller(baseUrl: string): ApiCall {
     const text = await res.text();
     if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     const json: unknown = text ? JSON.parse(text) : undefined;
-    return reply ? reply.parse(json) : json;
+    return reply ? z.parse(reply, json) : json;
   }
   return call;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { sessionOf, StartOptionsSchema } from '../core/domain/archive-path';
 import { StreamStateConflict } from '../core/domain/errors';
 import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/domain/record';
@@ -8,10 +8,10 @@ import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   /** The start execution's input (`$$.Execution.Input`): `{stream_id, path?, startover_window_seconds?, key_rotation_interval?}`. */
-  start: StartOptionsSchema.extend({ stream_id: z.string() }),
+  start: z.extend(StartOptionsSchema, { stream_id: z.string() }),
   execution_name: z.string(),
   /** `$$.Execution.StartTime`: the default path's date, the same on every retry of this step. */
-  started_at: z.string().datetime({ offset: true }),
+  started_at: z.string().check(z.iso.datetime({ offset: true })),
 });
 
 type Deps = Pick<Services, 'store' | 'config'>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { deleteCloudSchedule } from '../core/aws/schedules';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';

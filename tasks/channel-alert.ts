@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { parseArchivePath } from '../core/domain/archive-path';
 import { epochString } from '../core/domain/clock';
 import { logger } from '../core/lambda/logger';
@@ -17,9 +17,9 @@ import { streamStore } from '../core/aws/clients/store';
 export const Input = z.object({
   alarm_state: z.string(),
   alert_type: z.string(),
-  pipeline: z.string().optional(),
+  pipeline: z.optional(z.string()),
   channel_arn: z.string(),
-  message: z.string().default(''),
+  message: z._default(z.string(), ''),
 });
 
 type Deps = Pick<Services, 'store' | 'now'>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { ACTIONS } from '../core/domain/actions';
 import { StreamStateConflict } from '../core/domain/errors';
 import type { StreamItem } from '../core/domain/record';
@@ -14,7 +14,7 @@ export const Input = z.object({
   execution_name: z.string(),
   execution_id: z.string(),
   /** The execution's input; a schedule's firing has `schedule_id` in it. */
-  execution_input: z.unknown().optional(),
+  execution_input: z.optional(z.unknown()),
 });
 
 type Deps = Pick<Services, 'store'>;

@@ -1,5 +1,5 @@
 import { DescribeChannelCommand, UpdateChannelCommand, type OutputDestination } from '@aws-sdk/client-medialive';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { unchangedChannelUpdate } from '../core/domain/channel-update';
 import { archiveDestination } from '../core/domain/encoder-settings';
 import { aws } from '../core/aws/calls';
@@ -9,7 +9,7 @@ import { taskHandler } from '../core/lambda/task-handler';
 import { mediaLiveClient } from '../core/aws/clients/medialive';
 import { streamStore } from '../core/aws/clients/store';
 
-export const Input = z.object({ stream_id: z.string(), archive_path: z.string().startsWith('s3://') });
+export const Input = z.object({ stream_id: z.string(), archive_path: z.string().check(z.startsWith('s3://')) });
 
 type Deps = Pick<Services, 'medialive' | 'store'>;
 

@@ -1,5 +1,5 @@
 import { DescribeOriginEndpointCommand, UpdateOriginEndpointCommand, type HlsEncryption } from '@aws-sdk/client-mediapackage';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { aws } from '../core/aws/calls';
 import { Invalid } from '../core/domain/errors';
@@ -8,10 +8,10 @@ import { taskHandler } from '../core/lambda/task-handler';
 import { mediaPackageClient } from '../core/aws/clients/mediapackage';
 
 export const Input = z.object({
-  endpoint_id: z.string().min(1),
-  startover_window_seconds: z.number().int().min(0),
+  endpoint_id: z.string().check(z.minLength(1)),
+  startover_window_seconds: z.number().check(z.int(), z.gte(0)),
   /** Seconds between key rotations; 0 = one key for the whole stream. */
-  key_rotation_interval: z.number().int().min(0),
+  key_rotation_interval: z.number().check(z.int(), z.gte(0)),
 });
 
 type Deps = Pick<Services, 'mediapackage' | 'config'>;

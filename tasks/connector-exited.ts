@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { epochString } from '../core/domain/clock';
 import { streamIdOfGroup, taskIdOf } from '../core/domain/connector';
 import { redactText } from '../core/domain/redact';
@@ -10,12 +10,13 @@ import { streamStore } from '../core/aws/clients/store';
 export const Input = z.object({
   taskArn: z.string(),
   lastStatus: z.string(),
-  group: z.string().optional(),
-  stoppedReason: z.string().optional(),
-  stopCode: z.string().optional(),
-  containers: z
-    .array(z.object({ name: z.string().optional(), exitCode: z.number().optional(), reason: z.string().optional() }))
-    .default([]),
+  group: z.optional(z.string()),
+  stoppedReason: z.optional(z.string()),
+  stopCode: z.optional(z.string()),
+  containers: z._default(
+    z.array(z.object({ name: z.optional(z.string()), exitCode: z.optional(z.number()), reason: z.optional(z.string()) })),
+    [],
+  ),
 });
 
 type Deps = Pick<Services, 'store' | 'now'>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { CONNECTOR_ACTION_NAMES, startsConnector } from '../core/domain/connector';
 import { takeConnectorSlot, requestConnectorStop } from '../core/aws/connector-slot';
 import { Invalid } from '../core/domain/errors';
@@ -12,7 +12,7 @@ export const Input = z.object({
   execution_name: z.string(),
   execution_id: z.string(),
   /** The meeting, for a start (the execution's input); stops have none. */
-  chime_url: z.string().optional(),
+  chime_url: z.optional(z.string()),
 });
 
 type Deps = Pick<Services, 'store' | 'now'>;

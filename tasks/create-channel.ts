@@ -1,5 +1,5 @@
 import { CreateChannelCommand } from '@aws-sdk/client-medialive';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { channelRequest } from '../core/domain/encoder-settings';
 import { aws } from '../core/aws/calls';
@@ -13,9 +13,9 @@ import { streamStore } from '../core/aws/clients/store';
 export const Input = z.object({
   stream_id: z.string(),
   execution_name: z.string(),
-  input_id: z.string().min(1),
-  package_channel_id: z.string().min(1),
-  segment_length: z.number().int().positive(),
+  input_id: z.string().check(z.minLength(1)),
+  package_channel_id: z.string().check(z.minLength(1)),
+  segment_length: z.number().check(z.int(), z.positive()),
 });
 
 type Deps = Pick<Services, 'medialive' | 'store' | 'config'>;

@@ -1,5 +1,5 @@
 import { CreateInputCommand } from '@aws-sdk/client-medialive';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { DomainError, Invalid } from '../core/domain/errors';
 import { aws } from '../core/aws/calls';

@@ -1,5 +1,5 @@
 import { CreateOriginEndpointCommand, DescribeOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { createOrExisting } from '../core/aws/calls';
 import { Invalid } from '../core/domain/errors';
 import { DEFAULT_STARTOVER_WINDOW_SECONDS } from '../core/domain/record';
@@ -10,10 +10,10 @@ import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
-  package_channel_id: z.string().min(1),
+  package_channel_id: z.string().check(z.minLength(1)),
   /** Chosen by the workflow (`fm-{stream_id}-hls`), so compensation can delete it even if this step failed half way. */
-  endpoint_id: z.string().min(1),
-  startover_window_seconds: z.number().int().min(0).default(DEFAULT_STARTOVER_WINDOW_SECONDS),
+  endpoint_id: z.string().check(z.minLength(1)),
+  startover_window_seconds: z._default(z.number().check(z.int(), z.gte(0)), DEFAULT_STARTOVER_WINDOW_SECONDS),
 });
 
 type Deps = Pick<Services, 'mediapackage' | 'store'>;

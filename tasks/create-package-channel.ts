@@ -1,5 +1,5 @@
 import { CreateChannelCommand, DescribeChannelCommand } from '@aws-sdk/client-mediapackage';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { createOrExisting } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
@@ -9,7 +9,7 @@ import { streamStore } from '../core/aws/clients/store';
 export const Input = z.object({
   stream_id: z.string(),
   /** Chosen by the workflow (`fm-{stream_id}`), so compensation can delete it even if this step failed half way. */
-  package_channel_id: z.string().min(1),
+  package_channel_id: z.string().check(z.minLength(1)),
 });
 
 type Deps = Pick<Services, 'mediapackage' | 'store'>;

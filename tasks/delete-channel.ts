@@ -1,5 +1,5 @@
 import { DeleteChannelCommand, DescribeChannelCommand } from '@aws-sdk/client-medialive';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { deleteWhenDeletable } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';

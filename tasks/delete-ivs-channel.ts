@@ -1,5 +1,5 @@
 import { DeleteChannelCommand, ListChannelsCommand } from '@aws-sdk/client-ivs';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { aws, deleteIgnoringNotFound } from '../core/aws/calls';
 import { ivsChannelName } from '../core/domain/ivs';
 import type { Services } from '../core/aws/services';

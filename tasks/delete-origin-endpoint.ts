@@ -1,5 +1,5 @@
 import { DeleteOriginEndpointCommand } from '@aws-sdk/client-mediapackage';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { deleteIgnoringNotFound } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';

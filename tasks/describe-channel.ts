@@ -1,5 +1,5 @@
 import { DescribeChannelCommand } from '@aws-sdk/client-medialive';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { aws } from '../core/aws/calls';
 import { NotFound } from '../core/domain/errors';
 import { nextPoll, PollSchema, type PollState } from '../core/domain/poll';
@@ -7,7 +7,7 @@ import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
 import { mediaLiveClient } from '../core/aws/clients/medialive';
 
-export const Input = z.object({ channel_id: z.string().min(1), poll: PollSchema });
+export const Input = z.object({ channel_id: z.string().check(z.minLength(1)), poll: PollSchema });
 
 type Deps = Pick<Services, 'medialive' | 'now'>;
 

@@ -1,5 +1,5 @@
 import { DescribeTasksCommand, type Task } from '@aws-sdk/client-ecs';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { aws } from '../core/aws/calls';
 import { DomainError } from '../core/domain/errors';
@@ -9,10 +9,10 @@ import { taskHandler } from '../core/lambda/task-handler';
 import { ecsClient } from '../core/aws/clients/ecs';
 
 export const Input = z.object({
-  task_id: z.string().min(1),
+  task_id: z.string().check(z.minLength(1)),
   poll: PollSchema,
   /** While starting, a task that stopped is a failure whose reason the stream's `last_error` should name. */
-  fail_if_stopped: z.boolean().default(false),
+  fail_if_stopped: z._default(z.boolean(), false),
 });
 
 type Deps = Pick<Services, 'ecs' | 'config' | 'now'>;

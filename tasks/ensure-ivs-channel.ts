@@ -8,7 +8,7 @@ import {
   ListStreamKeysCommand,
   type Channel,
 } from '@aws-sdk/client-ivs';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { aws, deleteIgnoringNotFound } from '../core/aws/calls';
 import { NotFound, StreamStateConflict } from '../core/domain/errors';
 import { ivsChannelName, ivsIngestUrl } from '../core/domain/ivs';

@@ -1,5 +1,5 @@
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { normalizeArchivePath, parseArchivePath } from '../core/domain/archive-path';
 import {
   archiveGaps,
@@ -19,7 +19,7 @@ import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
 import { s3Client } from '../core/aws/clients/s3';
 
-export const Input = z.object({ archive_path: z.string().min(1) });
+export const Input = z.object({ archive_path: z.string().check(z.minLength(1)) });
 
 type Deps = Pick<Services, 's3'>;
 

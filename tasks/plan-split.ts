@@ -1,13 +1,12 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { ArchiveTimelineSchema } from '../core/domain/archive-timeline';
 import type { Services } from '../core/aws/services';
 import { planSection, SplitExecutionInputSchema, type PlannedSection } from '../core/domain/split-plan';
 import { splitOutputs } from '../core/domain/split-outputs';
 import { taskHandler } from '../core/lambda/task-handler';
 
-export const Input = SplitExecutionInputSchema.pick({ archive_path: true, name_modifier: true, timestamp_list: true }).extend({
-  timeline: ArchiveTimelineSchema,
-});
+const Requested = z.pick(SplitExecutionInputSchema, { archive_path: true, name_modifier: true, timestamp_list: true });
+export const Input = z.extend(Requested, { timeline: ArchiveTimelineSchema });
 
 type Deps = Pick<Services, 'config'>;
 

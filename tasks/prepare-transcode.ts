@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requestToken } from '../core/domain/ids';
 import { PlannedSectionSchema } from '../core/domain/split-plan';
 import { taskHandler } from '../core/lambda/task-handler';
@@ -7,7 +7,7 @@ import { sectionJob, type SectionJobRequest } from '../core/domain/transcode-job
 export const Input = z.object({
   stream_id: z.string(),
   section: PlannedSectionSchema,
-  execution_name: z.string().min(1),
+  execution_name: z.string().check(z.minLength(1)),
 });
 
 /**

@@ -1,5 +1,5 @@
 import { PutKeyCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { aws } from '../core/aws/calls';
 import { Invalid } from '../core/domain/errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { epochString } from '../core/domain/clock';
 import { CONNECTOR_ACTION_NAMES } from '../core/domain/connector';
 import { caughtFailureMessage } from '../core/domain/failure';
@@ -12,9 +12,9 @@ export const Input = z.object({
   action: z.enum(CONNECTOR_ACTION_NAMES),
   execution_id: z.string(),
   /** The caught error, as a Catch with `resultPath: '$.failure'` leaves it. */
-  failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  failure: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
   /** A start names itself: its connector slot is freed (its task was stopped just before). */
-  release_for: z.string().optional(),
+  release_for: z.optional(z.string()),
 });
 
 type Deps = Pick<Services, 'store' | 'now'>;

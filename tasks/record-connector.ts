@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { holdsConnector } from '../core/domain/connector';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
@@ -10,10 +10,10 @@ export const Input = z.discriminatedUnion('outcome', [
     outcome: z.literal('running'),
     stream_id: z.string(),
     execution_name: z.string(),
-    source: z.enum(['page', 'test_pattern']).optional(),
+    source: z.optional(z.enum(['page', 'test_pattern'])),
   }),
   /** The stop's task has stopped: the slot of the connector this stop claimed is free again. */
-  z.object({ outcome: z.literal('stopped'), stream_id: z.string(), connector_execution: z.string().nullable() }),
+  z.object({ outcome: z.literal('stopped'), stream_id: z.string(), connector_execution: z.nullable(z.string()) }),
 ]);
 
 type Deps = Pick<Services, 'store'>;

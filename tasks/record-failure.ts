@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { epochString } from '../core/domain/clock';
 import { StreamStateSchema, isStarted } from '../core/domain/record';
 import { caughtFailureMessage } from '../core/domain/failure';
@@ -13,14 +13,14 @@ export const Input = z.object({
   /** The failing execution: the claim is released, and `state` written, only while the claim is its own. */
   execution_name: z.string(),
   /** The caught error, as a Catch with `resultPath: '$.failure'` leaves it. */
-  failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  failure: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
   /**
    * Compensation steps that failed as well, by what they were deleting: those resources are still
    * referenced by the record, and the message says so, for an operator's later DELETE.
    */
-  cleanup: z.record(z.string(), z.object({ Error: z.string(), Cause: z.string().optional() })).optional(),
+  cleanup: z.optional(z.record(z.string(), z.object({ Error: z.string(), Cause: z.optional(z.string()) }))),
   /** The state the stream is left in; absent: unchanged. */
-  state: StreamStateSchema.optional(),
+  state: z.optional(StreamStateSchema),
 });
 
 type Deps = Pick<Services, 'store' | 'now'>;

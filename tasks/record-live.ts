@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { NotFound } from '../core/domain/errors';
 import { hasLiveRoute, liveEndpoint } from '../core/aws/live-route';
@@ -9,9 +9,9 @@ import { streamStore } from '../core/aws/clients/store';
 
 /** What the workflow just did to the route: made it (with the viewer URL through it) or removed it. */
 export const Input = z.discriminatedUnion('live', [
-  z.object({ stream_id: z.string(), live: z.literal(true), live_endpoint: z.string().url() }),
+  z.object({ stream_id: z.string(), live: z.literal(true), live_endpoint: z.string().check(z.url()) }),
   // CDK drops a null from a task's payload, so "not live" arrives without `live_endpoint`.
-  z.object({ stream_id: z.string(), live: z.literal(false), live_endpoint: z.null().default(null) }),
+  z.object({ stream_id: z.string(), live: z.literal(false), live_endpoint: z._default(z.null(), null) }),
 ]);
 
 type Deps = Pick<Services, 'store' | 'kvs' | 'config'>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { epochString } from '../core/domain/clock';
 import { StreamStateSchema, isStarted } from '../core/domain/record';
 import type { Services } from '../core/aws/services';
@@ -10,7 +10,7 @@ export const Input = z.object({
   /** The state the action ends in. */
   state: StreamStateSchema,
   /** Epoch-second timestamps to stamp now, e.g. `last_stopped`. */
-  stamp: z.array(z.enum(['last_started', 'last_stopped'])).default([]),
+  stamp: z._default(z.array(z.enum(['last_started', 'last_stopped'])), []),
   /** The execution ending: its outcome lands only while it still holds the stream's claim. */
   execution_name: z.string(),
 });

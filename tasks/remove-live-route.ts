@@ -1,5 +1,5 @@
 import { DeleteKeyCommand } from '@aws-sdk/client-cloudfront-keyvaluestore';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { deleteIgnoringNotFound } from '../core/aws/calls';
 import { liveRouteKey, liveRoutesEtag } from '../core/aws/live-route';

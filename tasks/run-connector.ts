@@ -1,5 +1,5 @@
 import { ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { connectorGroup, taskIdOf } from '../core/domain/connector';
 import { aws } from '../core/aws/calls';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { redactText } from '../core/domain/redact';
 import { scheduleOfInput } from '../core/domain/schedule';
 import { markSchedule } from '../core/aws/schedules';
@@ -18,7 +18,7 @@ export const Input = z.object({
     z.object({
       messageId: z.string(),
       body: z.string(),
-      messageAttributes: z.record(z.string(), z.object({ stringValue: z.string().optional() })).default({}),
+      messageAttributes: z._default(z.record(z.string(), z.object({ stringValue: z.optional(z.string()) })), {}),
     }),
   ),
 });

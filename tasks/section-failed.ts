@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { caughtFailureMessage } from '../core/domain/failure';
 import { PlannedSectionSchema } from '../core/domain/split-plan';
 import { taskHandler } from '../core/lambda/task-handler';
@@ -6,7 +6,7 @@ import { taskHandler } from '../core/lambda/task-handler';
 export const Input = z.object({
   section: PlannedSectionSchema,
   /** The caught error, as a Catch with `resultPath: '$.failure'` leaves it. */
-  failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  failure: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
 });
 
 export interface SectionOutcome {
@@ -21,7 +21,7 @@ export interface SectionOutcome {
 
 /** The job in a `.sync` failure's cause: the MediaConvert job as GetJob answers it. */
 const FailedJobCauseSchema = z.object({
-  Job: z.object({ Id: z.string(), Status: z.string(), ErrorCode: z.number().optional(), ErrorMessage: z.string().optional() }),
+  Job: z.object({ Id: z.string(), Status: z.string(), ErrorCode: z.optional(z.number()), ErrorMessage: z.optional(z.string()) }),
 });
 
 /** `MediaConvert job {id} ended ERROR: {code} {message}` for a failed job's cause; else the failure as caught. */

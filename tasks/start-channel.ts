@@ -1,12 +1,12 @@
 import { DescribeChannelCommand, StartChannelCommand } from '@aws-sdk/client-medialive';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { aws } from '../core/aws/calls';
 import { Conflict, Invalid } from '../core/domain/errors';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
 import { mediaLiveClient } from '../core/aws/clients/medialive';
 
-export const Input = z.object({ channel_id: z.string().min(1) });
+export const Input = z.object({ channel_id: z.string().check(z.minLength(1)) });
 
 type Deps = Pick<Services, 'medialive'>;
 

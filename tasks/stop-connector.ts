@@ -1,5 +1,5 @@
 import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { holdsConnector, taskIdOf } from '../core/domain/connector';
 import { aws } from '../core/aws/calls';
@@ -11,14 +11,14 @@ import { streamStore } from '../core/aws/clients/store';
 
 export const Input = z.object({
   stream_id: z.string(),
-  reason: z.string().max(255).default('connector stopped by the control plane'),
+  reason: z._default(z.string().check(z.maxLength(255)), 'connector stopped by the control plane'),
   /** Stop only a connector of this target: `stop` ends a `medialive` connector, and leaves one pushing to IVS. */
-  target: z.enum(['medialive', 'ivs']).optional(),
+  target: z.optional(z.enum(['medialive', 'ivs'])),
   /**
    * The connector to stop, by the start execution that claimed it (what a stop's claim returned, or
    * a failed start's own name); absent: the one on the record now (`stop`, `delete`).
    */
-  connector_execution: z.string().nullable().optional(),
+  connector_execution: z.optional(z.nullable(z.string())),
 });
 
 type Deps = Pick<Services, 'store' | 'ecs' | 'config'>;

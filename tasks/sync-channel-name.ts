@@ -1,5 +1,5 @@
 import { DescribeChannelCommand, UpdateChannelCommand } from '@aws-sdk/client-medialive';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { unchangedChannelUpdate } from '../core/domain/channel-update';
 import { aws } from '../core/aws/calls';
 import { Conflict } from '../core/domain/errors';

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from '../core/domain/zod';
 import { parseArchivePath } from '../core/domain/archive-path';
 import { ArchiveTimelineSchema } from '../core/domain/archive-timeline';
 import { aws } from '../core/aws/calls';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../../core/domain/zod';
 import { NotFound } from '../../core/domain/errors';
 import type { Config } from '../../core/lambda/config';
 import { executionDetail, executionSummary, type ActionsByMachine, type ExecutionSummary } from '../../core/aws/executions';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
+import type * as z from '../../core/domain/zod';
 import { sessionOf } from '../../core/domain/archive-path';
 import { takeConnectorSlot, requestConnectorStop } from '../../core/aws/connector-slot';
 import { connectorConflict, type ConnectorAction, type ConnectorStartAction, type ConnectorStopAction } from '../../core/domain/connector';

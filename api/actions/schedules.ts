@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../../core/domain/zod';
 import { newHexId } from '../../core/domain/ids';
 import { ownValue } from '../../core/domain/own';
 import { createCloudSchedule, deleteCloudSchedule } from '../../core/aws/schedules';

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { z } from 'zod';
+import type * as z from '../../core/domain/zod';
 import { epochString } from '../../core/domain/clock';
 import { newHexId } from '../../core/domain/ids';
 import { newStreamItem, toPublicRecord, type StreamItem } from '../../core/domain/record';

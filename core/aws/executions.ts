@@ -5,7 +5,7 @@ import {
   type HistoryEvent,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from '../domain/zod';
 import { aws } from './calls';
 import { causeText } from '../domain/failure';
 import { parseExecutionName } from '../domain/ids';
@@ -19,21 +19,18 @@ import { redact, redactText } from '../domain/redact';
  */
 
 export const ExecutionErrorSchema = z.object({
-  error: z.string().describe('The error name, e.g. `StreamStateConflict` or `States.Timeout`.'),
-  message: z.string().describe('What went wrong, stream keys redacted.'),
+  error: z.string().check(z.describe('The error name, e.g. `StreamStateConflict` or `States.Timeout`.')),
+  message: z.string().check(z.describe('What went wrong, stream keys redacted.')),
 });
 
 export const ExecutionSummarySchema = z.object({
-  execution_id: z.string().describe('The execution ARN.'),
-  action: z.string().describe('The lifecycle action, e.g. `start`.'),
-  status: z.string().describe('Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, …'),
-  started_at: z.string().describe('ISO-8601 UTC.'),
-  stopped_at: z.string().nullable().describe('ISO-8601 UTC; null while running.'),
-  current_state: z
-    .string()
-    .nullable()
-    .describe('The state the execution is in while running; once it ended, the last state it entered.'),
-  error: ExecutionErrorSchema.nullable(),
+  execution_id: z.string().check(z.describe('The execution ARN.')),
+  action: z.string().check(z.describe('The lifecycle action, e.g. `start`.')),
+  status: z.string().check(z.describe('Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, …')),
+  started_at: z.string().check(z.describe('ISO-8601 UTC.')),
+  stopped_at: z.nullable(z.string()).check(z.describe('ISO-8601 UTC; null while running.')),
+  current_state: z.nullable(z.string()).check(z.describe('The state the execution is in while running; once it ended, the last state it entered.')),
+  error: z.nullable(ExecutionErrorSchema),
 });
 export type ExecutionSummary = z.infer<typeof ExecutionSummarySchema>;
 
@@ -42,14 +39,14 @@ export const HISTORY_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED'] as
 export const HistoryEntrySchema = z.object({
   state: z.string(),
   entered_at: z.string(),
-  exited_at: z.string().nullable(),
+  exited_at: z.nullable(z.string()),
   status: z.enum(HISTORY_STATUSES),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
-export const ExecutionDetailSchema = ExecutionSummarySchema.extend({
-  output: z.unknown().nullable().describe('The execution output (JSON), stream keys redacted; null until it ends.'),
-  history: z.array(HistoryEntrySchema).describe('Every state entered, in order.'),
+export const ExecutionDetailSchema = z.extend(ExecutionSummarySchema, {
+  output: z.nullable(z.unknown()).check(z.describe('The execution output (JSON), stream keys redacted; null until it ends.')),
+  history: z.array(HistoryEntrySchema).check(z.describe('Every state entered, in order.')),
 });
 export type ExecutionDetail = z.infer<typeof ExecutionDetailSchema>;
 

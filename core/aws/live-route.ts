@@ -1,5 +1,5 @@
 import { DescribeKeyValueStoreCommand, GetKeyCommand, type CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
-import { z } from 'zod';
+import * as z from '../domain/zod';
 import { aws } from './calls';
 import { NotFound, Transient } from '../domain/errors';
 
@@ -27,7 +27,7 @@ import { NotFound, Transient } from '../domain/errors';
 export const LIVE_PATH_PREFIX = '/live/';
 
 /** What the KVS holds per live stream, as JSON: the MediaPackage origin's base URL (ending in `/`). */
-export const LiveRouteSchema = z.object({ origin: z.string().url() });
+export const LiveRouteSchema = z.object({ origin: z.string().check(z.url()) });
 export type LiveRoute = z.infer<typeof LiveRouteSchema>;
 
 /** The KVS key of a stream: its id (32 hex, well within the KVS's 512-byte key limit). */

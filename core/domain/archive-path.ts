@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { requestToken } from './ids';
 
 /**
@@ -42,14 +42,14 @@ function keyPrefixProblem(path: string): string | undefined {
  * `.` or `..` segments, only S3's safe characters, short enough for every key a session writes).
  * Which bucket it may name is the deployment's ({@link archiveBucketProblem}).
  */
-export const ArchivePathSchema = z
-  .string()
-  .regex(ARCHIVE_PATH_PATTERN, 'must be an s3://bucket/prefix/ URI')
-  .superRefine((path, ctx) => {
+export const ArchivePathSchema = z.string().check(
+  z.regex(ARCHIVE_PATH_PATTERN, 'must be an s3://bucket/prefix/ URI'),
+  z.superRefine((path, ctx) => {
     if (!ARCHIVE_PATH_PATTERN.test(path)) return;
     const problem = keyPrefixProblem(path);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+);
 
 /**
  * Why `path` may not take a session's recording: the channel's role may write the archive bucket
@@ -65,10 +65,10 @@ export function archiveBucketProblem(path: string, archiveBucket: string): strin
  * execution's input), validated the same way wherever they arrive.
  */
 export const StartOptionsSchema = z.object({
-  path: ArchivePathSchema.optional(),
-  startover_window_seconds: z.number().int().min(0).max(1_209_600).optional(),
+  path: z.optional(ArchivePathSchema),
+  startover_window_seconds: z.optional(z.number().check(z.int(), z.gte(0), z.lte(1_209_600))),
   /** 0 = no key rotation. */
-  key_rotation_interval: z.union([z.literal(0), z.number().int().min(60).max(86_400)]).optional(),
+  key_rotation_interval: z.optional(z.union([z.literal(0), z.number().check(z.int(), z.gte(60), z.lte(86_400))])),
 });
 export type StartOptions = z.infer<typeof StartOptionsSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { ARCHIVE_BASES } from './archive-path';
 import { Invalid } from './errors';
 import { firstPresentation, frameTicks, lastPresentation, pesTimings, ticksBetween } from './mpegts';
@@ -27,9 +27,9 @@ import {
 
 /** Consecutive counters read from one base; `base: null` is a gap no pipeline recorded. */
 export const SegmentRunSchema = z.object({
-  first: z.number().int().nonnegative(),
-  last: z.number().int().nonnegative(),
-  base: z.string().nullable(),
+  first: z.number().check(z.int(), z.nonnegative()),
+  last: z.number().check(z.int(), z.nonnegative()),
+  base: z.nullable(z.string()),
 });
 export type SegmentRun = z.infer<typeof SegmentRunSchema>;
 
@@ -40,11 +40,11 @@ export const ArchiveTimelineSchema = z.object({
   /** The base read wherever it has the segment. */
   pipeline: z.string(),
   /** Contiguous, ascending, covering first..last counter. Compact even for long sessions. */
-  runs: z.array(SegmentRunSchema).min(1),
+  runs: z.array(SegmentRunSchema).check(z.minLength(1)),
   /** Seconds from one segment's start to the next's. */
-  segment_length: z.number().positive(),
+  segment_length: z.number().check(z.positive()),
   /** Seconds of the last segment. */
-  last_duration: z.number().positive(),
+  last_duration: z.number().check(z.positive()),
   frame_rate: FrameRateSchema,
 });
 export type ArchiveTimeline = z.infer<typeof ArchiveTimelineSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 
 /**
  * The Chime meeting front end streams a meeting only in broadcast mode (`broadcast=true` in the
@@ -23,14 +23,14 @@ export function withBroadcast(chimeUrl: string): string {
 }
 
 /** A meeting URL as the API accepts it: absolute http(s), at most 2048 chars. */
-export const ChimeUrlSchema = z
-  .string()
-  .max(2048)
-  .refine((value) => {
+export const ChimeUrlSchema = z.string().check(
+  z.maxLength(2048),
+  z.refine((value) => {
     try {
       const url = new URL(value);
       return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.length > 0;
     } catch {
       return false;
     }
-  }, 'chime_url must be an absolute http(s) URL');
+  }, 'chime_url must be an absolute http(s) URL'),
+);

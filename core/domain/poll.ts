@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 
 /**
  * The state of a polling loop (Wait → Describe → Choice) as it travels in the execution's state.
@@ -7,11 +7,11 @@ import { z } from 'zod';
  * one tested place instead of in ASL arithmetic.
  */
 export const PollSchema = z.object({
-  deadline_seconds: z.number().int().positive(),
-  initial_wait_seconds: z.number().int().positive().default(2),
-  max_wait_seconds: z.number().int().positive().default(15),
-  attempt: z.number().int().min(0).default(0),
-  started_at: z.string().optional(),
+  deadline_seconds: z.number().check(z.int(), z.positive()),
+  initial_wait_seconds: z._default(z.number().check(z.int(), z.positive()), 2),
+  max_wait_seconds: z._default(z.number().check(z.int(), z.positive()), 15),
+  attempt: z._default(z.number().check(z.int(), z.gte(0)), 0),
+  started_at: z.optional(z.string()),
 });
 export type PollInput = z.input<typeof PollSchema>;
 

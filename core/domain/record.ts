@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { ScheduleSchema } from './schedule';
 
 export const STREAM_STATES = ['creating', 'idle', 'starting', 'running', 'stopping', 'deleting', 'failed'] as const;
@@ -6,56 +6,56 @@ export const StreamStateSchema = z.enum(STREAM_STATES);
 export type StreamState = z.infer<typeof StreamStateSchema>;
 
 /** Epoch seconds as a string, as existing clients read them. */
-export const EpochString = z.string().regex(/^\d+$/);
+export const EpochString = z.string().check(z.regex(/^\d+$/));
 
 export const ConnectorSchema = z.object({
-  target: z.enum(['medialive', 'ivs']).describe('Where it pushes: the stream\'s own channel (`chime_start`) or its IVS channel (`ivs_start`).'),
+  target: z.enum(['medialive', 'ivs']).check(z.describe('Where it pushes: the stream\'s own channel (`chime_start`) or its IVS channel (`ivs_start`).')),
   state: z.enum(['starting', 'running', 'stopping']),
-  chime_url: z.string().describe('The meeting it broadcasts, with `broadcast=true`.'),
-  task_id: z.string().nullable().describe('The ECS task running it; null until the task is started.'),
-  started_at: EpochString.describe('When it was asked for, epoch seconds.'),
+  chime_url: z.string().check(z.describe('The meeting it broadcasts, with `broadcast=true`.')),
+  task_id: z.nullable(z.string()).check(z.describe('The ECS task running it; null until the task is started.')),
+  started_at: EpochString.check(z.describe('When it was asked for, epoch seconds.')),
   /** Where the pixels come from locally: the meeting page, or a test pattern when it can't open it. */
-  source: z.enum(['page', 'test_pattern']).optional().describe('What it streams: the meeting page, or a labelled test pattern when it cannot open it.'),
+  source: z.optional(z.enum(['page', 'test_pattern'])).check(z.describe('What it streams: the meeting page, or a labelled test pattern when it cannot open it.')),
 });
 export type Connector = z.infer<typeof ConnectorSchema>;
 
 export const LastErrorSchema = z.object({
-  action: z.string().describe('The action whose workflow failed, e.g. `start`.'),
-  message: z.string().describe('What went wrong, stream keys redacted.'),
-  at: EpochString.describe('When, epoch seconds.'),
-  execution_id: z.string().nullable().describe('The failed execution\'s ARN, when there was one.'),
+  action: z.string().check(z.describe('The action whose workflow failed, e.g. `start`.')),
+  message: z.string().check(z.describe('What went wrong, stream keys redacted.')),
+  at: EpochString.check(z.describe('When, epoch seconds.')),
+  execution_id: z.nullable(z.string()).check(z.describe('The failed execution\'s ARN, when there was one.')),
 });
 export type LastError = z.infer<typeof LastErrorSchema>;
 
 /** The stream record as the API shows it (`docs/API.md`, StreamRecord): every field a client sees. */
 export const StreamRecordSchema = z.object({
-  id: z.string().describe('32 lowercase hex chars.'),
-  name: z.string().describe('1–128 chars.'),
-  description: z.string().describe('Up to 1024 chars; default "".'),
-  segment_length: z.number().int().describe('Archive segment length in seconds, 1–3600 (default 300); a change applies from the next start.'),
-  rtmp1: z.string().describe('RTMP push URL of input pipeline 1, `rtmp://HOST:PORT/APP/KEY`: OBS\'s server is up to the last `/`, its stream key the rest.'),
-  rtmp2: z.string().describe('RTMP push URL of input pipeline 2, the same form.'),
-  viewer_endpoint: z.string().describe('HLS playback URL of the stream\'s origin endpoint.'),
-  archives_path: z.record(z.string(), z.string()).describe('Where each session was recorded, by session id: `s3://bucket/prefix/`, one entry per start.'),
-  last_update: EpochString.nullable().describe('Last write of the record, epoch seconds.'),
-  last_started: EpochString.nullable().describe('Last start, epoch seconds.'),
-  last_stopped: EpochString.nullable().describe('Last stop, epoch seconds.'),
-  started: z.boolean().describe('True while `state` is `starting` or `running`.'),
-  current_session_id: z.string().nullable().describe('The session of the latest start (a key of `archives_path`).'),
-  live_channel_id: z.string().describe('The MediaLive channel id.'),
-  live_input_id: z.string().describe('The MediaLive input id.'),
-  package_endpoint_id: z.string().describe('The MediaPackage origin endpoint id.'),
-  package_channel_id: z.string().describe('The MediaPackage channel id.'),
-  state: StreamStateSchema.describe('Where the stream is in its lifecycle; `creating`, `starting`, `stopping` and `deleting` are transitional, while a workflow runs.'),
-  live: z.boolean().describe('Whether the live distribution serves it.'),
-  live_endpoint: z.string().nullable().describe('Its playback URL through the live distribution, while `live`.'),
-  startover_window_seconds: z.number().int().describe('HLS history kept, as set by the latest start (default 3600).'),
-  key_rotation_interval: z.number().int().describe('HLS key rotation in seconds as set by the latest start, 0 = none (default 60).'),
-  connector: ConnectorSchema.nullable().describe('The Chime connector broadcasting into the stream or its IVS channel, if any (one per stream).'),
-  ivs_viewer_endpoint: z.string().nullable().describe('IVS playback URL (`.m3u8`), once `ivs_start` has made the IVS channel.'),
-  rtmp_ivs: z.string().nullable().describe('IVS ingest URL, `rtmps://…/app/{stream key}`, once `ivs_start` has made the IVS channel.'),
-  last_error: LastErrorSchema.nullable().describe('The latest failed workflow, if any.'),
-  version: z.number().int().describe('Incremented by every write (optimistic concurrency): send it with an update to make it conditional.'),
+  id: z.string().check(z.describe('32 lowercase hex chars.')),
+  name: z.string().check(z.describe('1–128 chars.')),
+  description: z.string().check(z.describe('Up to 1024 chars; default "".')),
+  segment_length: z.number().check(z.int(), z.describe('Archive segment length in seconds, 1–3600 (default 300); a change applies from the next start.')),
+  rtmp1: z.string().check(z.describe('RTMP push URL of input pipeline 1, `rtmp://HOST:PORT/APP/KEY`: OBS\'s server is up to the last `/`, its stream key the rest.')),
+  rtmp2: z.string().check(z.describe('RTMP push URL of input pipeline 2, the same form.')),
+  viewer_endpoint: z.string().check(z.describe('HLS playback URL of the stream\'s origin endpoint.')),
+  archives_path: z.record(z.string(), z.string()).check(z.describe('Where each session was recorded, by session id: `s3://bucket/prefix/`, one entry per start.')),
+  last_update: z.nullable(EpochString).check(z.describe('Last write of the record, epoch seconds.')),
+  last_started: z.nullable(EpochString).check(z.describe('Last start, epoch seconds.')),
+  last_stopped: z.nullable(EpochString).check(z.describe('Last stop, epoch seconds.')),
+  started: z.boolean().check(z.describe('True while `state` is `starting` or `running`.')),
+  current_session_id: z.nullable(z.string()).check(z.describe('The session of the latest start (a key of `archives_path`).')),
+  live_channel_id: z.string().check(z.describe('The MediaLive channel id.')),
+  live_input_id: z.string().check(z.describe('The MediaLive input id.')),
+  package_endpoint_id: z.string().check(z.describe('The MediaPackage origin endpoint id.')),
+  package_channel_id: z.string().check(z.describe('The MediaPackage channel id.')),
+  state: StreamStateSchema.check(z.describe('Where the stream is in its lifecycle; `creating`, `starting`, `stopping` and `deleting` are transitional, while a workflow runs.')),
+  live: z.boolean().check(z.describe('Whether the live distribution serves it.')),
+  live_endpoint: z.nullable(z.string()).check(z.describe('Its playback URL through the live distribution, while `live`.')),
+  startover_window_seconds: z.number().check(z.int(), z.describe('HLS history kept, as set by the latest start (default 3600).')),
+  key_rotation_interval: z.number().check(z.int(), z.describe('HLS key rotation in seconds as set by the latest start, 0 = none (default 60).')),
+  connector: z.nullable(ConnectorSchema).check(z.describe('The Chime connector broadcasting into the stream or its IVS channel, if any (one per stream).')),
+  ivs_viewer_endpoint: z.nullable(z.string()).check(z.describe('IVS playback URL (`.m3u8`), once `ivs_start` has made the IVS channel.')),
+  rtmp_ivs: z.nullable(z.string()).check(z.describe('IVS ingest URL, `rtmps://…/app/{stream key}`, once `ivs_start` has made the IVS channel.')),
+  last_error: z.nullable(LastErrorSchema).check(z.describe('The latest failed workflow, if any.')),
+  version: z.number().check(z.int(), z.describe('Incremented by every write (optimistic concurrency): send it with an update to make it conditional.')),
 });
 export type StreamRecord = z.infer<typeof StreamRecordSchema>;
 
@@ -68,14 +68,14 @@ export type StreamRecord = z.infer<typeof StreamRecordSchema>;
  * - `ivs_channel_arn`: the stream's IVS channel, made once by `ivs_start` and kept for reuse.
  * - `schedules`: its timed starts and stops.
  */
-export const StreamItemSchema = StreamRecordSchema.extend({
-  execution_arns: z.array(z.string()).default([]),
-  claimed_by: z.string().nullable().default(null),
-  ivs_channel_arn: z.string().nullable().default(null),
+export const StreamItemSchema = z.extend(StreamRecordSchema, {
+  execution_arns: z._default(z.array(z.string()), []),
+  claimed_by: z._default(z.nullable(z.string()), null),
+  ivs_channel_arn: z._default(z.nullable(z.string()), null),
   /** The execution that claimed the current `connector` (see `core/domain/connector.ts`); absent when none. */
-  connector_execution: z.string().nullable().optional(),
+  connector_execution: z.optional(z.nullable(z.string())),
   /** Timed starts and stops of this stream, by schedule id (see `core/domain/schedule.ts`). */
-  schedules: z.record(z.string(), ScheduleSchema).default({}),
+  schedules: z._default(z.record(z.string(), ScheduleSchema), {}),
 });
 export type StreamItem = z.infer<typeof StreamItemSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import type { Action } from './actions';
 
 /**
@@ -18,14 +18,14 @@ export const SCHEDULE_ACTIONS = ['start', 'stop'] as const satisfies readonly Ac
 export const SCHEDULE_STATES = ['scheduled', 'fired', 'skipped', 'failed', 'cancelled'] as const;
 
 export const ScheduleSchema = z.object({
-  schedule_id: z.string().describe('32 lowercase hex chars.'),
+  schedule_id: z.string().check(z.describe('32 lowercase hex chars.')),
   action: z.enum(SCHEDULE_ACTIONS),
-  at: z.string().describe('When it fires, ISO-8601 UTC.'),
-  state: z.enum(SCHEDULE_STATES).describe('`scheduled` until due, then `fired` (see `execution_id`), `skipped` (its state rule forbade it, see `error`) or `failed` (its workflow could not be started, see `error`); `cancelled` once deleted.'),
-  execution_id: z.string().optional().describe('The execution it started, once fired.'),
-  error: z.string().optional().describe('Why it was skipped or failed.'),
+  at: z.string().check(z.describe('When it fires, ISO-8601 UTC.')),
+  state: z.enum(SCHEDULE_STATES).check(z.describe('`scheduled` until due, then `fired` (see `execution_id`), `skipped` (its state rule forbade it, see `error`) or `failed` (its workflow could not be started, see `error`); `cancelled` once deleted.')),
+  execution_id: z.optional(z.string()).check(z.describe('The execution it started, once fired.')),
+  error: z.optional(z.string()).check(z.describe('Why it was skipped or failed.')),
   /** The start body's fields, passed to the start workflow as its input. */
-  start_options: z.record(z.string(), z.unknown()).optional(),
+  start_options: z.optional(z.record(z.string(), z.unknown())),
 });
 export type Schedule = z.infer<typeof ScheduleSchema>;
 

@@ -1,13 +1,13 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { normalizeArchivePath, parseArchivePath } from './archive-path';
 
 /** One planned section of a split: its playlist next to the session's segments and its MP4. */
 export const SplitOutputSchema = z.object({
-  index: z.number().int().min(0),
+  index: z.number().check(z.int(), z.gte(0)),
   start: z.number(),
   end: z.number(),
-  playlist: z.string().describe('`{archive prefix}index_{name_modifier}_{n}.m3u8`'),
-  output: z.string().describe('`s3://{workshop_output_bucket}/{archive key prefix}index_{name_modifier}_{n}.mp4`'),
+  playlist: z.string().check(z.describe('`{archive prefix}index_{name_modifier}_{n}.m3u8`')),
+  output: z.string().check(z.describe('`s3://{workshop_output_bucket}/{archive key prefix}index_{name_modifier}_{n}.mp4`')),
 });
 export type SplitOutput = z.infer<typeof SplitOutputSchema>;
 

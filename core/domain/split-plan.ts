@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import {
   baseOf,
   firstCounter,
@@ -36,28 +36,28 @@ export const SplitExecutionInputSchema = z.object({
   /** `archives_path[session_id]` as the API read it. */
   archive_path: z.string(),
   name_modifier: z.string(),
-  timestamp_list: z.array(z.object({ start: z.number().min(0), end: z.number() })).min(1).max(100),
+  timestamp_list: z.array(z.object({ start: z.number().check(z.gte(0)), end: z.number() })).check(z.minLength(1), z.maxLength(100)),
 });
 export type SplitExecutionInput = z.infer<typeof SplitExecutionInputSchema>;
 
 export const ClipSchema = z.object({
   /** Frames from the playlist's first frame; the end frame is included. */
-  start_frame: z.number().int().nonnegative(),
-  end_frame: z.number().int().nonnegative(),
+  start_frame: z.number().check(z.int(), z.nonnegative()),
+  end_frame: z.number().check(z.int(), z.nonnegative()),
   start_timecode: z.string(),
   end_timecode: z.string(),
 });
 
-export const PlannedSectionSchema = SplitOutputSchema.extend({
+export const PlannedSectionSchema = z.extend(SplitOutputSchema, {
   status: z.enum(['PLANNED', 'FAILED']),
   /** Why a FAILED section can't be cut. */
-  error: z.string().optional(),
-  first_counter: z.number().int().optional(),
-  last_counter: z.number().int().optional(),
-  clip: ClipSchema.optional(),
-  frame_rate: FrameRateSchema.optional(),
+  error: z.optional(z.string()),
+  first_counter: z.optional(z.number().check(z.int())),
+  last_counter: z.optional(z.number().check(z.int())),
+  clip: z.optional(ClipSchema),
+  frame_rate: z.optional(FrameRateSchema),
   /** Seconds the MP4 will last: whole frames. */
-  duration: z.number().optional(),
+  duration: z.optional(z.number()),
 });
 export type PlannedSection = z.infer<typeof PlannedSectionSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 
 /**
  * Frame arithmetic for cutting sections. Times are seconds from the first frame of a timeline;
@@ -7,8 +7,8 @@ import { z } from 'zod';
  * exactly 3599.9964 s, not 3600.
  */
 export const FrameRateSchema = z.object({
-  numerator: z.number().int().positive(),
-  denominator: z.number().int().positive(),
+  numerator: z.number().check(z.int(), z.positive()),
+  denominator: z.number().check(z.int(), z.positive()),
 });
 export type FrameRate = z.infer<typeof FrameRateSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod';
 
 /**
  * Every setting the Lambdas and the local runtime read, validated in one place. In the cloud the
@@ -8,61 +8,62 @@ import { z } from 'zod';
  */
 /** A comma-separated list in one environment variable (`subnet-a,subnet-b`); absent = empty. */
 function commaList() {
-  return z
-    .string()
-    .optional()
-    .transform((raw) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  return z.pipe(
+    z.optional(z.string()),
+    z.transform((raw) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+  );
 }
 
 const ConfigSchema = z.object({
-  TABLE_NAME: z.string().min(1).optional(),
-  IDEMPOTENCY_TABLE_NAME: z.string().min(1).optional(),
-  ARCHIVE_BUCKET: z.string().min(1).default('fem-livestream-archive'),
-  WORKSHOP_OUTPUT_BUCKET: z.string().min(1).default('fem-workshops-out'),
+  TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
+  IDEMPOTENCY_TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
+  ARCHIVE_BUCKET: z._default(z.string().check(z.minLength(1)), 'fem-livestream-archive'),
+  WORKSHOP_OUTPUT_BUCKET: z._default(z.string().check(z.minLength(1)), 'fem-workshops-out'),
   /** The deployment's MediaLive input security group (CIDRs from context). */
-  INPUT_SECURITY_GROUP_ID: z.string().min(1).optional(),
+  INPUT_SECURITY_GROUP_ID: z.optional(z.string().check(z.minLength(1))),
   /** The role MediaLive assumes to write to MediaPackage and the archive bucket. */
-  MEDIALIVE_ROLE_ARN: z.string().min(1).optional(),
+  MEDIALIVE_ROLE_ARN: z.optional(z.string().check(z.minLength(1))),
   /** SPEKE key server for MediaPackage HLS encryption; without it, `key_rotation_interval` is recorded but streams are clear. */
-  SPEKE_URL: z.string().url().optional(),
-  SPEKE_ROLE_ARN: z.string().min(1).optional(),
+  SPEKE_URL: z.optional(z.string().check(z.url())),
+  SPEKE_ROLE_ARN: z.optional(z.string().check(z.minLength(1))),
   /** Public base URL of the live distribution, e.g. `https://live.example.com`. */
-  LIVE_BASE_URL: z.string().url().optional(),
+  LIVE_BASE_URL: z.optional(z.string().check(z.url())),
   /** The CloudFront KeyValueStore that maps a live stream's path to its origin. */
-  LIVE_KVS_ARN: z.string().min(1).optional(),
+  LIVE_KVS_ARN: z.optional(z.string().check(z.minLength(1))),
   /** The Chime connector on ECS (set by `infra/connector.ts`): cluster, task definition, its container, networking. */
-  CONNECTOR_CLUSTER: z.string().min(1).optional(),
-  CONNECTOR_TASK_DEFINITION: z.string().min(1).optional(),
-  CONNECTOR_CONTAINER_NAME: z.string().min(1).default('connector'),
+  CONNECTOR_CLUSTER: z.optional(z.string().check(z.minLength(1))),
+  CONNECTOR_TASK_DEFINITION: z.optional(z.string().check(z.minLength(1))),
+  CONNECTOR_CONTAINER_NAME: z._default(z.string().check(z.minLength(1)), 'connector'),
   /** Comma-separated subnet and security group ids for the task's network interface. */
   CONNECTOR_SUBNETS: commaList(),
   CONNECTOR_SECURITY_GROUPS: commaList(),
   /** ENABLED for public subnets (no NAT): the task needs a public IP to reach Chime and the ingest. */
-  CONNECTOR_ASSIGN_PUBLIC_IP: z.enum(['ENABLED', 'DISABLED']).default('ENABLED'),
+  CONNECTOR_ASSIGN_PUBLIC_IP: z._default(z.enum(['ENABLED', 'DISABLED']), 'ENABLED'),
   /** The connector's output: 1080p30 (default) or 720p30. */
-  CONNECTOR_RESOLUTION: z.enum(['1080p', '720p']).default('1080p'),
+  CONNECTOR_RESOLUTION: z._default(z.enum(['1080p', '720p']), '1080p'),
   /** IVS ingest: `rtmps` in the cloud; the local runtime's ingest is plain `rtmp`. */
-  IVS_INGEST_SCHEME: z.enum(['rtmps', 'rtmp']).default('rtmps'),
-  IVS_CHANNEL_TYPE: z.enum(['STANDARD', 'BASIC', 'ADVANCED_SD', 'ADVANCED_HD']).default('STANDARD'),
+  IVS_INGEST_SCHEME: z._default(z.enum(['rtmps', 'rtmp']), 'rtmps'),
+  IVS_CHANNEL_TYPE: z._default(z.enum(['STANDARD', 'BASIC', 'ADVANCED_SD', 'ADVANCED_HD']), 'STANDARD'),
   /** JSON map action → state machine ARN, for the API. */
-  STATE_MACHINE_ARNS: z
-    .string()
-    .optional()
-    .transform((raw, ctx): Record<string, string> => {
+  STATE_MACHINE_ARNS: z.pipe(
+    z.optional(z.string()),
+    z.transform((raw, payload): Record<string, string> => {
       if (raw === undefined) return {};
       try {
         return z.record(z.string(), z.string()).parse(JSON.parse(raw));
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'STATE_MACHINE_ARNS must be a JSON object of action → ARN' });
+        // zod/mini's transform is handed the parse payload itself (no `addIssue`): the issue goes on its list.
+        payload.issues.push({ code: 'custom', input: raw, message: 'STATE_MACHINE_ARNS must be a JSON object of action → ARN' });
         return z.NEVER;
       }
     }),
+  ),
   /** EventBridge Scheduler: the deployment's schedule group, the role it starts state machines with, its dead-letter queue. */
-  SCHEDULE_GROUP_NAME: z.string().min(1).optional(),
-  SCHEDULER_ROLE_ARN: z.string().min(1).optional(),
-  SCHEDULE_DLQ_ARN: z.string().min(1).optional(),
-  API_WAIT_SECONDS: z.coerce.number().int().min(0).max(25).default(20),
-  AWS_REGION: z.string().default('us-east-1'),
+  SCHEDULE_GROUP_NAME: z.optional(z.string().check(z.minLength(1))),
+  SCHEDULER_ROLE_ARN: z.optional(z.string().check(z.minLength(1))),
+  SCHEDULE_DLQ_ARN: z.optional(z.string().check(z.minLength(1))),
+  API_WAIT_SECONDS: z._default(z.coercedNumber().check(z.int(), z.gte(0), z.lte(25)), 20),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

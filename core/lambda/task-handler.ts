@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { z } from 'zod';
 import type { Services } from '../aws/services';
+import type * as z from '../domain/zod';
 import { Invalid } from '../domain/errors';
 import { containerDeps, type ClientFactories } from './container';
 import { logger } from './logger';
@@ -10,7 +10,7 @@ import { logger } from './logger';
  * A task's input checked against its schema: a mismatch is {@link Invalid}, which no workflow
  * retries. Shared by the Lambda handler and the local runtime's task runner.
  */
-export function parseTaskInput<S extends z.ZodType>(schema: S, event: unknown): z.infer<S> {
+export function parseTaskInput<S extends z.ZodMiniType>(schema: S, event: unknown): z.infer<S> {
   const parsed = schema.safeParse(event);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
@@ -29,7 +29,7 @@ type ClientsArgument<D extends Partial<Services>> = [keyof ClientFactories<D>] e
  * `taskHandler(Input, run, { medialive: mediaLiveClient, store: streamStore })`.
  * `config` and `now` come with every handler.
  */
-export function taskHandler<S extends z.ZodType, Out, D extends Partial<Services> = Pick<Services, never>>(
+export function taskHandler<S extends z.ZodMiniType, Out, D extends Partial<Services> = Pick<Services, never>>(
   schema: S,
   run: (input: z.infer<S>, deps: D) => Promise<Out>,
   ...[clients]: NoInfer<ClientsArgument<D>>

@@ -1,5 +1,5 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Services } from '../../core/aws/services';
 import { parseTaskInput } from '../../core/lambda/task-handler';
 
@@ -7,7 +7,7 @@ import { parseTaskInput } from '../../core/lambda/task-handler';
 export type TaskRunner = (task: string, input: unknown) => Promise<unknown>;
 
 interface TaskModule {
-  Input: z.ZodType;
+  Input: z.ZodMiniType;
   run: (input: unknown, deps: Services) => Promise<unknown>;
 }
 

@@ -13,9 +13,9 @@ import { checkDefinition, type Sym, type TaskCheck } from './contract';
  * from a task's result or the execution input is checked for presence only where this
  * definition wrote it; its shape is that task's (or the API's) business.
  */
-const inputs = new Map<string, z.ZodType>();
+const inputs = new Map<string, z.core.$ZodType>();
 for (const task of new Set(WORKFLOWS.flatMap((w) => w.tasks))) {
-  const mod = (await import(`../../tasks/${task}.ts`)) as { Input?: z.ZodType };
+  const mod = (await import(`../../tasks/${task}.ts`)) as { Input?: z.core.$ZodType };
   if (!mod.Input) throw new Error(`tasks/${task}.ts exports no Input`);
   inputs.set(task, mod.Input);
 }

@@ -108,8 +108,8 @@ export function applyResultPath(input: Sym, result: Sym, resultPath: string | nu
   return write(input, path);
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
-  let current = schema as z.ZodType & { _zod: { def: { innerType?: z.ZodType; in?: z.ZodType; type: string } } };
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema as z.core.$ZodType & { _zod: { def: { innerType?: z.core.$ZodType; in?: z.core.$ZodType; type: string } } };
   while (current._zod.def.innerType || (current._zod.def.type === 'pipe' && current._zod.def.in)) {
     current = (current._zod.def.innerType ?? current._zod.def.in) as typeof current;
   }
@@ -122,28 +122,28 @@ function unwrap(schema: z.ZodType): z.ZodType {
  * is the producing task's business. `whole`: the payload is the whole state input, whose other
  * fields the task ignores.
  */
-export function checkAgainst(schema: z.ZodType, payload: Sym, where: string, whole = false): string[] {
+export function checkAgainst(schema: z.core.$ZodType, payload: Sym, where: string, whole = false): string[] {
   if (payload.kind === 'unknown') return [];
   if (payload.kind === 'known') {
-    const parsed = schema.safeParse(payload.value);
+    const parsed = z.safeParse(schema, payload.value);
     return parsed.success ? [] : parsed.error.issues.map((i) => `${where}${i.path.map((p) => `.${String(p)}`).join('')}: ${i.message}`);
   }
   const inner = unwrap(schema);
-  const options = inner._zod.def.type === 'union' ? (inner._zod.def as unknown as { options: z.ZodType[] }).options : undefined;
+  const options = inner._zod.def.type === 'union' ? (inner._zod.def as unknown as { options: z.core.$ZodType[] }).options : undefined;
   if (options) {
     // One of the union's shapes must take it (a discriminated union: the one its tag selects).
     const each = options.map((option) => checkAgainst(option, payload, where, whole));
     return each.some((problems) => problems.length === 0) ? [] : each.reduce((a, b) => (b.length < a.length ? b : a));
   }
-  if (!(inner instanceof z.ZodObject)) {
-    return inner instanceof z.ZodRecord || inner instanceof z.ZodUnknown || inner instanceof z.ZodAny ? [] : [`${where}: an object, where the task wants ${inner._zod.def.type}`];
+  if (!(inner instanceof z.core.$ZodObject)) {
+    return inner instanceof z.core.$ZodRecord || inner instanceof z.core.$ZodUnknown || inner instanceof z.core.$ZodAny ? [] : [`${where}: an object, where the task wants ${inner._zod.def.type}`];
   }
   const problems: string[] = [];
-  const shape = inner.shape as Record<string, z.ZodType>;
+  const shape = inner._zod.def.shape as Record<string, z.core.$ZodType>;
   for (const [key, field] of Object.entries(shape)) {
     const value = payload.fields[key];
     if (value) problems.push(...checkAgainst(field, value, `${where}.${key}`));
-    else if (!payload.open && !field.safeParse(undefined).success) problems.push(`${where}.${key}: required by the task, not sent`);
+    else if (!payload.open && !z.safeParse(field, undefined).success) problems.push(`${where}.${key}: required by the task, not sent`);
   }
   const acceptsOthers = (inner._zod.def as { catchall?: unknown }).catchall !== undefined;
   if (!whole && !acceptsOthers) {
@@ -167,7 +167,7 @@ export function checkDefinition(
   definition: AslDefinition,
   input: Sym,
   taskOf: (stateName: string) => string | undefined,
-  schemaOf: (task: string) => z.ZodType,
+  schemaOf: (task: string) => z.core.$ZodType,
   into = new Map<string, TaskCheck>(),
 ): Map<string, TaskCheck> {
   const seen = new Set<string>();

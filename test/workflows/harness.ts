@@ -86,17 +86,17 @@ export async function runWorkflow(
 }
 
 /** Every input Task state `state` received, in order, as `schema` (the task's own `Input`, which its Lambda parses) says it is. */
-export function callsOf<S extends z.ZodType>(run: WorkflowRun, state: string, schema: S): z.input<S>[] {
+export function callsOf<S extends z.core.$ZodType>(run: WorkflowRun, state: string, schema: S): z.input<S>[] {
   return (run.calls[state] ?? []).map((input, i) => shaped(input, schema, `input #${i} of '${state}'`));
 }
 
 /** The `i`-th input Task state `state` received, as `schema` says it is. */
-export function callOf<S extends z.ZodType>(run: WorkflowRun, state: string, schema: S, i = 0): z.input<S> {
+export function callOf<S extends z.core.$ZodType>(run: WorkflowRun, state: string, schema: S, i = 0): z.input<S> {
   return shaped(run.calls[state]?.[i], schema, `input #${i} of '${state}'`);
 }
 
 /** The execution's output, as `schema` says it is. */
-export function outputOf<S extends z.ZodType>(run: WorkflowRun, schema: S): z.input<S> {
+export function outputOf<S extends z.core.$ZodType>(run: WorkflowRun, schema: S): z.input<S> {
   return shaped(run.output, schema, 'the execution output');
 }
 
