@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import type { Services } from '../../core/aws/services';
@@ -24,7 +25,7 @@ const TASKS_DIR = fileURLToPath(new URL('../../tasks/', import.meta.url));
 export async function loadTaskRunner(tasks: readonly string[], services: () => Services, dir = TASKS_DIR): Promise<TaskRunner> {
   const files = new Map<string, string>();
   for (const task of tasks) {
-    const file = `${dir}${task}.ts`;
+    const file = join(dir, `${task}.ts`);
     await access(file).catch(() => {
       throw new Error(`task ${task} has no file ${file}`);
     });

@@ -75,7 +75,15 @@ function writeCache(file: string, content: CacheFile): void {
     writeFileSync(temporary, JSON.stringify(content));
     renameSync(temporary, file);
   } catch (err) {
-    rmSync(temporary, { force: true });
+    removeIfThere(temporary);
     logger.warn('local runtime: could not cache the rendered workflows; the next start renders them again', { file, error: String(err) });
+  }
+}
+
+function removeIfThere(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // Its directory could not be made either: nothing was written.
   }
 }
