@@ -75,7 +75,7 @@ const CHANNEL_ALERT_TASK = 'channel-alert';
  */
 export async function startControlPlane(context: ControlPlaneContext): Promise<ControlPlane> {
   const { env, settings, dataDir, stateDir, onClose, startMediaPlane: startMedia, publishGraceMs, stepFunctionsWaitMs } = context;
-  const [s3, dynamo, rendered] = await Promise.all([context.s3, startStore(dataDir, onClose), loadWorkflows()]);
+  const [s3, dynamo, rendered] = await allStarted([context.s3, startStore(dataDir, onClose), loadWorkflows()] as const);
   const s3Client = localS3Client(s3.endpoint);
 
   // Alerts can only be recorded once the tasks are loaded (below); until then they are logged.
@@ -200,6 +200,17 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   http.setReady(true);
 
   return { services, apiPort: http.port, rtmpPort: media.rtmpPort, mediaPort: media.mediaPort, s3Endpoint: s3.endpoint };
+}
+
+/**
+ * Every part's result once all have started; if one failed, its error, but only once the others
+ * have settled too: one still starting when another fails must have registered its closer before
+ * the runtime stops what started.
+ */
+async function allStarted<T extends readonly unknown[]>(parts: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(parts);
+  for (const part of settled) if (part.status === 'rejected') throw part.reason;
+  return settled.map((part) => (part as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** dynalite on disk under the data directory, with the tables the stack makes in the cloud. */
