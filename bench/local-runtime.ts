@@ -19,6 +19,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { mediaTools } from '../local/ffmpeg';
 import { spawnManaged, type ManagedProcess } from '../local/processes';
@@ -28,7 +29,7 @@ import { apiCaller, apiUrlOf, until, untilState as untilStateOf } from './api';
 
 const args = parseArgs({ allowPositionals: true, options: { checkout: { type: 'string', multiple: true } } });
 const SAMPLE_SECONDS = Number(args.positionals[0] ?? 30);
-const CHECKOUTS = (args.values.checkout ?? ['.']).map((dir) => resolve(dir));
+const CHECKOUTS = (args.values.checkout ?? [fileURLToPath(new URL('..', import.meta.url))]).map((dir) => resolve(dir));
 const CHECKOUT = CHECKOUTS[0];
 const START_SECONDS = 3;
 const CHANNELS = 3;
