@@ -16,18 +16,19 @@ import {
 } from '@aws-sdk/client-sfn';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { logger } from '../../core/lambda/logger';
-import type { WorkflowDefinition } from '../../workflows/definition';
-import { renderWorkflow, stateNames, type AslDefinition } from '../../workflows/render';
+import type { AslDefinition } from '../../workflows/render';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../env';
 import { serviceError } from '../service-errors';
 import { serviceFromHandlers, type LocalService } from '../service';
 import { ExecutionFiles, type ExecutionRecord } from './executions';
 import { HistoryRecorder, type EngineEvent, type StoredEvent } from './history';
 import type { IntegrationRunner } from './integrations';
+import type { RenderedAction } from './rendered-workflows';
 import type { TaskRunner } from './tasks';
 
 export interface LocalStepFunctionsOptions {
-  workflows: readonly WorkflowDefinition[];
+  /** The state machines, rendered (local/stepfunctions/workflow-cache.ts keeps them). */
+  workflows: readonly RenderedAction[];
   /** Answers every Task state: the task file the state invokes, with the state's input. */
   runTask: TaskRunner;
   /** Answers every Task state that calls a service itself (`arn:aws:states:::…`); none = not available locally. */
@@ -45,7 +46,7 @@ interface Machine {
   engine: StateMachine;
   taskOfState: Readonly<Record<string, string>>;
   integrationOfState: Readonly<Record<string, string>>;
-  stateNames: string[];
+  stateNames: readonly string[];
   created: Date;
 }
 
@@ -90,14 +91,13 @@ export class LocalStepFunctions {
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     const created = new Date();
-    for (const workflow of options.workflows) {
-      const { asl, taskOfState, integrationOfState } = renderWorkflow(workflow);
-      const arn = localStateMachineArn(workflow.action);
+    for (const { action, asl, taskOfState, integrationOfState, stateNames } of options.workflows) {
+      const arn = localStateMachineArn(action);
       // The workflow tests run every ASL through this engine with its validation on; validating
       // again here would add a second or two per state machine to every start of the runtime.
       const engine = new StateMachine(asl as never, { validationOptions: { noValidate: true } });
       const name = arn.slice(arn.lastIndexOf(':') + 1);
-      this.machines.set(arn, { arn, name, asl, engine, taskOfState, integrationOfState, stateNames: stateNames(asl), created });
+      this.machines.set(arn, { arn, name, asl, engine, taskOfState, integrationOfState, stateNames, created });
     }
     this.stateMachineArns = Object.fromEntries(options.workflows.map((w) => [w.action, localStateMachineArn(w.action)]));
     this.files = new ExecutionFiles(options.dir);

@@ -1,3 +1,5 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as z from 'zod/mini';
 import type { Services } from '../../core/aws/services';
@@ -14,21 +16,31 @@ interface TaskModule {
 const TASKS_DIR = fileURLToPath(new URL('../../tasks/', import.meta.url));
 
 /**
- * Imports every named task module once (a missing file or one without `Input`/`run` fails the
- * runtime's start-up, not the first execution that reaches it) and returns the runner the local
- * Step Functions service answers Task states with.
+ * The runner the local Step Functions service answers Task states with. Each task module is
+ * imported on its first run, as a Lambda loads its code on its first invocation, so the start
+ * doesn't pay for forty modules (a third of a second); a task named here without a file still
+ * fails the runtime's start, not the first execution that reaches it. `dir`: where the task files
+ * are (tests).
  */
-export async function loadTaskRunner(tasks: readonly string[], services: () => Services): Promise<TaskRunner> {
-  const modules = new Map<string, TaskModule>();
+export async function loadTaskRunner(tasks: readonly string[], services: () => Services, dir = TASKS_DIR): Promise<TaskRunner> {
+  const files = new Map<string, string>();
   for (const task of tasks) {
-    const mod = (await import(pathToFileURL(`${TASKS_DIR}${task}.ts`).href)) as Partial<TaskModule>;
-    if (typeof mod.run !== 'function' || !mod.Input) throw new Error(`tasks/${task}.ts must export Input and run`);
-    modules.set(task, mod as TaskModule);
+    const file = join(dir, `${task}.ts`);
+    await access(file).catch(() => {
+      throw new Error(`task ${task} has no file ${file}`);
+    });
+    files.set(task, file);
   }
+  const loaded = new Map<string, Promise<TaskModule>>();
+  const load = (task: string): Promise<TaskModule> => {
+    const file = files.get(task);
+    if (!file) return Promise.reject(new Error(`no task ${task} is loaded`));
+    if (!loaded.has(task)) loaded.set(task, importTask(file));
+    return loaded.get(task)!;
+  };
   return async (task, input) => {
-    const mod = modules.get(task);
-    if (!mod) throw lambdaError(new Error(`no task ${task} is loaded`));
     try {
+      const mod = await load(task);
       const output = await mod.run(parseTaskInput(mod.Input, input), services());
       // What a Lambda returns crosses the wire as JSON: Dates become strings, undefined disappears.
       return JSON.parse(JSON.stringify(output ?? null)) as unknown;
@@ -36,6 +48,12 @@ export async function loadTaskRunner(tasks: readonly string[], services: () => S
       throw lambdaError(err);
     }
   };
+}
+
+async function importTask(file: string): Promise<TaskModule> {
+  const mod = (await import(pathToFileURL(file).href)) as Partial<TaskModule>;
+  if (typeof mod.run !== 'function' || !mod.Input) throw new Error(`task file ${file} must export Input and run`);
+  return mod as TaskModule;
 }
 
 /**

@@ -46,6 +46,19 @@ describe('local runtime', () => {
     expect(await streams.json()).toEqual([]);
   });
 
+  it('stops what it started when a part fails to start, so the next start on the same data has it to itself', async () => {
+    const failing = startRuntime({
+      ...isolatedRuntimeOptions(dir),
+      startMediaPlane: () => Promise.reject(new Error('RTMP port taken')),
+    });
+    await expect(failing).rejects.toThrow('RTMP port taken');
+
+    // dynalite's LevelDB store takes a lock on its folder and the S3 store is s3rver's alone:
+    // a part left running would make this start fail.
+    runtime = await start();
+    expect((await fetch(runtime.endpoints.healthz)).status).toBe(200);
+  });
+
   it('gives tasks the local wiring through the same Config as the cloud', async () => {
     runtime = await start();
     const { config } = runtime.services;

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { localS3Client, startS3, type LocalS3 } from '../../../local/s3';
+import { localS3Client } from '../../../local/s3';
+import { startS3, type LocalS3 } from '../../../local/s3rver';
 
 // ESM has no __dirname.
 const S3_PARENT = fileURLToPath(new URL('./fixtures/s3-parent.ts', import.meta.url));

@@ -15,6 +15,7 @@ import { Invalid } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalStepFunctions, RUNTIME_STOPPED, localStateMachineArn } from '../../../local/stepfunctions/service';
+import { renderAction } from '../../../local/stepfunctions/rendered-workflows';
 import { lambdaError, type TaskRunner } from '../../../local/stepfunctions/tasks';
 import { STOP_STATES, stopWorkflow } from '../../../workflows/stop';
 import { Input as DescribeChannelInput } from '../../../tasks/describe-channel';
@@ -52,7 +53,7 @@ function open(handlers: Handlers) {
       throw lambdaError(err);
     }
   };
-  sfn = new LocalStepFunctions({ workflows: [stopWorkflow], runTask, dir, waitOverrideMs: 0 });
+  sfn = new LocalStepFunctions({ workflows: [renderAction(stopWorkflow)], runTask, dir, waitOverrideMs: 0 });
   client = bindLocalService(new SFNClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), sfn.service);
 }
 

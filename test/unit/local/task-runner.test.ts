@@ -1,8 +1,11 @@
 import { DescribeChannelCommand, MediaLiveClient } from '@aws-sdk/client-medialive';
 import { mockClient } from 'aws-sdk-client-mock';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import type { Services } from '../../../core/aws/services';
 import { loadTaskRunner } from '../../../local/stepfunctions/tasks';
+
+const FIXTURE_TASKS = fileURLToPath(new URL('./fixtures/tasks/', import.meta.url));
 
 function services(): Services {
   const medialive = new MediaLiveClient({ region: 'us-east-1' });
@@ -31,5 +34,28 @@ describe('local task runner', () => {
 
   it('refuses to start with a task file that does not exist', async () => {
     await expect(loadTaskRunner(['no-such-task'], services)).rejects.toThrow();
+  });
+
+  it('imports a task module on its first run, once, not when the runtime starts', async () => {
+    const loads = () => (globalThis as { taskModuleLoads?: number }).taskModuleLoads ?? 0;
+    const runTask = await loadTaskRunner(['counts-its-loads'], services, FIXTURE_TASKS);
+    expect(loads()).toBe(0);
+
+    const [first, second] = await Promise.all([runTask('counts-its-loads', {}), runTask('counts-its-loads', {})]);
+    const third = await runTask('counts-its-loads', {});
+
+    expect([first, second, third]).toEqual([{ loads: 1 }, { loads: 1 }, { loads: 1 }]);
+  });
+
+  it('fails the first run of a task module without run, as a Lambda without its handler fails its invocation', async () => {
+    const runTask = await loadTaskRunner(['exports-no-run'], services, FIXTURE_TASKS);
+
+    await expect(runTask('exports-no-run', {})).rejects.toThrow('must export Input and run');
+  });
+
+  it('refuses to run a task it was not given', async () => {
+    const runTask = await loadTaskRunner(['counts-its-loads'], services, FIXTURE_TASKS);
+
+    await expect(runTask('describe-channel', {})).rejects.toThrow('no task describe-channel is loaded');
   });
 });

@@ -1,0 +1,249 @@
+import { join } from 'node:path';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { createApi } from '../api/handler';
+import { parseLiveRouteValue, liveRouteKey } from '../core/aws/live-route';
+import { markSchedule } from '../core/aws/schedules';
+import type { Services } from '../core/aws/services';
+import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../core/aws/tables';
+import { scheduleOfInput } from '../core/domain/schedule';
+import { logger } from '../core/lambda/logger';
+import { bindLocalService } from './aws-binding';
+import { LOCAL_CREDENTIALS } from './credentials';
+import { ensureTable, startDynalite, type LocalDynamo } from './dynamodb';
+import { createLocalEcs, reportLostConnectors } from './ecs';
+import { LOCAL_KVS_ARN, LOCAL_NAMES, LOCAL_REGION, localConfig, type LocalEnv } from './env';
+import { startHttpServer } from './http-server';
+import { LocalIvs } from './ivs';
+import { LocalKeyValueStore } from './keyvaluestore';
+import type { ChannelAlertDetail } from './media/alerts';
+import { startMediaPlane, type MediaPlaneOptions, type RunningMediaPlane } from './media/media-plane';
+import { LocalMediaConvert } from './mediaconvert';
+import { LocalMediaLive } from './medialive';
+import { LocalMediaPackage } from './mediapackage';
+import { reconcileStreams } from './reconcile';
+import { localS3Client } from './s3';
+import type { LocalS3 } from './s3rver';
+import { LocalScheduleSchema, LocalScheduler, type LocalSchedule } from './scheduler';
+import { localServices } from './services';
+import { JsonStateFile } from './state-files';
+import { localIntegrations } from './stepfunctions/integrations';
+import { LocalStepFunctions } from './stepfunctions/service';
+import { loadTaskRunner } from './stepfunctions/tasks';
+import { loadWorkflows } from './stepfunctions/workflow-cache';
+
+export interface ControlPlaneOptions {
+  /** The media plane; default the real one (`local/media/`). Tests of the control plane pass a fake. */
+  startMediaPlane?: (options: MediaPlaneOptions) => Promise<RunningMediaPlane>;
+  /** How long a publish outlives its publisher's disconnect (tests shorten node-media-server's 30 s). */
+  publishGraceMs?: number;
+  /** Tests: every Wait state and retry interval of every execution lasts this many ms. */
+  stepFunctionsWaitMs?: number;
+}
+
+export interface ControlPlaneContext extends ControlPlaneOptions {
+  env: NodeJS.ProcessEnv;
+  settings: LocalEnv;
+  dataDir: string;
+  stateDir: string;
+  /** The local S3, still starting in its own process. */
+  s3: Promise<LocalS3>;
+  /** Registers what stops a part once it has started (the runtime stops them in reverse). */
+  onClose: (closer: () => unknown) => void;
+}
+
+/** Where the control plane's parts listen, and what the API and the tasks are given. */
+export interface ControlPlane {
+  readonly services: Services;
+  readonly apiPort: number;
+  readonly rtmpPort: number;
+  readonly mediaPort: number;
+  readonly s3Endpoint: string;
+}
+
+/** Besides the workflows' tasks, the runtime runs this one itself: ECS's "task stopped" events (EventBridge in the cloud). */
+const CONNECTOR_EXITED_TASK = 'connector-exited';
+/** And this one: MediaLive's channel alerts (EventBridge in the cloud), raised by the media plane. */
+const CHANNEL_ALERT_TASK = 'channel-alert';
+
+/**
+ * Everything of the local runtime that runs in its own process: dynalite, the media plane, the
+ * in-process AWS stand-ins, the workflows' engine, the scheduler and the API, wired as the stack
+ * wires them in the cloud. Independent parts start together (the store, the rendered workflows
+ * and the S3 process); the API answers `/healthz` only once everything is up and what the last run
+ * left claiming to run has been reconciled.
+ */
+export async function startControlPlane(context: ControlPlaneContext): Promise<ControlPlane> {
+  const { env, settings, dataDir, stateDir, onClose, startMediaPlane: startMedia, publishGraceMs, stepFunctionsWaitMs } = context;
+  const [s3, dynamo, rendered] = await allStarted([context.s3, startStore(dataDir, onClose), loadWorkflows()] as const);
+  const s3Client = localS3Client(s3.endpoint);
+
+  // Alerts can only be recorded once the tasks are loaded (below); until then they are logged.
+  let channelAlert = (detail: ChannelAlertDetail): Promise<unknown> => {
+    logger.error('local runtime: a channel alert came before the runtime was up', { alertType: detail.alert_type, message: detail.message });
+    return Promise.resolve();
+  };
+  // The live distribution's routes, read by the media server as CloudFront's function reads them.
+  const kvs = new LocalKeyValueStore({ kvsArn: LOCAL_KVS_ARN, stateFile: join(stateDir, 'keyvaluestore.json') });
+  const media = await (startMedia ?? startMediaPlane)({
+    rtmpPort: settings.RTMP_PORT,
+    mediaPort: settings.MEDIA_PORT,
+    dataDir,
+    s3: s3Client,
+    liveLookup: (streamId) => liveTarget(kvs.lookup(liveRouteKey(streamId))),
+    publishGraceMs,
+    onAlert: (detail) => void channelAlert(detail),
+  });
+  onClose(() => media.close());
+
+  const mediapackage = new LocalMediaPackage({ mediaPort: media.mediaPort, stateFile: join(stateDir, 'mediapackage.json'), mediaPlane: media.plane });
+  const medialive = new LocalMediaLive({
+    rtmpPort: media.rtmpPort,
+    mediaPlane: media.plane,
+    packages: mediapackage,
+    // Every local push reaches the ingest from 127.0.0.1: that is the local group's whitelist.
+    inputSecurityGroups: { [LOCAL_NAMES.inputSecurityGroupId]: ['127.0.0.1/32'] },
+    startSeconds: settings.LOCAL_CHANNEL_START_SECONDS,
+    stateFile: join(stateDir, 'medialive.json'),
+  });
+  onClose(() => medialive.close());
+  const ivs = new LocalIvs({ rtmpPort: media.rtmpPort, mediaPort: media.mediaPort, mediaPlane: media.plane, stateFile: join(stateDir, 'ivs.json') });
+  await ivs.start();
+
+  const mediaconvert = new LocalMediaConvert({
+    s3: s3Client,
+    workDir: join(dataDir, 'mediaconvert'),
+    stateFile: join(stateDir, 'mediaconvert.json'),
+  });
+  onClose(() => mediaconvert.close());
+
+  // The tasks are loaded (and the services they run on built) below, after the stand-ins they need.
+  const built: { services?: Services } = {};
+  const servicesNow = () => {
+    if (!built.services) throw new Error('the local runtime is still starting');
+    return built.services;
+  };
+  const runTask = await loadTaskRunner([...rendered.tasks, CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK], servicesNow);
+  channelAlert = (detail) =>
+    runTask(CHANNEL_ALERT_TASK, detail).catch((err: unknown) =>
+      logger.error('local runtime: recording a channel alert failed', { alarmState: detail.alarm_state, error: String(err) }),
+    );
+  const connectorStopped = async (detail: object): Promise<void> => {
+    await runTask(CONNECTOR_EXITED_TASK, detail).catch((err: unknown) =>
+      logger.error('local runtime: recording a stopped connector failed', { error: String(err) }),
+    );
+  };
+  const ecs = createLocalEcs({
+    onTaskStopped: connectorStopped,
+    // The connector reads its target from the record (connector/fetch-target.sh), as on Fargate.
+    taskEnvironment: {
+      STREAMS_TABLE: LOCAL_NAMES.table,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    },
+  });
+  onClose(() => ecs.close());
+  const stepFunctions = new LocalStepFunctions({
+    workflows: rendered.workflows,
+    runTask,
+    runIntegration: localIntegrations({ mediaconvert: () => servicesNow().mediaconvert, jobs: mediaconvert }),
+    dir: join(dataDir, 'stepfunctions'),
+    waitOverrideMs: stepFunctionsWaitMs,
+  });
+  onClose(() => stepFunctions.close());
+  const sfn = bindLocalService(new SFNClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), stepFunctions.service);
+  const scheduler = new LocalScheduler({
+    storage: jsonStorage(new JsonStateFile(join(stateDir, 'scheduler.json'), z.array(LocalScheduleSchema))),
+    startExecution: async (arn, input) => {
+      await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input }));
+    },
+    // A missed schedule is `skipped`, the state the cloud's claim gives a start it may not make; a
+    // start that can't be delivered is `failed` (see SCHEDULE_STATES in core/domain/schedule.ts).
+    onMissed: (schedule, lateSeconds) =>
+      markFromSchedule(servicesNow(), schedule, { state: 'skipped', error: `missed: the local runtime was down when it came due (${lateSeconds} s late)` }),
+    onUndeliverable: (schedule, err) =>
+      markFromSchedule(servicesNow(), schedule, { state: 'failed', error: `could not start its workflow: ${String(err)}` }),
+  });
+  onClose(() => scheduler.stop());
+
+  const config = localConfig(env, {
+    mediaPort: media.mediaPort,
+    stateMachineArns: stepFunctions.stateMachineArns,
+  });
+  const services = localServices(config, {
+    dynamo: dynamo.client,
+    s3Endpoint: s3.endpoint,
+    local: {
+      medialive: medialive.service,
+      mediapackage: mediapackage.service,
+      kvs: kvs.service,
+      ivs: ivs.service,
+      ecs,
+      mediaconvert: mediaconvert.service,
+      sfn: stepFunctions.service,
+      scheduler: scheduler.service,
+    },
+  });
+  built.services = services;
+
+  for (const change of await reconcileStreams(services.store)) {
+    logger.warn('local runtime: stream reconciled after a restart', { ...change });
+  }
+  await reportLostConnectors(services.store, connectorStopped, LOCAL_NAMES.connectorCluster);
+  await scheduler.start();
+
+  const http = await startHttpServer({ port: settings.PORT, api: createApi(services) });
+  onClose(() => http.close());
+  onClose(() => http.setReady(false));
+  http.setReady(true);
+
+  return { services, apiPort: http.port, rtmpPort: media.rtmpPort, mediaPort: media.mediaPort, s3Endpoint: s3.endpoint };
+}
+
+/**
+ * Every part's result once all have started; if one failed, its error, but only once the others
+ * have settled too: one still starting when another fails must have registered its closer before
+ * the runtime stops what started.
+ */
+async function allStarted<T extends readonly unknown[]>(parts: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(parts);
+  for (const part of settled) if (part.status === 'rejected') throw part.reason;
+  return settled.map((part) => (part as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/** dynalite on disk under the data directory, with the tables the stack makes in the cloud. */
+async function startStore(dataDir: string, onClose: ControlPlaneContext['onClose']): Promise<LocalDynamo> {
+  const dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
+  onClose(() => dynamo.close());
+  await ensureTable(dynamo.client, LOCAL_NAMES.table, STREAM_TABLE.partitionKey);
+  await ensureTable(dynamo.client, LOCAL_NAMES.idempotencyTable, IDEMPOTENCY_TABLE.partitionKey);
+  return dynamo;
+}
+
+/** The media server's view of a live route: the origin endpoint it points at, if it is a local one. */
+function liveTarget(value: string | undefined): { endpointId: string } | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const endpointId = /\/out\/v1\/([^/]+)\/$/.exec(parseLiveRouteValue(value).origin)?.[1];
+    return endpointId ? { endpointId } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function markFromSchedule(services: Services, schedule: LocalSchedule, outcome: { state: 'skipped' | 'failed'; error: string }) {
+  let target: ReturnType<typeof scheduleOfInput>;
+  try {
+    target = scheduleOfInput(JSON.parse(schedule.input));
+  } catch {
+    target = undefined;
+  }
+  if (target) await markSchedule(services.store, target.stream_id, target.schedule_id, outcome);
+}
+
+function jsonStorage<T>(file: JsonStateFile<T[]>) {
+  // The file is read and written synchronously (see JsonStateFile); the storage contract is async for other stores.
+  return { load: () => Promise.resolve(file.load([])), save: (items: T[]) => Promise.resolve(file.save(items)) };
+}
