@@ -41,9 +41,10 @@ import type * as FakeTimersModule from '@sinonjs/fake-timers';
 
 /** The commit the issue's "today" figures are measured on. */
 const BASELINE = 'b8e802d';
-/** The issue's lifecycle: the channel RUNNING 90 s after StartChannel, a slow start after 3 minutes, MediaConvert jobs of 4 minutes. */
+/** The issue's lifecycle: the channel RUNNING 90 s after StartChannel, MediaConvert jobs of 4 minutes. */
 const START_SECONDS = 90;
-const SLOW_START_SECONDS = 180;
+/** Other starts, for the lag and the poll's cost: one that just misses a look of the old schedule, and the issue's 3-minute start. */
+const OTHER_STARTS = [100, 180];
 const JOB_SECONDS = 240;
 const SECTIONS = 3;
 /** us-east-1, Standard workflows (https://aws.amazon.com/step-functions/pricing/). */
@@ -55,11 +56,11 @@ const require = createRequire(import.meta.url);
 export interface Measured {
   tree: string;
   /** Billable transitions per execution of the lifecycle, in order. */
-  runs: { action: string; transitions: number; retries: number; seconds: number }[];
+  runs: { action: string; transitions: number; retries: number; seconds: number; invocations: number; describeSeconds: number }[];
   /** The 90 s start: seconds from the channel's RUNNING to the execution's end (the record says running). */
   lagSeconds: number;
-  /** The 3-minute start: its transitions and its lag. */
-  slowStart: { transitions: number; lagSeconds: number };
+  /** The {@link OTHER_STARTS}: transitions, lag and Describe time of each. */
+  otherStarts: { startSeconds: number; transitions: number; lagSeconds: number; describeSeconds: number }[];
 }
 
 /** Runs the lifecycle on the checkout at `root` (its workflows, tasks, API and stand-ins), in this process. */
@@ -131,7 +132,18 @@ async function measure(root: string): Promise<Measured> {
     });
 
     const built: { services?: ReturnType<typeof localServices> } = {};
-    const runTask = await loadTaskRunner(allTasks(), () => built.services!);
+    const runTaskModule = await loadTaskRunner(allTasks(), () => built.services!);
+    // Every task run is one Lambda invocation; a channel Describe's duration is what watching costs.
+    const lambdas = { invocations: 0, describeSeconds: 0 };
+    const runTask = async (task: string, input: unknown) => {
+      const began = Date.now();
+      lambdas.invocations++;
+      try {
+        return await runTaskModule(task, input);
+      } finally {
+        if (task === 'describe-channel') lambdas.describeSeconds += (Date.now() - began) / 1000;
+      }
+    };
     let jobs = 0;
     const stepFunctions = new LocalStepFunctions({
       workflows: WORKFLOWS,
@@ -248,45 +260,46 @@ async function measure(root: string): Promise<Measured> {
       return events;
     };
     const runs: Measured['runs'] = [];
-    /** One action through the API, driven until its execution ends; its billable transitions. */
-    const act = async (action: string, method: string, path: string, body?: unknown) => {
+    /**
+     * One action through the API, driven until its execution ends: its billable transitions, the
+     * task Lambdas it invoked and how long its Describe Lambdas ran (virtual seconds). `streamId`:
+     * the stream whose new execution it is ('' for create: read from the reply).
+     */
+    const act = async (action: string, method: string, path: string, body?: unknown, streamId = path.split('/')[2]) => {
       const began = Date.now();
-      const executionArn = await drive(
+      const lambdasBefore = { ...lambdas };
+      const execution = await drive(
         (async () => {
-          const before = await executionsOf(path);
-          await call(method, path, body);
-          const arn = (await executionsOf(path)).find((e) => !before.includes(e))!;
+          const before = streamId ? await executionsOf(streamId) : [];
+          const reply = await call(method, path, body);
+          const id = streamId || String(reply.id);
+          const arn = (await executionsOf(id)).find((e) => !before.includes(e))!;
           await stepFunctions.whenFinished(arn);
-          return arn;
+          return { arn, id };
         })(),
       );
-      const described = await drive(services.sfn.send(new sfnSdk.DescribeExecutionCommand({ executionArn })));
+      const described = await drive(services.sfn.send(new sfnSdk.DescribeExecutionCommand({ executionArn: execution.arn })));
       if (described.status !== 'SUCCEEDED') throw new Error(`${action} ended ${described.status}: ${described.error} ${described.cause}`);
-      const events = await drive(history(executionArn));
+      const events = await drive(history(execution.arn));
       const entered = events.filter((e) => e.type?.endsWith('StateEntered')).length;
       const taskEntries = events.filter((e) => e.type === 'TaskStateEntered').length;
       const retries = events.filter((e) => e.type === 'TaskScheduled').length - taskEntries;
-      const run = { action, transitions: entered + retries, retries, seconds: (new Date(described.stopDate!).getTime() - began) / 1000 };
-      return { run, end: new Date(described.stopDate!).getTime() };
+      const end = new Date(described.stopDate!).getTime();
+      const run = {
+        action,
+        transitions: entered + retries,
+        retries,
+        seconds: (end - began) / 1000,
+        invocations: lambdas.invocations - lambdasBefore.invocations,
+        describeSeconds: lambdas.describeSeconds - lambdasBefore.describeSeconds,
+      };
+      return { run, end, id: execution.id };
     };
-    // The stream's executions, from every state machine the lifecycle uses.
-    const streamOf = (path: string) => path.split('/')[2];
-    const executionsOf = async (path: string): Promise<string[]> => {
-      const id = streamOf(path);
-      if (!id) return [];
-      const item = await services.store.get(id);
-      return item?.execution_arns ?? [];
-    };
+    const executionsOf = async (id: string): Promise<string[]> => (await services.store.get(id))?.execution_arns ?? [];
 
-    const created = await drive(call('POST', '/streams', { name: 'lifecycle' }));
-    const id = String(created.id);
-    const createArn = (await executionsOf(`/streams/${id}`)).at(-1)!;
-    await drive(stepFunctions.whenFinished(createArn));
-    const createEvents = await drive(history(createArn));
-    const createEntered = createEvents.filter((e) => e.type?.endsWith('StateEntered')).length;
-    const createRetries = createEvents.filter((e) => e.type === 'TaskScheduled').length - createEvents.filter((e) => e.type === 'TaskStateEntered').length;
-    runs.push({ action: 'create', transitions: createEntered + createRetries, retries: createRetries, seconds: 0 });
-
+    const created = await act('create', 'POST', '/streams', { name: 'lifecycle' }, '');
+    runs.push(created.run);
+    const id = created.id;
     const started = await act('start', 'POST', `/streams/${id}/start`, { path: `s3://${archiveBucket}/${prefix}`, key_rotation_interval: 0 });
     runs.push(started.run);
     const lagSeconds = (started.end - runningAt.at(-1)!) / 1000;
@@ -296,13 +309,16 @@ async function measure(root: string): Promise<Measured> {
     const sections = Array.from({ length: SECTIONS }, (_, i) => ({ start: i * 4, end: (i + 1) * 4 }));
     runs.push((await act(`split (${SECTIONS} sections)`, 'POST', `/streams/${id}/split`, { session_id: session, timestamp_list: sections })).run);
 
-    // The slow start, on the same stream (stopped again after it), before the delete.
-    medialiveOptions.startSeconds = SLOW_START_SECONDS;
-    const slow = await act('start (3 min)', 'POST', `/streams/${id}/start`, { key_rotation_interval: 0 });
-    const slowStart = { transitions: slow.run.transitions, lagSeconds: (slow.end - runningAt.at(-1)!) / 1000 };
-    await act('stop', 'POST', `/streams/${id}/stop`);
+    // The other starts, on the same stream (stopped again after each), before the delete.
+    const otherStarts: Measured['otherStarts'] = [];
+    for (const startSeconds of OTHER_STARTS) {
+      medialiveOptions.startSeconds = startSeconds;
+      const { run, end } = await act(`start (${startSeconds} s)`, 'POST', `/streams/${id}/start`, { key_rotation_interval: 0 });
+      otherStarts.push({ startSeconds, transitions: run.transitions, describeSeconds: run.describeSeconds, lagSeconds: (end - runningAt.at(-1)!) / 1000 });
+      await act('stop', 'POST', `/streams/${id}/stop`);
+    }
     runs.push((await act('delete', 'DELETE', `/streams/${id}`)).run);
-    return { tree: root, runs, lagSeconds, slowStart };
+    return { tree: root, runs, lagSeconds, otherStarts };
   } finally {
     for (const close of closers.reverse()) await Promise.resolve().then(close).catch(() => undefined);
   }
@@ -330,26 +346,51 @@ function measureInChild(root: string): Measured {
   return JSON.parse(line) as Measured;
 }
 
-const dollars = (transitions: number) => `$${(transitions * DOLLARS_PER_TRANSITION).toFixed(6)}`;
+/** The task Lambdas' memory (infra/lambda.ts) and Arm duration price, us-east-1 (https://aws.amazon.com/lambda/pricing/). */
+const LAMBDA_GB = 0.25;
+const DOLLARS_PER_GB_SECOND = 0.0000133334;
+
+const dollars = (value: number) => `$${value.toFixed(6)}`;
+const transitionCost = (transitions: number) => dollars(transitions * DOLLARS_PER_TRANSITION);
+const describeCost = (seconds: number) => dollars(seconds * LAMBDA_GB * DOLLARS_PER_GB_SECOND);
+const cell = (before: number, after: number, format: (n: number) => string = String) => `${format(before)} → ${format(after)}`;
+const seconds = (n: number) => `${n.toFixed(0)} s`;
+
+interface Totals {
+  transitions: number;
+  invocations?: number;
+  describeSeconds: number;
+}
+const totals = (rows: readonly Required<Totals>[]): Required<Totals> => ({
+  transitions: rows.reduce((sum, r) => sum + r.transitions, 0),
+  invocations: rows.reduce((sum, r) => sum + r.invocations, 0),
+  describeSeconds: rows.reduce((sum, r) => sum + r.describeSeconds, 0),
+});
+
+function row(label: string, before: Totals, after: Totals): string {
+  const invocations = before.invocations === undefined || after.invocations === undefined ? '' : cell(before.invocations, after.invocations);
+  return (
+    `| ${label} | ${cell(before.transitions, after.transitions)} | ${cell(before.transitions, after.transitions, transitionCost)} | ${invocations} | ` +
+    `${cell(before.describeSeconds, after.describeSeconds, seconds)} | ${cell(before.describeSeconds, after.describeSeconds, describeCost)} |`
+  );
+}
 
 function report(today: Measured, now: Measured): void {
-  const lifecycle = (m: Measured) => m.runs.reduce((sum, r) => sum + r.transitions, 0);
-  const beforeDelete = (m: Measured) => lifecycle(m) - (m.runs.find((r) => r.action === 'delete')?.transitions ?? 0);
-  console.log(`| workflow | transitions today (${BASELINE}) | transitions now | cost today | cost now |`);
-  console.log('|---|---|---|---|---|');
-  for (const [i, run] of now.runs.entries()) {
-    const before = today.runs[i];
-    const retries = (r: { retries: number }) => (r.retries ? ` (${r.retries} retries)` : '');
-    console.log(`| ${run.action} | ${before.transitions}${retries(before)} | ${run.transitions}${retries(run)} | ${dollars(before.transitions)} | ${dollars(run.transitions)} |`);
-  }
-  console.log(`| **lifecycle before delete** | ${beforeDelete(today)} | ${beforeDelete(now)} | ${dollars(beforeDelete(today))} | ${dollars(beforeDelete(now))} |`);
-  console.log(`| **whole lifecycle** | **${lifecycle(today)}** | **${lifecycle(now)}** | ${dollars(lifecycle(today))} | ${dollars(lifecycle(now))} |`);
-  console.log(`| start (${SLOW_START_SECONDS} s channel start) | ${today.slowStart.transitions} | ${now.slowStart.transitions} | ${dollars(today.slowStart.transitions)} | ${dollars(now.slowStart.transitions)} |`);
+  console.log(`Today = ${BASELINE}, now = this tree. Transitions at $0.025 per 1,000; Describe Lambda time at ${LAMBDA_GB * 1024} MB, Arm.\n`);
+  console.log('| workflow | state transitions | transition cost | task Lambda invocations | channel Describe Lambda time | its duration cost |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [i, run] of now.runs.entries()) console.log(row(run.action, today.runs[i], run));
+  const beforeDelete = (m: Measured) => totals(m.runs.filter((r) => r.action !== 'delete'));
+  console.log(row('**lifecycle before delete**', beforeDelete(today), beforeDelete(now)));
+  console.log(row('**whole lifecycle**', totals(today.runs), totals(now.runs)));
+  for (const [i, after] of now.otherStarts.entries()) console.log(row(`start, channel RUNNING after ${after.startSeconds} s`, today.otherStarts[i], after));
   console.log('');
-  console.log(`| detection lag (channel RUNNING → execution done, record running) | today | now |`);
+  console.log('| detection lag: channel RUNNING → start execution done (the record says running) | today | now |');
   console.log('|---|---|---|');
-  console.log(`| ${START_SECONDS} s start | ${today.lagSeconds.toFixed(1)} s | ${now.lagSeconds.toFixed(1)} s |`);
-  console.log(`| ${SLOW_START_SECONDS} s start | ${today.slowStart.lagSeconds.toFixed(1)} s | ${now.slowStart.lagSeconds.toFixed(1)} s |`);
+  console.log(`| channel RUNNING after ${START_SECONDS} s | ${today.lagSeconds.toFixed(1)} s | ${now.lagSeconds.toFixed(1)} s |`);
+  for (const [i, after] of now.otherStarts.entries()) {
+    console.log(`| channel RUNNING after ${after.startSeconds} s | ${today.otherStarts[i].lagSeconds.toFixed(1)} s | ${after.lagSeconds.toFixed(1)} s |`);
+  }
 }
 
 const only = process.argv.indexOf('--only');
