@@ -28,10 +28,10 @@ export interface PollState {
    */
   first_wait_seconds?: number;
   /**
-   * How long one Describe keeps looking (every `watch_every_seconds`) while the status stays what
-   * it first saw, before it returns: one Wait → Describe → Choice round (3 state transitions)
-   * then covers this many seconds at a few seconds' lag. 0 or unset: one look per Describe. Keep
-   * it well under the Describe task's timeout.
+   * How long one Describe keeps looking (every `watch_every_seconds`) until it sees a status of
+   * `ends_on`, before it returns: one Wait → Describe → Choice round (3 state transitions) then
+   * covers this many seconds at a few seconds' lag. 0 or unset: one look per Describe. Keep it
+   * well under the Describe task's timeout.
    */
   watch_seconds?: number;
   /** @default 3 */
