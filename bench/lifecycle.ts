@@ -47,6 +47,12 @@ const START_SECONDS = 90;
 const OTHER_STARTS = [100, 180];
 const JOB_SECONDS = 240;
 const SECTIONS = 3;
+/**
+ * Virtual time each AWS call and each Lambda invocation takes (a warm in-region round trip): with
+ * none, every look of a poll would happen at the very second it was planned for.
+ */
+const CALL_MS = 50;
+const INVOKE_MS = 50;
 /** us-east-1, Standard workflows (https://aws.amazon.com/step-functions/pricing/). */
 const DOLLARS_PER_TRANSITION = 0.025 / 1000;
 
@@ -131,6 +137,8 @@ async function measure(root: string): Promise<Measured> {
       onUndeliverable: nothing,
     });
 
+    // A fake-clock sleep once the clock is installed (below).
+    const virtualDelay = (ms: number) => new Promise((done) => setTimeout(done, ms));
     const built: { services?: ReturnType<typeof localServices> } = {};
     const runTaskModule = await loadTaskRunner(allTasks(), () => built.services!);
     // Every task run is one Lambda invocation; a channel Describe's duration is what watching costs.
@@ -138,6 +146,7 @@ async function measure(root: string): Promise<Measured> {
     const runTask = async (task: string, input: unknown) => {
       const began = Date.now();
       lambdas.invocations++;
+      await virtualDelay(INVOKE_MS);
       try {
         return await runTaskModule(task, input);
       } finally {
@@ -185,6 +194,7 @@ async function measure(root: string): Promise<Measured> {
           return await send(...args);
         } finally {
           inFlight--;
+          await virtualDelay(CALL_MS);
         }
       };
     }

@@ -144,9 +144,10 @@ export interface PollLoopOptions {
 
 /**
  * How the channel poll loops watch (the Describe task is `tasks/describe-channel.ts`): each
- * Describe looks every 2 s for up to 30 s, so a change that takes seconds (create, stop,
- * delete) is seen by the first Describe, a 3 state-transition round covers half a minute, and
- * the Describe ends 20 s before its Lambda's 50 s timeout (`taskTimeoutSeconds`).
+ * Describe looks every 2 s until 30 s have passed, so a change that takes seconds (create, stop,
+ * delete) is seen by the first Describe, a 3 state-transition round covers half a minute, and a
+ * Describe lasts at most 32 s and its calls, well inside its Lambda's 50 s timeout
+ * (`taskTimeoutSeconds`).
  */
 export const CHANNEL_WATCH = { watchSeconds: 30, watchEverySeconds: 2 } as const;
 

@@ -85,9 +85,10 @@ const DEFAULT_WATCH_EVERY_SECONDS = 3;
 
 /**
  * A Describe step: looks, and, where the poll asks for it (`watch_seconds`), keeps looking every
- * `watch_every_seconds` until it sees a status the loop ends on (`ends_on`), the watch has no
- * time left or the deadline has passed; then the next poll ({@link nextPoll}) from the last
- * status. So the Choice sees the end within `watch_every_seconds` of it.
+ * `watch_every_seconds` until it sees a status the loop ends on (`ends_on`), `watch_seconds` have
+ * passed or the deadline has; then the next poll ({@link nextPoll}) from the last status. So the
+ * Choice sees the end within `watch_every_seconds` of it, and one Describe lasts at most
+ * `watch_seconds + watch_every_seconds` plus its calls.
  */
 export async function watchPoll(input: PollInput, watch: PollWatch): Promise<PollState> {
   const poll = PollSchema.parse(input);
@@ -99,8 +100,10 @@ export async function watchPoll(input: PollInput, watch: PollWatch): Promise<Pol
   const ends = new Set(poll.ends_on ?? []);
   let status = await watch.describe();
   for (;;) {
-    const next = watch.now().getTime() + everyMs;
-    if (ends.has(status) || next > began.getTime() + watchMs || next > deadline) break;
+    // Looks again until `watch_seconds` have passed since the first look (so the watch spans at
+    // least that, however long each Describe call takes) or the deadline has.
+    const now = watch.now().getTime();
+    if (ends.has(status) || now >= began.getTime() + watchMs || now >= deadline) break;
     await watch.sleep(everyMs);
     status = await watch.describe();
   }
