@@ -29,7 +29,8 @@
  * reads is the virtual time. The media plane is a no-op that notes when the channel reached RUNNING
  * (no ffmpeg, no RTMP), and the `mediaconvert:createJob.sync` state is answered after
  * `JOB_SECONDS` of virtual time without running a job: a `.sync` state costs the same transitions
- * however long its job runs.
+ * however long its job runs. And the cloud's latency: each AWS call and Lambda invocation takes
+ * `CALL_MS`/`INVOKE_MS` of virtual time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
