@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const BENCHMARKS = ['local-runtime', 'split', 'connector', 'soak', 'lambda-bundles'] as const;
+const BENCHMARKS = ['local-runtime', 'split', 'connector', 'soak', 'lambda-bundles', 'lifecycle'] as const;
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));

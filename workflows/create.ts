@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Errors, JsonPath, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
-import { claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
+import { CHANNEL_WATCH, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 import { TEARDOWN_TASKS, teardown, teardownNames } from './teardown';
 
 const CLEANUP = teardownNames('Clean up: ', 'Describe channel (cleaning up)');
@@ -155,6 +155,7 @@ export const createWorkflow = defineWorkflow({
           next: recordCreated,
           onFailure: cleanup.channel,
           deadlineSeconds: IDLE_DEADLINE_SECONDS,
+          ...CHANNEL_WATCH,
         }),
       );
   },

@@ -4,7 +4,7 @@ import { Choice, Condition, JsonPath, Pass, Succeed, type IChainable } from 'aws
 import type { Construct } from 'constructs';
 import { ErrorNames } from '../core/domain/errors';
 import { defineWorkflow } from './definition';
-import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
+import { CHANNEL_WATCH, catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 import { TEARDOWN_TASKS, teardown, teardownNames, type TeardownTask } from './teardown';
 
 const TEARDOWN = teardownNames('', 'Describe channel (deleting)');
@@ -104,6 +104,7 @@ const deleteMedia: DeleteStep<'stop-channel' | TeardownTask> = {
         next: media.channel,
         onFailure,
         deadlineSeconds: IDLE_DEADLINE_SECONDS,
+        ...CHANNEL_WATCH,
       }),
     );
     return new Choice(scope, DELETE_STATES.hasChannel, { stateName: DELETE_STATES.hasChannel })

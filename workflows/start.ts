@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { JsonPath, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
-import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
+import { CHANNEL_WATCH, catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 
 export const START_STATES = {
   claim: 'Claim stream for start',
@@ -25,8 +25,21 @@ export const START_STATES = {
   failed: 'Start failed',
 } as const;
 
-/** MediaLive channels start in ≤ 3 min typically, 10 min is normal: give up after 15. */
+/**
+ * "Most channels start in 3 minutes or less, but a startup time up to 10 minutes is still normal"
+ * (https://docs.aws.amazon.com/medialive/latest/ug/starting-stopping-deleting-a-channel.html):
+ * give up after 15.
+ */
 const RUNNING_DEADLINE_SECONDS = 900;
+/**
+ * When the second Describe of a starting channel begins, in seconds after the first. Every
+ * Describe watches for 30 s ({@link CHANNEL_WATCH}): the first sees a quick start (the local
+ * runtime's takes seconds) or a refusal; cloud starts take a minute or more (the issue's
+ * lifecycle figure is 90 s), so the loop then sleeps until this second, and from here on watches
+ * with a 1 s Wait between Describes: a start is seen within ~2 s of RUNNING at 3 state
+ * transitions per half minute (docs/BENCHMARKS.md, lifecycle).
+ */
+const RUNNING_SECOND_LOOK_SECONDS = 60;
 /** A stop takes well under a minute; ten is generous. */
 const IDLE_DEADLINE_SECONDS = 600;
 
@@ -146,6 +159,7 @@ export const startWorkflow = defineWorkflow({
         next: recordFailed,
         onFailure: stopFailed,
         deadlineSeconds: IDLE_DEADLINE_SECONDS,
+        ...CHANNEL_WATCH,
       }),
     );
     catchInto([startChannel, describe, recordRunning], stopPath);
@@ -166,8 +180,12 @@ export const startWorkflow = defineWorkflow({
           next: recordRunning,
           onFailure: stopPath,
           deadlineSeconds: RUNNING_DEADLINE_SECONDS,
-          initialWaitSeconds: 5,
-          maxWaitSeconds: 30,
+          // Watching from the start, asleep from the first watch's end until a start is typically
+          // done, then watching again without pause: see RUNNING_SECOND_LOOK_SECONDS.
+          firstWaitSeconds: RUNNING_SECOND_LOOK_SECONDS - CHANNEL_WATCH.watchSeconds,
+          initialWaitSeconds: 1,
+          maxWaitSeconds: 1,
+          ...CHANNEL_WATCH,
         }),
       );
   },

@@ -122,7 +122,34 @@ export interface PollLoopOptions {
    * @default 15
    */
   readonly maxWaitSeconds?: number;
+  /**
+   * For a change that takes a known while: the Wait after the first Describe (then the backoff
+   * from `initialWaitSeconds`); see `core/domain/poll.ts`.
+   * @default - the backoff from the first Describe on
+   */
+  readonly firstWaitSeconds?: number;
+  /**
+   * How long one Describe keeps looking, every {@link watchEverySeconds}, until it sees a `done`
+   * or `failed` status: one Wait → Describe → Choice round (3 state transitions) then covers this
+   * many seconds at that lag. Keep it well under the Describe task's timeout (60 s).
+   * @default 0 (one look per Describe)
+   */
+  readonly watchSeconds?: number;
+  /**
+   * Seconds between two looks of a watching Describe.
+   * @default 3
+   */
+  readonly watchEverySeconds?: number;
 }
+
+/**
+ * How the channel poll loops watch (the Describe task is `tasks/describe-channel.ts`): each
+ * Describe looks every 2 s until 30 s have passed, so a change that takes seconds (create, stop,
+ * delete) is seen by the first Describe, a 3 state-transition round covers half a minute, and a
+ * Describe lasts at most 32 s and its calls, well inside its Lambda's 50 s timeout
+ * (`taskTimeoutSeconds`).
+ */
+export const CHANNEL_WATCH = { watchSeconds: 30, watchEverySeconds: 2 } as const;
 
 /** State names of a poll loop, derived from what it waits for, so tests and the console agree. */
 export function pollStateNames(waitingFor: string) {
@@ -149,6 +176,14 @@ export function pollLoop(scope: Construct, options: PollLoopOptions): State {
         initial_wait_seconds: options.initialWaitSeconds ?? 2,
         max_wait_seconds: options.maxWaitSeconds ?? 15,
         attempt: 0,
+        ...(options.firstWaitSeconds === undefined ? {} : { first_wait_seconds: options.firstWaitSeconds }),
+        ...(options.watchSeconds
+          ? {
+              watch_seconds: options.watchSeconds,
+              watch_every_seconds: options.watchEverySeconds ?? 3,
+              ends_on: [...options.done, ...(options.failed ?? [])],
+            }
+          : {}),
       },
     },
     resultPath: '$.poll',

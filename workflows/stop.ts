@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { JsonPath, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
-import { catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
+import { CHANNEL_WATCH, catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 
 export const STOP_STATES = {
   claim: 'Claim stream for stop',
@@ -63,6 +63,7 @@ export const stopWorkflow = defineWorkflow({
         next: recordStopped,
         onFailure,
         deadlineSeconds: IDLE_DEADLINE_SECONDS,
+        ...CHANNEL_WATCH,
       }),
     );
   },

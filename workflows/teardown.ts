@@ -1,7 +1,7 @@
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Errors, JsonPath, type IChainable, type State } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { invoke, pollLoop, pollStateNames, type CatchingState } from './steps';
+import { CHANNEL_WATCH, invoke, pollLoop, pollStateNames, type CatchingState } from './steps';
 
 /** The task files a teardown invokes. */
 export const TEARDOWN_TASKS = [
@@ -120,6 +120,7 @@ export function teardown(scope: Construct, fn: Readonly<Record<TeardownTask, IFu
       onFailure: channelFailure.handler,
       failurePath: channelFailure.resultPath,
       deadlineSeconds: options.channelDeadlineSeconds,
+      ...CHANNEL_WATCH,
     }),
   );
 

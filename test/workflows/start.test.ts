@@ -65,7 +65,17 @@ describe('start workflow', () => {
     expect(run.calls[START_STATES.describe]).toHaveLength(3);
     expect(run.calls[START_STATES.describe][0]).toEqual({
       channel_id: 'ch-1',
-      poll: { deadline_seconds: 900, initial_wait_seconds: 5, max_wait_seconds: 30, attempt: 0 },
+      // Describes watching 30 s each (every 2 s): the second 60 s after the first began, then 1 s apart.
+      poll: {
+        deadline_seconds: 900,
+        first_wait_seconds: 30,
+        initial_wait_seconds: 1,
+        max_wait_seconds: 1,
+        attempt: 0,
+        watch_seconds: 30,
+        watch_every_seconds: 2,
+        ends_on: ['RUNNING', 'STOPPING', 'DELETING', 'DELETED', 'CREATE_FAILED', 'UPDATE_FAILED'],
+      },
     });
     expect(run.calls[START_STATES.recordRunning][0]).toEqual({ stream_id: STREAM, state: 'running', stamp: ['last_started'], execution_name: EXECUTION_NAME });
     expect(outputOf(run, z.object({ configured: z.object({ endpoint: z.unknown() }) })).configured.endpoint).toMatchObject({ encryption: 'none' });

@@ -32,3 +32,26 @@ describe('describe-channel', () => {
     await expect(run({ channel_id: 'ch-1', poll }, deps)).rejects.toBeInstanceOf(Throttled);
   });
 });
+
+describe('describe-channel watching', () => {
+  it('describes again every watch_every_seconds until the channel is in a state the loop ends on', async () => {
+    medialive.on(DescribeChannelCommand).resolvesOnce({ State: 'STARTING' }).resolvesOnce({ State: 'STARTING' }).resolves({ State: 'RUNNING' });
+    let clock = now.getTime();
+    const slept: number[] = [];
+    const watchingDeps = {
+      ...deps,
+      now: () => new Date(clock),
+      sleep: (ms: number) => {
+        slept.push(ms);
+        clock += ms;
+        return Promise.resolve();
+      },
+    };
+
+    const out = await run({ channel_id: 'ch-1', poll: { ...poll, watch_seconds: 30, watch_every_seconds: 2, ends_on: ['RUNNING'] } }, watchingDeps);
+
+    expect(out).toMatchObject({ status: 'RUNNING', attempt: 1, expired: false });
+    expect(medialive.commandCalls(DescribeChannelCommand)).toHaveLength(3);
+    expect(slept).toEqual([2000, 2000]);
+  });
+});
