@@ -39,6 +39,7 @@ import { basename, join, resolve } from 'node:path';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type * as FakeTimersModule from '@sinonjs/fake-timers';
+import type { RenderedWorkflows } from '../local/stepfunctions/rendered-workflows';
 
 /** The commit the issue's "today" figures are measured on. */
 const BASELINE = 'b8e802d';
@@ -70,6 +71,27 @@ export interface Measured {
   otherStarts: { startSeconds: number; transitions: number; lagSeconds: number; describeSeconds: number }[];
 }
 
+/** Whether the checkout has the faster local start (cached state machines, task modules loaded on first run). */
+function hasFastLocalStart(root: string): boolean {
+  return existsSync(join(root, 'local/stepfunctions/rendered-workflows.ts'));
+}
+
+/**
+ * The checkout's workflows as its LocalStepFunctions takes them: rendered (since the local start
+ * caches them) or, in the baseline, the definitions it rendered itself.
+ */
+async function renderedWorkflows(root: string, load: <T>(path: string) => Promise<T>): Promise<RenderedWorkflows> {
+  if (hasFastLocalStart(root)) {
+    const { renderAllWorkflows } = await load<typeof import('../local/stepfunctions/rendered-workflows')>(
+      'local/stepfunctions/rendered-workflows.ts',
+    );
+    return renderAllWorkflows();
+  }
+  const { WORKFLOWS, allTasks } = await load<typeof import('../workflows/registry')>('workflows/registry.ts');
+  // The baseline's LocalStepFunctions rendered the definitions itself; its types are not this tree's.
+  return { tasks: allTasks(), workflows: WORKFLOWS as unknown as RenderedWorkflows['workflows'] };
+}
+
 /** Runs the lifecycle on the checkout at `root` (its workflows, tasks, API and stand-ins), in this process. */
 async function measure(root: string): Promise<Measured> {
   const load = <T>(path: string) => import(pathToFileURL(join(root, path)).href) as Promise<T>;
@@ -78,11 +100,14 @@ async function measure(root: string): Promise<Measured> {
   const sfnSdk = await import('@aws-sdk/client-sfn');
   const { PutObjectCommand } = await import('@aws-sdk/client-s3');
   const { createApi } = await load<typeof import('../api/handler')>('api/handler.ts');
-  const { WORKFLOWS, allTasks } = await load<typeof import('../workflows/registry')>('workflows/registry.ts');
+  const { tasks, workflows } = await renderedWorkflows(root, load);
   const { LocalStepFunctions } = await load<typeof import('../local/stepfunctions/service')>('local/stepfunctions/service.ts');
   const { loadTaskRunner } = await load<typeof import('../local/stepfunctions/tasks')>('local/stepfunctions/tasks.ts');
   const { MEDIACONVERT_CREATE_JOB_SYNC } = await load<typeof import('../local/stepfunctions/integrations')>('local/stepfunctions/integrations.ts');
-  const { startS3 } = await load<typeof import('../local/s3')>('local/s3.ts');
+  // s3rver's start moved out of local/s3.ts with the faster local start; the baseline has it there.
+  const { startS3 } = await load<typeof import('../local/s3rver')>(
+    existsSync(join(root, 'local/s3rver.ts')) ? 'local/s3rver.ts' : 'local/s3.ts',
+  );
   const { ensureTable, startDynalite } = await load<typeof import('../local/dynamodb')>('local/dynamodb.ts');
   const env = await load<typeof import('../local/env')>('local/env.ts');
   const { LocalMediaLive } = await load<typeof import('../local/medialive')>('local/medialive.ts');
@@ -141,7 +166,10 @@ async function measure(root: string): Promise<Measured> {
     // A fake-clock sleep once the clock is installed (below).
     const virtualDelay = (ms: number) => new Promise((done) => setTimeout(done, ms));
     const built: { services?: ReturnType<typeof localServices> } = {};
-    const runTaskModule = await loadTaskRunner(allTasks(), () => built.services!);
+    const runTaskModule = await (hasFastLocalStart(root)
+      ? loadTaskRunner(tasks, () => built.services!, { eager: true })
+      : // The baseline imports every task module at start already (and takes no options).
+        loadTaskRunner(tasks, () => built.services!));
     // Every task run is one Lambda invocation; a channel Describe's duration is what watching costs.
     const lambdas = { invocations: 0, describeSeconds: 0 };
     const runTask = async (task: string, input: unknown) => {
@@ -156,7 +184,7 @@ async function measure(root: string): Promise<Measured> {
     };
     let jobs = 0;
     const stepFunctions = new LocalStepFunctions({
-      workflows: WORKFLOWS,
+      workflows,
       runTask,
       // Simulated MediaConvert: the job "runs" JOB_SECONDS of virtual time and completes.
       runIntegration: async (resource) => {

@@ -10,15 +10,19 @@ import { mediaLiveClient } from '../core/aws/clients/medialive';
 
 export const Input = z.object({ channel_id: z.string().check(z.minLength(1)), poll: PollSchema });
 
-/** `sleep`: how a watching Describe waits between looks (tests pass their clock's). */
-type Deps = Pick<Services, 'medialive' | 'now'> & { sleep?: (ms: number) => Promise<unknown> };
+type Deps = Pick<Services, 'medialive' | 'now'>;
 
 /**
  * The Describe step of a channel poll loop: reads the channel's state (watching it for a while
  * if the poll asks, see `watchPoll`) and returns the next poll (status, backoff, deadline). A
  * channel that no longer exists reports `DELETED`.
  */
-export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<PollState> {
+export async function run(
+  input: z.infer<typeof Input>,
+  deps: Deps,
+  /** How a watching Describe waits between looks (tests pass their clock's). */
+  wait: (ms: number) => Promise<unknown> = sleep,
+): Promise<PollState> {
   const describe = async () => {
     try {
       const channel = await aws('describing MediaLive channel', () =>
@@ -30,7 +34,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Pol
       return 'DELETED';
     }
   };
-  return watchPoll(input.poll, { describe, now: deps.now, sleep: deps.sleep ?? sleep });
+  return watchPoll(input.poll, { describe, now: deps.now, sleep: wait });
 }
 
 export const handler = taskHandler(Input, run, { medialive: mediaLiveClient });

@@ -38,7 +38,7 @@ describe('local task runner', () => {
 
   it('imports a task module on its first run, once, not when the runtime starts', async () => {
     const loads = () => (globalThis as { taskModuleLoads?: number }).taskModuleLoads ?? 0;
-    const runTask = await loadTaskRunner(['counts-its-loads'], services, FIXTURE_TASKS);
+    const runTask = await loadTaskRunner(['counts-its-loads'], services, { dir: FIXTURE_TASKS });
     expect(loads()).toBe(0);
 
     const [first, second] = await Promise.all([runTask('counts-its-loads', {}), runTask('counts-its-loads', {})]);
@@ -48,13 +48,13 @@ describe('local task runner', () => {
   });
 
   it('fails the first run of a task module without run, as a Lambda without its handler fails its invocation', async () => {
-    const runTask = await loadTaskRunner(['exports-no-run'], services, FIXTURE_TASKS);
+    const runTask = await loadTaskRunner(['exports-no-run'], services, { dir: FIXTURE_TASKS });
 
     await expect(runTask('exports-no-run', {})).rejects.toThrow('must export Input and run');
   });
 
   it('refuses to run a task it was not given', async () => {
-    const runTask = await loadTaskRunner(['counts-its-loads'], services, FIXTURE_TASKS);
+    const runTask = await loadTaskRunner(['counts-its-loads'], services, { dir: FIXTURE_TASKS });
 
     await expect(runTask('describe-channel', {})).rejects.toThrow('no task describe-channel is loaded');
   });

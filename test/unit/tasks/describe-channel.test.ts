@@ -38,17 +38,14 @@ describe('describe-channel watching', () => {
     medialive.on(DescribeChannelCommand).resolvesOnce({ State: 'STARTING' }).resolvesOnce({ State: 'STARTING' }).resolves({ State: 'RUNNING' });
     let clock = now.getTime();
     const slept: number[] = [];
-    const watchingDeps = {
-      ...deps,
-      now: () => new Date(clock),
-      sleep: (ms: number) => {
-        slept.push(ms);
-        clock += ms;
-        return Promise.resolve();
-      },
+    const watchingDeps = { ...deps, now: () => new Date(clock) };
+    const sleep = (ms: number) => {
+      slept.push(ms);
+      clock += ms;
+      return Promise.resolve();
     };
 
-    const out = await run({ channel_id: 'ch-1', poll: { ...poll, watch_seconds: 30, watch_every_seconds: 2, ends_on: ['RUNNING'] } }, watchingDeps);
+    const out = await run({ channel_id: 'ch-1', poll: { ...poll, watch_seconds: 30, watch_every_seconds: 2, ends_on: ['RUNNING'] } }, watchingDeps, sleep);
 
     expect(out).toMatchObject({ status: 'RUNNING', attempt: 1, expired: false });
     expect(medialive.commandCalls(DescribeChannelCommand)).toHaveLength(3);
