@@ -1,5 +1,13 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { CHANNEL_WATCH } from '../workflows/steps';
+
+/**
+ * The shortest task Lambda timeout: a watching channel Describe looks for the whole
+ * `CHANNEL_WATCH.watchSeconds` and then answers, so its Lambda must outlast that window, its last
+ * look and the calls' latency (10 s of margin).
+ */
+const MIN_TASK_TIMEOUT_SECONDS = CHANNEL_WATCH.watchSeconds + 10;
 
 /**
  * The deployment's settings, read from CDK context (`cdk.json`, or `-c key=value` on the command
@@ -96,7 +104,14 @@ const ConfigSchema = z
         .optional(),
     ),
     apiWaitSeconds: z.coerce.number().int().min(0).max(25),
-    taskTimeoutSeconds: z.coerce.number().int().min(5).max(900),
+    taskTimeoutSeconds: z.coerce
+      .number()
+      .int()
+      .min(
+        MIN_TASK_TIMEOUT_SECONDS,
+        `must be at least ${MIN_TASK_TIMEOUT_SECONDS} s: a channel Describe watches for ${CHANNEL_WATCH.watchSeconds} s (CHANNEL_WATCH, workflows/steps.ts)`,
+      )
+      .max(900),
     apiGatewayCloudWatchRole: booleanFromContext,
     connectorImage: optionalText.pipe(
       z
