@@ -75,8 +75,9 @@ const DEFAULT_ENTRYPOINT = fileURLToPath(new URL('../connector/entrypoint.sh', i
  */
 export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
   const tasks = new Map<string, LocalTask>();
+  // Made by the first task that runs: most runtimes (and every test that never runs a connector)
+  // need none, and one that is killed before close() would leave it behind in the temp folder.
   const workDir = options.workDir ?? join(tmpdir(), `fmls-ecs-${process.pid}-${randomBytes(3).toString('hex')}`);
-  mkdirSync(workDir, { recursive: true });
   const ffmpeg = options.ffmpeg ?? mediaTools().ffmpeg;
 
   const invalid = (message: string) => serviceError(InvalidParameterException, 400, message);
@@ -93,6 +94,7 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
     task.lastStatus = 'PENDING';
     const id = task.taskArn!.slice(task.taskArn!.lastIndexOf('/') + 1);
     let lastError: string | undefined;
+    mkdirSync(workDir, { recursive: true });
     entry.process = spawnManaged('bash', [options.entrypoint ?? DEFAULT_ENTRYPOINT], {
       name: `connector-${id}`,
       env: {
