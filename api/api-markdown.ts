@@ -77,7 +77,7 @@ const table = (head: string[], rows: string[][]) =>
   [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 
 /** A heading's GitHub anchor: lowercase, punctuation dropped, spaces as dashes. */
-export function anchorOf(heading: string): string {
+function anchorOf(heading: string): string {
   return heading
     .toLowerCase()
     .replace(/[^a-z0-9 _-]/g, '')
@@ -103,7 +103,7 @@ function nullable(schema: JsonSchema): { schema: JsonSchema; nullable: boolean }
 }
 
 /** The type as a reader writes it: `string \| null`, `"start" \| "stop"`, `StreamRecord[]`. */
-export function typeText(schema: JsonSchema): string {
+function typeText(schema: JsonSchema): string {
   const inner = nullable(schema);
   if (inner.nullable) return `${typeText(inner.schema)} | null`;
   if (schema.$ref) return link(refName(schema.$ref));
@@ -119,7 +119,7 @@ export function typeText(schema: JsonSchema): string {
 }
 
 /** The limits the schema enforces, in words: `1–128 chars`, `≥ 0`, `matches …`. */
-export function constraintsText(schema: JsonSchema): string {
+function constraintsText(schema: JsonSchema): string {
   const s = nullable(schema).schema;
   if (s.anyOf) return s.anyOf.map(constraintsText).filter(Boolean).join(' or ');
   const range = (min: number | undefined, max: number | undefined, unit: string) => {
@@ -141,7 +141,7 @@ export function constraintsText(schema: JsonSchema): string {
 }
 
 /** Every field of an object schema, nested objects and arrays of objects flattened into paths. */
-export function fieldRows(schema: JsonSchema, prefix = ''): FieldRow[] {
+function fieldRows(schema: JsonSchema, prefix = ''): FieldRow[] {
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties ?? {}).flatMap(([name, field]) => {
     const path = `${prefix}${name}`;

@@ -238,17 +238,15 @@ async function measure(root: string): Promise<Measured> {
 
     const api = createApi(services);
     const call = async (method: string, path: string, body?: unknown) => {
-      {
-        const res = await api.handle({
-          httpMethod: method,
-          path,
-          headers: { 'Content-Type': 'application/json' },
-          body: body === undefined ? null : JSON.stringify(body),
-          isBase64Encoded: false,
-        });
-        if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
-        return JSON.parse(res.body || 'null') as Record<string, unknown>;
-      }
+      const res = await api.handle({
+        httpMethod: method,
+        path,
+        headers: { 'Content-Type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+        isBase64Encoded: false,
+      });
+      if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`);
+      return JSON.parse(res.body || 'null') as Record<string, unknown>;
     };
 
     const realImmediate = globalThis.setImmediate;

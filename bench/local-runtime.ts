@@ -26,6 +26,7 @@ import { spawnManaged, type ManagedProcess } from '../local/processes';
 import { StreamRecordSchema } from '../core/domain/record';
 import { WORKFLOW_CACHE_FILE } from '../local/stepfunctions/workflow-cache';
 import { apiCaller, apiUrlOf, until, untilState as untilStateOf } from './api';
+import { median } from '../test/infra/bundles';
 
 const args = parseArgs({ allowPositionals: true, options: { checkout: { type: 'string', multiple: true } } });
 const SAMPLE_SECONDS = Number(args.positionals[0] ?? 30);
@@ -70,7 +71,6 @@ async function timeNpmStart(checkout: string, firstStart: boolean): Promise<numb
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const commitOf = (checkout: string) => spawnSync('git', ['-C', checkout, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || checkout;
 const starts = CHECKOUTS.map((checkout) => ({ checkout, first: [] as number[], cached: [] as number[] }));
 for (let i = 0; i < READY_RUNS; i++) {

@@ -2,6 +2,7 @@ import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand } from '@aws-sd
 import * as z from '../core/domain/zod';
 import { requireSetting } from '../core/lambda/config';
 import { holdsConnector, taskIdOf } from '../core/domain/connector';
+import { ConnectorSchema } from '../core/domain/record';
 import { aws } from '../core/aws/calls';
 import { requestToken } from '../core/domain/ids';
 import type { Services } from '../core/aws/services';
@@ -13,7 +14,7 @@ export const Input = z.object({
   stream_id: z.string(),
   reason: z._default(z.string().check(z.maxLength(255)), 'connector stopped by the control plane'),
   /** Stop only a connector of this target: `stop` ends a `medialive` connector, and leaves one pushing to IVS. */
-  target: z.optional(z.enum(['medialive', 'ivs'])),
+  target: z.optional(ConnectorSchema.shape.target),
   /**
    * The connector to stop, by the start execution that claimed it (what a stop's claim returned, or
    * a failed start's own name); absent: the one on the record now (`stop`, `delete`).

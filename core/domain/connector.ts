@@ -25,7 +25,6 @@ export type ConnectorStopAction = ConnectorActionOfKind<'stop'>;
 export function startsConnector(action: ConnectorAction): action is ConnectorStartAction {
   return CONNECTOR_ACTIONS[action].kind === 'start';
 }
-export type ConnectorTarget = (typeof CONNECTOR_ACTIONS)[ConnectorAction]['target'];
 
 /** Why `action` may not begin on this stream (the 409 message), or `undefined` when it may. */
 export function connectorConflict(item: Pick<StreamRecord, 'state' | 'connector'>, action: ConnectorAction): string | undefined {

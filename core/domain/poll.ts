@@ -34,7 +34,7 @@ export interface PollState {
    * well under the Describe task's timeout.
    */
   watch_seconds?: number;
-  /** @default 3 */
+  /** Seconds between a watch's looks; unset: 3 (`DEFAULT_WATCH_EVERY_SECONDS`). */
   watch_every_seconds?: number;
   /** The statuses the loop's Choice ends on (done or failed): a watching Describe returns as soon as it sees one. */
   ends_on?: string[];

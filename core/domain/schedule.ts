@@ -68,8 +68,10 @@ export function listSchedules(schedules: Record<string, Schedule>): Schedule[] {
     .map(({ start_options: _options, ...rest }) => rest);
 }
 
+const ScheduleRefSchema = z.object({ stream_id: z.string(), schedule_id: z.string() });
+
 /** The stream and schedule a firing belongs to, read back from the input {@link scheduleInput} made. */
 export function scheduleOfInput(input: unknown): { stream_id: string; schedule_id: string } | undefined {
-  const parsed = z.object({ stream_id: z.string(), schedule_id: z.string() }).safeParse(input);
+  const parsed = ScheduleRefSchema.safeParse(input);
   return parsed.success ? parsed.data : undefined;
 }

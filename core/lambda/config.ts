@@ -1,11 +1,5 @@
 import * as z from '../domain/zod';
 
-/**
- * Every setting the Lambdas and the local runtime read, validated in one place. In the cloud the
- * stack sets these environment variables from CDK context (`cdk.json`); locally `local/` sets them.
- * A setting a component needs but doesn't have fails loudly when that component first asks for it
- * ({@link requireSetting}), naming the variable, rather than at import time in every Lambda.
- */
 /** A comma-separated list in one environment variable (`subnet-a,subnet-b`); absent = empty. */
 function commaList() {
   return z.pipe(
@@ -14,6 +8,12 @@ function commaList() {
   );
 }
 
+/**
+ * Every setting the Lambdas and the local runtime read, validated in one place. In the cloud the
+ * stack sets these environment variables from CDK context (`cdk.json`); locally `local/` sets them.
+ * A setting a component needs but doesn't have fails loudly when that component first asks for it
+ * ({@link requireSetting}), naming the variable, rather than at import time in every Lambda.
+ */
 const ConfigSchema = z.object({
   TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
   IDEMPOTENCY_TABLE_NAME: z.optional(z.string().check(z.minLength(1))),

@@ -28,20 +28,21 @@ export async function loadTaskRunner(
   services: () => Services,
   { dir = TASKS_DIR, eager = false }: { dir?: string; eager?: boolean } = {},
 ): Promise<TaskRunner> {
-  const files = new Map<string, string>();
-  for (const task of tasks) {
-    const file = join(dir, `${task}.ts`);
-    await access(file).catch(() => {
-      throw new Error(`task ${task} has no file ${file}`);
-    });
-    files.set(task, file);
-  }
+  const files = new Map(tasks.map((task) => [task, join(dir, `${task}.ts`)]));
+  await Promise.all(
+    [...files].map(([task, file]) =>
+      access(file).catch(() => {
+        throw new Error(`task ${task} has no file ${file}`);
+      }),
+    ),
+  );
   const loaded = new Map<string, Promise<TaskModule>>();
   const load = (task: string): Promise<TaskModule> => {
     const file = files.get(task);
     if (!file) return Promise.reject(new Error(`no task ${task} is loaded`));
-    if (!loaded.has(task)) loaded.set(task, importTask(file));
-    return loaded.get(task)!;
+    let mod = loaded.get(task);
+    if (!mod) loaded.set(task, (mod = importTask(file)));
+    return mod;
   };
   if (eager) await Promise.all(tasks.map(load));
   return async (task, input) => {

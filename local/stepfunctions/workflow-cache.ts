@@ -29,8 +29,8 @@ interface CacheFile extends RenderedWorkflows {
 
 /**
  * Every workflow rendered to ASL, from the cache when it was rendered from exactly the sources
- * there are now, else rendered afresh and cached. Rendering loads aws-cdk-lib, a second of every
- * start; the key is a digest of every file in the renderer's import graph, the installed version
+ * there are now, else rendered afresh and cached. Rendering loads aws-cdk-lib, most of a second of
+ * every start (docs/BENCHMARKS.md); the key is a digest of every file in the renderer's import graph, the installed version
  * of every package it imports (aws-cdk-lib's included) and the TypeScript settings, so any
  * change to what shapes the ASL renders again. A cache that can't be written only costs the
  * next start its render.
