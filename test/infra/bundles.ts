@@ -150,8 +150,10 @@ export interface BundleClients {
  */
 export function clientsOf(metafile: Metafile): BundleClients {
   const inputs = inputsOf(metafile);
-  const named = Object.keys(inputs)
-    .map((path) => CLIENT_MODULE.exec(path)?.[1])
+  // A factory esbuild kept no byte of is not one the handler names.
+  const named = Object.entries(inputs)
+    .filter(([, bytes]) => bytes > 0)
+    .map(([path]) => CLIENT_MODULE.exec(path)?.[1])
     .filter((name): name is string => name !== undefined && name !== 'sdk-client');
   const namedPackages = new Set(
     Object.keys(inputs)

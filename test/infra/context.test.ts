@@ -29,6 +29,7 @@ describe('context validation (infra/config.ts)', () => {
     const config = parseInfraConfig({ ingestCidrs: '203.0.113.0/24, 198.51.100.7/32', apiWaitSeconds: '5' });
     expect(config.ingestCidrs).toEqual(['203.0.113.0/24', '198.51.100.7/32']);
     expect(config.apiWaitSeconds).toBe(5);
+    expect(parseInfraConfig({ taskTimeoutSeconds: '40' }).taskTimeoutSeconds).toBe(40);
     expect(parseInfraConfig({ ingestCidrs: '["203.0.113.0/24"]' }).ingestCidrs).toEqual(['203.0.113.0/24']);
   });
 
@@ -36,6 +37,7 @@ describe('context validation (infra/config.ts)', () => {
     ['a CIDR that is not one', { ingestCidrs: ['203.0.113.0'] }, /ingestCidrs/],
     ['more than 9 CIDRs (MediaLive takes 10 rules; the connector has one)', { ingestCidrs: Array.from({ length: 10 }, (_, i) => `10.0.${i}.0/24`) }, /ingestCidrs/],
     ['a task timeout a watching channel Describe would outlast', { taskTimeoutSeconds: '20' }, /taskTimeoutSeconds.*at least 40 s/],
+    ['a task timeout one second short of the watch and its margin', { taskTimeoutSeconds: '39' }, /taskTimeoutSeconds.*at least 40 s/],
     ['a bucket name S3 refuses', { archiveBucketName: 'My_Archive' }, /archiveBucketName/],
     ['a live domain without a certificate', { liveDomainName: 'live.example.com' }, /liveCertificateArn/],
     ['a certificate outside us-east-1', { liveDomainName: 'live.example.com', liveCertificateArn: CERTIFICATE.replace('us-east-1', 'eu-west-1') }, /us-east-1/],

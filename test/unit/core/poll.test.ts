@@ -103,4 +103,14 @@ describe('watchPoll', () => {
     expect(channel.looks).toEqual([0, 2, 4, 6, 8, 10]);
     expect(poll).toMatchObject({ status: 'STARTING', expired: true });
   });
+
+  it('measures the deadline from when the poll started, not from when this Describe began', async () => {
+    const channel = channelClock(1000);
+    const startedEarlier = { ...watching, deadline_seconds: 10, attempt: 3, started_at: new Date(t0.getTime() - 5000).toISOString() };
+
+    const poll = await watchPoll(startedEarlier, channel.watch);
+
+    expect(channel.looks).toEqual([0, 2, 4, 6]);
+    expect(poll).toMatchObject({ status: 'STARTING', expired: true });
+  });
 });

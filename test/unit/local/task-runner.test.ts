@@ -36,7 +36,7 @@ describe('local task runner', () => {
     await expect(loadTaskRunner(['no-such-task'], services)).rejects.toThrow();
   });
 
-  it('imports a task module on its first run, once, not when the runtime starts', async () => {
+  it('imports a task module on its first run, not when the runtime starts', async () => {
     const loads = () => (globalThis as { taskModuleLoads?: number }).taskModuleLoads ?? 0;
     const runTask = await loadTaskRunner(['counts-its-loads'], services, { dir: FIXTURE_TASKS });
     expect(loads()).toBe(0);
