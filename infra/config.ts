@@ -111,7 +111,8 @@ const ConfigSchema = z
         MIN_TASK_TIMEOUT_SECONDS,
         `must be at least ${MIN_TASK_TIMEOUT_SECONDS} s: a channel Describe watches for ${CHANNEL_WATCH.watchSeconds} s (CHANNEL_WATCH, workflows/steps.ts)`,
       )
-      .max(900),
+      // Workflows give a Lambda step 60 s (workflows/steps.ts): a longer Lambda timeout would only be cut by the Task's.
+      .max(55, 'must be under the 60 s Task timeout the workflows give each Lambda step'),
     apiGatewayCloudWatchRole: booleanFromContext,
     connectorImage: optionalText.pipe(
       z

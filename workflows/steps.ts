@@ -131,7 +131,7 @@ export interface PollLoopOptions {
   /**
    * How long one Describe keeps looking, every {@link watchEverySeconds}, until it sees a `done`
    * or `failed` status: one Wait → Describe → Choice round (3 state transitions) then covers this
-   * many seconds at that lag. Keep it well under the Describe task's timeout (60 s).
+   * many seconds at that lag. Keep it well under the Describe Lambda's timeout (`taskTimeoutSeconds`, 40–55 s).
    * @default 0 (one look per Describe)
    */
   readonly watchSeconds?: number;
@@ -146,8 +146,8 @@ export interface PollLoopOptions {
  * How the channel poll loops watch (the Describe task is `tasks/describe-channel.ts`): each
  * Describe looks every 2 s until 30 s have passed, so a change that takes seconds (create, stop,
  * delete) is seen by the first Describe, a 3 state-transition round covers half a minute, and a
- * Describe lasts at most 32 s and its calls, well inside its Lambda's 50 s timeout
- * (`taskTimeoutSeconds`).
+ * Describe lasts at most 32 s and its calls, inside its Lambda's timeout (`taskTimeoutSeconds`,
+ * at least 40 s, default 50).
  */
 export const CHANNEL_WATCH = { watchSeconds: 30, watchEverySeconds: 2 } as const;
 
@@ -180,7 +180,7 @@ export function pollLoop(scope: Construct, options: PollLoopOptions): State {
         ...(options.watchSeconds
           ? {
               watch_seconds: options.watchSeconds,
-              watch_every_seconds: options.watchEverySeconds ?? 3,
+              ...(options.watchEverySeconds === undefined ? {} : { watch_every_seconds: options.watchEverySeconds }),
               ends_on: [...options.done, ...(options.failed ?? [])],
             }
           : {}),

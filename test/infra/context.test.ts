@@ -38,6 +38,7 @@ describe('context validation (infra/config.ts)', () => {
     ['more than 9 CIDRs (MediaLive takes 10 rules; the connector has one)', { ingestCidrs: Array.from({ length: 10 }, (_, i) => `10.0.${i}.0/24`) }, /ingestCidrs/],
     ['a task timeout a watching channel Describe would outlast', { taskTimeoutSeconds: '20' }, /taskTimeoutSeconds.*at least 40 s/],
     ['a task timeout one second short of the watch and its margin', { taskTimeoutSeconds: '39' }, /taskTimeoutSeconds.*at least 40 s/],
+    ['a task timeout the 60 s Task state would cut', { taskTimeoutSeconds: '56' }, /taskTimeoutSeconds.*60 s Task timeout/],
     ['a bucket name S3 refuses', { archiveBucketName: 'My_Archive' }, /archiveBucketName/],
     ['a live domain without a certificate', { liveDomainName: 'live.example.com' }, /liveCertificateArn/],
     ['a certificate outside us-east-1', { liveDomainName: 'live.example.com', liveCertificateArn: CERTIFICATE.replace('us-east-1', 'eu-west-1') }, /us-east-1/],
