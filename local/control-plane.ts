@@ -14,6 +14,7 @@ import { ensureTable, startDynalite, type LocalDynamo } from './dynamodb';
 import { createLocalEcs, reportLostConnectors } from './ecs';
 import { LOCAL_KVS_ARN, LOCAL_NAMES, LOCAL_REGION, localConfig, type LocalEnv } from './env';
 import { startHttpServer } from './http-server';
+import { LocalEventBridge } from './eventbridge';
 import { LocalIvs } from './ivs';
 import { LocalKeyValueStore } from './keyvaluestore';
 import type { ChannelAlertDetail } from './media/alerts';
@@ -168,6 +169,9 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   });
   onClose(() => scheduler.stop());
 
+  // The default event bus: the stream events (core/domain/events.ts) and the rules that route them.
+  const bus = new LocalEventBridge();
+
   const config = localConfig(env, {
     mediaPort: media.mediaPort,
     stateMachineArns: stepFunctions.stateMachineArns,
@@ -184,6 +188,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
       mediaconvert: mediaconvert.service,
       sfn: stepFunctions.service,
       scheduler: scheduler.service,
+      events: bus.service,
     },
   });
   built.services = services;

@@ -1,6 +1,8 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IvsClient } from '@aws-sdk/client-ivs';
 import { MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { MediaLiveClient } from '@aws-sdk/client-medialive';
@@ -19,7 +21,7 @@ import { serviceFromHandlers, type LocalService } from './service';
 
 /** The in-process stand-ins, by the `Services` client they answer. */
 export type LocalServiceSet = Partial<
-  Record<'medialive' | 'mediapackage' | 'kvs' | 'ivs' | 'ecs' | 'mediaconvert' | 'sfn' | 'scheduler', LocalService>
+  Record<'medialive' | 'mediapackage' | 'kvs' | 'ivs' | 'ecs' | 'mediaconvert' | 'sfn' | 'scheduler' | 'events' | 'cloudwatch', LocalService>
 >;
 
 export interface LocalBackends {
@@ -39,6 +41,8 @@ const SERVICE_NAMES: Record<keyof LocalServiceSet, string> = {
   mediaconvert: 'MediaConvert',
   sfn: 'StepFunctions',
   scheduler: 'Scheduler',
+  events: 'EventBridge',
+  cloudwatch: 'CloudWatch',
 };
 
 /**
@@ -67,5 +71,7 @@ export function localServices(config: Config, backends: LocalBackends): Services
     mediaconvert: bind('mediaconvert', new MediaConvertClient(clientConfig)),
     sfn: bind('sfn', new SFNClient(clientConfig)),
     scheduler: bind('scheduler', new SchedulerClient(clientConfig)),
+    events: bind('events', new EventBridgeClient(clientConfig)),
+    cloudwatch: bind('cloudwatch', new CloudWatchClient(clientConfig)),
   };
 }

@@ -1,6 +1,8 @@
 // Types only: a value import here would put every SDK client in every bundle that names `Services`.
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IvsClient } from '@aws-sdk/client-ivs';
 import type { MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import type { MediaLiveClient } from '@aws-sdk/client-medialive';
@@ -33,5 +35,8 @@ export interface Services {
   s3: S3Client;
   sfn: SFNClient;
   scheduler: SchedulerClient;
+  /** The default event bus: the stream events this system publishes (`core/domain/events.ts`). */
+  events: EventBridgeClient;
+  cloudwatch: CloudWatchClient;
   now: () => Date;
 }

@@ -27,6 +27,18 @@ export const LastErrorSchema = z.object({
 });
 export type LastError = z.infer<typeof LastErrorSchema>;
 
+/**
+ * Why a session ended: the operator (the API's stop), a timed stop, one of the cost guards
+ * (`max_session`, `idle`), AWS or someone outside this API (the console, a failure), or the local
+ * runtime stopping.
+ */
+export const STOP_REASONS = ['operator', 'schedule', 'max_session', 'idle', 'aws', 'runtime'] as const;
+export const StopReasonSchema = z.enum(STOP_REASONS);
+export type StopReason = z.infer<typeof StopReasonSchema>;
+
+export const DEFAULT_MAX_SESSION_SECONDS = 6 * 3600;
+export const DEFAULT_IDLE_STOP_SECONDS = 1800;
+
 /** The stream record as the API shows it (`docs/API.md`, StreamRecord): every field a client sees. */
 export const StreamRecordSchema = z.object({
   id: z.string().check(z.describe('32 lowercase hex chars.')),
@@ -55,6 +67,18 @@ export const StreamRecordSchema = z.object({
   ivs_viewer_endpoint: z.nullable(z.string()).check(z.describe('IVS playback URL (`.m3u8`), once `ivs_start` has made the IVS channel.')),
   rtmp_ivs: z.nullable(z.string()).check(z.describe('IVS ingest URL, `rtmps://…/app/{stream key}`, once `ivs_start` has made the IVS channel.')),
   last_error: z.nullable(LastErrorSchema).check(z.describe('The latest failed workflow, if any.')),
+  max_session_seconds: z
+    .number()
+    .check(z.int(), z.describe('A session is stopped automatically once it has run this long: 60–604800, or 0 = no limit (default 21600, 6 h).')),
+  idle_stop_seconds: z
+    .number()
+    .check(z.int(), z.describe('A running stream whose inputs receive nothing for this long is stopped: 60–86400, or 0 = never (default 1800).')),
+  input_connected: z
+    .nullable(z.boolean())
+    .check(z.describe('Whether an encoder is pushing to the input right now; null while the stream is not running.')),
+  stop_reason: z
+    .nullable(StopReasonSchema)
+    .check(z.describe('Why the latest session ended: `operator`, `schedule`, `max_session`, `idle`, `aws` (stopped or failed outside this API), `runtime` (the local runtime stopped).')),
   version: z.number().check(z.int(), z.describe('Incremented by every write (optimistic concurrency): send it with an update to make it conditional.')),
 });
 export type StreamRecord = z.infer<typeof StreamRecordSchema>;
@@ -69,6 +93,11 @@ export type StreamRecord = z.infer<typeof StreamRecordSchema>;
  * - `schedules`: its timed starts and stops.
  */
 export const StreamItemSchema = z.extend(StreamRecordSchema, {
+  // Came after the seed: a record written before them reads with their defaults.
+  max_session_seconds: z._default(StreamRecordSchema.shape.max_session_seconds, DEFAULT_MAX_SESSION_SECONDS),
+  idle_stop_seconds: z._default(StreamRecordSchema.shape.idle_stop_seconds, DEFAULT_IDLE_STOP_SECONDS),
+  input_connected: z._default(StreamRecordSchema.shape.input_connected, null),
+  stop_reason: z._default(StreamRecordSchema.shape.stop_reason, null),
   execution_arns: z._default(z.array(z.string()), []),
   claimed_by: z._default(z.nullable(z.string()), null),
   ivs_channel_arn: z._default(z.nullable(z.string()), null),
@@ -129,6 +158,10 @@ export function newStreamItem(args: {
     ivs_viewer_endpoint: null,
     rtmp_ivs: null,
     last_error: null,
+    max_session_seconds: DEFAULT_MAX_SESSION_SECONDS,
+    idle_stop_seconds: DEFAULT_IDLE_STOP_SECONDS,
+    input_connected: null,
+    stop_reason: null,
     version: 1,
     execution_arns: [],
     claimed_by: null,

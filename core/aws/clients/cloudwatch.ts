@@ -1,0 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { sdkClient } from './sdk-client';
+
+export const cloudWatchClient = sdkClient(CloudWatchClient);
