@@ -5,6 +5,7 @@ import { getExecution, listExecutions } from './actions/executions';
 import { chimeStart, chimeStop, deleteStream, goLive, ivsStart, ivsStop, leaveLive, startStream, stopStream } from './actions/lifecycle';
 import { cancelSchedule, createSchedule, getSchedules } from './actions/schedules';
 import { splitStream } from './actions/split';
+import { createWebhook, deleteWebhook, getDeliveries, getWebhooks } from './actions/webhooks';
 import { requireArchiveBucket } from './archive-bucket';
 import { createStream, getStream, listStreams, updateStream } from './actions/streams';
 import { defineRoute, type ResponseDoc, type Route } from './route';
@@ -24,6 +25,7 @@ import {
   StreamPathSchema,
   UpdateStreamBodySchema,
 } from './schemas';
+import { DeliveryListSchema, WebhookBodySchema, WebhookCreatedSchema, WebhookListSchema, WebhookPathSchema } from './webhook-schemas';
 
 const record = (description: string): ResponseDoc => ({ description, schema: StreamRecordSchema });
 const stillRunning = record('Still running after `API_WAIT_SECONDS`: the record as it stands.');
@@ -236,5 +238,45 @@ export const ROUTES: readonly Route[] = [
     responses: { 204: { description: 'Cancelled.' } },
     errors: [400, 404, 409],
     run: cancelSchedule,
+  }),
+  // Webhooks (docs/WEBHOOKS.md)
+  defineRoute({
+    method: 'POST',
+    path: '/webhooks',
+    operationId: 'createWebhook',
+    summary: 'Registers a webhook: signed HTTPS POSTs of the stream events it subscribes to. The secret is shown only here.',
+    body: WebhookBodySchema,
+    responses: { 201: { description: 'Registered, with its secret.', schema: WebhookCreatedSchema } },
+    errors: [400],
+    run: createWebhook,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/webhooks',
+    operationId: 'listWebhooks',
+    summary: 'Every webhook, oldest first (no secrets).',
+    responses: { 200: { description: 'The webhooks.', schema: WebhookListSchema } },
+    errors: [],
+    run: getWebhooks,
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/webhooks/{id}',
+    operationId: 'deleteWebhook',
+    summary: 'Deletes a webhook: nothing more is delivered to it.',
+    params: WebhookPathSchema,
+    responses: { 204: { description: 'Deleted.' } },
+    errors: [400, 404],
+    run: deleteWebhook,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/webhooks/{id}/deliveries',
+    operationId: 'listWebhookDeliveries',
+    summary: "The webhook's deliveries, newest first, each with its tries.",
+    params: WebhookPathSchema,
+    responses: { 200: { description: 'The deliveries (the newest 100).', schema: DeliveryListSchema } },
+    errors: [400, 404],
+    run: getDeliveries,
   }),
 ];

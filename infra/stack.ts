@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { Config } from '../core/lambda/config';
 import { SCHEDULE_ACTIONS } from '../core/domain/schedule';
@@ -16,9 +17,11 @@ import { SCHEDULES_WILDCARD, schedulesOfGroup } from './task-permissions';
 import { Storage } from './storage';
 import { TaskFunctions } from './tasks';
 import { Workflows } from './workflows';
+import { Webhooks } from './webhooks';
+import { DELIVERY_WORKFLOW } from '../core/domain/webhook';
 
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
-export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered'] as const;
+export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered', 'fan-out-webhooks'] as const;
 
 /** Environment variables of the Lambdas, named as `core/lambda/config.ts` reads them. */
 export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
@@ -36,12 +39,14 @@ export class LiveStreamStack extends Stack {
   public readonly tasks: TaskFunctions;
   public readonly workflows: Workflows;
   public readonly api: Api;
+  public readonly webhooks: Webhooks;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     const config = readInfraConfig(this.node);
 
     this.storage = new Storage(this, 'Storage', { config });
+    this.webhooks = new Webhooks(this, 'Webhooks');
     this.media = new Media(this, 'Media', {
       config,
       archiveBucket: this.storage.archiveBucket,
@@ -67,6 +72,7 @@ export class LiveStreamStack extends Stack {
       LIVE_KVS_ARN: this.media.liveRoutes.keyValueStoreArn,
       ...this.scheduling.environment,
       ...this.connector.environment,
+      ...this.webhooks.environment,
       ...(config.spekeUrl && config.spekeRoleArn ? { SPEKE_URL: config.spekeUrl, SPEKE_ROLE_ARN: config.spekeRoleArn } : {}),
     };
     const env = definedOnly(environment);
@@ -85,6 +91,7 @@ export class LiveStreamStack extends Stack {
         liveKvsArn: this.media.liveRoutes.keyValueStoreArn,
         scheduling: this.scheduling,
         connector: this.connector,
+        webhooks: this.webhooks,
       },
     });
     this.connector.reportStoppedTasksTo(this.tasks.functions['connector-exited']);
@@ -101,15 +108,19 @@ export class LiveStreamStack extends Stack {
     });
     // Timed start and stop (`core/domain/schedule.ts`): EventBridge Scheduler starts these machines directly, nothing else.
     for (const action of SCHEDULE_ACTIONS) this.workflows.stateMachines[action]?.grantStartExecution(this.scheduling.role);
+    // Deliveries are started by the fan-out only; the API starts (and reads) the actions' machines.
+    const { [DELIVERY_WORKFLOW]: deliveries, ...actionMachines } = this.workflows.stateMachines;
+    this.webhooks.fanOutWith(this.tasks.functions['fan-out-webhooks'] as LambdaFunctionConstruct, deliveries);
     this.api = new Api(this, 'Api', {
       environment: env,
       streamTable: this.storage.streamTable,
       idempotencyTable: this.storage.idempotencyTable,
-      stateMachines: this.workflows.stateMachines,
+      stateMachines: actionMachines,
       waitSeconds: config.apiWaitSeconds,
       setAccountCloudWatchRole: config.apiGatewayCloudWatchRole,
     });
     this.scheduling.grantManageSchedules(this.api.handler);
+    this.webhooks.grantApi(this.api.handler);
     acknowledgeWildcards(this.api.handler.role!, SCHEDULES_WILDCARD, [schedulesOfGroup(this, this.scheduling.groupName)]);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url, description: 'Base URL of the API (SigV4, service execute-api)' });

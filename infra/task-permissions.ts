@@ -6,6 +6,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import type { WorkflowTask } from '../workflows/registry';
 import { acknowledgeWildcards } from './nag';
+import type { WebhookTables } from './webhooks';
 
 /** The Chime connector on ECS (`infra/connector.ts`): what the connector tasks run and watch. */
 export interface ConnectorResources {
@@ -35,6 +36,8 @@ export interface TaskResources {
     readonly deadLetterQueue: { readonly queueArn: string };
   };
   readonly connector?: ConnectorResources;
+  /** Webhooks (`infra/webhooks.ts`). */
+  readonly webhooks?: WebhookTables;
 }
 
 /** Adds one slice of access to a task's role. */
@@ -243,6 +246,17 @@ export const DEAD_LETTER_READS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sq
 const readDeadLetters: Grant = (grantee, r) =>
   allow(grantee, { actions: [...DEAD_LETTER_READS], resources: [schedulingOf(r).deadLetterQueue.queueArn] });
 
+function webhooksOf(r: TaskResources): WebhookTables {
+  if (!r.webhooks) throw new Error('webhook tasks need the webhook tables (infra/webhooks.ts) in the stack');
+  return r.webhooks;
+}
+/** The webhook store's calls (`core/aws/webhook-store.ts`): a webhook read (Get) or listed (Scan); a delivery's try recorded (Update). */
+const webhooks =
+  (...actions: ('GetItem' | 'Scan')[]): Grant =>
+  (grantee, r) =>
+    webhooksOf(r).webhooksTable.grant(grantee, ...actions.map((a) => `dynamodb:${a}`));
+const recordDeliveries: Grant = (grantee, r) => webhooksOf(r).deliveriesTable.grant(grantee, 'dynamodb:UpdateItem');
+
 /**
  * Every task's access, by task file: exactly the calls its `run` (and the `core/` helpers it calls)
  * makes. A task some workflow invokes without an entry here is a compile error; `infra/tasks.ts`
@@ -320,4 +334,9 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
     ivs(['CreateStreamKey', 'GetStreamKey'], 'stream-key'),
   ],
   'delete-ivs-channel': [store('GetItem'), ivsListChannels, ivsChannelAndKeys(['DeleteChannel'])],
+
+  // Webhooks. The fan-out also starts the delivery state machine: granted on that machine alone
+  // once it exists (`Webhooks.fanOutWith`, infra/webhooks.ts), after the task functions.
+  'fan-out-webhooks': [webhooks('Scan')],
+  'deliver-webhook': [webhooks('GetItem'), recordDeliveries],
 } satisfies Record<WorkflowTask, readonly Grant[]> & Record<string, readonly Grant[]>;

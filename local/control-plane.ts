@@ -5,7 +5,8 @@ import { createApi } from '../api/handler';
 import { parseLiveRouteValue, liveRouteKey } from '../core/aws/live-route';
 import { markSchedule } from '../core/aws/schedules';
 import type { Services } from '../core/aws/services';
-import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../core/aws/tables';
+import { IDEMPOTENCY_TABLE, STREAM_TABLE, WEBHOOK_DELIVERY_TABLE, WEBHOOK_TABLE } from '../core/aws/tables';
+import { EVENT_SOURCE } from '../core/domain/events';
 import { scheduleOfInput } from '../core/domain/schedule';
 import { logger } from '../core/lambda/logger';
 import { bindLocalService } from './aws-binding';
@@ -66,6 +67,8 @@ export interface ControlPlane {
 const CONNECTOR_EXITED_TASK = 'connector-exited';
 /** And this one: MediaLive's channel alerts (EventBridge in the cloud), raised by the media plane. */
 const CHANNEL_ALERT_TASK = 'channel-alert';
+/** And this one: every stream event on the bus, to the webhooks' deliveries (an EventBridge rule in the cloud, infra/webhooks.ts). */
+const FAN_OUT_WEBHOOKS_TASK = 'fan-out-webhooks';
 
 /**
  * Everything of the local runtime that runs in its own process: dynalite, the media plane, the
@@ -124,7 +127,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
     if (!built.services) throw new Error('the local runtime is still starting');
     return built.services;
   };
-  const runTask = await loadTaskRunner([...rendered.tasks, CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK], servicesNow);
+  const runTask = await loadTaskRunner([...rendered.tasks, CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK, FAN_OUT_WEBHOOKS_TASK], servicesNow);
   channelAlert = (detail) =>
     runTask(CHANNEL_ALERT_TASK, detail).catch((err: unknown) =>
       logger.error('local runtime: recording a channel alert failed', { alarmState: detail.alarm_state, error: String(err) }),
@@ -171,6 +174,8 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
 
   // The default event bus: the stream events (core/domain/events.ts) and the rules that route them.
   const bus = new LocalEventBridge();
+  // A failed fan-out is logged by the bus, as a rule's failed target is in the cloud.
+  bus.subscribe({ source: [EVENT_SOURCE] }, (event) => runTask(FAN_OUT_WEBHOOKS_TASK, event));
 
   const config = localConfig(env, {
     mediaPort: media.mediaPort,
@@ -224,6 +229,8 @@ async function startStore(dataDir: string, onClose: ControlPlaneContext['onClose
   onClose(() => dynamo.close());
   await ensureTable(dynamo.client, LOCAL_NAMES.table, STREAM_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.idempotencyTable, IDEMPOTENCY_TABLE.partitionKey);
+  await ensureTable(dynamo.client, LOCAL_NAMES.webhooksTable, WEBHOOK_TABLE.partitionKey);
+  await ensureTable(dynamo.client, LOCAL_NAMES.webhookDeliveriesTable, WEBHOOK_DELIVERY_TABLE.partitionKey, WEBHOOK_DELIVERY_TABLE.sortKey);
   return dynamo;
 }
 

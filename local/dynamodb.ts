@@ -28,8 +28,8 @@ export async function startDynalite(options: { path?: string; port?: number } = 
   };
 }
 
-/** Creates a table keyed by a string partition key, unless it exists. */
-export async function ensureTable(client: DynamoDBClient, tableName: string, partitionKey: string): Promise<void> {
+/** Creates a table keyed by a string partition key (and a string sort key, if named), unless it exists. */
+export async function ensureTable(client: DynamoDBClient, tableName: string, partitionKey: string, sortKey?: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;
@@ -39,8 +39,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string, par
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+      AttributeDefinitions: [partitionKey, ...(sortKey ? [sortKey] : [])].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+      KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }, ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : [])],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );

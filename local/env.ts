@@ -42,6 +42,8 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_NAMES = {
   table: 'fmls-streams',
   idempotencyTable: 'fmls-idempotency',
+  webhooksTable: 'fmls-webhooks',
+  webhookDeliveriesTable: 'fmls-webhook-deliveries',
   inputSecurityGroupId: '1000000',
   scheduleGroup: 'fmls-local',
   connectorCluster: 'connectors',
@@ -83,6 +85,10 @@ export function localConfig(env: NodeJS.ProcessEnv, wiring: LocalWiring): Config
     AWS_REGION: LOCAL_REGION,
     TABLE_NAME: LOCAL_NAMES.table,
     IDEMPOTENCY_TABLE_NAME: LOCAL_NAMES.idempotencyTable,
+    WEBHOOKS_TABLE_NAME: LOCAL_NAMES.webhooksTable,
+    WEBHOOK_DELIVERIES_TABLE_NAME: LOCAL_NAMES.webhookDeliveriesTable,
+    // Local receivers are plain HTTP servers on this machine; the cloud never sets this.
+    WEBHOOK_LOOPBACK_HTTP: 'true',
     INPUT_SECURITY_GROUP_ID: LOCAL_NAMES.inputSecurityGroupId,
     MEDIALIVE_ROLE_ARN: role('fmls-local-medialive'),
     // The local media plane makes and serves the AES-128 keys itself; configuring a "key server"

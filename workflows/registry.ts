@@ -3,6 +3,7 @@ import type { WorkflowDefinition } from './definition';
 import { chimeStartWorkflow } from './chime-start';
 import { chimeStopWorkflow } from './chime-stop';
 import { createWorkflow } from './create';
+import { deliverWebhookWorkflow } from './deliver-webhook';
 import { deleteWorkflow } from './delete';
 import { ivsStartWorkflow } from './ivs-start';
 import { ivsStopWorkflow } from './ivs-stop';
@@ -29,13 +30,16 @@ const WORKFLOW_OF_ACTION = {
   split: splitWorkflow,
 } satisfies { readonly [A in Action]: WorkflowDefinition<string, A> };
 
-/** Every lifecycle workflow, one per action. `infra/` deploys each; `local/` runs each. */
-export const WORKFLOWS: readonly WorkflowDefinition<string, Action>[] = Object.values(WORKFLOW_OF_ACTION);
+/** Workflows that no API action starts: started by an event (the webhook deliveries, `tasks/fan-out-webhooks.ts`). */
+const EVENT_WORKFLOWS = [deliverWebhookWorkflow] as const;
+
+/** Every workflow: one per action, and the event workflows. `infra/` deploys each; `local/` runs each. */
+export const WORKFLOWS: readonly WorkflowDefinition[] = [...Object.values(WORKFLOW_OF_ACTION), ...EVENT_WORKFLOWS];
 
 /** A task file that some workflow invokes (`infra/task-permissions.ts` must grant each). */
-export type WorkflowTask = (typeof WORKFLOW_OF_ACTION)[Action]['tasks'][number];
+export type WorkflowTask = (typeof WORKFLOW_OF_ACTION)[Action]['tasks'][number] | (typeof EVENT_WORKFLOWS)[number]['tasks'][number];
 
 /** Every task file that some workflow invokes. */
 export function allTasks(): WorkflowTask[] {
-  return [...new Set(Object.values(WORKFLOW_OF_ACTION).flatMap((w): readonly WorkflowTask[] => w.tasks))].sort();
+  return [...new Set(WORKFLOWS.flatMap((w) => w.tasks as readonly WorkflowTask[]))].sort();
 }

@@ -52,6 +52,17 @@ export class StreamStateConflict extends DomainError {
   }
 }
 
+/**
+ * A webhook's receiver did not take a delivery (no 2xx in time, or unreachable). Retried by the
+ * delivery workflow's own 24 h policy (`workflows/deliver-webhook.ts`), not the short one of the
+ * other errors.
+ */
+export class WebhookDeliveryFailed extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WebhookDeliveryFailed', message, options);
+  }
+}
+
 /** Error names, as state machines write them in `ErrorEquals`. */
 export const ErrorNames = {
   Throttled: 'Throttled',
@@ -60,6 +71,7 @@ export const ErrorNames = {
   NotFound: 'NotFound',
   Invalid: 'Invalid',
   StreamStateConflict: 'StreamStateConflict',
+  WebhookDeliveryFailed: 'WebhookDeliveryFailed',
 } as const;
 
 /** The errors a workflow retries with backoff; everything else fails (or is caught) at once. */

@@ -62,6 +62,11 @@ const ConfigSchema = z.object({
   SCHEDULE_GROUP_NAME: z.optional(z.string().check(z.minLength(1))),
   SCHEDULER_ROLE_ARN: z.optional(z.string().check(z.minLength(1))),
   SCHEDULE_DLQ_ARN: z.optional(z.string().check(z.minLength(1))),
+  /** Webhooks (`infra/webhooks.ts`): the webhooks table and the deliveries table. */
+  WEBHOOKS_TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
+  WEBHOOK_DELIVERIES_TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
+  /** Local runtime only (`local/env.ts`): webhooks may be plain `http://127.0.0.1:…`. Never set in the cloud. */
+  WEBHOOK_LOOPBACK_HTTP: z.pipe(z._default(z.enum(['true', 'false']), 'false'), z.transform((raw) => raw === 'true')),
   API_WAIT_SECONDS: z._default(z.coercedNumber().check(z.int(), z.gte(0), z.lte(25)), 20),
   AWS_REGION: z._default(z.string(), 'us-east-1'),
 });
