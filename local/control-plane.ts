@@ -12,6 +12,7 @@ import { logger } from '../core/lambda/logger';
 import { bindLocalService } from './aws-binding';
 import { LOCAL_CREDENTIALS } from './credentials';
 import { ensureTable, startDynalite, type LocalDynamo } from './dynamodb';
+import { LocalDynamoDbStreams } from './dynamodb-streams';
 import { createLocalEcs, reportLostConnectors } from './ecs';
 import { LOCAL_KVS_ARN, LOCAL_NAMES, LOCAL_REGION, localConfig, type LocalEnv } from './env';
 import { startHttpServer } from './http-server';
@@ -57,6 +58,8 @@ export interface ControlPlaneContext extends ControlPlaneOptions {
 /** Where the control plane's parts listen, and what the API and the tasks are given. */
 export interface ControlPlane {
   readonly services: Services;
+  /** The default event bus (tests subscribe to it as a rule would). */
+  readonly bus: LocalEventBridge;
   readonly apiPort: number;
   readonly rtmpPort: number;
   readonly mediaPort: number;
@@ -67,6 +70,8 @@ export interface ControlPlane {
 const CONNECTOR_EXITED_TASK = 'connector-exited';
 /** And this one: MediaLive's channel alerts (EventBridge in the cloud), raised by the media plane. */
 const CHANNEL_ALERT_TASK = 'channel-alert';
+/** And this one: the tables' change streams, as stream events onto the bus (DynamoDB Streams → Lambda in the cloud). */
+const PUBLISH_EVENTS_TASK = 'publish-events';
 /** And this one: every stream event on the bus, to the webhooks' deliveries (an EventBridge rule in the cloud, infra/webhooks.ts). */
 const FAN_OUT_WEBHOOKS_TASK = 'fan-out-webhooks';
 
@@ -127,7 +132,10 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
     if (!built.services) throw new Error('the local runtime is still starting');
     return built.services;
   };
-  const runTask = await loadTaskRunner([...rendered.tasks, CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK, FAN_OUT_WEBHOOKS_TASK], servicesNow);
+  const runTask = await loadTaskRunner(
+    [...rendered.tasks, CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK, PUBLISH_EVENTS_TASK, FAN_OUT_WEBHOOKS_TASK],
+    servicesNow,
+  );
   channelAlert = (detail) =>
     runTask(CHANNEL_ALERT_TASK, detail).catch((err: unknown) =>
       logger.error('local runtime: recording a channel alert failed', { alarmState: detail.alarm_state, error: String(err) }),
@@ -197,6 +205,8 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
     },
   });
   built.services = services;
+  // Every write to a streamed table from here on (and any made before) becomes stream events.
+  dynamo.streams.deliverTo((event) => runTask(PUBLISH_EVENTS_TASK, event));
 
   for (const change of await reconcileStreams(services.store)) {
     logger.warn('local runtime: stream reconciled after a restart', { ...change });
@@ -209,7 +219,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   onClose(() => http.setReady(false));
   http.setReady(true);
 
-  return { services, apiPort: http.port, rtmpPort: media.rtmpPort, mediaPort: media.mediaPort, s3Endpoint: s3.endpoint };
+  return { services, bus, apiPort: http.port, rtmpPort: media.rtmpPort, mediaPort: media.mediaPort, s3Endpoint: s3.endpoint };
 }
 
 /**
@@ -223,15 +233,22 @@ async function allStarted<T extends readonly unknown[]>(parts: { readonly [K in 
   return settled.map((part) => (part as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-/** dynalite on disk under the data directory, with the tables the stack makes in the cloud. */
-async function startStore(dataDir: string, onClose: ControlPlaneContext['onClose']): Promise<LocalDynamo> {
+/**
+ * dynalite on disk under the data directory, with the tables the stack makes in the cloud, and the
+ * change streams of those the stack streams (`infra/stream-events.ts`).
+ */
+async function startStore(dataDir: string, onClose: ControlPlaneContext['onClose']): Promise<LocalDynamo & { streams: LocalDynamoDbStreams }> {
   const dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
   onClose(() => dynamo.close());
   await ensureTable(dynamo.client, LOCAL_NAMES.table, STREAM_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.idempotencyTable, IDEMPOTENCY_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.webhooksTable, WEBHOOK_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.webhookDeliveriesTable, WEBHOOK_DELIVERY_TABLE.partitionKey, WEBHOOK_DELIVERY_TABLE.sortKey);
-  return dynamo;
+  const streams = new LocalDynamoDbStreams(dynamo.client, [{ name: LOCAL_NAMES.table, partitionKey: STREAM_TABLE.partitionKey }]);
+  await streams.start();
+  // Closed before dynalite (closers run in reverse): the last writes' events still go out.
+  onClose(() => streams.drained());
+  return { ...dynamo, streams };
 }
 
 /** The media server's view of a live route: the origin endpoint it points at, if it is a local one. */

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Services } from '../core/aws/services';
 import { logger } from '../core/lambda/logger';
 import type { ControlPlaneOptions } from './control-plane';
+import type { LocalEventBridge } from './eventbridge';
 import { loadLocalEnv, localBuckets, type LocalEnv } from './env';
 import { stopAllManaged } from './processes';
 import { startS3 } from './s3rver';
@@ -25,6 +26,8 @@ export interface Runtime {
   readonly endpoints: RuntimeEndpoints;
   /** What the API and the tasks are given (tests read the store and send commands through it). */
   readonly services: Services;
+  /** The default event bus: where the stream events go (tests subscribe to it). */
+  readonly bus: LocalEventBridge;
   /** Stops everything, children included; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -73,6 +76,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         dataDir,
       },
       services: plane.services,
+      bus: plane.bus,
       close,
     };
   } catch (err) {
