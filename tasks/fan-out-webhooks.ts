@@ -28,11 +28,13 @@ function isAlreadyStarted(err: unknown): boolean {
 /**
  * Starts one delivery (`workflows/deliver-webhook.ts`) per webhook subscribed to the event's kind.
  * Each is named after the event and the webhook, so an event EventBridge hands over twice starts
- * nothing new: Step Functions refuses a second execution of that name (`ExecutionAlreadyExists`,
- * StartExecution in the Step Functions API Reference), which is counted as a repeat. One failed
- * start fails the task after the others were tried, and the rule's retry starts only what is missing.
+ * nothing new: for a STANDARD machine, StartExecution with the name (and input) of a running
+ * execution answers that execution, and with the name of a closed one `ExecutionAlreadyExists`
+ * (@aws-sdk/client-sfn dist-types/commands/StartExecutionCommand.d.ts), which counts as started.
+ * One failed start fails the task after the others were tried, and the rule's retry starts only
+ * what is missing. Returns how many deliveries the event has.
  */
-export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ started: number; repeats: number }> {
+export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ deliveries: number }> {
   const event = input.detail;
   const machineArn = deps.config.STATE_MACHINE_ARNS[DELIVERY_WORKFLOW];
   if (!machineArn) throw new Error(`no state machine is configured for '${DELIVERY_WORKFLOW}' (STATE_MACHINE_ARNS)`);
@@ -46,17 +48,14 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ s
             new StartExecutionCommand({ stateMachineArn: machineArn, name: deliveryName(webhook.webhook_id, event.id), input: JSON.stringify(execution) }),
           ),
         );
-        return 'started' as const;
       } catch (err) {
-        if (isAlreadyStarted(err)) return 'repeat' as const;
-        throw err;
+        if (!isAlreadyStarted(err)) throw err;
       }
     }),
   );
   const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failed) throw failed.reason;
-  const started = outcomes.filter((o) => o.status === 'fulfilled' && o.value === 'started').length;
-  return { started, repeats: subscribed.length - started };
+  return { deliveries: subscribed.length };
 }
 
 export const handler = taskHandler(Input, run, { dynamodb: dynamoDbClient, sfn: sfnClient });
