@@ -18,7 +18,7 @@ import { Storage } from './storage';
 import { TaskFunctions } from './tasks';
 import { Workflows } from './workflows';
 import { Webhooks } from './webhooks';
-import { DELIVERY_WORKFLOW } from '../core/domain/webhook';
+import { DELIVERY_WORKFLOW } from '../core/domain/webhook-workflow';
 
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
 export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered', 'fan-out-webhooks'] as const;

@@ -8,7 +8,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { WEBHOOK_DELIVERY_TABLE, WEBHOOK_TABLE } from '../core/aws/tables';
 import { EVENT_SOURCE } from '../core/domain/events';
-import { DELIVERY_WORKFLOW } from '../core/domain/webhook';
+import { DELIVERY_WORKFLOW } from '../core/domain/webhook-workflow';
 
 /**
  * Webhooks (docs/WEBHOOKS.md): the webhooks table (secrets included, so encrypted at rest like

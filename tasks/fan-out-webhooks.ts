@@ -6,7 +6,8 @@ import { dynamoDbClient } from '../core/aws/clients/dynamodb';
 import { listWebhooks } from '../core/aws/webhook-store';
 import { aws } from '../core/aws/calls';
 import { EVENT_SOURCE, StreamEventSchema } from '../core/domain/events';
-import { DELIVERY_WORKFLOW, deliveryName, wantsEvent, type DeliveryInput } from '../core/domain/webhook';
+import { deliveryName, wantsEvent, type DeliveryInput } from '../core/domain/webhook';
+import { DELIVERY_WORKFLOW } from '../core/domain/webhook-workflow';
 import { taskHandler } from '../core/lambda/task-handler';
 
 /**

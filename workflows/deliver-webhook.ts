@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
-import { DELIVERY_WORKFLOW } from '../core/domain/webhook';
+import { DELIVERY_WORKFLOW } from '../core/domain/webhook-workflow';
 import { ErrorNames } from '../core/domain/errors';
 import { defineWorkflow } from './definition';
 import { invoke } from './steps';

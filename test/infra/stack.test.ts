@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';
 import { EVENT_TASKS } from '../../infra/stack';
 import { WORKFLOWS, allTasks } from '../../workflows/registry';
-import { DELIVERY_WORKFLOW } from '../../core/domain/webhook';
+import { DELIVERY_WORKFLOW } from '../../core/domain/webhook-workflow';
 import { z } from 'zod';
 import { GetAtt, Ref, allStatements, asArray, resourcesOf, rolesOf, statementsOfRole, synthStack, variablesOf, type Resource } from './synth';
 

@@ -2,7 +2,7 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from '@jest/globals';
 import { EVENT_SOURCE } from '../../core/domain/events';
-import { DELIVERY_WORKFLOW } from '../../core/domain/webhook';
+import { DELIVERY_WORKFLOW } from '../../core/domain/webhook-workflow';
 import { asArray, resourcesOf, statementsOfRole, synthStack, variablesOf } from './synth';
 
 const { stack, template } = synthStack();

@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { Services } from '../../core/aws/services';
 import { listDeliveries, putWebhook } from '../../core/aws/webhook-store';
 import { loadConfig } from '../../core/lambda/config';
-import { DELIVERY_WORKFLOW, WEBHOOK_HEADERS, type Webhook } from '../../core/domain/webhook';
+import { WEBHOOK_HEADERS, type Webhook } from '../../core/domain/webhook';
+import { DELIVERY_WORKFLOW } from '../../core/domain/webhook-workflow';
 import { EVENT_SOURCE, type StreamEvent } from '../../core/domain/events';
 import { bindLocalService } from '../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../local/credentials';
