@@ -15,13 +15,14 @@ import { acknowledgeWildcards } from './nag';
 import { Scheduling } from './scheduling';
 import { SCHEDULES_WILDCARD, schedulesOfGroup } from './task-permissions';
 import { Storage } from './storage';
+import { StreamEvents } from './stream-events';
 import { TaskFunctions } from './tasks';
 import { Workflows } from './workflows';
 import { Webhooks } from './webhooks';
 import { DELIVERY_WORKFLOW } from '../core/domain/webhook-workflow';
 
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
-export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered', 'fan-out-webhooks'] as const;
+export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered', 'publish-events', 'fan-out-webhooks'] as const;
 
 /** Environment variables of the Lambdas, named as `core/lambda/config.ts` reads them. */
 export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
@@ -101,6 +102,7 @@ export class LiveStreamStack extends Stack {
       eventPattern: { source: ['aws.medialive'], detailType: ['MediaLive Channel Alert'] },
       targets: [new LambdaFunction(this.tasks.functions['channel-alert'], { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
     });
+    new StreamEvents(this, 'StreamEvents', { table: this.storage.streamTable, publisher: this.tasks.functions['publish-events'] });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions: WORKFLOWS,
       functions: this.tasks.functions,

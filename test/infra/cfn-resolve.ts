@@ -33,7 +33,8 @@ const RETURN_VALUES: Readonly<
 > = {
   'AWS::DynamoDB::Table': (name, p) => {
     const table = p.TableName ?? name;
-    return { ref: table, attributes: { Arn: arn('dynamodb', `table/${table}`) } };
+    // A stream's label is the time it was made (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TableDescription.html, LatestStreamLabel).
+    return { ref: table, attributes: { Arn: arn('dynamodb', `table/${table}`), StreamArn: arn('dynamodb', `table/${table}/stream/2026-12-01T00:00:00.000`) } };
   },
   'AWS::S3::Bucket': (name, p) => {
     const bucket = p.BucketName ?? name.toLowerCase();

@@ -8,9 +8,10 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { DELIVERY_WORKFLOW } from '../../core/domain/webhook-workflow';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { EVENT_SOURCE } from '../../core/domain/events';
 import { awsCallsOf, type AwsCall } from './aws-calls';
 import { SAMPLE, resolver } from './cfn-resolve';
-import { PolicyDocument, asArray, resourcesOf, rolesOf, synthStack } from './synth';
+import { PolicyDocument, asArray, resourcesOf, rolesOf, synthStack, type Resource } from './synth';
 
 const { stack, template } = synthStack();
 const resources = resourcesOf(template);
@@ -33,7 +34,7 @@ const CALLS = awsCallsOf(FUNCTIONS.map((f) => f.entry));
 // --- SDK operation → IAM action --------------------------------------------------------------
 
 /** IAM service prefixes that differ from the SDK package name (`@aws-sdk/client-{name}`). */
-const SERVICE_OF_PACKAGE: Readonly<Record<string, string>> = { 'client-sfn': 'states', 'lib-dynamodb': 'dynamodb' };
+const SERVICE_OF_PACKAGE: Readonly<Record<string, string>> = { 'client-sfn': 'states', 'lib-dynamodb': 'dynamodb', 'client-eventbridge': 'events' };
 /** lib-dynamodb's document commands and the DynamoDB operations they send. */
 const DOCUMENT_COMMANDS: Readonly<Record<string, string>> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem' };
 /**
@@ -88,6 +89,7 @@ const DEPLOYED: Readonly<Record<string, (call: AwsCall) => Record<string, string
   'states:statemachine': (call) => machinesOf(call).map((name) => ({ StateMachineName: name })),
   'states:execution': (call) => machinesOf(call).map((name) => ({ StateMachineName: name, ExecutionId: 'start-s1-0123' })),
   'scheduler:schedule': () => [{ GroupName: deployed(stack.scheduling.groupName), ScheduleName: 'start-s1-0123' }],
+  'events:event-bus': () => [{ EventBusName: 'default' }],
   'cloudfront-keyvaluestore:key-value-store': () => [
     { ResourceId: deployed(stack.media.liveRoutes.keyValueStoreArn).split('/').pop()! },
   ],
@@ -101,6 +103,8 @@ const NAMED_OPTIONAL: Readonly<Record<string, string>> = {
   's3:ListBucket': 'bucket',
   's3:GetObject': 'object',
   's3:PutObject': 'object',
+  // The stream events go to the default bus.
+  'events:PutEvents': 'event-bus',
 };
 
 /**
@@ -171,6 +175,8 @@ const CONTEXT: Readonly<Record<string, Record<string, string | string[]>>> = {
   'medialive:CreateInput': STREAM_TAG,
   'medialive:CreateChannel': STREAM_TAG,
   'ivs:CreateChannel': STREAM_TAG,
+  // tasks/publish-events.ts puts this system's source and a kind as the detail-type.
+  'events:PutEvents': { 'events:source': [EVENT_SOURCE], 'events:detail-type': ['stream.running', 'stream.live'] },
 };
 
 /** An ARN of `service:type` in iam-data's format, with `values` for its placeholders (a sample id for the rest). */
@@ -210,13 +216,38 @@ async function requestsOf(call: AwsCall): Promise<Request[]> {
  * execution role permissions). The mappings are read from the template, not from a list.
  */
 const SQS_POLLER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+/**
+ * And to read a DynamoDB stream: "dynamodb:DescribeStream, dynamodb:GetRecords,
+ * dynamodb:GetShardIterator, dynamodb:ListStreams" (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html,
+ * execution role permissions); ListStreams names no resource (iam-data: wildcard only).
+ */
+const STREAM_POLLER_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+/**
+ * A stream mapping's on-failure destination is sent to with the function's role: an SQS
+ * destination needs sqs:SendMessage on the queue
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html).
+ */
+function onFailureRequestsOf(mapping: Resource): Request[] {
+  const destination = mapping.Properties?.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined;
+  if (!destination?.OnFailure?.Destination) return [];
+  const queue = resolve(destination.OnFailure.Destination) as string;
+  if (!queue.includes(':sqs:')) throw new Error(`an on-failure destination ${queue}; this test knows only SQS's`);
+  return [{ action: 'sqs:SendMessage', resources: [queue] }];
+}
 function pollerRequestsOf(functionId: string): Request[] {
   return Object.values(resources)
     .filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties?.FunctionName) === JSON.stringify({ Ref: functionId }))
     .flatMap((mapping) => {
       const source = resolve(mapping.Properties?.EventSourceArn) as string;
-      if (!source.includes(':sqs:')) throw new Error(`${functionId}: an event source mapping on ${source}; this test knows only SQS's`);
-      return SQS_POLLER_ACTIONS.map((action) => ({ action, resources: [source] }));
+      if (source.includes(':sqs:')) return SQS_POLLER_ACTIONS.map((action) => ({ action, resources: [source] }));
+      if (/:dynamodb:.*\/stream\//.test(source)) {
+        return [
+          ...STREAM_POLLER_ACTIONS.map((action) => ({ action, resources: [source] })),
+          { action: 'dynamodb:ListStreams' },
+          ...onFailureRequestsOf(mapping),
+        ];
+      }
+      throw new Error(`${functionId}: an event source mapping on ${source}; this test knows only SQS's and DynamoDB streams'`);
     });
 }
 

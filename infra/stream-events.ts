@@ -1,0 +1,65 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventSourceMapping, StartingPosition, type IEventSourceDlq, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledge } from './nag';
+
+export interface StreamEventsProps {
+  /** A table with a NEW_AND_OLD_IMAGES stream (`infra/storage.ts`). */
+  readonly table: ITable;
+  /** `tasks/publish-events.ts`; its role's access is in infra/task-permissions.ts. */
+  readonly publisher: IFunction;
+}
+
+/**
+ * How often a failing batch is retried before it goes to the failed-records queue. Bounded: a
+ * record that keeps failing would otherwise hold its shard (and every later change of its items)
+ * until it ages out of the stream, 24 h
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html).
+ */
+const RETRY_ATTEMPTS = 8;
+
+/**
+ * Events out: the table's change stream feeds `publish-events`, which puts each change's events on
+ * the default bus. A batch that fails is split in two and retried (so one bad record doesn't hold
+ * the others back), a bounded number of times; what still fails is described in the
+ * failed-records queue (Lambda's on-failure destination: the batch's shard and sequence numbers,
+ * not the records) and kept 14 days.
+ */
+export class StreamEvents extends Construct {
+  public readonly failedRecords: Queue;
+
+  constructor(scope: Construct, id: string, props: StreamEventsProps) {
+    super(scope, id);
+    const streamArn = props.table.tableStreamArn;
+    if (!streamArn) throw new Error('StreamEvents needs a table with a stream (infra/storage.ts)');
+
+    this.failedRecords = new Queue(this, 'FailedRecords', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    acknowledge(this.failedRecords, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of the stream events publisher.');
+
+    // Lambda sends to the destination with the function's role: sqs:SendMessage only
+    // (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html), not the
+    // GetQueueAttributes/GetQueueUrl that SqsDlq's grantSendMessages adds.
+    const queue = this.failedRecords;
+    const onFailure: IEventSourceDlq = {
+      bind: (_mapping, target) => {
+        queue.grant(target, 'sqs:SendMessage');
+        return { destination: queue.queueArn };
+      },
+    };
+    new EventSourceMapping(this, 'Publisher', {
+      target: props.publisher,
+      eventSourceArn: streamArn,
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      retryAttempts: RETRY_ATTEMPTS,
+      onFailure,
+    });
+  }
+}
