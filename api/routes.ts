@@ -5,6 +5,8 @@ import { getExecution, listExecutions } from './actions/executions';
 import { chimeStart, chimeStop, deleteStream, goLive, ivsStart, ivsStop, leaveLive, startStream, stopStream } from './actions/lifecycle';
 import { cancelSchedule, createSchedule, getSchedules } from './actions/schedules';
 import { splitStream } from './actions/split';
+import { getSplit } from './actions/splits';
+import { SplitProgressViewSchema } from './split-progress-schemas';
 import { requireArchiveBucket } from './archive-bucket';
 import { createStream, getStream, listStreams, updateStream } from './actions/streams';
 import { defineRoute, type ResponseDoc, type Route } from './route';
@@ -204,6 +206,16 @@ export const ROUTES: readonly Route[] = [
     responses: { 200: { description: 'The execution.', schema: ExecutionDetailSchema } },
     errors: [400, 404],
     run: getExecution,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/streams/{id}/splits/{execution_id}',
+    operationId: 'getSplit',
+    summary: "A split's progress: each section's state and, once done, its download URL.",
+    params: ExecutionPathSchema,
+    responses: { 200: { description: 'The split.', schema: SplitProgressViewSchema } },
+    errors: [400, 404],
+    run: getSplit,
   }),
   defineRoute({
     method: 'POST',

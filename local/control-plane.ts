@@ -5,7 +5,7 @@ import { createApi } from '../api/handler';
 import { parseLiveRouteValue, liveRouteKey } from '../core/aws/live-route';
 import { markSchedule } from '../core/aws/schedules';
 import type { Services } from '../core/aws/services';
-import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../core/aws/tables';
+import { IDEMPOTENCY_TABLE, SPLIT_PROGRESS_TABLE, STREAM_TABLE } from '../core/aws/tables';
 import { scheduleOfInput } from '../core/domain/schedule';
 import { logger } from '../core/lambda/logger';
 import { bindLocalService } from './aws-binding';
@@ -175,6 +175,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   const config = localConfig(env, {
     mediaPort: media.mediaPort,
     stateMachineArns: stepFunctions.stateMachineArns,
+    s3Endpoint: s3.endpoint,
   });
   const services = localServices(config, {
     dynamo: dynamo.client,
@@ -224,6 +225,7 @@ async function startStore(dataDir: string, onClose: ControlPlaneContext['onClose
   onClose(() => dynamo.close());
   await ensureTable(dynamo.client, LOCAL_NAMES.table, STREAM_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.idempotencyTable, IDEMPOTENCY_TABLE.partitionKey);
+  await ensureTable(dynamo.client, LOCAL_NAMES.splitProgressTable, SPLIT_PROGRESS_TABLE.partitionKey);
   return dynamo;
 }
 
