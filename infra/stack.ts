@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { Config } from '../core/lambda/config';
 import { SCHEDULE_ACTIONS } from '../core/domain/schedule';
 import { WORKFLOWS, allTasks } from '../workflows/registry';
+import { Alarms } from './alarms';
 import { Api } from './api';
 import { readInfraConfig } from './config';
 import { Connector } from './connector';
@@ -118,6 +119,8 @@ export class LiveStreamStack extends Stack {
     this.scheduling.grantManageSchedules(this.api.handler);
     this.splitProgress.grantApi(this.api.handler, this.storage.workshopOutputBucket);
     acknowledgeWildcards(this.api.handler.role!, SCHEDULES_WILDCARD, [schedulesOfGroup(this, this.scheduling.groupName)]);
+
+    new Alarms(this, 'Alarms', { stateMachines: this.workflows.stateMachines, workflows: WORKFLOWS, scheduleDeadLetters: this.scheduling.deadLetterQueue, topicArn: config.alarmTopicArn });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url, description: 'Base URL of the API (SigV4, service execute-api)' });
     new CfnOutput(this, 'LiveBaseUrl', { value: this.media.liveBaseUrl, description: 'Base of every live_endpoint' });
