@@ -1,6 +1,6 @@
 import * as z from './zod';
 import { EVENT_SCHEMA_VERSION, type StreamEvent } from './events';
-import type { SplitOutput } from './split-outputs';
+import { SplitOutputSchema, type SplitOutput } from './split-outputs';
 
 /**
  * A split's progress, readable without its execution history (`GET /streams/{id}/splits/{execution_id}`):
@@ -16,12 +16,8 @@ export const SPLIT_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED'] as const;
 export const SplitStatusSchema = z.enum(SPLIT_STATUSES);
 export type SplitStatus = z.infer<typeof SplitStatusSchema>;
 
-export const SectionProgressSchema = z.object({
-  index: z.number().check(z.int(), z.gte(0)),
-  start: z.number(),
-  end: z.number(),
-  /** The MP4, `s3://{workshop_output_bucket}/…` (as the split's 202 named it). */
-  output: z.string(),
+/** A section as the split planned it (`core/domain/split-outputs.ts`), its playlist left out, and how far it got. */
+export const SectionProgressSchema = z.extend(z.omit(SplitOutputSchema, { playlist: true }), {
   state: z.enum(SECTION_STATES),
   /** Why a `failed` section could not be cut. */
   error: z.optional(z.string()),
@@ -44,12 +40,7 @@ export const SplitProgressSchema = z.object({
 export type SplitProgress = z.infer<typeof SplitProgressSchema>;
 
 /** A section's outcome as the split workflow's Map iteration ends (`tasks/section-failed.ts`, the `Section cut` state). */
-export const SectionOutcomeSchema = z.object({
-  index: z.number().check(z.int(), z.gte(0)),
-  start: z.number(),
-  end: z.number(),
-  playlist: z.string(),
-  output: z.string(),
+export const SectionOutcomeSchema = z.extend(SplitOutputSchema, {
   status: z.enum(['COMPLETE', 'FAILED']),
   error: z.optional(z.string()),
   /** A cut section's MediaConvert job and the seconds its MP4 lasts. */
