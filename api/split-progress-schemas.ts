@@ -21,7 +21,11 @@ export const SplitSectionViewSchema = z.object({
 
 export const SplitProgressViewSchema = z.object({
   execution_id: z.string().check(z.describe('The split execution\'s ARN.')),
-  status: SplitStatusSchema.check(z.describe('The execution\'s: `RUNNING` until every section is done or failed.')),
+  status: SplitStatusSchema.check(
+    z.describe(
+      "The split execution's: `RUNNING` until it ends; then `SUCCEEDED` (each section done or failed), or `FAILED`, `TIMED_OUT`, `ABORTED` (the sections still pending failed with the reason).",
+    ),
+  ),
   sections: z.array(SplitSectionViewSchema).check(z.describe('One per `timestamp_list` item, in order.')),
 });
 

@@ -1,9 +1,12 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type * as z from '../../core/domain/zod';
 import { parseArchivePath } from '../../core/domain/archive-path';
-import type { SectionProgress, SplitProgress } from '../../core/domain/split-progress';
+import { NotFound } from '../../core/domain/errors';
+import { finishedProgress, type SectionProgress, type SplitProgress } from '../../core/domain/split-progress';
 import type { SplitOutput } from '../../core/domain/split-outputs';
+import { aws } from '../../core/aws/calls';
 import { splitProgressStore } from '../../core/aws/split-progress';
 import { logger } from '../../core/lambda/logger';
 import { notFound } from '../errors';
@@ -46,6 +49,28 @@ async function sectionView(services: ApiServices, section: SectionProgress): Pro
   };
 }
 
+/**
+ * The progress as the execution left it. An execution aborted or timed out runs no further step,
+ * so its progress still says RUNNING: Step Functions' own status (DescribeExecution, not the
+ * history) then ends it here, for this answer; the pending sections fail with that reason. So
+ * does a FAILED execution whose failure could not be recorded.
+ */
+async function asTheExecutionEnded(services: ApiServices, progress: SplitProgress): Promise<SplitProgress> {
+  if (progress.status !== 'RUNNING') return progress;
+  let out: DescribeExecutionCommandOutput;
+  try {
+    out = await aws('describing the split execution', () => services.sfn.send(new DescribeExecutionCommand({ executionArn: progress.execution_id })));
+  } catch (err) {
+    // Past Step Functions' retention the execution is gone: the progress is all there is.
+    if (err instanceof NotFound) return progress;
+    throw err;
+  }
+  const status = out.status;
+  if (status !== 'ABORTED' && status !== 'TIMED_OUT' && status !== 'FAILED') return progress;
+  const error = `the split execution ended ${status} before this section was cut`;
+  return finishedProgress(progress, { status, error, at: out.stopDate ?? services.now() }) ?? progress;
+}
+
 /** The split execution's ARN from the path's ARN or name (names are the split machine's executions). */
 function splitExecutionArn(services: ApiServices, wanted: string): string {
   return wanted.startsWith('arn:') ? wanted : executionArnOf(stateMachineArn(services.config, 'split'), wanted);
@@ -57,8 +82,9 @@ export async function getSplit({ params, services }: RouteContext<z.infer<typeof
   const progress: SplitProgress | undefined = await splitProgressStore(services).get(splitExecutionArn(services, params.execution_id));
   // Another stream's split is as unknown here as one that never ran.
   if (!progress || progress.stream_id !== stream.id) throw notFound(`stream ${stream.id} has no split ${params.execution_id}`);
-  const sections = await Promise.all(progress.sections.map((section) => sectionView(services, section)));
-  return { status: 200, body: { execution_id: progress.execution_id, status: progress.status, sections } };
+  const current = await asTheExecutionEnded(services, progress);
+  const sections = await Promise.all(current.sections.map((section) => sectionView(services, section)));
+  return { status: 200, body: { execution_id: current.execution_id, status: current.status, sections } };
 }
 
 /**

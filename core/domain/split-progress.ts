@@ -12,7 +12,12 @@ import { SplitOutputSchema, type SplitOutput } from './split-outputs';
 export const SECTION_STATES = ['pending', 'done', 'failed'] as const;
 export type SectionState = (typeof SECTION_STATES)[number];
 
-export const SPLIT_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+/**
+ * The split execution's, as Step Functions names them: its own last step writes SUCCEEDED or
+ * FAILED; an execution stopped from outside (aborted, or past its 24 h timeout) runs no step, so
+ * the API reads ABORTED and TIMED_OUT from Step Functions (`api/actions/splits.ts`).
+ */
+export const SPLIT_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 export const SplitStatusSchema = z.enum(SPLIT_STATUSES);
 export type SplitStatus = z.infer<typeof SplitStatusSchema>;
 

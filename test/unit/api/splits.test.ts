@@ -1,3 +1,4 @@
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { SplitAcceptedSchema } from '../../../api/schemas';
 import { SplitProgressViewSchema } from '../../../api/split-progress-schemas';
@@ -105,6 +106,31 @@ describe('GET /streams/{id}/splits/{execution_id}', () => {
       ['pending', undefined],
       ['done', `${LOCAL_S3}/fem-workshops-out/2026/03/01/abc-1772366400/index_day-1_1.mp4`],
     ]);
+  });
+
+  it('ends the progress of an execution stopped from outside (timed out, aborted) as Step Functions says, sections done kept', async () => {
+    const { stream, accepted } = await aSplit(cloud);
+    await progressOf(cloud).recordSection(accepted.execution_id, { index: 0, status: 'COMPLETE' });
+    const stopped = new Date('2026-03-02T12:00:00Z');
+    cloud.sfnMock.on(DescribeExecutionCommand, { executionArn: accepted.execution_id }).resolves({ status: 'TIMED_OUT', stopDate: stopped });
+
+    const view = bodyOf(await cloud.call('GET', path(stream.id, accepted.execution_id)), SplitProgressViewSchema);
+
+    expect(view.status).toBe('TIMED_OUT');
+    expect(view.sections.map((s) => [s.state, s.error])).toEqual([
+      ['done', undefined],
+      ['failed', 'the split execution ended TIMED_OUT before this section was cut'],
+    ]);
+  });
+
+  it('keeps a running split running while Step Functions says it runs', async () => {
+    const { stream, accepted } = await aSplit(cloud);
+    cloud.sfnMock.on(DescribeExecutionCommand, { executionArn: accepted.execution_id }).resolves({ status: 'RUNNING' });
+
+    const view = bodyOf(await cloud.call('GET', path(stream.id, accepted.execution_id)), SplitProgressViewSchema);
+
+    expect(view.status).toBe('RUNNING');
+    expect(view.sections.map((s) => s.state)).toEqual(['pending', 'pending']);
   });
 
   it('finds a split by its execution name as well as its ARN', async () => {
