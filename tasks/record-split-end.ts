@@ -6,7 +6,7 @@ import { SectionOutcomeSchema } from '../core/domain/split-progress';
 import { taskHandler } from '../core/lambda/task-handler';
 import { dynamoDbClient } from '../core/aws/clients/dynamodb';
 
-export const Input = z.union([
+export const Input = z.discriminatedUnion('status', [
   z.object({
     execution_id: z.string().check(z.minLength(1)),
     status: z.literal('SUCCEEDED'),
