@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { logger } from '../core/lambda/logger';
 import { dynamoDbClient } from '../core/aws/clients/dynamodb';
+import { s3Client } from '../core/aws/clients/s3';
 import { schedulerClient } from '../core/aws/clients/scheduler';
 import { sfnClient } from '../core/aws/clients/sfn';
 import { streamStore } from '../core/aws/clients/store';
@@ -67,6 +68,7 @@ const cloudServices = containerDeps<ApiServices>({
   dynamodb: dynamoDbClient,
   sfn: sfnClient,
   scheduler: schedulerClient,
+  s3: s3Client,
 });
 
 let cloudApi: Api | undefined;

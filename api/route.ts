@@ -5,7 +5,7 @@ import type { Reply } from './http';
 import { NoBodySchema } from './schemas';
 
 /** What the API talks to: the cloud's services, or the local runtime's. */
-export type ApiServices = Pick<Services, 'config' | 'store' | 'sfn' | 'dynamodb' | 'scheduler' | 'now'>;
+export type ApiServices = Pick<Services, 'config' | 'store' | 'sfn' | 'dynamodb' | 'scheduler' | 's3' | 'now'>;
 
 export type Method = 'GET' | 'POST' | 'DELETE';
 

@@ -6,6 +6,8 @@ import { chimeStart, chimeStop, deleteStream, goLive, ivsStart, ivsStop, leaveLi
 import { cancelSchedule, createSchedule, getSchedules } from './actions/schedules';
 import { splitStream } from './actions/split';
 import { createWebhook, deleteWebhook, getDeliveries, getWebhooks } from './actions/webhooks';
+import { getSplit } from './actions/splits';
+import { SplitProgressViewSchema } from './split-progress-schemas';
 import { requireArchiveBucket } from './archive-bucket';
 import { createStream, getStream, listStreams, updateStream } from './actions/streams';
 import { defineRoute, type ResponseDoc, type Route } from './route';
@@ -206,6 +208,16 @@ export const ROUTES: readonly Route[] = [
     responses: { 200: { description: 'The execution.', schema: ExecutionDetailSchema } },
     errors: [400, 404],
     run: getExecution,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/streams/{id}/splits/{execution_id}',
+    operationId: 'getSplit',
+    summary: "A split's progress: each section's state and, once done, its download URL.",
+    params: ExecutionPathSchema,
+    responses: { 200: { description: 'The split.', schema: SplitProgressViewSchema } },
+    errors: [400, 404],
+    run: getSplit,
   }),
   defineRoute({
     method: 'POST',

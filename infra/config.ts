@@ -51,6 +51,11 @@ export const CONTEXT_DEFAULTS = {
    * account uses; turn it on only where no role is set yet (docs/DEPLOY.md).
    */
   apiGatewayCloudWatchRole: false as boolean,
+  /**
+   * An SNS topic (in the stack's region: alarm actions must be) that every CloudWatch alarm of the
+   * stack notifies (`infra/alarms.ts`). Unset: the alarms show in CloudWatch only.
+   */
+  alarmTopicArn: undefined as string | undefined,
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -114,6 +119,12 @@ const ConfigSchema = z
       // Workflows give a Lambda step 60 s (workflows/steps.ts): a longer Lambda timeout would only be cut by the Task's.
       .max(55, 'must be under the 60 s Task timeout the workflows give each Lambda step'),
     apiGatewayCloudWatchRole: booleanFromContext,
+    alarmTopicArn: optionalText.pipe(
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN (arn:aws:sns:{region}:{account}:{name})')
+        .optional(),
+    ),
     connectorImage: optionalText.pipe(
       z
         .string()

@@ -7,12 +7,14 @@ import type { Construct } from 'constructs';
 import type { Config } from '../core/lambda/config';
 import { SCHEDULE_ACTIONS } from '../core/domain/schedule';
 import { WORKFLOWS, allTasks } from '../workflows/registry';
+import { Alarms } from './alarms';
 import { Api } from './api';
 import { readInfraConfig } from './config';
 import { Connector } from './connector';
 import { Media } from './media';
 import { acknowledgeWildcards } from './nag';
 import { Scheduling } from './scheduling';
+import { SplitProgress } from './split-progress';
 import { SCHEDULES_WILDCARD, schedulesOfGroup } from './task-permissions';
 import { Storage } from './storage';
 import { StreamEvents } from './stream-events';
@@ -35,6 +37,7 @@ export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
 export class LiveStreamStack extends Stack {
   public readonly storage: Storage;
   public readonly scheduling: Scheduling;
+  public readonly splitProgress: SplitProgress;
   public readonly connector: Connector;
   public readonly media: Media;
   public readonly tasks: TaskFunctions;
@@ -59,12 +62,15 @@ export class LiveStreamStack extends Stack {
     // may start are granted below, once they exist.
     this.scheduling = new Scheduling(this, 'Scheduling', { targets: [], readerTimeout: Duration.seconds(config.taskTimeoutSeconds) });
 
+    this.splitProgress = new SplitProgress(this, 'SplitProgress');
+
     this.connector = new Connector(this, 'Connector', { streamTable: this.storage.streamTable });
     // The connector pushes to MediaLive like any encoder: from an address the input group allows.
     this.media.allowPushesFrom(this.connector.egressCidr);
 
     const environment: LambdaEnvironment = {
       TABLE_NAME: this.storage.streamTable.tableName,
+      SPLIT_PROGRESS_TABLE_NAME: this.splitProgress.table.tableName,
       ARCHIVE_BUCKET: this.storage.archiveBucket.bucketName,
       WORKSHOP_OUTPUT_BUCKET: this.storage.workshopOutputBucket.bucketName,
       INPUT_SECURITY_GROUP_ID: this.media.inputSecurityGroup.ref,
@@ -85,6 +91,7 @@ export class LiveStreamStack extends Stack {
       resources: {
         stack: this,
         streamTable: this.storage.streamTable,
+        splitProgressTable: this.splitProgress.table,
         archiveBucket: this.storage.archiveBucket,
         workshopOutputBucket: this.storage.workshopOutputBucket,
         mediaLiveRole: this.media.mediaLiveRole,
@@ -123,7 +130,10 @@ export class LiveStreamStack extends Stack {
     });
     this.scheduling.grantManageSchedules(this.api.handler);
     this.webhooks.grantApi(this.api.handler);
+    this.splitProgress.grantApi(this.api.handler, this.storage.workshopOutputBucket);
     acknowledgeWildcards(this.api.handler.role!, SCHEDULES_WILDCARD, [schedulesOfGroup(this, this.scheduling.groupName)]);
+
+    new Alarms(this, 'Alarms', { stateMachines: this.workflows.stateMachines, workflows: WORKFLOWS, scheduleDeadLetters: this.scheduling.deadLetterQueue, topicArn: config.alarmTopicArn });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url, description: 'Base URL of the API (SigV4, service execute-api)' });
     new CfnOutput(this, 'LiveBaseUrl', { value: this.media.liveBaseUrl, description: 'Base of every live_endpoint' });

@@ -21,6 +21,8 @@ export interface TaskResources {
   /** The stack the tasks deploy in (for this account's and region's ARNs). */
   readonly stack: Stack;
   readonly streamTable: ITable;
+  /** Split progress (`infra/split-progress.ts`). */
+  readonly splitProgressTable?: ITable;
   readonly archiveBucket: IBucket;
   readonly workshopOutputBucket: IBucket;
   /** The role MediaLive channels run as; Create/UpdateChannel pass it. */
@@ -83,6 +85,14 @@ const store =
     r.streamTable.grant(grantee, ...actions.map((a) => `dynamodb:${a}`));
 /** Read-modify-write of one stream (`get`, `mustGet`, `mutate`, `claim`, `trackExecution`). */
 const readWriteStream = store('GetItem', 'UpdateItem');
+
+/** The calls `core/aws/split-progress.ts` makes: begin = Put (then Get on a repeat); recordSection = Update (then Get); finish = Get + Put. */
+const splitProgress =
+  (...actions: ('GetItem' | 'PutItem' | 'UpdateItem')[]): Grant =>
+  (grantee, r) => {
+    if (!r.splitProgressTable) throw new Error('split progress tasks need the split progress table (infra/split-progress.ts) in the stack');
+    r.splitProgressTable.grant(grantee, ...actions.map((a) => `dynamodb:${a}`));
+  };
 
 type MediaLiveType = 'channel' | 'input' | 'inputSecurityGroup';
 const medialive =
@@ -341,6 +351,9 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   // Builds the job request only: the split's `.sync` state creates the job with the machine's role.
   'prepare-transcode': [],
   'section-failed': [],
+  'record-split-plan': [splitProgress('PutItem', 'GetItem')],
+  'record-split-section': [splitProgress('UpdateItem', 'GetItem')],
+  'record-split-end': [splitProgress('GetItem', 'PutItem')],
 
   // Schedules
   'cancel-schedules': [readWriteStream, deleteSchedules],

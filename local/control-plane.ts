@@ -5,7 +5,7 @@ import { createApi } from '../api/handler';
 import { parseLiveRouteValue, liveRouteKey } from '../core/aws/live-route';
 import { markSchedule } from '../core/aws/schedules';
 import type { Services } from '../core/aws/services';
-import { IDEMPOTENCY_TABLE, STREAM_TABLE, WEBHOOK_DELIVERY_TABLE, WEBHOOK_TABLE } from '../core/aws/tables';
+import { IDEMPOTENCY_TABLE, SPLIT_PROGRESS_TABLE, STREAM_TABLE, WEBHOOK_DELIVERY_TABLE, WEBHOOK_TABLE } from '../core/aws/tables';
 import { EVENT_SOURCE } from '../core/domain/events';
 import { scheduleOfInput } from '../core/domain/schedule';
 import { logger } from '../core/lambda/logger';
@@ -188,6 +188,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   const config = localConfig(env, {
     mediaPort: media.mediaPort,
     stateMachineArns: stepFunctions.stateMachineArns,
+    s3Endpoint: s3.endpoint,
   });
   const services = localServices(config, {
     dynamo: dynamo.client,
@@ -242,6 +243,7 @@ async function startStore(dataDir: string, onClose: ControlPlaneContext['onClose
   onClose(() => dynamo.close());
   await ensureTable(dynamo.client, LOCAL_NAMES.table, STREAM_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.idempotencyTable, IDEMPOTENCY_TABLE.partitionKey);
+  await ensureTable(dynamo.client, LOCAL_NAMES.splitProgressTable, SPLIT_PROGRESS_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.webhooksTable, WEBHOOK_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.webhookDeliveriesTable, WEBHOOK_DELIVERY_TABLE.partitionKey, WEBHOOK_DELIVERY_TABLE.sortKey);
   const streams = new LocalDynamoDbStreams(dynamo.client, [{ name: LOCAL_NAMES.table, partitionKey: STREAM_TABLE.partitionKey }]);

@@ -44,6 +44,7 @@ export const LOCAL_NAMES = {
   idempotencyTable: 'fmls-idempotency',
   webhooksTable: 'fmls-webhooks',
   webhookDeliveriesTable: 'fmls-webhook-deliveries',
+  splitProgressTable: 'fmls-split-progress',
   inputSecurityGroupId: '1000000',
   scheduleGroup: 'fmls-local',
   connectorCluster: 'connectors',
@@ -58,6 +59,8 @@ export interface LocalWiring {
   mediaPort: number;
   /** action → state machine ARN of the local Step Functions service. */
   stateMachineArns: Record<string, string>;
+  /** The local S3's endpoint, `http://127.0.0.1:{S3_PORT}`: split downloads are plain GETs on it. */
+  s3Endpoint?: string;
 }
 
 /** Settings an operator may set for the local runtime as for the cloud (bucket names, API wait). */
@@ -89,6 +92,8 @@ export function localConfig(env: NodeJS.ProcessEnv, wiring: LocalWiring): Config
     WEBHOOK_DELIVERIES_TABLE_NAME: LOCAL_NAMES.webhookDeliveriesTable,
     // Local receivers are plain HTTP servers on this machine; the cloud never sets this.
     WEBHOOK_LOOPBACK_HTTP: 'true',
+    SPLIT_PROGRESS_TABLE_NAME: LOCAL_NAMES.splitProgressTable,
+    ...(wiring.s3Endpoint ? { PLAIN_DOWNLOAD_BASE_URL: wiring.s3Endpoint } : {}),
     INPUT_SECURITY_GROUP_ID: LOCAL_NAMES.inputSecurityGroupId,
     MEDIALIVE_ROLE_ARN: role('fmls-local-medialive'),
     // The local media plane makes and serves the AES-128 keys itself; configuring a "key server"

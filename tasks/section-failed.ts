@@ -1,6 +1,7 @@
 import * as z from '../core/domain/zod';
 import { caughtFailureMessage } from '../core/domain/failure';
 import { PlannedSectionSchema } from '../core/domain/split-plan';
+import type { SectionOutcome } from '../core/domain/split-progress';
 import { taskHandler } from '../core/lambda/task-handler';
 
 export const Input = z.object({
@@ -8,16 +9,6 @@ export const Input = z.object({
   /** The caught error, as a Catch with `resultPath: '$.failure'` leaves it. */
   failure: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
 });
-
-export interface SectionOutcome {
-  index: number;
-  start: number;
-  end: number;
-  playlist: string;
-  output: string;
-  status: 'COMPLETE' | 'FAILED';
-  error?: string;
-}
 
 /** The job in a `.sync` failure's cause: the MediaConvert job as GetJob answers it. */
 const FailedJobCauseSchema = z.object({

@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { Choice, Condition, IntegrationPattern, JitterType, JsonPath, Map as MapState, Pass, Succeed, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, Errors, IntegrationPattern, JitterType, JsonPath, Map as MapState, Pass, Succeed, Timeout } from 'aws-cdk-lib/aws-stepfunctions';
 import { MediaConvertCreateJob } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { defineWorkflow } from './definition';
 import { catchInto, failWithCaughtError, invoke } from './steps';
 
 export const SPLIT_STATES = {
+  recordPlan: 'Record split sections',
   listArchive: 'List session archive',
   plan: 'Plan sections',
   cutEach: 'Cut each section',
@@ -15,6 +16,10 @@ export const SPLIT_STATES = {
   transcode: 'Transcode section',
   sectionDone: 'Section cut',
   sectionFailed: 'Report section failure',
+  recordSection: 'Record section outcome',
+  sectionNotRecorded: 'Section outcome not recorded',
+  recordEnd: 'Record split end',
+  recordFailure: 'Record split failure',
   report: 'Report sections',
   done: 'Split done',
   failed: 'Split failed',
@@ -35,14 +40,38 @@ export const TRANSCODE_DEADLINE_SECONDS = 4 * 3600;
  * section that can't be cut (planned FAILED, a task error, a job ERROR, the deadline) ends its own
  * iteration with `{status: 'FAILED', error}`, so the others complete; the output lists every
  * section's outcome.
+ * Its progress is written as it goes (`core/aws/split-progress.ts`, read by
+ * `GET /streams/{id}/splits/{execution_id}`): every section `pending` first, each section's outcome
+ * as its iteration ends, the execution's status at the end (with every outcome again, so a section
+ * write that was lost is repaired there; one that fails is therefore not a section failure).
  * The stream record is not written: a split changes no stream state (the API tracks the execution).
  */
 export const splitWorkflow = defineWorkflow({
   action: 'split',
   description: 'Cuts sections of a session recording into MP4s: one VOD playlist and one MediaConvert job per section.',
-  tasks: ['list-archive', 'plan-split', 'write-section-playlist', 'prepare-transcode', 'section-failed'],
+  tasks: [
+    'record-split-plan',
+    'list-archive',
+    'plan-split',
+    'write-section-playlist',
+    'prepare-transcode',
+    'section-failed',
+    'record-split-section',
+    'record-split-end',
+  ],
   timeout: Duration.hours(24),
   build(scope, fn, resources) {
+    const recordPlan = invoke(scope, SPLIT_STATES.recordPlan, fn['record-split-plan'], {
+      payload: {
+        'execution_id.$': '$$.Execution.Id',
+        'stream_id.$': '$.stream_id',
+        'archive_path.$': '$.archive_path',
+        'name_modifier.$': '$.name_modifier',
+        'timestamp_list.$': '$.timestamp_list',
+      },
+      resultPath: JsonPath.DISCARD,
+      timeout: Duration.seconds(30),
+    });
     const list = invoke(scope, SPLIT_STATES.listArchive, fn['list-archive'], {
       payload: { 'archive_path.$': '$.archive_path' },
       resultPath: '$.archive',
@@ -67,18 +96,33 @@ export const splitWorkflow = defineWorkflow({
       status,
       ...extra,
     });
+    // Each way a section ends puts its outcome at `$.outcome`, beside the iteration's execution_id, for the record step.
     const notCut = new Pass(scope, SPLIT_STATES.notCut, {
       stateName: SPLIT_STATES.notCut,
       parameters: outcome('FAILED', { 'error.$': '$.section.error' }),
+      resultPath: '$.outcome',
     });
     const sectionDone = new Pass(scope, SPLIT_STATES.sectionDone, {
       stateName: SPLIT_STATES.sectionDone,
       parameters: outcome('COMPLETE', { 'job_id.$': '$.job.job_id', 'duration.$': '$.section.duration' }),
+      resultPath: '$.outcome',
     });
     const sectionFailed = invoke(scope, SPLIT_STATES.sectionFailed, fn['section-failed'], {
       payload: { 'section.$': '$.section', 'failure.$': '$.failure' },
+      resultPath: '$.outcome',
       timeout: Duration.seconds(30),
     });
+    // The iteration's result is the outcome alone, recorded or not (`Record split end` writes every outcome again).
+    const recordSection = invoke(scope, SPLIT_STATES.recordSection, fn['record-split-section'], {
+      payload: { 'execution_id.$': '$.execution_id', 'outcome.$': '$.outcome' },
+      resultPath: JsonPath.DISCARD,
+      outputPath: '$.outcome',
+      timeout: Duration.seconds(30),
+    });
+    const notRecorded = new Pass(scope, SPLIT_STATES.sectionNotRecorded, { stateName: SPLIT_STATES.sectionNotRecorded, inputPath: '$.outcome' });
+    recordSection.addCatch(notRecorded, { errors: [Errors.ALL], resultPath: '$.failure' });
+    notCut.next(recordSection);
+    sectionFailed.next(recordSection);
     const write = invoke(scope, SPLIT_STATES.writePlaylist, fn['write-section-playlist'], {
       payload: { 'timeline.$': '$.timeline', 'section.$': '$.section' },
       resultPath: JsonPath.DISCARD,
@@ -117,7 +161,7 @@ export const splitWorkflow = defineWorkflow({
     catchInto([write, prepare, transcode], sectionFailed);
     const cutOne = new Choice(scope, SPLIT_STATES.canCut, { stateName: SPLIT_STATES.canCut })
       .when(Condition.stringEquals('$.section.status', 'FAILED'), notCut)
-      .otherwise(write.next(prepare).next(transcode).next(sectionDone));
+      .otherwise(write.next(prepare).next(transcode).next(sectionDone).next(recordSection));
 
     const cutEach = new MapState(scope, SPLIT_STATES.cutEach, {
       stateName: SPLIT_STATES.cutEach,
@@ -128,6 +172,7 @@ export const splitWorkflow = defineWorkflow({
         'timeline.$': '$.archive.timeline',
         'stream_id.$': '$.stream_id',
         'execution_name.$': '$$.Execution.Name',
+        'execution_id.$': '$$.Execution.Id',
       },
       resultPath: '$.sections',
     }).itemProcessor(cutOne);
@@ -143,12 +188,27 @@ export const splitWorkflow = defineWorkflow({
         'sections.$': '$.sections',
       },
     });
+    const recordEnd = invoke(scope, SPLIT_STATES.recordEnd, fn['record-split-end'], {
+      payload: { 'execution_id.$': '$$.Execution.Id', status: 'SUCCEEDED', 'sections.$': '$.sections' },
+      resultPath: JsonPath.DISCARD,
+      timeout: Duration.seconds(30),
+    });
     const failed = failWithCaughtError(scope, SPLIT_STATES.failed);
-    catchInto([list, plan, cutEach], failed);
+    // The failure is recorded if it can be; the execution fails with the error it caught either way.
+    const recordFailure = invoke(scope, SPLIT_STATES.recordFailure, fn['record-split-end'], {
+      payload: { 'execution_id.$': '$$.Execution.Id', status: 'FAILED', 'failure.$': '$.failure' },
+      resultPath: JsonPath.DISCARD,
+      timeout: Duration.seconds(30),
+    });
+    recordFailure.addCatch(failed, { errors: [Errors.ALL], resultPath: JsonPath.DISCARD });
+    recordFailure.next(failed);
+    catchInto([recordPlan, list, plan, cutEach, recordEnd], recordFailure);
 
-    return list
+    return recordPlan
+      .next(list)
       .next(plan)
       .next(cutEach)
+      .next(recordEnd)
       .next(report)
       .next(new Succeed(scope, SPLIT_STATES.done, { stateName: SPLIT_STATES.done }));
   },

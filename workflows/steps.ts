@@ -48,6 +48,11 @@ export interface InvokeOptions {
    */
   readonly resultPath?: string;
   /**
+   * What of the state (after `resultPath`) goes on.
+   * @default '$'
+   */
+  readonly outputPath?: string;
+  /**
    * The Task state's `TimeoutSeconds`.
    * @default Duration.seconds(60)
    */
@@ -67,6 +72,7 @@ export function invoke(scope: Construct, stateName: string, fn: IFunction, optio
     retryOnServiceExceptions: false,
     payload: options.payload ? TaskInput.fromObject(options.payload) : undefined,
     resultPath: options.resultPath,
+    outputPath: options.outputPath,
     taskTimeout: Timeout.duration(options.timeout ?? Duration.seconds(60)),
   });
   task.addRetry({

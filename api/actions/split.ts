@@ -5,6 +5,7 @@ import { splitOutputs } from '../../core/domain/split-outputs';
 import { unprocessable } from '../errors';
 import type { Reply } from '../http';
 import { launch } from '../launch';
+import { beginSplitProgress } from './splits';
 import type { RouteContext } from '../route';
 import type { SplitBodySchema, StreamPathSchema } from '../schemas';
 
@@ -45,5 +46,6 @@ export async function splitStream({
       },
     }),
   });
+  await beginSplitProgress(services, { executionId: launched.executionArn, streamId: item.id, outputs });
   return { status: 202, body: { execution_id: launched.executionArn, outputs } };
 }

@@ -49,7 +49,7 @@ export class VersionConflict extends StreamStateConflict {
   }
 }
 
-function isConditionFailure(err: unknown): boolean {
+export function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 

@@ -15,3 +15,5 @@ export const WEBHOOK_TABLE = { partitionKey: 'webhook_id' } as const;
  * so a query reads them newest first; kept 30 days (TTL).
  */
 export const WEBHOOK_DELIVERY_TABLE = { partitionKey: 'webhook_id', sortKey: 'sort_key', ttlAttribute: 'expiration' } as const;
+/** Split progress (`core/aws/split-progress.ts`): one item per split execution, keyed by its ARN. */
+export const SPLIT_PROGRESS_TABLE = { partitionKey: 'execution_id' } as const;

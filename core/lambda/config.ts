@@ -17,6 +17,13 @@ function commaList() {
 const ConfigSchema = z.object({
   TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
   IDEMPOTENCY_TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
+  /** The split progress table (`core/aws/split-progress.ts`). */
+  SPLIT_PROGRESS_TABLE_NAME: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * Local only: a split's `download_url` is `{this}/{bucket}/{key}`, a plain GET on the local S3
+   * (`http://127.0.0.1:{S3_PORT}`). Unset in the cloud, where it is a presigned S3 URL.
+   */
+  PLAIN_DOWNLOAD_BASE_URL: z.optional(z.string().check(z.url())),
   ARCHIVE_BUCKET: z._default(z.string().check(z.minLength(1)), 'fem-livestream-archive'),
   WORKSHOP_OUTPUT_BUCKET: z._default(z.string().check(z.minLength(1)), 'fem-workshops-out'),
   /** The deployment's MediaLive input security group (CIDRs from context). */

@@ -6,6 +6,7 @@ import { parseArchivePath } from '../../core/domain/archive-path';
 import { parseVodPlaylist } from '../../core/domain/hls-playlist';
 import { framesPerSecond } from '../../core/domain/timecode';
 import { SplitAcceptedSchema } from '../../api/schemas';
+import { SplitProgressViewSchema } from '../../api/split-progress-schemas';
 import { ExecutionDetailSchema } from '../../core/aws/executions';
 import { inputTiming } from '../../local/mediaconvert-job';
 import { bodyOf, recordOf } from '../fixtures/api-reply';
@@ -20,6 +21,7 @@ import { startTestRuntime, type TestRuntime } from './harness';
  * split the session through the API, and check each MP4 frame by frame against the archive
  * itself (decoded from the same segments), its duration with ffprobe, and each playlist with the
  * strict reader; a section past the end fails alone, with its reason in the execution's output.
+ * The split is followed through its progress route, and each MP4 is fetched through its download_url.
  */
 const SEGMENT_LENGTH = 4;
 const PUBLISH_SECONDS = 14;
@@ -71,17 +73,20 @@ describe('split end to end (local runtime)', () => {
       ];
       const split = await t.api('POST', `/streams/${id}/split`, { session_id: session, timestamp_list: sections, name_modifier: 'e2e' });
       expect(split.status).toBe(202);
-      const execution = await waitFor(async () => {
-        const detail = bodyOf(await t.api('GET', `/streams/${id}/executions/${encodeURIComponent(bodyOf(split, SplitAcceptedSchema).execution_id)}`), ExecutionDetailSchema);
-        return detail.status !== 'RUNNING' ? detail : undefined;
+      const accepted = bodyOf(split, SplitAcceptedSchema);
+      // Followed through the progress route until every section has ended (not the execution history).
+      const ended = await waitFor(async () => {
+        const progress = bodyOf(await t.api('GET', `/streams/${id}/splits/${encodeURIComponent(accepted.execution_id)}`), SplitProgressViewSchema);
+        return progress.sections.every((s) => s.state !== 'pending') && progress.status !== 'RUNNING' ? progress : undefined;
       }, 300_000);
-      if (!execution) throw new Error('the split execution did not end within 300 s');
+      if (!ended) throw new Error('the split\'s sections did not all end within 300 s');
+      const execution = bodyOf(await t.api('GET', `/streams/${id}/executions/${encodeURIComponent(accepted.execution_id)}`), ExecutionDetailSchema);
       expectWithMessage(execution.status, JSON.stringify(execution.error)).toBe('SUCCEEDED');
       const report = SplitReportSchema.parse(execution.output);
       const outcomes = report.sections;
       expect(outcomes.map((o) => o.status)).toEqual(['COMPLETE', 'COMPLETE', 'FAILED']);
       expect(outcomes[2].error).toMatch(/^section 2 \[1000, 1010\]: starts after the end of the archive \(\d+(\.\d+)? s\)$/);
-      expect(outcomes.map((o) => o.output)).toEqual(bodyOf(split, SplitAcceptedSchema).outputs.map((o) => o.output));
+      expect(outcomes.map((o) => o.output)).toEqual(accepted.outputs.map((o) => o.output));
 
       // The archive itself, decoded: frame i of the session is archive[i].
       const { pipeline } = report;
@@ -99,9 +104,21 @@ describe('split end to end (local runtime)', () => {
       writeFileSync(join(dir, 'archive.ts'), Buffer.concat(all));
       const archive = await frameNumbers(join(dir, 'archive.ts'));
 
+      // The progress route, read without the execution history: every section ended, each done
+      // one with a download URL that serves its MP4 (the one probed below), the failed one its reason.
+      const progress = bodyOf(await t.api('GET', `/streams/${id}/splits/${encodeURIComponent(accepted.execution_id)}`), SplitProgressViewSchema);
+      expect(progress.status).toBe('SUCCEEDED');
+      expect(progress.sections.map((s) => s.state)).toEqual(['done', 'done', 'failed']);
+      expect(progress.sections[2].error).toBe(outcomes[2].error);
+      expect(progress.sections[2].download_url).toBeUndefined();
+      const downloads = progress.sections.slice(0, 2).map((s) => s.download_url ?? '');
+      expect(downloads).toEqual(outcomes.slice(0, 2).map((o) => s3Url(o.output)));
+
       for (const [i, section] of sections.slice(0, 2).entries()) {
         const file = join(dir, `section-${i}.mp4`);
-        writeFileSync(file, await fetchS3(outcomes[i].output));
+        const download = await fetch(downloads[i]);
+        expectWithMessage(download.status, downloads[i]).toBe(200);
+        writeFileSync(file, Buffer.from(await download.arrayBuffer()));
         const from = Math.floor(section.start * fps + 1e-6);
         const count = Math.round((section.end - section.start) * fps);
         expect(await frameNumbers(file)).toEqual(archive.slice(from, from + count));

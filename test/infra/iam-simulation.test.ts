@@ -70,7 +70,7 @@ const CONNECTOR_TASK = { ClusterName: cluster, TaskId: '0f1e2d3c4b5a69788695a4b3
  * are made at run time (a channel, an endpoint…) and get a sample id.
  */
 const DEPLOYED: Readonly<Record<string, (call: AwsCall) => Record<string, string>[]>> = {
-  // Powertools idempotency writes its own table; everything else of ours is the stream table.
+  // Powertools idempotency writes its own table, the split progress store its own; everything else of ours is the stream table.
   'dynamodb:table': (call) => [
     {
       TableName: ref(
@@ -78,12 +78,19 @@ const DEPLOYED: Readonly<Record<string, (call: AwsCall) => Record<string, string
           ? stack.storage.idempotencyTable
           : call.site === 'core/aws/webhook-store.ts'
             ? webhookTableOf(call)
+          : call.site === 'core/aws/split-progress.ts'
+            ? stack.splitProgress.table
             : stack.storage.streamTable,
       ),
     },
   ],
   's3:bucket': () => [{ BucketName: ref(stack.storage.archiveBucket) }],
-  's3:object': () => [{ BucketName: ref(stack.storage.archiveBucket), ObjectName: '2026/12/01/s1-1764547200/section-1.m3u8' }],
+  // The API presigns GETs of split MP4s (api/actions/splits.ts); the tasks read and write the archive.
+  's3:object': (call) => [
+    call.site === 'api/actions/splits.ts'
+      ? { BucketName: ref(stack.storage.workshopOutputBucket), ObjectName: '2026/12/01/s1-1764547200/index_wk_0.mp4' }
+      : { BucketName: ref(stack.storage.archiveBucket), ObjectName: '2026/12/01/s1-1764547200/section-1.m3u8' },
+  ],
   'ecs:task': () => [CONNECTOR_TASK],
   'ecs:task-definition': () => [{ TaskDefinitionFamilyName: stack.connector.taskDefinition.family, TaskDefinitionRevisionNumber: '7' }],
   'states:statemachine': (call) => machinesOf(call).map((name) => ({ StateMachineName: name })),

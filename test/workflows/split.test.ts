@@ -1,14 +1,16 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { ArchiveTimeline } from '../../core/domain/archive-timeline';
 import { planSection, type PlannedSection } from '../../core/domain/split-plan';
 import { splitOutputs } from '../../core/domain/split-outputs';
 import { FRAME_RATES } from '../../core/domain/timecode';
 import { Input as PrepareTranscodeInput, run as prepareTranscode } from '../../tasks/prepare-transcode';
 import { Input as SectionFailedInput, run as sectionFailed } from '../../tasks/section-failed';
+import { Input as RecordSectionInput } from '../../tasks/record-split-section';
 import { Input as WritePlaylistInput } from '../../tasks/write-section-playlist';
 import { RENDER_RESOURCES, renderWorkflow } from '../../workflows/render';
 import { MAX_CONCURRENT_SECTIONS, SPLIT_STATES, splitWorkflow, TRANSCODE_DEADLINE_SECONDS } from '../../workflows/split';
-import { callsOf, EXECUTION_NAME, failing, failingThen, outputOf, runWorkflow, type StateHandler } from './harness';
+import { startProgressTable, type ProgressTable } from '../fixtures/split-progress';
+import { callsOf, EXECUTION_ID, EXECUTION_NAME, failing, failingThen, outputOf, runWorkflow, type StateHandler } from './harness';
 import { SplitReportSchema, TranscodeRequestSchema } from '../fixtures/split-report';
 import { shaped } from '../fixtures/shape';
 
@@ -58,8 +60,17 @@ function syncJobs(failed: Record<string, { code: number; message: string }> = {}
   };
 }
 
+let progress: ProgressTable;
+beforeAll(async () => {
+  progress = await startProgressTable();
+});
+// Every run has the harness's one execution id: each test starts from no progress.
+beforeEach(async () => progress.forget(EXECUTION_ID));
+afterAll(async () => progress?.close());
+
 function handlers(overrides: Record<string, StateHandler> = {}): Record<string, StateHandler> {
   return {
+    ...progress.handlers,
     [SPLIT_STATES.listArchive]: () => ({ timeline, gaps: [] }),
     [SPLIT_STATES.plan]: () => ({ sections: plans() }),
     [SPLIT_STATES.writePlaylist]: (state) => ({ playlist: WritePlaylistInput.parse(state).section.playlist, segments: 1 }),
@@ -129,6 +140,44 @@ describe('split workflow', () => {
     });
     expect(outputOf(run, SplitReportSchema).sections.slice(0, 2).map((s) => s.status)).toEqual(['COMPLETE', 'COMPLETE']);
     expect(callsOf(run, SPLIT_STATES.writePlaylist, WritePlaylistInput).map((c) => c.section.index).sort()).toEqual([0, 1]);
+    // The progress says the same, section by section.
+    const item = await progress.store.get(EXECUTION_ID);
+    expect(item).toMatchObject({ execution_id: EXECUTION_ID, stream_id: STREAM, status: 'SUCCEEDED' });
+    expect(item?.sections.map(({ index, state, error, output }) => ({ index, state, error, output }))).toEqual([
+      { index: 0, state: 'done', error: undefined, output: outcome(0).output },
+      { index: 1, state: 'done', error: undefined, output: outcome(1).output },
+      { index: 2, state: 'failed', error: 'section 2 [40, 50]: starts after the end of the archive (34 s)', output: outcome(2).output },
+    ]);
+  });
+
+  it('writes every section pending before anything else, then each section as its iteration ends, then the status', async () => {
+    const run = await runWorkflow(splitWorkflow, input(), handlers());
+
+    expect(run.entered[0]).toBe(SPLIT_STATES.recordPlan);
+    expect(run.calls[SPLIT_STATES.recordPlan]).toEqual([
+      { execution_id: EXECUTION_ID, stream_id: STREAM, archive_path: ARCHIVE, name_modifier: 'wk', timestamp_list: timestampList },
+    ]);
+    const sectionWrites = run.entered.flatMap((state, i) => (state === SPLIT_STATES.recordSection ? [i] : []));
+    expect(sectionWrites).toHaveLength(3);
+    expect(Math.max(...sectionWrites)).toBeLessThan(run.entered.indexOf(SPLIT_STATES.recordEnd));
+    expect(run.calls[SPLIT_STATES.recordSection].map((c) => shaped(c, RecordSectionInput, 'a section write').outcome.index).sort()).toEqual([0, 1, 2]);
+    // Each iteration's result is still the outcome alone, recorded.
+    expect(outputOf(run, SplitReportSchema).sections.map((s) => s.index)).toEqual([0, 1, 2]);
+  });
+
+  it('repairs a lost section write at the end, and does not fail the section for it', async () => {
+    const run = await runWorkflow(splitWorkflow, input(), handlers({
+      [SPLIT_STATES.recordSection]: (state) => {
+        const parsed = RecordSectionInput.parse(state);
+        if (parsed.outcome.index === 1) return failing('Transient', 'writing split section progress: InternalServerError')(state);
+        return progress.handlers[SPLIT_STATES.recordSection](state);
+      },
+    }));
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.entered).toContain(SPLIT_STATES.sectionNotRecorded);
+    expect(outputOf(run, SplitReportSchema).sections.map((s) => s.status)).toEqual(['COMPLETE', 'COMPLETE', 'FAILED']);
+    expect((await progress.store.get(EXECUTION_ID))?.sections.map((s) => s.state)).toEqual(['done', 'done', 'failed']);
   });
 
   it('reports a job that ends in ERROR as that section’s failure, with MediaConvert’s reason', async () => {
@@ -199,5 +248,21 @@ describe('split workflow', () => {
     expect(run.entered).toContain(SPLIT_STATES.failed);
     expect(run.error?.message).toContain('no archive segments');
     expect(run.entered).not.toContain(SPLIT_STATES.plan);
+    // Its progress fails every section with the execution's reason.
+    const item = await progress.store.get(EXECUTION_ID);
+    expect(item?.status).toBe('FAILED');
+    expect(item?.error).toMatch(/^Invalid: no archive segments/);
+    expect(item?.sections.map((s) => s.state)).toEqual(['failed', 'failed', 'failed']);
+    expect(item?.sections[0].error).toBe(item?.error);
+  });
+
+  it('still fails with the error it caught when its failure cannot be recorded', async () => {
+    const run = await runWorkflow(splitWorkflow, input(), handlers({
+      [SPLIT_STATES.listArchive]: failing('Invalid', `no archive segments ({base}.{counter}.ts) under ${ARCHIVE}`),
+      [SPLIT_STATES.recordFailure]: failing('Transient', 'writing split progress: InternalServerError'),
+    }));
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.message).toContain('no archive segments');
   });
 });

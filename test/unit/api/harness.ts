@@ -4,6 +4,7 @@ import {
   StartExecutionCommand,
   type StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { expect } from '@jest/globals';
@@ -14,7 +15,7 @@ import { newHexId } from '../../../core/domain/ids';
 import { newStreamItem, type StreamItem } from '../../../core/domain/record';
 import { documentClient } from '../../../core/aws/clients/dynamodb';
 import { StreamStore } from '../../../core/aws/store';
-import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../../../core/aws/tables';
+import { IDEMPOTENCY_TABLE, SPLIT_PROGRESS_TABLE, STREAM_TABLE } from '../../../core/aws/tables';
 import { ErrorBodySchema } from '../../../api/schemas';
 import { ensureTable, startDynalite, type LocalDynamo } from '../../../local/dynamodb';
 import { errorOf, type Reply } from '../../fixtures/api-reply';
@@ -38,12 +39,15 @@ export class ApiHarness {
   sfnMock: AwsClientStub<SFNClient> = mockClient(this.sfn);
   scheduler = new SchedulerClient({ region: 'us-east-1' });
   schedulerMock: AwsClientStub<SchedulerClient> = mockClient(this.scheduler);
+  /** Presigns split downloads only: signing is local, it sends nothing. */
+  s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test-secret' } });
   api!: Api;
 
   async start(env: Record<string, string> = {}): Promise<void> {
     this.dynamo = await startDynalite();
     await ensureTable(this.dynamo.client, 'streams', STREAM_TABLE.partitionKey);
     await ensureTable(this.dynamo.client, 'idempotency', IDEMPOTENCY_TABLE.partitionKey);
+    await ensureTable(this.dynamo.client, 'split-progress', SPLIT_PROGRESS_TABLE.partitionKey);
     const dynamodb = documentClient(this.dynamo.client);
     // The store's clock ticks a second per write, so `last_update` orders writes.
     let tick = 0;
@@ -51,13 +55,14 @@ export class ApiHarness {
     const config = loadConfig({
       TABLE_NAME: 'streams',
       IDEMPOTENCY_TABLE_NAME: 'idempotency',
+      SPLIT_PROGRESS_TABLE_NAME: 'split-progress',
       STATE_MACHINE_ARNS: JSON.stringify(Object.fromEntries(ACTIONS.map((a) => [a, machineArn(a)]))),
       API_WAIT_SECONDS: '0',
       SCHEDULE_GROUP_NAME: 'fm-schedules',
       SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
       ...env,
     });
-    this.api = createApi({ config, store: this.store, sfn: this.sfn, scheduler: this.scheduler, dynamodb, now: () => NOW });
+    this.api = createApi({ config, store: this.store, sfn: this.sfn, scheduler: this.scheduler, s3: this.s3, dynamodb, now: () => NOW });
   }
 
   async stop(): Promise<void> {

@@ -34,4 +34,12 @@ describe('local runtime settings', () => {
     });
     expect(localBuckets(env)).toEqual(['my-archive', 'fem-workshops-out']);
   });
+
+  it('makes split downloads plain GETs on the local S3, and names the split progress table', () => {
+    const config = localConfig({}, { mediaPort: 8081, stateMachineArns: {}, s3Endpoint: 'http://127.0.0.1:4570' });
+
+    expect(config).toMatchObject({ PLAIN_DOWNLOAD_BASE_URL: 'http://127.0.0.1:4570', SPLIT_PROGRESS_TABLE_NAME: 'fmls-split-progress' });
+    // Without the local S3's endpoint (a bench that serves no downloads) the setting stays unset.
+    expect(localConfig({}, { mediaPort: 8081, stateMachineArns: {} }).PLAIN_DOWNLOAD_BASE_URL).toBeUndefined();
+  });
 });
