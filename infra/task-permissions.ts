@@ -288,10 +288,11 @@ const putStreamEvents: Grant = (grantee, r) =>
  * ListStreams has no resource type (iam-data: `isWildcardOnly: true`), so only `*` matches it.
  */
 const STREAM_READS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] as const;
-const readTableStream: Grant = (grantee, r) => {
-  const streamArn = r.streamTable.tableStreamArn;
-  if (!streamArn) throw new Error('publish-events needs the stream table\'s stream (infra/storage.ts)');
-  allow(grantee, { actions: [...STREAM_READS], resources: [streamArn] });
+const readTableStreams: Grant = (grantee, r) => {
+  // Both streamed tables: the streams' changes and the split sections' outcomes.
+  const streamArns = [r.streamTable.tableStreamArn, r.splitProgressTable?.tableStreamArn];
+  if (streamArns.some((arn) => !arn)) throw new Error('publish-events needs the stream table\'s and the split progress table\'s streams (infra/storage.ts, infra/split-progress.ts)');
+  allow(grantee, { actions: [...STREAM_READS], resources: streamArns as string[] });
   allow(
     grantee,
     { actions: ['dynamodb:ListStreams'], resources: ['*'] },
@@ -368,7 +369,7 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   // MediaLive's alerts name the channel, not the stream: found by a scan (`list`).
   'channel-alert': [store('Scan', 'GetItem', 'UpdateItem')],
   // The stream table's changes (a DynamoDB stream event source, infra/stream-events.ts) as stream events.
-  'publish-events': [readTableStream, putStreamEvents],
+  'publish-events': [readTableStreams, putStreamEvents],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],
   'describe-connector': [watchConnectorTasks('DescribeTasks')],
   // Marks a running connector `stopping` (store.mutate) before it stops it.

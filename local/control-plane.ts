@@ -246,7 +246,10 @@ async function startStore(dataDir: string, onClose: ControlPlaneContext['onClose
   await ensureTable(dynamo.client, LOCAL_NAMES.splitProgressTable, SPLIT_PROGRESS_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.webhooksTable, WEBHOOK_TABLE.partitionKey);
   await ensureTable(dynamo.client, LOCAL_NAMES.webhookDeliveriesTable, WEBHOOK_DELIVERY_TABLE.partitionKey, WEBHOOK_DELIVERY_TABLE.sortKey);
-  const streams = new LocalDynamoDbStreams(dynamo.client, [{ name: LOCAL_NAMES.table, partitionKey: STREAM_TABLE.partitionKey }]);
+  const streams = new LocalDynamoDbStreams(dynamo.client, [
+    { name: LOCAL_NAMES.table, partitionKey: STREAM_TABLE.partitionKey },
+    { name: LOCAL_NAMES.splitProgressTable, partitionKey: SPLIT_PROGRESS_TABLE.partitionKey },
+  ]);
   await streams.start();
   // Closed before dynalite (closers run in reverse): the last writes' events still go out.
   onClose(() => streams.drained());

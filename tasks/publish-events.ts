@@ -7,6 +7,7 @@ import { Transient } from '../core/domain/errors';
 import { EVENT_SOURCE, type StreamEvent } from '../core/domain/events';
 import { StreamItemSchema } from '../core/domain/record';
 import { streamEvents } from '../core/domain/stream-events';
+import { SplitProgressSchema, splitSectionEvents } from '../core/domain/split-progress';
 import { aws } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
 import type { Config } from '../core/lambda/config';
@@ -52,6 +53,7 @@ type TableDiff = (before: Record<string, unknown> | undefined, after: Record<str
  */
 const DIFFS: Partial<Record<keyof Config, TableDiff>> = {
   TABLE_NAME: (before, after, at) => streamEvents(before && StreamItemSchema.parse(before), after && StreamItemSchema.parse(after), at),
+  SPLIT_PROGRESS_TABLE_NAME: (before, after) => splitSectionEvents(before && SplitProgressSchema.parse(before), after && SplitProgressSchema.parse(after)),
 };
 
 /**
