@@ -106,6 +106,8 @@ export const GuardDataSchema = z.object({
 export const SplitSectionDataSchema = z.object({
   execution_id: z.string().check(z.describe('The split\'s execution.')),
   index: z.number().check(z.int(), z.describe('The section, from 0, in the order of `timestamp_list`.')),
+  start: z.number().check(z.describe('Its start in the session\'s recording, seconds.')),
+  end: z.number().check(z.describe('Its end in the session\'s recording, seconds.')),
   state: z.enum(['done', 'failed']),
   output: z.nullable(z.string()).check(z.describe('The MP4 written, `s3://…`, once done.')),
   error: z.nullable(z.string()).check(z.describe('Why the section failed.')),

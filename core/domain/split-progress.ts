@@ -1,5 +1,5 @@
 import * as z from './zod';
-import { EVENT_SCHEMA_VERSION, type StreamEvent } from './events';
+import { streamEvent, type StreamEvent } from './events';
 import { SplitOutputSchema, type SplitOutput } from './split-outputs';
 
 /**
@@ -108,24 +108,23 @@ export function splitSectionEvents(oldItem: SplitProgress | undefined, newItem: 
   const before = new Map((oldItem?.sections ?? []).map((s) => [s.index, s.state]));
   return newItem.sections.flatMap((section): StreamEvent[] => {
     if (section.state === 'pending' || before.get(section.index) === section.state) return [];
-    const data: Record<string, unknown> = {
-      execution_id: newItem.execution_id,
-      index: section.index,
-      start: section.start,
-      end: section.end,
-      output: section.output,
-      ...(section.error === undefined ? {} : { error: section.error }),
-    };
     return [
-      {
+      streamEvent({
         id: `${newItem.execution_id}#section-${section.index}#${section.state}`,
         kind: EVENT_KIND_OF_STATE[section.state],
-        version: EVENT_SCHEMA_VERSION,
-        stream_id: newItem.stream_id,
+        streamId: newItem.stream_id,
         // The schema's check: a done or failed section has it.
-        at: section.finished_at as string,
-        data,
-      },
+        at: new Date(section.finished_at as string),
+        data: {
+          execution_id: newItem.execution_id,
+          index: section.index,
+          start: section.start,
+          end: section.end,
+          state: section.state,
+          output: section.state === 'done' ? section.output : null,
+          error: section.error ?? null,
+        },
+      }),
     ];
   });
 }

@@ -13,7 +13,8 @@ import { bodyOf, recordOf } from '../fixtures/api-reply';
 import { frameNumbers, probeDuration, publishNumberedFrames } from '../fixtures/archive';
 import { waitFor } from '../fixtures/media';
 import { SplitReportSchema } from '../fixtures/split-report';
-import { startTestRuntime, type TestRuntime } from './harness';
+import { EVENT_DATA_SCHEMAS, EVENT_SOURCE, StreamEventSchema, type StreamEvent } from '../../core/domain/events';
+import { startTestRuntime, STEP_MS, type TestRuntime } from './harness';
 
 
 /**
@@ -28,10 +29,15 @@ const PUBLISH_SECONDS = 14;
 
 let t: TestRuntime;
 let dir: string;
+const sectionEvents: StreamEvent[] = [];
 
 beforeAll(async () => {
   t = await startTestRuntime('split');
   dir = t.runtime.endpoints.dataDir;
+  // A rule on the split sections' events, as a user's would be in the cloud.
+  t.runtime.bus.subscribe({ source: [EVENT_SOURCE], 'detail-type': ['split.section.done', 'split.section.failed'] }, (event) => {
+    sectionEvents.push(StreamEventSchema.parse(event.detail));
+  });
 }, 120_000);
 
 afterAll(async () => t?.close(), 120_000);
@@ -113,6 +119,20 @@ describe('split end to end (local runtime)', () => {
       expect(progress.sections[2].download_url).toBeUndefined();
       const downloads = progress.sections.slice(0, 2).map((s) => s.download_url ?? '');
       expect(downloads).toEqual(outcomes.slice(0, 2).map((o) => s3Url(o.output)));
+
+      // Each section's outcome went out once as an event (the progress table's own writes, through
+      // the streams stand-in and the publisher), its data as docs/EVENTS.md documents it.
+      const ofThisSplit = () => sectionEvents.filter((e) => e.stream_id === id && e.data.execution_id === accepted.execution_id);
+      await waitFor(() => Promise.resolve(ofThisSplit().length >= 3 || undefined), STEP_MS);
+      const events = ofThisSplit().sort((a, b) => Number(a.data.index) - Number(b.data.index));
+      expect(events.map((e) => [e.kind, e.data.index])).toEqual([
+        ['split.section.done', 0],
+        ['split.section.done', 1],
+        ['split.section.failed', 2],
+      ]);
+      for (const event of events) expect(() => EVENT_DATA_SCHEMAS[event.kind].parse(event.data)).not.toThrow();
+      expect(events.map((e) => e.data.output)).toEqual([outcomes[0].output, outcomes[1].output, null]);
+      expect(events[2].data.error).toBe(outcomes[2].error);
 
       for (const [i, section] of sections.slice(0, 2).entries()) {
         const file = join(dir, `section-${i}.mp4`);

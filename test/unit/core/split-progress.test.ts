@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { StreamEventSchema } from '../../../core/domain/events';
+import { EVENT_DATA_SCHEMAS, StreamEventSchema } from '../../../core/domain/events';
 import { splitOutputs } from '../../../core/domain/split-outputs';
 import {
   finishedProgress,
@@ -129,10 +129,12 @@ describe('splitSectionEvents', () => {
         version: 1,
         stream_id: STREAM,
         at: AT.toISOString(),
-        data: { execution_id: EXECUTION, index: 1, start: 10, end: 20, output: outputs[1].output },
+        data: { execution_id: EXECUTION, index: 1, start: 10, end: 20, state: 'done', output: outputs[1].output, error: null },
       },
     ]);
     expect(events.map((e) => StreamEventSchema.parse(e))).toEqual(events);
+    // The data is what docs/EVENTS.md documents for the kind (generated from this schema).
+    expect(EVENT_DATA_SCHEMAS['split.section.done'].parse(events[0].data)).toEqual(events[0].data);
   });
 
   it('publishes split.section.failed with the reason', () => {
@@ -143,7 +145,7 @@ describe('splitSectionEvents', () => {
       expect.objectContaining({
         id: `${EXECUTION}#section-2#failed`,
         kind: 'split.section.failed',
-        data: expect.objectContaining({ index: 2, error: 'section 2: starts after the end of the archive' }),
+        data: expect.objectContaining({ index: 2, state: 'failed', output: null, error: 'section 2: starts after the end of the archive' }),
       }),
     ]);
   });
