@@ -117,7 +117,8 @@ async function measure(root: string): Promise<Measured> {
   const { createLocalEcs } = await load<typeof import('../local/ecs')>('local/ecs.ts');
   const { LocalScheduler } = await load<typeof import('../local/scheduler')>('local/scheduler.ts');
   const { localServices } = await load<typeof import('../local/services')>('local/services.ts');
-  const { IDEMPOTENCY_TABLE, STREAM_TABLE } = await load<typeof import('../core/aws/tables')>('core/aws/tables.ts');
+  const tables = await load<Partial<typeof import('../core/aws/tables')> & Pick<typeof import('../core/aws/tables'), 'IDEMPOTENCY_TABLE' | 'STREAM_TABLE'>>('core/aws/tables.ts');
+  const { IDEMPOTENCY_TABLE, STREAM_TABLE } = tables;
   const { generateArchive } = await load<typeof import('../test/fixtures/archive')>('test/fixtures/archive.ts');
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-lifecycle-'));
@@ -131,6 +132,11 @@ async function measure(root: string): Promise<Measured> {
     closers.push(() => dynamo.close());
     await ensureTable(dynamo.client, env.LOCAL_NAMES.table, STREAM_TABLE.partitionKey);
     await ensureTable(dynamo.client, env.LOCAL_NAMES.idempotencyTable, IDEMPOTENCY_TABLE.partitionKey);
+    // The split progress table, in the trees that have one (the baseline's split writes none).
+    const names: Partial<Record<'splitProgressTable', string>> = env.LOCAL_NAMES;
+    if (names.splitProgressTable && tables.SPLIT_PROGRESS_TABLE) {
+      await ensureTable(dynamo.client, names.splitProgressTable, tables.SPLIT_PROGRESS_TABLE.partitionKey);
+    }
 
     // The media plane: nothing to encode; it notes (in virtual time) when the channel reached RUNNING.
     const runningAt: number[] = [];
