@@ -9,7 +9,7 @@ import { acknowledge, acknowledgeWildcards } from './nag';
 export interface StreamEventsProps {
   /** Tables with a NEW_AND_OLD_IMAGES stream (`infra/storage.ts`), each with its events in `tasks/publish-events.ts` (DIFFS). */
   readonly tables: readonly ITable[];
-  /** `tasks/publish-events.ts`; its role's access is in infra/task-permissions.ts. */
+  /** `tasks/publish-events.ts`: its PutEvents access is in infra/task-permissions.ts, its streams' reads are granted here. */
   readonly publisher: IFunction;
 }
 
