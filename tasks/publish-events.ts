@@ -3,7 +3,7 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from '../core/domain/zod';
-import { Transient } from '../core/domain/errors';
+import { Invalid, Transient } from '../core/domain/errors';
 import { EVENT_SOURCE, type StreamEvent } from '../core/domain/events';
 import { StreamItemSchema } from '../core/domain/record';
 import { streamEvents } from '../core/domain/stream-events';
@@ -52,9 +52,18 @@ type TableDiff = (before: Record<string, unknown> | undefined, after: Record<str
  * deployment error, not something to drop silently.
  */
 const DIFFS: Partial<Record<keyof Config, TableDiff>> = {
-  TABLE_NAME: (before, after, at) => streamEvents(before && StreamItemSchema.parse(before), after && StreamItemSchema.parse(after), at),
-  SPLIT_PROGRESS_TABLE_NAME: (before, after) => splitSectionEvents(before && SplitProgressSchema.parse(before), after && SplitProgressSchema.parse(after)),
+  TABLE_NAME: (before, after, at) => streamEvents(before && parsed(StreamItemSchema, 'stream', before), after && parsed(StreamItemSchema, 'stream', after), at),
+  SPLIT_PROGRESS_TABLE_NAME: (before, after) => splitSectionEvents(before && parsed(SplitProgressSchema, 'split progress', before), after && parsed(SplitProgressSchema, 'split progress', after)),
 };
+
+/** An image of the stream table as a stream item; one that is not is {@link Invalid}, naming its fields. */
+/** An image as its table's schema reads it; one that isn't is `Invalid`, naming the field. */
+function parsed<T>(schema: z.ZodMiniType<T>, what: string, image: Record<string, unknown>): T {
+  const result = z.safeParse(schema, image);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`);
+  throw new Invalid(`publish-events: ${what} ${String(image.id ?? image.execution_id)} is not a ${what} item: ${problems.join('; ')}`);
+}
 
 /**
  * PutEvents takes 1 to 10 entries a call, each up to 256 KB, and answers a failed entry in its own

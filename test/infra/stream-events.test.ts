@@ -11,6 +11,7 @@ const resolve = resolver(resources);
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stack.resolve(Stack.of(stack).getLogicalId(construct.node.defaultChild as CfnElement)) as string;
 const tableId = logicalId(stack.storage.streamTable);
+const splitTableId = logicalId(stack.splitProgress.table);
 const publisher = stack.tasks.functions['publish-events'];
 const publisherId = logicalId(publisher);
 const mappings = Object.values(resources).filter(
@@ -23,13 +24,21 @@ describe('stream events out (infra/stream-events.ts)', () => {
     expect(resources[tableId].Properties?.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
   });
 
-  it('feeds the table\'s stream to publish-events: bisecting a failing batch, retrying it a bounded number of times, then to an SQS queue', () => {
-    // Assess: one mapping, on this table's stream. BisectBatchOnFunctionError, MaximumRetryAttempts
+  it('streams the split progress table too, whose section outcomes are split.section.* events', () => {
+    expect(resources[splitTableId].Properties?.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+  });
+
+  it.each([
+    ['the stream table', tableId],
+    ['the split progress table', splitTableId],
+  ])('feeds %s\'s stream to publish-events: bisecting a failing batch, retrying it a bounded number of times, then to an SQS queue', (_name, table) => {
+    // Assess: one mapping per streamed table. BisectBatchOnFunctionError, MaximumRetryAttempts
     // (default -1: until the record expires) and DestinationConfig.OnFailure are the stream
     // sources' error handling (https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html)
-    expect(mappings).toHaveLength(1);
-    const props = mappings[0].Properties!;
-    expect(props.EventSourceArn).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
+    expect(mappings).toHaveLength(2);
+    const ofTable = mappings.filter((m) => JSON.stringify(m.Properties?.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [table, 'StreamArn'] }));
+    expect(ofTable).toHaveLength(1);
+    const props = ofTable[0].Properties!;
     expect(props.BisectBatchOnFunctionError).toBe(true);
     expect(props.MaximumRetryAttempts).toEqual(expect.any(Number));
     expect(props.MaximumRetryAttempts as number).toBeGreaterThan(0);

@@ -2,9 +2,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type * as EventBridge from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from '@jest/globals';
-import { Transient } from '../../../core/domain/errors';
+import { Invalid, Transient } from '../../../core/domain/errors';
 import { StreamEventSchema } from '../../../core/domain/events';
 import { newStreamItem, type StreamItem } from '../../../core/domain/record';
+import { finishedSection, plannedProgress } from '../../../core/domain/split-progress';
 import { loadConfig } from '../../../core/lambda/config';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
@@ -20,8 +21,8 @@ function item(patch: Partial<StreamItem> = {}): StreamItem {
 }
 
 /** A DynamoDB Streams record of `before` → `after` (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html, example event). */
-function change(before: StreamItem | undefined, after: StreamItem | undefined, sequence: number, eventSourceARN = STREAM_ARN) {
-  const image = (value: StreamItem | undefined) => (value ? marshall(value, { removeUndefinedValues: true }) : undefined);
+function change(before: object | undefined, after: object | undefined, sequence: number, eventSourceARN = STREAM_ARN) {
+  const image = (value: object | undefined) => (value ? marshall(value, { removeUndefinedValues: true }) : undefined);
   return {
     eventID: `e${sequence}`,
     eventName: !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY',
@@ -47,7 +48,7 @@ function harness(service?: (bus: LocalEventBridge) => LocalService) {
   const events = bindLocalService(new EventBridgeClient({ region: 'eu-west-1', credentials: LOCAL_CREDENTIALS }), service ? service(bus) : bus.service);
   const delivered: BusEvent[] = [];
   bus.subscribe({ source: ['frontmaster.livestream'] }, (event) => void delivered.push(event));
-  const deps = { events, config: loadConfig({ TABLE_NAME: 'streams' }), now: () => new Date('2026-12-02T06:00:00Z') };
+  const deps = { events, config: loadConfig({ TABLE_NAME: 'streams', SPLIT_PROGRESS_TABLE_NAME: 'split-progress' }), now: () => new Date('2026-12-02T06:00:00Z') };
   const settle = () => new Promise((resolve) => setImmediate(resolve));
   return { bus, deps, delivered, settle };
 }
@@ -147,6 +148,35 @@ describe('publish-events: a table\'s change records onto the default bus', () =>
     const failure = run(lifeOfAStream(), deps);
     await expect(failure).rejects.toBeInstanceOf(Transient);
     await expect(failure).rejects.toThrow(/1 event\(s\) not accepted by EventBridge after 3 calls \(InternalFailure: down\)/);
+  });
+
+  it('refuses an image that is not a stream item, naming the field, and publishes nothing of the batch', async () => {
+    // Prepare
+    const { deps, delivered, settle } = harness();
+    const before = item();
+    const bad = Input.parse({ Records: [change(before, { ...before, state: 'bogus' as never, version: 2 }, 1)] });
+    // Act / Assess
+    await expect(run(bad, deps)).rejects.toBeInstanceOf(Invalid);
+    await expect(run(bad, deps)).rejects.toThrow(/state: Invalid option/);
+    await settle();
+    expect(delivered).toEqual([]);
+  });
+
+  it('publishes a split section\'s outcome from the split progress table\'s records', async () => {
+    // Prepare: one section of a planned split becomes done
+    const { deps, delivered, settle } = harness();
+    const execution = 'arn:aws:states:eu-west-1:111122223333:execution:fm-split:split-1';
+    const output = { index: 0, start: 1, end: 5, playlist: 's3://archive/a/index_x_0.m3u8', output: 's3://out/a/index_x_0.mp4' };
+    const planned = plannedProgress({ executionId: execution, streamId: ID, outputs: [output] });
+    const done = { ...planned, version: 2, sections: [{ ...planned.sections[0], ...finishedSection({ status: 'COMPLETE' }, new Date('2026-12-02T06:00:00Z')) }] };
+    const splitArn = 'arn:aws:dynamodb:eu-west-1:111122223333:table/split-progress/stream/2026-12-01T00:00:00.000';
+    // Act
+    await run(Input.parse({ Records: [change(undefined, planned, 1, splitArn), change(planned, done, 2, splitArn)] }), deps);
+    await settle();
+    // Assess: planning makes no event; the section's end makes one, as the split's events are documented
+    expect(delivered.map((e) => [e['detail-type'], StreamEventSchema.parse(e.detail).data])).toEqual([
+      ['split.section.done', { execution_id: execution, index: 0, start: 1, end: 5, state: 'done', output: output.output, error: null }],
+    ]);
   });
 
   it('refuses records of a table it has no events for, naming it', async () => {
