@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import type { Config } from '../core/lambda/config';
 import { SCHEDULE_ACTIONS } from '../core/domain/schedule';
@@ -19,6 +20,9 @@ import { Workflows } from './workflows';
 
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
 export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered'] as const;
+
+/** The tasks that arm cost guards, whose schedules start the stop state machine (core/aws/guards.ts). */
+export const GUARD_ARMING_TASKS = ['arm-guards', 'channel-alert'] as const;
 
 /** Environment variables of the Lambdas, named as `core/lambda/config.ts` reads them. */
 export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
@@ -101,6 +105,11 @@ export class LiveStreamStack extends Stack {
     });
     // Timed start and stop (`core/domain/schedule.ts`): EventBridge Scheduler starts these machines directly, nothing else.
     for (const action of SCHEDULE_ACTIONS) this.workflows.stateMachines[action]?.grantStartExecution(this.scheduling.role);
+    // The cost guards' schedules start the stop machine (the Scheduler role may, above): the arming tasks name it.
+    const stopMachine = this.workflows.stateMachines.stop;
+    for (const task of GUARD_ARMING_TASKS) {
+      (this.tasks.functions[task] as NodejsFunction).addEnvironment('STATE_MACHINE_ARNS', this.toJsonString({ stop: stopMachine?.stateMachineArn }));
+    }
     this.api = new Api(this, 'Api', {
       environment: env,
       streamTable: this.storage.streamTable,

@@ -31,6 +31,8 @@ export interface TaskResources {
   readonly scheduling?: {
     readonly groupName: string;
     grantDeleteSchedules(grantee: IGrantable): void;
+    /** Create and delete schedules of the group, and pass them the Scheduler role. */
+    grantManageSchedules(grantee: IGrantable): void;
     /** Where Scheduler puts a firing it could not deliver. */
     readonly deadLetterQueue: { readonly queueArn: string };
   };
@@ -233,6 +235,12 @@ const deleteSchedules: Grant = (grantee, r) => {
   scheduling.grantDeleteSchedules(grantee);
   acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, scheduling.groupName)]);
 };
+/** The cost guards (core/aws/guards.ts) make and cancel their schedules, which start the stop machine as the Scheduler role. */
+const manageSchedules: Grant = (grantee, r) => {
+  const scheduling = schedulingOf(r);
+  scheduling.grantManageSchedules(grantee);
+  acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, scheduling.groupName)]);
+};
 /**
  * What Lambda's event source mapping calls, as the function's role, to hand it the dead-letter
  * queue's messages: "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes" on the queue
@@ -298,6 +306,9 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
 
   // Schedules
   'cancel-schedules': [readWriteStream, deleteSchedules],
+  // The cost guards: armed at RUNNING, cancelled when the session ends.
+  'arm-guards': [store('GetItem'), manageSchedules],
+  'cancel-guards': [store('GetItem'), deleteSchedules],
   // Reads Scheduler's dead-letter queue (an SQS event source, infra/scheduling.ts) and marks the schedule `failed`.
   'schedule-undelivered': [readWriteStream, readDeadLetters],
 
@@ -306,8 +317,9 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'record-connector': [readWriteStream],
   'record-connector-failure': [readWriteStream],
   'connector-exited': [readWriteStream],
-  // MediaLive's alerts name the channel, not the stream: found by a scan (`list`).
-  'channel-alert': [store('Scan', 'GetItem', 'UpdateItem')],
+  // MediaLive's alerts name the channel, not the stream: found by a scan (`list`). Input-loss
+  // alerts restart or cancel the idle guard.
+  'channel-alert': [store('Scan', 'GetItem', 'UpdateItem'), manageSchedules],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],
   'describe-connector': [watchConnectorTasks('DescribeTasks')],
   // Marks a running connector `stopping` (store.mutate) before it stops it.

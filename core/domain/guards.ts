@@ -42,7 +42,9 @@ export type GuardKind = (typeof GUARD_KINDS)[number];
  * encoder went away). Each is SET and later CLEARED per pipeline (alert events:
  * https://docs.aws.amazon.com/medialive/latest/ug/monitoring-cloudwatch-json-alert.html).
  */
-export const INPUT_LOSS_ALERTS = ['RTMP Stream Not Found', 'RTMP Has No Audio/Video'] as const;
+export const RTMP_STREAM_NOT_FOUND = 'RTMP Stream Not Found';
+export const RTMP_HAS_NO_AUDIO_VIDEO = 'RTMP Has No Audio/Video';
+export const INPUT_LOSS_ALERTS = [RTMP_STREAM_NOT_FOUND, RTMP_HAS_NO_AUDIO_VIDEO] as const;
 
 export function isInputLossAlert(alertType: string): boolean {
   return (INPUT_LOSS_ALERTS as readonly string[]).includes(alertType);
