@@ -101,6 +101,18 @@ export class Scheduling extends Construct {
     );
   }
 
+  /** Arming a cost guard (tasks/arm-guards.ts) makes a schedule of the group with this role, and deletes none. */
+  grantCreateSchedules(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['scheduler:CreateSchedule'],
+        resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${this.groupName}/*` })],
+      }),
+    );
+    this.role.grantPassRole(grantee.grantPrincipal);
+  }
+
   /** The environment `core/lambda/config.ts` reads. */
   get environment(): Record<string, string> {
     return {

@@ -33,6 +33,8 @@ export interface TaskResources {
     grantDeleteSchedules(grantee: IGrantable): void;
     /** Create and delete schedules of the group, and pass them the Scheduler role. */
     grantManageSchedules(grantee: IGrantable): void;
+    /** Create schedules of the group only, and pass them the Scheduler role. */
+    grantCreateSchedules(grantee: IGrantable): void;
     /** Where Scheduler puts a firing it could not deliver. */
     readonly deadLetterQueue: { readonly queueArn: string };
   };
@@ -235,12 +237,16 @@ const deleteSchedules: Grant = (grantee, r) => {
   scheduling.grantDeleteSchedules(grantee);
   acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, scheduling.groupName)]);
 };
-/** The cost guards (core/aws/guards.ts) make and cancel their schedules, which start the stop machine as the Scheduler role. */
-const manageSchedules: Grant = (grantee, r) => {
-  const scheduling = schedulingOf(r);
-  scheduling.grantManageSchedules(grantee);
-  acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, scheduling.groupName)]);
-};
+/** The cost guards (core/aws/guards.ts) make (and cancel) their schedules, which start the stop machine as the Scheduler role. */
+const schedulesGrant =
+  (grant: 'grantManageSchedules' | 'grantCreateSchedules'): Grant =>
+  (grantee, r) => {
+    const scheduling = schedulingOf(r);
+    scheduling[grant](grantee);
+    acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, scheduling.groupName)]);
+  };
+const manageSchedules = schedulesGrant('grantManageSchedules');
+const createSchedules = schedulesGrant('grantCreateSchedules');
 /**
  * What Lambda's event source mapping calls, as the function's role, to hand it the dead-letter
  * queue's messages: "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes" on the queue
@@ -307,7 +313,7 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   // Schedules
   'cancel-schedules': [readWriteStream, deleteSchedules],
   // The cost guards: armed at RUNNING, cancelled when the session ends.
-  'arm-guards': [store('GetItem'), manageSchedules],
+  'arm-guards': [store('GetItem'), createSchedules],
   'cancel-guards': [store('GetItem'), deleteSchedules],
   // Reads Scheduler's dead-letter queue (an SQS event source, infra/scheduling.ts) and marks the schedule `failed`.
   'schedule-undelivered': [readWriteStream, readDeadLetters],
