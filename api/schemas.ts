@@ -1,6 +1,7 @@
 import * as z from '../core/domain/zod';
 import { StartOptionsSchema } from '../core/domain/archive-path';
 import { ChimeUrlSchema } from '../core/domain/chime-url';
+import { GuardOptionsSchema, IdleStopSecondsSchema, MaxSessionSecondsSchema } from '../core/domain/guards';
 import { ExecutionDetailSchema, ExecutionSummarySchema } from '../core/aws/executions';
 import { EXECUTION_ID_PATTERN, HEX_ID_PATTERN } from '../core/domain/ids';
 import { StreamRecordSchema } from '../core/domain/record';
@@ -34,10 +35,11 @@ export const CreateStreamBodySchema = z.strictObject({
   name: Name,
   description: z.optional(Description).check(z.describe('Default "".')),
   segment_length: z.optional(SegmentLength).check(z.describe('Default 300.')),
+  ...GuardOptionsSchema.shape,
 });
 
 /** The fields an update changes; any other record field may be sent back, unchanged. */
-export const EDITABLE_FIELDS = ['name', 'description', 'segment_length'] as const;
+export const EDITABLE_FIELDS = ['name', 'description', 'segment_length', 'max_session_seconds', 'idle_stop_seconds'] as const;
 
 export const UpdateStreamBodySchema = z
   .strictObject({
@@ -45,22 +47,25 @@ export const UpdateStreamBodySchema = z
     name: z.optional(Name),
     description: z.optional(Description),
     segment_length: z.optional(SegmentLength),
+    max_session_seconds: z.optional(MaxSessionSecondsSchema),
+    idle_stop_seconds: z.optional(IdleStopSecondsSchema),
     version: z.optional(z.number().check(z.int(), z.gte(1))).check(z.describe('If sent, must be the stored version (else 409).')),
   })
   .check(
     z.describe(
-      'A stream record or any subset of it. `name`, `description` and `segment_length` are applied; ' +
+      'A stream record or any subset of it. `name`, `description`, `segment_length`, `max_session_seconds` and `idle_stop_seconds` are applied (the last three from the next start); ' +
         'every other field must equal the stored value (else 400 naming it).',
     ),
   );
 
 /** The start body: the start options every starter validates alike (API, schedules, the workflow). */
 export const StartBodySchema = z
-  .strictObject(StartOptionsSchema.shape)
+  .strictObject({ ...StartOptionsSchema.shape, ...GuardOptionsSchema.shape })
   .check(
     z.describe(
       '`path`: an s3://bucket/prefix/ URI (default `s3://{archive_bucket}/{YYYY}/{MM}/{DD}/{stream_id}-{epoch}/`); ' +
-        '`startover_window_seconds`: 0–1209600 (default 3600); `key_rotation_interval`: 0 = no rotation, else 60–86400 (default 60).',
+        '`startover_window_seconds`: 0–1209600 (default 3600); `key_rotation_interval`: 0 = no rotation, else 60–86400 (default 60); ' +
+        '`max_session_seconds` (60–604800, 0 = none) and `idle_stop_seconds` (60–86400, 0 = never): this session only (default: the record\'s).',
     ),
   );
 

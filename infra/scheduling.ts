@@ -92,10 +92,20 @@ export class Scheduling extends Construct {
 
   /** Deleting a stream cancels its schedules: the delete workflow's task may delete them. */
   grantDeleteSchedules(grantee: IGrantable): void {
+    this.allowOnSchedules(grantee, ['scheduler:DeleteSchedule']);
+  }
+
+  /** Arming a cost guard (tasks/arm-guards.ts) makes a schedule of the group with this role, and deletes none. */
+  grantCreateSchedules(grantee: IGrantable): void {
+    this.allowOnSchedules(grantee, ['scheduler:CreateSchedule']);
+    this.role.grantPassRole(grantee.grantPrincipal);
+  }
+
+  private allowOnSchedules(grantee: IGrantable, actions: string[]): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['scheduler:DeleteSchedule'],
+        actions,
         resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${this.groupName}/*` })],
       }),
     );

@@ -3,6 +3,7 @@ import { Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunctionConstruct } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import type { Config } from '../core/lambda/config';
 import { SCHEDULE_ACTIONS } from '../core/domain/schedule';
@@ -25,6 +26,9 @@ import { DELIVERY_WORKFLOW } from '../core/domain/webhook-workflow';
 
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
 export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered', 'publish-events', 'fan-out-webhooks'] as const;
+
+/** The tasks that arm cost guards, whose schedules start the stop state machine (core/aws/guards.ts). */
+export const GUARD_ARMING_TASKS = ['arm-guards', 'channel-alert'] as const;
 
 /** Environment variables of the Lambdas, named as `core/lambda/config.ts` reads them. */
 export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
@@ -120,6 +124,11 @@ export class LiveStreamStack extends Stack {
     // Deliveries are started by the fan-out only; the API starts (and reads) the actions' machines.
     const { [DELIVERY_WORKFLOW]: deliveries, ...actionMachines } = this.workflows.stateMachines;
     this.webhooks.fanOutWith(this.tasks.functions['fan-out-webhooks'] as LambdaFunctionConstruct, deliveries);
+    // The cost guards' schedules start the stop machine (the Scheduler role may, above): the arming tasks name it.
+    const stopMachine = this.workflows.stateMachines.stop;
+    for (const task of GUARD_ARMING_TASKS) {
+      (this.tasks.functions[task] as NodejsFunction).addEnvironment('STATE_MACHINE_ARNS', this.toJsonString({ stop: stopMachine?.stateMachineArn }));
+    }
     this.api = new Api(this, 'Api', {
       environment: env,
       streamTable: this.storage.streamTable,

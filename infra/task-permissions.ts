@@ -35,6 +35,10 @@ export interface TaskResources {
   readonly scheduling?: {
     readonly groupName: string;
     grantDeleteSchedules(grantee: IGrantable): void;
+    /** Create and delete schedules of the group, and pass them the Scheduler role. */
+    grantManageSchedules(grantee: IGrantable): void;
+    /** Create schedules of the group only, and pass them the Scheduler role. */
+    grantCreateSchedules(grantee: IGrantable): void;
     /** Where Scheduler puts a firing it could not deliver. */
     readonly deadLetterQueue: { readonly queueArn: string };
   };
@@ -247,6 +251,16 @@ const deleteSchedules: Grant = (grantee, r) => {
   scheduling.grantDeleteSchedules(grantee);
   acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, scheduling.groupName)]);
 };
+/** The cost guards (core/aws/guards.ts) make (and cancel) their schedules, which start the stop machine as the Scheduler role. */
+const schedulesGrant =
+  (grant: 'grantManageSchedules' | 'grantCreateSchedules'): Grant =>
+  (grantee, r) => {
+    const scheduling = schedulingOf(r);
+    scheduling[grant](grantee);
+    acknowledgeWildcards(roleOf(grantee), SCHEDULES_WILDCARD, [schedulesOfGroup(r.stack, scheduling.groupName)]);
+  };
+const manageSchedules = schedulesGrant('grantManageSchedules');
+const createSchedules = schedulesGrant('grantCreateSchedules');
 /**
  * What Lambda's event source mapping calls, as the function's role, to hand it the dead-letter
  * queue's messages: "sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes" on the queue
@@ -339,6 +353,9 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
 
   // Schedules
   'cancel-schedules': [readWriteStream, deleteSchedules],
+  // The cost guards: armed at RUNNING, cancelled when the session ends.
+  'arm-guards': [store('GetItem'), createSchedules],
+  'cancel-guards': [store('GetItem'), deleteSchedules],
   // Reads Scheduler's dead-letter queue (an SQS event source, infra/scheduling.ts) and marks the schedule `failed`.
   'schedule-undelivered': [readWriteStream, readDeadLetters],
 
@@ -347,8 +364,9 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'record-connector': [readWriteStream],
   'record-connector-failure': [readWriteStream],
   'connector-exited': [readWriteStream],
-  // MediaLive's alerts name the channel, not the stream: found by a scan (`list`).
-  'channel-alert': [store('Scan', 'GetItem', 'UpdateItem')],
+  // MediaLive's alerts name the channel, not the stream: found by a scan (`list`). Input-loss
+  // alerts restart or cancel the idle guard.
+  'channel-alert': [store('Scan', 'GetItem', 'UpdateItem'), manageSchedules],
   // The tables' changes as stream events; reading their streams is granted with the mappings (infra/stream-events.ts).
   'publish-events': [putStreamEvents],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],

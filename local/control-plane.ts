@@ -177,6 +177,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
       markFromSchedule(servicesNow(), schedule, { state: 'skipped', error: `missed: the local runtime was down when it came due (${lateSeconds} s late)` }),
     onUndeliverable: (schedule, err) =>
       markFromSchedule(servicesNow(), schedule, { state: 'failed', error: `could not start its workflow: ${String(err)}` }),
+    timeScale: settings.LOCAL_SCHEDULE_TIME_SCALE,
   });
   onClose(() => scheduler.stop());
 

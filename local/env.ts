@@ -21,6 +21,12 @@ const LocalEnvSchema = z.object({
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
   /** How long a local MediaLive channel takes from STARTING to RUNNING (the cloud takes minutes). */
   LOCAL_CHANNEL_START_SECONDS: z.coerce.number().min(0).max(600).default(3),
+  /**
+   * Tests only: every local schedule fires after this fraction of its lead (0.05: a 60 s cost
+   * guard fires after 3 s), so the guards' end-to-end tests need not wait the API's minimums.
+   * Default 1: schedules fire on time.
+   */
+  LOCAL_SCHEDULE_TIME_SCALE: z.coerce.number().gt(0).max(1).default(1),
 });
 export type LocalEnv = z.infer<typeof LocalEnvSchema>;
 

@@ -32,6 +32,11 @@ export interface LocalSchedulerOptions {
   /** A schedule whose target could not be started after its retries (the cloud's dead-letter queue). */
   onUndeliverable(schedule: LocalSchedule, error: unknown): Promise<void>;
   now?: () => number;
+  /**
+   * Tests only (`LOCAL_SCHEDULE_TIME_SCALE`): a schedule fires after this fraction of its lead, so
+   * a cost guard the API allows no shorter than 60 s fires in seconds. Default 1: on time.
+   */
+  timeScale?: number;
 }
 
 /** A schedule that came due while the runtime was down still fires if it is at most this late. */
@@ -102,7 +107,7 @@ export class LocalScheduler {
       const schedule: LocalSchedule = {
         name,
         group: input.GroupName ?? 'default',
-        due: Date.parse(`${match[1]}Z`),
+        due: this.scaled(Date.parse(`${match[1]}Z`)),
         targetArn: target.Arn,
         roleArn: target.RoleArn,
         input: target.Input,
@@ -138,6 +143,14 @@ export class LocalScheduler {
       };
     },
   });
+
+  /** When a schedule due at `at` fires: on time, or after the scaled lead (see {@link LocalSchedulerOptions.timeScale}). */
+  private scaled(at: number): number {
+    const scale = this.options.timeScale ?? 1;
+    if (scale === 1) return at;
+    const now = this.now();
+    return now + Math.max(0, at - now) * scale;
+  }
 
   private arm(schedule: LocalSchedule): void {
     const delay = Math.max(0, schedule.due - this.now());

@@ -1,11 +1,14 @@
 import * as z from '../core/domain/zod';
 import { parseArchivePath } from '../core/domain/archive-path';
 import { epochString } from '../core/domain/clock';
+import { isInputLossAlert } from '../core/domain/guards';
+import { noteInputAlert } from '../core/aws/guards';
 import { logger } from '../core/lambda/logger';
 import type { StreamItem } from '../core/domain/record';
 import { redactText } from '../core/domain/redact';
 import type { Services } from '../core/aws/services';
 import { taskHandler } from '../core/lambda/task-handler';
+import { schedulerClient } from '../core/aws/clients/scheduler';
 import { streamStore } from '../core/aws/clients/store';
 
 /**
@@ -22,7 +25,7 @@ export const Input = z.object({
   message: z._default(z.string(), ''),
 });
 
-type Deps = Pick<Services, 'store' | 'now'>;
+type Deps = Pick<Services, 'store' | 'now' | 'scheduler' | 'config'>;
 
 const MAX_MESSAGE = 1024;
 
@@ -41,13 +44,24 @@ function aboutArchive(item: StreamItem, message: string): boolean {
  * an error-level log line, so a recording that is being lost is never silent. The stream keeps
  * running: MediaLive keeps trying, and the next segment may be written. A CLEARED alert changes
  * nothing: the error already happened and what was lost stays lost.
+ *
+ * An input-loss alert (`INPUT_LOSS_ALERTS`: nothing arrives on a pipeline's RTMP input) is no
+ * error: SET and CLEARED both go to the cost guards (`noteInputAlert`, core/aws/guards.ts), which
+ * keep `input_connected` and the idle guard in step with it.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ recorded: boolean }> {
-  if (input.alarm_state !== 'SET') return { recorded: false };
+  const inputLoss = isInputLossAlert(input.alert_type);
+  if (input.alarm_state !== 'SET' && !inputLoss) return { recorded: false };
   const channelId = input.channel_arn.slice(input.channel_arn.lastIndexOf(':') + 1);
   // Alerts are rare; a scan finds the one stream whose channel this is (the table has no index on it).
   const stream = (await deps.store.list()).find((s) => s.live_channel_id === channelId);
   if (!stream) return { recorded: false };
+  if (inputLoss) {
+    const alert = { alarm_state: input.alarm_state, alert_type: input.alert_type, pipeline: input.pipeline ?? '0' };
+    const outcome = await noteInputAlert(deps, { streamId: stream.id, channelId, alert });
+    logger.info('MediaLive input alert', { streamId: stream.id, alertType: input.alert_type, alarmState: input.alarm_state, pipeline: input.pipeline, outcome });
+    return { recorded: outcome !== 'ignored' };
+  }
   const message = redactText(input.message);
   let action: string | undefined;
   await deps.store.mutate(stream.id, (item) => {
@@ -68,4 +82,4 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ r
   return { recorded: true };
 }
 
-export const handler = taskHandler(Input, run, { store: streamStore });
+export const handler = taskHandler(Input, run, { scheduler: schedulerClient, store: streamStore });

@@ -2,6 +2,8 @@ import * as z from '../core/domain/zod';
 import { ACTIONS } from '../core/domain/actions';
 import { StreamStateConflict } from '../core/domain/errors';
 import type { StreamItem } from '../core/domain/record';
+import { guardFiringOf, stopReasonOf } from '../core/domain/guards';
+import { claimForGuard } from '../core/aws/guards';
 import { markSchedule } from '../core/aws/schedules';
 import { scheduleOfInput } from '../core/domain/schedule';
 import type { Services } from '../core/aws/services';
@@ -29,6 +31,8 @@ export interface ClaimedStream {
   endpoint_id: string;
   segment_length: number;
   version: number;
+  /** A stop's reason (`stop_reason` once it is done): the guard's, `schedule` for a timed stop, else `operator`. */
+  stop_reason?: string;
 }
 
 /**
@@ -37,12 +41,17 @@ export interface ClaimedStream {
  * way (EventBridge Scheduler, the console) claims it here, under the same state rules, so two
  * starters can never both win. Also records the execution on the stream, for `GET …/executions`,
  * and, for a schedule's firing, the schedule's outcome: `fired`, or `skipped` with the reason.
+ * A cost guard's firing (a stop with a guard's input, `core/domain/guards.ts`) claims only if the
+ * guard still holds; else it is skipped the same way, and nothing is written.
  */
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<ClaimedStream> {
   const scheduled = scheduleOfInput(input.execution_input);
   let claimed: StreamItem;
   try {
-    claimed = await deps.store.claim(input.stream_id, input.action, input.execution_name);
+    const firing = input.action === 'stop' ? guardFiringOf(input.execution_input) : undefined;
+    claimed = firing
+      ? await claimForGuard(deps.store, input.execution_name, firing)
+      : await deps.store.claim(input.stream_id, input.action, input.execution_name);
   } catch (err) {
     if (scheduled && err instanceof StreamStateConflict) {
       await markSchedule(deps.store, scheduled.stream_id, scheduled.schedule_id, { state: 'skipped', error: err.message });
@@ -62,6 +71,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Cla
     endpoint_id: item.package_endpoint_id,
     segment_length: item.segment_length,
     version: item.version,
+    ...(input.action === 'stop' ? { stop_reason: stopReasonOf(input.execution_input) } : {}),
   };
 }
 

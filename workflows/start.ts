@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { JsonPath, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
+import { Errors, JsonPath, Pass, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
 import { CHANNEL_WATCH, catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 
@@ -11,12 +11,14 @@ export const START_STATES = {
   startChannel: 'Start MediaLive channel',
   describe: 'Describe channel (starting)',
   poll: pollStateNames('channel RUNNING'),
+  armGuards: 'Arm cost guards',
   recordRunning: 'Record stream running',
   done: 'Running',
   notStartable: 'Skip: stream not idle',
   recordNotStarted: 'Record start failure (channel not started)',
   failedNotStarted: 'Start failed (channel not started)',
   keepFailure: 'Keep start failure aside',
+  cancelGuards: 'Cancel cost guards after failed start',
   stopChannel: 'Stop channel after failed start',
   describeStopping: 'Describe channel (stopping after failed start)',
   stopPoll: pollStateNames('channel IDLE after failed start'),
@@ -46,7 +48,9 @@ const IDLE_DEADLINE_SECONDS = 600;
 /**
  * start: claim (idle → starting), open a session (archive path), point the channel's archive
  * output at it, apply the start's options to the origin endpoint, start the channel and wait for
- * RUNNING (15 min), then running with `last_started`.
+ * RUNNING (15 min), arm the session's cost guards (`tasks/arm-guards.ts`), then running with
+ * `last_started`. The stop path cancels the guards first (a failed start leaves none armed; a
+ * cancel that fails is only noted: a guard of a session that is over changes nothing).
  *
  * Failures before StartChannel is sent leave the channel as it was (configure-channel only touches
  * an IDLE channel), so the stream goes back to `idle` with `last_error` and can be started again.
@@ -71,6 +75,8 @@ export const startWorkflow = defineWorkflow({
     'configure-endpoint',
     'start-channel',
     'describe-channel',
+    'arm-guards',
+    'cancel-guards',
     'stop-channel',
     'record-outcome',
     'record-failure',
@@ -107,10 +113,15 @@ export const startWorkflow = defineWorkflow({
       payload: { 'channel_id.$': '$.stream.channel_id', 'poll.$': '$.poll' },
       resultPath: '$.poll',
     });
+    const armGuards = invoke(scope, START_STATES.armGuards, fn['arm-guards'], {
+      payload: { 'stream_id.$': '$.stream_id' },
+      resultPath: JsonPath.DISCARD,
+    });
     const recordRunning = invoke(scope, START_STATES.recordRunning, fn['record-outcome'], {
       payload: { 'stream_id.$': '$.stream_id', state: 'running', stamp: ['last_started'], 'execution_name.$': '$$.Execution.Name' },
       resultPath: JsonPath.DISCARD,
     });
+    armGuards.next(recordRunning);
     recordRunning.next(new Succeed(scope, START_STATES.done, { stateName: START_STATES.done }));
 
     // Before StartChannel: nothing runs, back to idle.
@@ -135,6 +146,11 @@ export const startWorkflow = defineWorkflow({
       payload: { 'channel_id.$': '$.stream.channel_id' },
       resultPath: JsonPath.DISCARD,
     });
+    const cancelGuards = invoke(scope, START_STATES.cancelGuards, fn['cancel-guards'], {
+      payload: { 'stream_id.$': '$.stream_id' },
+      resultPath: JsonPath.DISCARD,
+    });
+    cancelGuards.addCatch(stopChannel, { errors: [Errors.ALL], resultPath: '$.guards_cancel_failure' });
     const describeStopping = invoke(scope, START_STATES.describeStopping, fn['describe-channel'], {
       payload: { 'channel_id.$': '$.stream.channel_id', 'poll.$': '$.poll' },
       resultPath: '$.poll',
@@ -151,7 +167,7 @@ export const startWorkflow = defineWorkflow({
     });
     stopFailed.next(recordFailed);
     catchInto([stopChannel, describeStopping], stopFailed);
-    const stopPath = keepFailure.next(stopChannel).next(
+    const stopPath = keepFailure.next(cancelGuards).next(stopChannel).next(
       pollLoop(scope, {
         waitingFor: 'channel IDLE after failed start',
         describe: describeStopping,
@@ -162,7 +178,7 @@ export const startWorkflow = defineWorkflow({
         ...CHANNEL_WATCH,
       }),
     );
-    catchInto([startChannel, describe, recordRunning], stopPath);
+    catchInto([startChannel, describe, armGuards, recordRunning], stopPath);
 
     skipOnStreamStateConflict(scope, claim, START_STATES.notStartable);
 
@@ -177,7 +193,7 @@ export const startWorkflow = defineWorkflow({
           describe,
           done: ['RUNNING'],
           failed: ['STOPPING', 'DELETING', 'DELETED', 'CREATE_FAILED', 'UPDATE_FAILED'],
-          next: recordRunning,
+          next: armGuards,
           onFailure: stopPath,
           deadlineSeconds: RUNNING_DEADLINE_SECONDS,
           // Watching from the start, asleep from the first watch's end until a start is typically

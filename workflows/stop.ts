@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { JsonPath, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
+import { Errors, JsonPath, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { defineWorkflow } from './definition';
 import { CHANNEL_WATCH, catchInto, claimStream, invoke, pollLoop, pollStateNames, recordFailureAndFail, skipOnStreamStateConflict } from './steps';
 
@@ -9,6 +9,7 @@ export const STOP_STATES = {
   stopChannel: 'Stop MediaLive channel',
   describe: 'Describe channel (stopping)',
   poll: pollStateNames('channel IDLE'),
+  cancelGuards: 'Cancel cost guards',
   recordStopped: 'Record stream stopped',
   recordFailure: 'Record stop failure',
   failed: 'Stop failed',
@@ -21,13 +22,16 @@ const IDLE_DEADLINE_SECONDS = 600;
 
 /**
  * stop: claim (starting|running → stopping), stop a Chime connector feeding the channel, stop the
- * channel, wait for IDLE, then idle with
- * `last_stopped`. A stream in any other state is left untouched and the execution says so.
+ * channel, wait for IDLE, cancel the session's cost guards, then idle with `last_stopped` and
+ * `stop_reason` (the input's `reason`: `operator` from the API, a guard's own; `schedule` for a timed
+ * stop). A stream in any other state is left untouched and the execution says so; so is a guard's
+ * firing that no longer holds (`core/domain/guards.ts`). A cancel that fails is noted and the stop
+ * goes on: a guard of a session that is over changes nothing.
  */
 export const stopWorkflow = defineWorkflow({
   action: 'stop',
   description: 'Stops a stream: stops its MediaLive channel and waits until it is IDLE.',
-  tasks: ['claim-stream', 'stop-connector', 'stop-channel', 'describe-channel', 'record-outcome', 'record-failure'],
+  tasks: ['claim-stream', 'stop-connector', 'stop-channel', 'describe-channel', 'cancel-guards', 'record-outcome', 'record-failure'],
   timeout: Duration.minutes(15),
   build(scope, fn) {
     const claim = claimStream(scope, 'stop', fn['claim-stream']);
@@ -46,9 +50,21 @@ export const stopWorkflow = defineWorkflow({
       resultPath: '$.poll',
     });
     const recordStopped = invoke(scope, STOP_STATES.recordStopped, fn['record-outcome'], {
-      payload: { 'stream_id.$': '$.stream_id', state: 'idle', stamp: ['last_stopped'], 'execution_name.$': '$$.Execution.Name' },
+      payload: {
+        'stream_id.$': '$.stream_id',
+        state: 'idle',
+        stamp: ['last_stopped'],
+        'execution_name.$': '$$.Execution.Name',
+        'stop_reason.$': '$.stream.stop_reason',
+      },
       resultPath: JsonPath.DISCARD,
     });
+    const cancelGuards = invoke(scope, STOP_STATES.cancelGuards, fn['cancel-guards'], {
+      payload: { 'stream_id.$': '$.stream_id' },
+      resultPath: JsonPath.DISCARD,
+    });
+    cancelGuards.addCatch(recordStopped, { errors: [Errors.ALL], resultPath: '$.guards_cancel_failure' });
+    cancelGuards.next(recordStopped);
     const onFailure = recordFailureAndFail(scope, { action: 'stop', fn: fn['record-failure'], state: 'failed' });
 
     skipOnStreamStateConflict(scope, claim, STOP_STATES.notStoppable);
@@ -60,7 +76,7 @@ export const stopWorkflow = defineWorkflow({
         waitingFor: 'channel IDLE',
         describe,
         done: ['IDLE', 'DELETED'],
-        next: recordStopped,
+        next: cancelGuards,
         onFailure,
         deadlineSeconds: IDLE_DEADLINE_SECONDS,
         ...CHANNEL_WATCH,

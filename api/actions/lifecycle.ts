@@ -5,6 +5,7 @@ import { takeConnectorSlot, requestConnectorStop } from '../../core/aws/connecto
 import { connectorConflict, type ConnectorAction, type ConnectorStartAction, type ConnectorStopAction } from '../../core/domain/connector';
 import type { Action } from '../../core/domain/actions';
 import { StreamStateConflict } from '../../core/domain/errors';
+import { GuardOptionsSchema, type GuardOptions } from '../../core/domain/guards';
 import { DEFAULT_KEY_ROTATION_INTERVAL, DEFAULT_STARTOVER_WINDOW_SECONDS, toPublicRecord, type StreamItem } from '../../core/domain/record';
 import { conflict, HttpError } from '../errors';
 import type { Reply } from '../http';
@@ -43,12 +44,15 @@ export async function startStream({
           archives_path: { ...stream.archives_path, [session.session_id]: session.archive_path },
           startover_window_seconds: startover,
           key_rotation_interval: rotation,
+          stop_reason: null,
         },
         input: {
           session_id: session.session_id,
           path: session.archive_path,
           startover_window_seconds: startover,
           key_rotation_interval: rotation,
+          // This session's guards; without them the workflow takes the record's (tasks/begin-session.ts).
+          ...definedGuards(body),
         },
       };
     },
@@ -56,14 +60,19 @@ export async function startStream({
   return { status: 202, body: toPublicRecord(launched.item) };
 }
 
+function definedGuards(body: GuardOptions): GuardOptions {
+  return Object.fromEntries(Object.entries(body).filter(([field, value]) => field in GuardOptionsSchema.shape && value !== undefined));
+}
+
 /** A long action that needs nothing but the stream: 202 with the record as it stands. */
-async function longAction(action: Action, item: StreamItem, services: ApiServices): Promise<Reply> {
-  const launched = await launch(services, { action, stream: item });
+async function longAction(action: Action, item: StreamItem, services: ApiServices, input?: Record<string, unknown>): Promise<Reply> {
+  const launched = await launch(services, { action, stream: item, ...(input ? { plan: () => ({ input }) } : {}) });
   return { status: 202, body: toPublicRecord(launched.item) };
 }
 
+/** stop: the operator's, as `stop_reason` will say (a guard's or a schedule's stop starts the workflow itself). */
 export const stopStream = async ({ params, services }: RouteContext<StreamPath, unknown>) =>
-  longAction('stop', await services.store.mustGet(params.id), services);
+  longAction('stop', await services.store.mustGet(params.id), services, { reason: 'operator' });
 
 /**
  * delete: claim (`deleting`); the workflow takes everything down and removes the record last.

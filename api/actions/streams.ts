@@ -25,7 +25,12 @@ export async function createStream({
   body,
   services,
 }: RouteContext<undefined, z.infer<typeof CreateStreamBodySchema>>): Promise<Reply> {
-  const stream = newStreamItem({ id: newHexId(), ...body, now: epochString(services.now()) });
+  const { max_session_seconds: maxSession, idle_stop_seconds: idleStop, ...fields } = body;
+  const stream = {
+    ...newStreamItem({ id: newHexId(), ...fields, now: epochString(services.now()) }),
+    ...(maxSession === undefined ? {} : { max_session_seconds: maxSession }),
+    ...(idleStop === undefined ? {} : { idle_stop_seconds: idleStop }),
+  };
   const launched = await launch(services, {
     action: 'create',
     stream,
@@ -63,7 +68,7 @@ function changesOf(body: z.infer<typeof UpdateStreamBodySchema>, item: StreamIte
 }
 
 /**
- * update: apply name/description/segment_length, then sync the channel's name. With `version`
+ * update: apply name/description/segment_length and the guards (from the next start), then sync the channel's name. With `version`
  * the caller asked for optimistic locking: any other version is a 409. Without it, a concurrent
  * write is not the caller's business: `launch` retries on a fresh read, so of many concurrent
  * unversioned updates every one succeeds, and the record ends holding one of them whole.

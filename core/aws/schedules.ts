@@ -8,33 +8,39 @@ import type { StreamStore } from './store';
 // The stream's timed starts and stops in EventBridge Scheduler, and their outcomes on the record
 // (the rules: `core/domain/schedule.ts`).
 
-type SchedulerDeps = { scheduler: SchedulerClient; config: Config };
+export type SchedulerDeps = { scheduler: SchedulerClient; config: Config };
+
+/** A one-time schedule that starts `stateMachineArn` with `input` at `at`, in the deployment's group. */
+export interface OneTimeSchedule {
+  name: string;
+  at: Date;
+  description: string;
+  stateMachineArn: string;
+  input: Record<string, unknown>;
+}
 
 /**
- * Creates the one-time schedule. The name is the idempotency key: a retry that finds it already
- * made is done. Retries (EventBridge's own) and a dead-letter queue catch a start that fails to
+ * Creates a one-time schedule. The name is the idempotency key: a retry that finds it already
+ * made is done. Retries (EventBridge's own) and a dead-letter queue catch a firing that fails to
  * be delivered; the schedule deletes itself once it has fired.
  */
-export async function createCloudSchedule(
-  deps: SchedulerDeps,
-  args: { streamId: string; schedule: Schedule; stateMachineArn: string },
-): Promise<void> {
+export async function createOneTimeSchedule(deps: SchedulerDeps, schedule: OneTimeSchedule): Promise<void> {
   const { config } = deps;
   try {
     await aws('creating schedule', () =>
       deps.scheduler.send(
         new CreateScheduleCommand({
-          Name: scheduleName(args.schedule.schedule_id),
+          Name: schedule.name,
           GroupName: requireSetting(config, 'SCHEDULE_GROUP_NAME'),
-          ScheduleExpression: scheduleExpression(new Date(args.schedule.at)),
+          ScheduleExpression: scheduleExpression(schedule.at),
           ScheduleExpressionTimezone: 'UTC',
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
-          Description: `${args.schedule.action} stream ${args.streamId}`,
+          Description: schedule.description,
           Target: {
-            Arn: args.stateMachineArn,
+            Arn: schedule.stateMachineArn,
             RoleArn: requireSetting(config, 'SCHEDULER_ROLE_ARN'),
-            Input: JSON.stringify(scheduleInput(args.streamId, args.schedule)),
+            Input: JSON.stringify(schedule.input),
             RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 },
             ...(config.SCHEDULE_DLQ_ARN ? { DeadLetterConfig: { Arn: config.SCHEDULE_DLQ_ARN } } : {}),
           },
@@ -47,16 +53,29 @@ export async function createCloudSchedule(
   }
 }
 
-/** Deletes the schedule; one that already fired (and deleted itself) is already gone. */
-export async function deleteCloudSchedule(deps: SchedulerDeps, scheduleId: string): Promise<void> {
+/** Deletes a schedule of the group; one that already fired (and deleted itself) is already gone. */
+export async function deleteScheduleNamed(deps: SchedulerDeps, name: string): Promise<void> {
   await deleteIgnoringNotFound('deleting schedule', () =>
-    deps.scheduler.send(
-      new DeleteScheduleCommand({
-        Name: scheduleName(scheduleId),
-        GroupName: requireSetting(deps.config, 'SCHEDULE_GROUP_NAME'),
-      }),
-    ),
+    deps.scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: requireSetting(deps.config, 'SCHEDULE_GROUP_NAME') })),
   );
+}
+
+/** A stream's timed start or stop as its one-time schedule. */
+export async function createCloudSchedule(
+  deps: SchedulerDeps,
+  args: { streamId: string; schedule: Schedule; stateMachineArn: string },
+): Promise<void> {
+  await createOneTimeSchedule(deps, {
+    name: scheduleName(args.schedule.schedule_id),
+    at: new Date(args.schedule.at),
+    description: `${args.schedule.action} stream ${args.streamId}`,
+    stateMachineArn: args.stateMachineArn,
+    input: scheduleInput(args.streamId, args.schedule),
+  });
+}
+
+export async function deleteCloudSchedule(deps: SchedulerDeps, scheduleId: string): Promise<void> {
+  await deleteScheduleNamed(deps, scheduleName(scheduleId));
 }
 
 /**

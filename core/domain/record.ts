@@ -1,4 +1,5 @@
 import * as z from './zod';
+import { SessionGuardsSchema } from './guards';
 import { ScheduleSchema } from './schedule';
 
 export const STREAM_STATES = ['creating', 'idle', 'starting', 'running', 'stopping', 'deleting', 'failed'] as const;
@@ -105,6 +106,8 @@ export const StreamItemSchema = z.extend(StreamRecordSchema, {
   connector_execution: z.optional(z.nullable(z.string())),
   /** Timed starts and stops of this stream, by schedule id (see `core/domain/schedule.ts`). */
   schedules: z._default(z.record(z.string(), ScheduleSchema), {}),
+  /** The cost guards of the current session (see `core/domain/guards.ts`); null before the first start. */
+  guards: z._default(z.nullable(SessionGuardsSchema), null),
 });
 export type StreamItem = z.infer<typeof StreamItemSchema>;
 
@@ -167,6 +170,7 @@ export function newStreamItem(args: {
     claimed_by: null,
     ivs_channel_arn: null,
     schedules: {},
+    guards: null,
   };
 }
 

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { logger } from '../../core/lambda/logger';
 import type { MediaTool } from '../ffmpeg';
 import type { ChannelMedia } from '../media-plane-contract';
-import { OUTPUT_WRITE_ALERT, PipelineAlarm, type ChannelAlertListener } from './alerts';
+import { InputAlarms, OUTPUT_WRITE_ALERT, PipelineAlarm, type ChannelAlertListener } from './alerts';
 import { ArchiveUploader, type ArchiveTarget } from './archive';
 import { noteArchiveTarget } from './archive-recovery';
 import type { Ingest } from './ingest';
@@ -55,6 +55,8 @@ export class ChannelRuntime {
     private readonly keys: KeyRotation | undefined,
   ) {
     this.slots = media.streamNames.map((name, index) => new PipelineSlot(this, index, name, media.archive[index]));
+    // As MediaLive does for a push input nobody pushes to (the cost guards' idle clock reads it).
+    for (const slot of this.slots) if (!deps.ingest.isPublishing(slot.streamName)) slot.inputAlarms.nothingReceived();
   }
 
   static async start(media: ChannelMedia, dir: string, deps: ChannelDeps): Promise<ChannelRuntime> {
@@ -86,11 +88,16 @@ export class ChannelRuntime {
   }
 
   onPublish(streamName: string): void {
-    this.slotOf(streamName)?.ensureRunning();
+    const slot = this.slotOf(streamName);
+    slot?.inputAlarms.publisherBack();
+    slot?.ensureRunning();
   }
 
   onPublishEnd(streamName: string): void {
-    this.slotOf(streamName)?.publishEnded();
+    const slot = this.slotOf(streamName);
+    // A channel that is stopping kicked its publishers itself: no input alert for that.
+    if (!this.stopping) slot?.inputAlarms.publisherLeft();
+    slot?.publishEnded();
   }
 
   /** Kicks the publishers, ends every run (ffmpeg flushes), uploads the last segments, ends the playlist. */
@@ -116,6 +123,7 @@ class PipelineSlot {
   private ops: Promise<void> = Promise.resolve();
   private readonly uploader: ArchiveUploader | undefined;
   private readonly archiveDir: string;
+  readonly inputAlarms: InputAlarms;
 
   constructor(
     private readonly channel: ChannelRuntime,
@@ -126,6 +134,7 @@ class PipelineSlot {
     this.uploader =
       archive && new ArchiveUploader(channel.deps.s3, archive, new PipelineAlarm(channel.deps.onAlert, channel.media.channelId, index, OUTPUT_WRITE_ALERT));
     this.archiveDir = `archive-${index + 1}`;
+    this.inputAlarms = new InputAlarms(channel.deps.onAlert, channel.media.channelId, index);
   }
 
   private get name(): string {

@@ -49,13 +49,14 @@ export function isolatedRuntimeOptions(dataDir: string): RuntimeOptions {
  * channel start, a 2 s publish grace (node-media-server's 30 s would only make stops wait) and
  * workflow waits and retries of half a second (instead of 2 s and up), everything else as `npm start`.
  */
-export async function startTestRuntime(name: string): Promise<TestRuntime> {
+export async function startTestRuntime(name: string, overrides: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
   const dir = mkdtempSync(join(tmpdir(), `e2e-${name}-`));
   const runtime = await startRuntime({
     ...isolatedRuntimeOptions(dir),
     LOCAL_CHANNEL_START_SECONDS: 1,
     publishGraceMs: 2000,
     stepFunctionsWaitMs: 500,
+    ...overrides,
   });
   return {
     runtime,

@@ -3,7 +3,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { Validations } from 'aws-cdk-lib';
 import { describe, expect, it } from '@jest/globals';
 import { expectWithMessage } from '../fixtures/expect-with-message';
-import { EVENT_TASKS } from '../../infra/stack';
+import { EVENT_TASKS, GUARD_ARMING_TASKS } from '../../infra/stack';
+import { INPUT_LOSS_ALERTS } from '../../core/domain/guards';
 import { WORKFLOWS, allTasks } from '../../workflows/registry';
 import { DELIVERY_WORKFLOW } from '../../core/domain/webhook-workflow';
 import { z } from 'zod';
@@ -292,6 +293,47 @@ describe('cdk-nag AwsSolutions', () => {
       const reason = typeof ack === 'string' ? ack : ack.reason;
       expectWithMessage(reason, id).toMatch(/\w+ \w+ \w+ \w+/);
     }
+  });
+});
+
+describe('cost guards', () => {
+  const roleOf = (task: string) => logicalId(stack.tasks.functions[task].role!);
+  const scheduleActions = (task: string) =>
+    statementsOfRole(template, roleOf(task)).flatMap((st) => asArray(st.Action).filter((a) => a.startsWith('scheduler:')).map((a) => ({ a, r: st.Resource })));
+  const groupScoped = (resource: unknown) => {
+    const [[groupId]] = ofType('AWS::Scheduler::ScheduleGroup');
+    return JSON.stringify(resource).includes(`{"Ref":"${groupId}"},"/*"`);
+  };
+
+  it('names the stop state machine to the tasks that arm guards (their schedules start it)', () => {
+    const stopId = logicalId(stack.workflows.stateMachines.stop);
+    for (const task of GUARD_ARMING_TASKS) {
+      const fn = resources[logicalId(stack.tasks.functions[task])];
+      expect(JSON.stringify(variablesOf(fn).STATE_MACHINE_ARNS)).toContain(stopId);
+    }
+  });
+
+  it("lets arm-guards create, cancel-guards delete, and channel-alert do both, only on the group's schedules", () => {
+    expect(scheduleActions('arm-guards').map(({ a }) => a)).toEqual(['scheduler:CreateSchedule']);
+    expect(scheduleActions('cancel-guards').map(({ a }) => a)).toEqual(['scheduler:DeleteSchedule']);
+    expect(scheduleActions('channel-alert').map(({ a }) => a).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
+    for (const task of ['arm-guards', 'cancel-guards', 'channel-alert']) {
+      for (const { r } of scheduleActions(task)) expect(groupScoped(r)).toBe(true);
+    }
+    // A schedule is made with the Scheduler role: the arming tasks may pass it, and nothing else.
+    const schedulerRoleId = logicalId(stack.scheduling.role);
+    for (const task of ['arm-guards', 'channel-alert']) {
+      const passes = statementsOfRole(template, roleOf(task)).filter((st) => asArray(st.Action).includes('iam:PassRole'));
+      expect(passes.flatMap((st) => asArray(st.Resource)).map((r) => JSON.stringify(r))).toEqual([JSON.stringify({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] })]);
+    }
+  });
+
+  it("routes MediaLive's input-loss alerts to channel-alert (the rule takes every channel alert)", () => {
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties as { EventPattern?: { 'detail-type'?: string[]; detail?: { alert_type?: string[] } } });
+    const alertRules = rules.filter((r) => r.EventPattern?.['detail-type']?.includes('MediaLive Channel Alert'));
+    expect(alertRules).toHaveLength(1);
+    const filter = alertRules[0].EventPattern?.detail?.alert_type;
+    for (const alert of INPUT_LOSS_ALERTS) expect(filter === undefined || filter.includes(alert)).toBe(true);
   });
 });
 

@@ -26,8 +26,10 @@ function happyHandlers(): Record<string, StateHandler> {
     [START_STATES.configureEndpoint]: () => ({ endpoint_id: 'ep-1', startover_window_seconds: 3600, encryption: 'none', key_rotation_interval_seconds: null }),
     [START_STATES.startChannel]: () => ({ requested: true }),
     [START_STATES.describe]: statuses('STARTING', 'STARTING', 'RUNNING'),
+    [START_STATES.armGuards]: () => ({ armed: ['max_session', 'idle'] }),
     [START_STATES.recordRunning]: () => ({ stream_id: STREAM, state: 'running' }),
     [START_STATES.recordNotStarted]: () => ({}),
+    [START_STATES.cancelGuards]: () => ({ cancelled: true }),
     [START_STATES.stopChannel]: () => ({ requested: true }),
     [START_STATES.describeStopping]: statuses('STOPPING', 'IDLE'),
     [START_STATES.recordFailure]: () => ({}),
@@ -247,5 +249,38 @@ describe('start workflow', () => {
   it('has a total timeout beyond both deadlines plus the steps\' retries, so the stop path always gets to record', () => {
     // 15 min RUNNING + 10 min IDLE, and up to ~3 min of capped retries for each of the ~10 steps on the way.
     expect(startWorkflow.timeout.toSeconds()).toBeGreaterThanOrEqual(900 + 600 + 10 * 180);
+  });
+
+  it('arms the cost guards once RUNNING, before the record says running', async () => {
+    const run = await runWorkflow(startWorkflow, INPUT, happyHandlers());
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.calls[START_STATES.armGuards][0]).toEqual({ stream_id: STREAM });
+    const order = run.entered.filter((s) => s === START_STATES.armGuards || s === START_STATES.recordRunning);
+    expect(order).toEqual([START_STATES.armGuards, START_STATES.recordRunning]);
+    expect(run.entered).not.toContain(START_STATES.cancelGuards);
+  });
+
+  it('stops the channel and cancels the guards when they cannot be armed: no channel runs unguarded', async () => {
+    const run = await runWorkflow(startWorkflow, INPUT, { ...happyHandlers(), [START_STATES.armGuards]: failing('Invalid', 'creating schedule: ValidationException') });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.entered).not.toContain(START_STATES.recordRunning);
+    expect(run.calls[START_STATES.cancelGuards][0]).toEqual({ stream_id: STREAM });
+    expect(run.calls[START_STATES.stopChannel][0]).toEqual({ channel_id: 'ch-1' });
+    expect(run.calls[START_STATES.recordFailure][0]).toMatchObject({ state: 'failed', failure: { Error: 'Invalid' } });
+  });
+
+  it('still stops the channel of a failed start when cancelling its guards fails', async () => {
+    const run = await runWorkflow(startWorkflow, INPUT, {
+      ...happyHandlers(),
+      [START_STATES.describe]: statuses('STARTING', 'STOPPING'),
+      [START_STATES.cancelGuards]: failing('Invalid', 'deleting schedule: AccessDenied'),
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.calls[START_STATES.stopChannel]).toHaveLength(1);
+    // The start's own failure is what is recorded, not the cancel's.
+    expect(run.calls[START_STATES.recordFailure][0]).not.toMatchObject({ failure: { Error: 'Invalid' } });
   });
 });

@@ -3,7 +3,7 @@ import { STOP_STATES, stopWorkflow } from '../../workflows/stop';
 import { EXECUTION_NAME, expiredPoll, failing, failingThen, runWorkflow, statuses } from './harness';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
-const claimed = { stream_id: STREAM, state: 'stopping', channel_id: 'ch-1', input_id: 'in-1', package_channel_id: 'pc', endpoint_id: 'ep', segment_length: 300, version: 3 };
+const claimed = { stream_id: STREAM, state: 'stopping', channel_id: 'ch-1', input_id: 'in-1', package_channel_id: 'pc', endpoint_id: 'ep', segment_length: 300, version: 3, stop_reason: 'operator' };
 
 function happyHandlers() {
   return {
@@ -11,6 +11,7 @@ function happyHandlers() {
     [STOP_STATES.stopConnector]: () => ({ task_id: null }),
     [STOP_STATES.stopChannel]: () => ({ requested: true }),
     [STOP_STATES.describe]: statuses('STOPPING', 'STOPPING', 'IDLE'),
+    [STOP_STATES.cancelGuards]: () => ({ cancelled: true }),
     [STOP_STATES.recordStopped]: () => ({ stream_id: STREAM, state: 'idle' }),
     [STOP_STATES.recordFailure]: () => ({}),
   };
@@ -31,7 +32,13 @@ describe('stop workflow', () => {
     expect(run.calls[STOP_STATES.stopChannel][0]).toEqual({ channel_id: 'ch-1' });
     expect(run.entered.filter((s) => s === STOP_STATES.describe)).toHaveLength(3);
     expect(run.entered.filter((s) => s === STOP_STATES.poll.wait)).toHaveLength(2);
-    expect(run.calls[STOP_STATES.recordStopped][0]).toEqual({ stream_id: STREAM, state: 'idle', stamp: ['last_stopped'], execution_name: EXECUTION_NAME });
+    expect(run.calls[STOP_STATES.recordStopped][0]).toEqual({
+      stream_id: STREAM,
+      state: 'idle',
+      stamp: ['last_stopped'],
+      execution_name: EXECUTION_NAME,
+      stop_reason: 'operator',
+    });
     expect(run.entered).not.toContain(STOP_STATES.recordFailure);
   });
 
@@ -84,5 +91,30 @@ describe('stop workflow', () => {
     expect(run.entered).toContain(STOP_STATES.poll.timedOut);
     const recorded = run.calls[STOP_STATES.recordFailure][0] as { failure: { Cause: string } };
     expect(recorded.failure.Cause).toBe('timed out after 600 s waiting for channel IDLE; last status STOPPING');
+  });
+
+  it("cancels the session's guards once the channel is IDLE and records the claim's stop reason", async () => {
+    const run = await runWorkflow(stopWorkflow, { stream_id: STREAM, reason: 'max_session', session_id: 'a'.repeat(32) }, {
+      ...happyHandlers(),
+      [STOP_STATES.claim]: () => ({ ...claimed, stop_reason: 'max_session' }),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.calls[STOP_STATES.claim][0]).toMatchObject({ execution_input: { reason: 'max_session' } });
+    expect(run.calls[STOP_STATES.cancelGuards][0]).toEqual({ stream_id: STREAM });
+    const order = run.entered.filter((s) => s === STOP_STATES.cancelGuards || s === STOP_STATES.recordStopped);
+    expect(order).toEqual([STOP_STATES.cancelGuards, STOP_STATES.recordStopped]);
+    expect(run.calls[STOP_STATES.recordStopped][0]).toMatchObject({ stop_reason: 'max_session' });
+  });
+
+  it('records the stop even when cancelling the guards fails: a stale guard changes nothing', async () => {
+    const run = await runWorkflow(stopWorkflow, { stream_id: STREAM }, {
+      ...happyHandlers(),
+      [STOP_STATES.cancelGuards]: failing('Invalid', 'deleting schedule: AccessDenied'),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.calls[STOP_STATES.recordStopped]).toHaveLength(1);
+    expect(run.entered).not.toContain(STOP_STATES.recordFailure);
   });
 });

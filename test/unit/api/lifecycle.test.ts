@@ -137,7 +137,12 @@ describe('POST /streams/{id}/stop', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ state: 'stopping', started: false });
     expect(h.startCalls()).toEqual([
-      { stateMachineArn: expect.stringContaining('fm-stop'), name: `stop-${stream.id}-v${stream.version + 1}`, input: JSON.stringify({ stream_id: stream.id }) },
+      // The stop says it is the operator's (stop_reason, issue 13).
+      {
+        stateMachineArn: expect.stringContaining('fm-stop'),
+        name: `stop-${stream.id}-v${stream.version + 1}`,
+        input: JSON.stringify({ stream_id: stream.id, reason: 'operator' }),
+      },
     ]);
   });
 

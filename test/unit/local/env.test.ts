@@ -10,12 +10,16 @@ describe('local runtime settings', () => {
       S3_PORT: 4569,
       LOCAL_DATA_DIR: '.local',
       LOCAL_CHANNEL_START_SECONDS: 3,
+      LOCAL_SCHEDULE_TIME_SCALE: 1,
     });
   });
 
   it('reads them from the environment and names every bad one', () => {
     expect(loadLocalEnv({ PORT: '0', LOCAL_CHANNEL_START_SECONDS: '0.5' })).toMatchObject({ PORT: 0, LOCAL_CHANNEL_START_SECONDS: 0.5 });
     expect(() => loadLocalEnv({ PORT: 'http', RTMP_PORT: '70000' })).toThrow(/PORT: .*RTMP_PORT: /);
+    // A time scale speeds schedules up for tests; it never slows them down or stops them.
+    expect(loadLocalEnv({ LOCAL_SCHEDULE_TIME_SCALE: '0.05' })).toMatchObject({ LOCAL_SCHEDULE_TIME_SCALE: 0.05 });
+    for (const bad of ['0', '2']) expect(() => loadLocalEnv({ LOCAL_SCHEDULE_TIME_SCALE: bad })).toThrow(/LOCAL_SCHEDULE_TIME_SCALE/);
   });
 
   it("points the cloud's Config at the local stand-ins, keeping the operator's bucket names", () => {

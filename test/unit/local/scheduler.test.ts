@@ -134,4 +134,26 @@ describe('LocalScheduler', () => {
     expect(attempts).toBe(3);
     expect(undeliverable).toEqual(['f']);
   });
+
+  it('fires after the scaled lead under LOCAL_SCHEDULE_TIME_SCALE (tests only), and persists that time', async () => {
+    const storage = new MemoryStorage();
+    const started: number[] = [];
+    const scheduler = new LocalScheduler({
+      storage,
+      startExecution: () => Promise.resolve(void started.push(Date.now())),
+      onMissed: () => Promise.resolve(),
+      onUndeliverable: () => Promise.resolve(),
+      timeScale: 0.05,
+    });
+    await scheduler.start();
+    // A 60 s lead at 1/20: due after 3 s.
+    await scheduler.service.handle('CreateScheduleCommand', createCommand('scaled', '2026-06-01T09:01:00'));
+    expect(storage.saved[0].due).toBe(T0 + 3000);
+
+    await jest.advanceTimersByTimeAsync(2999);
+    expect(started).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([T0 + 3000]);
+    scheduler.stop();
+  });
 });

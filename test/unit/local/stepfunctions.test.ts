@@ -25,7 +25,7 @@ import { z } from 'zod';
 
 const STREAM = '0123456789abcdef0123456789abcdef';
 const STOP = localStateMachineArn('stop');
-const claimed = { stream_id: STREAM, state: 'stopping', channel_id: 'ch', input_id: 'in', package_channel_id: 'p', endpoint_id: 'e', segment_length: 300, version: 2 };
+const claimed = { stream_id: STREAM, state: 'stopping', channel_id: 'ch', input_id: 'in', package_channel_id: 'p', endpoint_id: 'e', segment_length: 300, version: 2, stop_reason: 'operator' };
 
 type Handlers = Record<string, (input: unknown) => unknown>;
 let dir: string;
@@ -39,6 +39,7 @@ function happy(): Handlers {
     'stop-connector': () => ({ task_id: null }),
     'stop-channel': () => ({ requested: true }),
     'describe-channel': (input) => ({ ...DescribeChannelInput.parse(input).poll, status: 'IDLE', wait_seconds: 1, expired: false, attempt: 1 }),
+    'cancel-guards': () => ({ cancelled: true }),
     'record-outcome': () => ({ stream_id: STREAM, state: 'idle' }),
     'record-failure': () => ({ stream_id: STREAM, message: 'x' }),
   };
@@ -84,7 +85,8 @@ describe('local Step Functions', () => {
     const done = await runToEnd('stop-run-1');
 
     expect(done).toMatchObject({ status: 'SUCCEEDED', name: 'stop-run-1', stateMachineArn: STOP });
-    expect(calls.map((c) => c.task)).toEqual(['claim-stream', 'stop-connector', 'stop-channel', 'describe-channel', 'record-outcome']);
+    // The stop cancels the session's cost guards before it records the stop (issue 13).
+    expect(calls.map((c) => c.task)).toEqual(['claim-stream', 'stop-connector', 'stop-channel', 'describe-channel', 'cancel-guards', 'record-outcome']);
     expect(calls[0].input).toMatchObject({
       stream_id: STREAM,
       action: 'stop',

@@ -1,10 +1,13 @@
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from '../../../core/lambda/config';
 import { run as channelAlert } from '../../../tasks/channel-alert';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
 
 const store = useStreamStore();
 const NOW = new Date('2026-05-01T10:00:00Z');
-const deps = () => ({ store: store(), now: () => NOW });
+// These alerts never reach Scheduler (only input-loss alerts do: test/unit/tasks/guards.test.ts).
+const deps = () => ({ store: store(), now: () => NOW, scheduler: new SchedulerClient({}), config: loadConfig({}) });
 
 // The shape of a "MediaLive Channel Alert" detail, after AWS's own example:
 // https://docs.aws.amazon.com/medialive/latest/ug/monitoring-cloudwatch-json-alert.html
