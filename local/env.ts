@@ -21,6 +21,8 @@ const LocalEnvSchema = z.object({
   LOCAL_DATA_DIR: z.string().min(1).default('.local'),
   /** How long a local MediaLive channel takes from STARTING to RUNNING (the cloud takes minutes). */
   LOCAL_CHANNEL_START_SECONDS: z.coerce.number().min(0).max(600).default(3),
+  /** How often the reconciler sweeps channels and connectors against the records (tasks/reconcile.ts); it also runs at start. The cloud sweeps every 15 minutes. */
+  LOCAL_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
 });
 export type LocalEnv = z.infer<typeof LocalEnvSchema>;
 

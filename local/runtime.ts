@@ -82,7 +82,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 }
 
 function definedOnly(options: RuntimeOptions): Partial<LocalEnv> {
-  const keys = ['PORT', 'RTMP_PORT', 'MEDIA_PORT', 'S3_PORT', 'LOCAL_DATA_DIR', 'LOCAL_CHANNEL_START_SECONDS'] as const;
+  const keys = ['PORT', 'RTMP_PORT', 'MEDIA_PORT', 'S3_PORT', 'LOCAL_DATA_DIR', 'LOCAL_CHANNEL_START_SECONDS', 'LOCAL_RECONCILE_SECONDS'] as const;
   return Object.fromEntries(keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
 }
 
