@@ -3,6 +3,7 @@ import type { StreamItem } from './record';
 import { redactText } from './redact';
 import { isAllowed } from './transitions';
 
+/** `last_error.message` is capped, as the channel alerts' are. */
 const MAX_REASON = 1024;
 
 /**
@@ -21,7 +22,12 @@ const MAX_REASON = 1024;
  */
 export type ChannelCondition = 'stopped' | 'failed' | 'gone' | 'active' | 'transitional';
 
-const STOPPED = new Set(['IDLE', 'STOPPED']);
+/**
+ * STOPPING counts as stopped: the channel is on its way to IDLE, and only StartChannel, which
+ * MediaLive takes from IDLE alone, runs it again. So an unclaimed running stream over a STOPPING
+ * channel was stopped outside this API, even while DescribeChannel still lags the event's STOPPED.
+ */
+const STOPPED = new Set(['IDLE', 'STOPPED', 'STOPPING']);
 const ACTIVE = new Set(['STARTING', 'RUNNING', 'RECOVERING']);
 const GONE = new Set(['DELETED']);
 

@@ -30,7 +30,7 @@ describe('channelCondition', () => {
     ['DELETED', 'gone'],
     ['CREATE_FAILED', 'failed'],
     ['UPDATE_FAILED', 'failed'],
-    ['STOPPING', 'transitional'],
+    ['STOPPING', 'stopped'],
     ['CREATED', 'transitional'],
     ['DELETING', 'transitional'],
     ['UPDATING', 'transitional'],
@@ -40,7 +40,7 @@ describe('channelCondition', () => {
 });
 
 describe('verdictOn: the record after AWS reports its channel', () => {
-  it.each(['IDLE', 'STOPPED'])('a running stream over a %s channel rests idle, stopped by AWS', (state) => {
+  it.each(['IDLE', 'STOPPED', 'STOPPING'])('a running stream over a %s channel rests idle, stopped by AWS', (state) => {
     const verdict = verdictOn(item('running'), state, NOW);
 
     expect(verdict?.patch).toEqual({ state: 'idle', started: false, input_connected: null, last_stopped: AT, stop_reason: 'aws' });
@@ -91,7 +91,7 @@ describe('verdictOn: the record after AWS reports its channel', () => {
     ['failed', 'DELETED'],
     ['running', 'RUNNING'],
     ['running', 'RECOVERING'],
-    ['running', 'STOPPING'],
+    ['running', 'CREATED'],
     ['idle', 'RUNNING'],
   ] as const)('a %s stream over a %s channel already agrees (or is the reconciler\'s to stop): nothing changes', (state, channel) => {
     expect(verdictOn(item(state), channel, NOW)).toBeUndefined();

@@ -81,6 +81,14 @@ describe('channel-state-change', () => {
     expect(await store().mustGet(item.id)).toEqual(item);
   });
 
+  it('takes a channel still STOPPING when its STOPPED event comes (DescribeChannel lagging the event) as stopped', async () => {
+    const item = await aStream(store(), running());
+    channelIs('STOPPING');
+
+    expect((await channelStateChange(event(item.live_channel_id, 'STOPPED'), deps())).changed).toBe(true);
+    expect(await store().mustGet(item.id)).toMatchObject({ state: 'idle', stop_reason: 'aws' });
+  });
+
   it('reads the channel itself: a late STOPPED of the last session over a channel running again changes nothing', async () => {
     const item = await aStream(store(), running());
     channelIs('RUNNING');
@@ -93,7 +101,7 @@ describe('channel-state-change', () => {
     const item = await aStream(store(), running());
 
     expect((await channelStateChange(event(item.live_channel_id, 'RUNNING', 'Pipeline started for channel'), deps())).changed).toBe(false);
-    expect((await channelStateChange(event(item.live_channel_id, 'STOPPING', 'Stopping pipeline'), deps())).changed).toBe(false);
+    expect((await channelStateChange(event(item.live_channel_id, 'CREATED', 'Created channel'), deps())).changed).toBe(false);
     expect(medialive).not.toHaveReceivedCommand(DescribeChannelCommand);
     expect(await channelStateChange(event('999', 'STOPPED'), deps())).toMatchObject({ stream_id: null, changed: false });
     expect(await store().mustGet(item.id)).toEqual(item);
