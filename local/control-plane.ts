@@ -23,6 +23,8 @@ import type { ChannelAlertDetail } from './media/alerts';
 import { startMediaPlane, type MediaPlaneOptions, type RunningMediaPlane } from './media/media-plane';
 import { LocalMediaConvert } from './mediaconvert';
 import { LocalMediaLive } from './medialive';
+import type { ChannelStateChangeEvent } from './medialive-events';
+import { LocalCloudWatch } from './cloudwatch';
 import { LocalMediaPackage } from './mediapackage';
 import { reconcileStreams } from './reconcile';
 import { localS3Client } from './s3';
@@ -74,6 +76,9 @@ const CHANNEL_ALERT_TASK = 'channel-alert';
 const PUBLISH_EVENTS_TASK = 'publish-events';
 /** And this one: every stream event on the bus, to the webhooks' deliveries (an EventBridge rule in the cloud, infra/webhooks.ts). */
 const FAN_OUT_WEBHOOKS_TASK = 'fan-out-webhooks';
+/** And these: MediaLive's channel state changes (EventBridge in the cloud), and the reconciler's sweep (a schedule there). */
+const CHANNEL_STATE_CHANGE_TASK = 'channel-state-change';
+const RECONCILE_TASK = 'reconcile';
 
 /**
  * Everything of the local runtime that runs in its own process: dynalite, the media plane, the
@@ -90,6 +95,11 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   // Alerts can only be recorded once the tasks are loaded (below); until then they are logged.
   let channelAlert = (detail: ChannelAlertDetail): Promise<unknown> => {
     logger.error('local runtime: a channel alert came before the runtime was up', { alertType: detail.alert_type, message: detail.message });
+    return Promise.resolve();
+  };
+  // Likewise the channels' state changes: the local MediaLive makes no change before the tasks are loaded.
+  let channelStateChange = (event: ChannelStateChangeEvent): Promise<unknown> => {
+    logger.error('local runtime: a channel state change came before the runtime was up', { state: event.detail.state });
     return Promise.resolve();
   };
   // The live distribution's routes, read by the media server as CloudFront's function reads them.
@@ -114,6 +124,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
     inputSecurityGroups: { [LOCAL_NAMES.inputSecurityGroupId]: ['127.0.0.1/32'] },
     startSeconds: settings.LOCAL_CHANNEL_START_SECONDS,
     stateFile: join(stateDir, 'medialive.json'),
+    onStateChange: (event) => channelStateChange(event),
   });
   onClose(() => medialive.close());
   const ivs = new LocalIvs({ rtmpPort: media.rtmpPort, mediaPort: media.mediaPort, mediaPlane: media.plane, stateFile: join(stateDir, 'ivs.json') });
@@ -133,9 +144,14 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
     return built.services;
   };
   const runTask = await loadTaskRunner(
-    [...rendered.tasks, CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK, PUBLISH_EVENTS_TASK, FAN_OUT_WEBHOOKS_TASK],
+    [...rendered.tasks, CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK, PUBLISH_EVENTS_TASK, FAN_OUT_WEBHOOKS_TASK, CHANNEL_STATE_CHANGE_TASK, RECONCILE_TASK],
     servicesNow,
   );
+  // The rule's target gets the event's `detail`, as in the cloud (infra/channel-watch.ts).
+  channelStateChange = (event) =>
+    runTask(CHANNEL_STATE_CHANGE_TASK, event.detail).catch((err: unknown) =>
+      logger.error('local runtime: recording a channel state change failed', { state: event.detail.state, error: String(err) }),
+    );
   channelAlert = (detail) =>
     runTask(CHANNEL_ALERT_TASK, detail).catch((err: unknown) =>
       logger.error('local runtime: recording a channel alert failed', { alarmState: detail.alarm_state, error: String(err) }),
@@ -181,6 +197,8 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   });
   onClose(() => scheduler.stop());
 
+  const cloudwatch = new LocalCloudWatch();
+
   // The default event bus: the stream events (core/domain/events.ts) and the rules that route them.
   const bus = new LocalEventBridge();
   // A failed fan-out is logged by the bus, as a rule's failed target is in the cloud.
@@ -204,6 +222,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
       sfn: stepFunctions.service,
       scheduler: scheduler.service,
       events: bus.service,
+      cloudwatch: cloudwatch.service,
     },
   });
   built.services = services;
@@ -214,6 +233,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
     logger.warn('local runtime: stream reconciled after a restart', { ...change });
   }
   await reportLostConnectors(services.store, connectorStopped, LOCAL_NAMES.connectorCluster);
+  onClose(sweepEvery(settings.LOCAL_RECONCILE_SECONDS, () => runTask(RECONCILE_TASK, {})));
   await scheduler.start();
 
   const http = await startHttpServer({ port: settings.PORT, api: createApi(services) });
@@ -222,6 +242,25 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   http.setReady(true);
 
   return { services, bus, apiPort: http.port, rtmpPort: media.rtmpPort, mediaPort: media.mediaPort, s3Endpoint: s3.endpoint };
+}
+
+/**
+ * The reconciler's schedule: a sweep now, then one every `seconds`, each after the last has ended
+ * (a slow sweep is never overlapped by the next). A failed sweep is logged; the next one comes
+ * anyway. Returns what stops it.
+ */
+function sweepEvery(seconds: number, sweep: () => Promise<unknown>): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const next = async () => {
+    await sweep().catch((err: unknown) => logger.error('local runtime: the reconciler\'s sweep failed', { error: String(err) }));
+    if (!stopped) timer = setTimeout(() => void next(), seconds * 1000);
+  };
+  void next();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 /**

@@ -27,6 +27,8 @@ const LocalEnvSchema = z.object({
    * Default 1: schedules fire on time.
    */
   LOCAL_SCHEDULE_TIME_SCALE: z.coerce.number().gt(0).max(1).default(1),
+  /** How often the reconciler sweeps channels and connectors against the records (tasks/reconcile.ts); it also runs at start. The cloud sweeps every 15 minutes. */
+  LOCAL_RECONCILE_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
 });
 export type LocalEnv = z.infer<typeof LocalEnvSchema>;
 

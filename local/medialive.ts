@@ -21,6 +21,7 @@ import { logger } from '../core/lambda/logger';
 import { ownValue } from '../core/domain/own';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './env';
 import type { ChannelMedia, MediaPlane } from './media-plane-contract';
+import { stateChangeEvents, type ChannelStateChangeEvent } from './medialive-events';
 import { pickFields } from './pick-fields';
 import { serviceError } from './service-errors';
 import { serviceFromHandlers, type LocalService } from './service';
@@ -49,6 +50,11 @@ export interface LocalMediaLiveOptions {
   transitionSeconds?: number;
   /** JSON state file; none = in memory. */
   stateFile?: string;
+  /**
+   * Where its "MediaLive Channel State Change" events go (EventBridge's default bus in the cloud),
+   * each delivered after the call that caused it has returned, as a rule's target gets it.
+   */
+  onStateChange?: (event: ChannelStateChangeEvent) => unknown;
 }
 
 const CHANNEL_STATES = ['CREATING', 'CREATE_FAILED', 'IDLE', 'STARTING', 'RUNNING', 'RECOVERING', 'STOPPING', 'DELETING', 'DELETED', 'UPDATING', 'UPDATE_FAILED'] as const;
@@ -88,6 +94,8 @@ type State = { inputs: Record<string, StoredInput>; channels: Record<string, Sto
 
 /** How long a DELETED channel stays describable before it is forgotten (Describe: NotFound, which tasks/describe-channel.ts reads as DELETED). */
 export const DELETED_RETENTION_SECONDS = 60;
+/** ListChannels' page without a MaxResults: small, so that paging is exercised. */
+const DEFAULT_LIST_PAGE = 10;
 /** MediaLive's default archive rollover when the output group doesn't say. */
 const DEFAULT_ROLLOVER_SECONDS = 600;
 /** What an output destination can be; exactly one per destination. */
@@ -104,6 +112,8 @@ const ARCHIVE_URL = /^s3(?:ssl)?:\/\/([^/]+)\/(.+)$/;
  *
  * After a restart nothing runs, so a channel saved as STARTING/RUNNING/STOPPING loads as IDLE
  * (`local/reconcile.ts` then tells the streams that claimed otherwise); a half-deleted one is gone.
+ *
+ * Every state change is also an EventBridge event, as MediaLive sends it (`./medialive-events.ts`).
  */
 export class LocalMediaLive {
   readonly service: LocalService;
@@ -128,6 +138,7 @@ export class LocalMediaLive {
       DeleteInputCommand: (input) => this.deleteInput(input.InputId),
       CreateChannelCommand: (input) => this.createChannel(input),
       DescribeChannelCommand: (input) => this.describeChannel(this.mustChannel(input.ChannelId)),
+      ListChannelsCommand: (input) => this.listChannels(input.MaxResults, input.NextToken),
       UpdateChannelCommand: (input) => this.updateChannel(input),
       StartChannelCommand: (input) => this.startChannel(input.ChannelId),
       StopChannelCommand: (input) => this.stopChannel(input.ChannelId),
@@ -234,6 +245,24 @@ export class LocalMediaLive {
       PipelinesRunningCount: running,
       State: channel.State,
     };
+  }
+
+  /**
+   * Every channel the account has (DELETED ones too while still describable), as ChannelSummary
+   * (a channel's description less its encoder settings), `MaxResults` at a time with a `NextToken`
+   * for the rest, so callers that page (`paginateListChannels`) are exercised.
+   */
+  private listChannels(maxResults: number | undefined, nextToken: string | undefined) {
+    const pageSize = maxResults ?? DEFAULT_LIST_PAGE;
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw badRequest('MaxResults must be a positive integer');
+    const start = nextToken === undefined ? 0 : Number(nextToken);
+    if (!Number.isInteger(start) || start < 0) throw badRequest('NextToken is not one this service gave');
+    const all = Object.values(this.state.channels);
+    const Channels = all.slice(start, start + pageSize).map((channel) => {
+      const { EncoderSettings: _settings, ...summary } = this.describeChannel(channel);
+      return summary;
+    });
+    return { Channels, ...(start + pageSize < all.length ? { NextToken: String(start + pageSize) } : {}) };
   }
 
   private updateChannel(input: UpdateChannelCommandInput) {
@@ -414,8 +443,18 @@ export class LocalMediaLive {
   }
 
   private setState(channel: StoredChannel, state: ChannelState): void {
+    const from = channel.State;
     channel.State = state;
     this.save();
+    const { onStateChange } = this.options;
+    if (!onStateChange) return;
+    for (const event of stateChangeEvents(this.arn('channel', channel.Id), from, state, pipelineCount(channel.Spec))) {
+      setImmediate(() => {
+        Promise.resolve()
+          .then(() => onStateChange(event))
+          .catch((err: unknown) => logger.error('local MediaLive: a state change event\'s target failed', { channelId: channel.Id, error: String(err) }));
+      });
+    }
   }
 
   /** Attaches the spec's inputs to the channel (and only those): all or nothing. */

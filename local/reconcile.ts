@@ -85,6 +85,8 @@ function releaseState(item: StreamItem, at: string): StreamPatch {
     started: false,
     claimed_by: null,
     ...(item.state === 'running' || item.state === 'stopping' ? { last_stopped: at } : {}),
+    // A session the restart ended (one still starting or running) ended because the runtime stopped.
+    ...(item.state === 'running' || item.state === 'starting' ? { stop_reason: 'runtime' as const, input_connected: null } : {}),
     ...(rule.action && rule.message
       ? { last_error: { action: rule.action, message: rule.message, at, execution_id: executionArnOf(item, item.claimed_by) } }
       : {}),

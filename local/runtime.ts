@@ -86,7 +86,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 }
 
 function definedOnly(options: RuntimeOptions): Partial<LocalEnv> {
-  const keys = ['PORT', 'RTMP_PORT', 'MEDIA_PORT', 'S3_PORT', 'LOCAL_DATA_DIR', 'LOCAL_CHANNEL_START_SECONDS', 'LOCAL_SCHEDULE_TIME_SCALE'] as const;
+  const keys = ['PORT', 'RTMP_PORT', 'MEDIA_PORT', 'S3_PORT', 'LOCAL_DATA_DIR', 'LOCAL_CHANNEL_START_SECONDS', 'LOCAL_SCHEDULE_TIME_SCALE', 'LOCAL_RECONCILE_SECONDS'] as const;
   return Object.fromEntries(keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
 }
 

@@ -37,6 +37,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
     archiveBucket: deps.config.ARCHIVE_BUCKET,
     roleArn: requireSetting(deps.config, 'MEDIALIVE_ROLE_ARN'),
     requestId: requestToken(input.execution_name, 'channel'),
+    streamTable: requireSetting(deps.config, 'TABLE_NAME'),
   });
   const out = await aws('creating MediaLive channel', () => deps.medialive.send(new CreateChannelCommand(request)));
   const channelId = out.Channel?.Id;

@@ -166,7 +166,15 @@ export interface ChannelSpec {
   roleArn: string;
   /** Idempotency token: a retried create returns the channel the first try made. */
   requestId: string;
+  /** The stream table whose record owns the channel: the reconciler's test of "this stack's channel". */
+  streamTable: string;
 }
+
+/**
+ * The tags of every channel a stream makes: the stream, and the table its record lives in, so a
+ * sweep over the account's channels (tasks/reconcile.ts) knows this stack's own from another's.
+ */
+export const CHANNEL_TAGS = { streamId: 'stream_id', streamTable: 'stream_table' } as const;
 
 /**
  * The CreateChannel request of a stream: a STANDARD (two-pipeline) channel reading the stream's
@@ -178,7 +186,7 @@ export function channelRequest(spec: ChannelSpec): CreateChannelCommandInput {
     ChannelClass: 'STANDARD',
     RoleArn: spec.roleArn,
     RequestId: spec.requestId,
-    Tags: { stream_id: spec.streamId },
+    Tags: { [CHANNEL_TAGS.streamId]: spec.streamId, [CHANNEL_TAGS.streamTable]: spec.streamTable },
     InputSpecification: { Codec: 'AVC', Resolution: 'HD', MaximumBitrate: 'MAX_10_MBPS' },
     InputAttachments: [
       {

@@ -47,7 +47,8 @@ export function isolatedRuntimeOptions(dataDir: string): RuntimeOptions {
 /**
  * The local runtime as the end-to-end tests run it: free ports, a fresh data directory, a 1 s
  * channel start, a 2 s publish grace (node-media-server's 30 s would only make stops wait) and
- * workflow waits and retries of half a second (instead of 2 s and up), everything else as `npm start`.
+ * workflow waits and retries of half a second (instead of 2 s and up), everything else as `npm start`
+ * (or as `overrides` say).
  */
 export async function startTestRuntime(name: string, overrides: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
   const dir = mkdtempSync(join(tmpdir(), `e2e-${name}-`));

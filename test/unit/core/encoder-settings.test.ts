@@ -15,6 +15,7 @@ const spec = {
   archiveBucket: 'archive-bucket',
   roleArn: 'arn:aws:iam::111111111111:role/medialive',
   requestId: 'token-1',
+  streamTable: 'stack-streams',
 };
 
 describe('encoderSettings', () => {
@@ -99,6 +100,10 @@ describe('channelRequest', () => {
       RequestId: 'token-1',
       InputAttachments: [{ InputId: 'in-1', InputSettings: { AudioSelectors: [{ Name: 'default' }] } }],
     });
+  });
+
+  it("tags the channel with its stream and its stack's stream table, which the reconciler tells this stack's channels by", () => {
+    expect(channelRequest(spec).Tags).toEqual({ stream_id: spec.streamId, stream_table: 'stack-streams' });
   });
 
   it('points the MediaPackage output at the package channel and the archive at a placeholder in the archive bucket', () => {

@@ -11,7 +11,15 @@ describe('local runtime settings', () => {
       LOCAL_DATA_DIR: '.local',
       LOCAL_CHANNEL_START_SECONDS: 3,
       LOCAL_SCHEDULE_TIME_SCALE: 1,
+      LOCAL_RECONCILE_SECONDS: 300,
     });
+  });
+
+  it('sweeps every LOCAL_RECONCILE_SECONDS, a whole number of seconds from 1 to a day, and names a bad one', () => {
+    expect(loadLocalEnv({ LOCAL_RECONCILE_SECONDS: '2' }).LOCAL_RECONCILE_SECONDS).toBe(2);
+    for (const bad of ['0', '1.5', 'soon', '86401']) {
+      expect(() => loadLocalEnv({ LOCAL_RECONCILE_SECONDS: bad })).toThrow(/LOCAL_RECONCILE_SECONDS: /);
+    }
   });
 
   it('reads them from the environment and names every bad one', () => {

@@ -8,6 +8,7 @@ import {
   DeleteInputCommand,
   DescribeChannelCommand,
   DescribeInputCommand,
+  ListChannelsCommand,
   MediaLiveClient,
   StartChannelCommand,
   StopChannelCommand,
@@ -21,6 +22,7 @@ import { Conflict, Invalid, NotFound } from '../../../core/domain/errors';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { DELETED_RETENTION_SECONDS, LocalMediaLive } from '../../../local/medialive';
+import type { ChannelStateChangeEvent } from '../../../local/medialive-events';
 import { LocalMediaPackage } from '../../../local/mediapackage';
 import { RecordingMediaPlane } from './fakes';
 
@@ -36,6 +38,8 @@ let packages: LocalMediaPackage;
 let live: LocalMediaLive;
 let medialive: MediaLiveClient;
 let mediapackage: MediaPackageClient;
+/** The "MediaLive Channel State Change" events the stand-in sent, in order. */
+let events: ChannelStateChangeEvent[];
 
 function makeMediaLive() {
   live = new LocalMediaLive({
@@ -46,6 +50,7 @@ function makeMediaLive() {
     startSeconds: START_SECONDS,
     transitionSeconds: 1,
     stateFile: join(dir, 'medialive.json'),
+    onStateChange: (event) => events.push(event),
   });
   medialive = bindLocalService(new MediaLiveClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), live.service);
 }
@@ -53,6 +58,7 @@ function makeMediaLive() {
 beforeEach(() => {
   jest.useFakeTimers();
   dir = mkdtempSync(join(tmpdir(), 'medialive-'));
+  events = [];
   plane = new RecordingMediaPlane();
   packages = new LocalMediaPackage({ mediaPort: 8080 });
   mediapackage = bindLocalService(new MediaPackageClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), packages.service);
@@ -406,5 +412,91 @@ describe('local MediaLive channels', () => {
     const after = await medialive.send(new DescribeChannelCommand({ ChannelId: channelId }));
     // As Describe answers them: unused destination kinds as empty lists.
     expect(after.Destinations).toEqual(channelRequest('x').Destinations!.map((d) => ({ Settings: [], MediaPackageSettings: [], ...d })));
+  });
+});
+
+describe('local MediaLive state change events', () => {
+  // What MediaLive sends to EventBridge: detail-type "MediaLive Channel State Change", source
+  // aws.medialive, the channel in `resources` and `detail.channel_arn`, `state`, `message` and
+  // `pipelines_running_count` (https://docs.aws.amazon.com/medialive/latest/ug/monitoring-cloudwatch-json-state-change.html);
+  // created as CREATED, starts and stops per pipeline, a stopped pipeline as STOPPED, not IDLE
+  // (as real channels report them: https://docs.aws.amazon.com/medialive/latest/ug/monitor-activity-types-channel.html lists the states).
+  const seen = () => events.map((e) => [e.detail.state, e.detail.pipeline, e.detail.pipelines_running_count]);
+  /** Lets the events of what already happened reach their target (each is delivered on its own turn, setImmediate). */
+  const delivered = () => jest.advanceTimersByTimeAsync(1);
+
+  it('sends one per state change of a channel, as MediaLive sends them, after the call returned', async () => {
+    const { channelId } = await idleChannel();
+    await delivered();
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    const whenStartReturned = seen();
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await live.settled();
+    await delivered();
+    await medialive.send(new StopChannelCommand({ ChannelId: channelId }));
+    await live.settled();
+    await jest.advanceTimersByTimeAsync(1000);
+    await delivered();
+    await medialive.send(new DeleteChannelCommand({ ChannelId: channelId }));
+    await jest.advanceTimersByTimeAsync(1000);
+    await delivered();
+
+    expect(whenStartReturned).toEqual([['CREATED', undefined, 0]]);
+    expect(seen()).toEqual([
+      ['CREATED', undefined, 0],
+      ['STARTING', undefined, 0],
+      ['RUNNING', '0', 1],
+      ['RUNNING', '1', 2],
+      ['STOPPING', '0', 0],
+      ['STOPPING', '1', 0],
+      ['STOPPED', '0', 1],
+      ['STOPPED', '1', 0],
+      ['DELETING', undefined, 0],
+      ['DELETED', undefined, 0],
+    ]);
+    const arn = `arn:aws:medialive:us-east-1:000000000000:channel:${channelId}`;
+    for (const event of events) {
+      expect(event).toMatchObject({ version: '0', 'detail-type': 'MediaLive Channel State Change', source: 'aws.medialive', resources: [arn] });
+      expect(event.detail.channel_arn).toBe(arn);
+      expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    }
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('sends the STOPPED of a stop that nobody asked this API for: MediaLive\'s own StopChannel, as the console calls it', async () => {
+    const { channelId } = await idleChannel();
+    await medialive.send(new StartChannelCommand({ ChannelId: channelId }));
+    await jest.advanceTimersByTimeAsync(START_SECONDS * 1000);
+    await live.settled();
+    await delivered();
+    events.length = 0;
+
+    await medialive.send(new StopChannelCommand({ ChannelId: channelId }));
+    await live.settled();
+    await jest.advanceTimersByTimeAsync(1000);
+    await delivered();
+
+    expect(seen().at(-1)).toEqual(['STOPPED', '1', 0]);
+    expect(await state(channelId)).toBe('IDLE');
+  });
+});
+
+describe('local MediaLive ListChannels', () => {
+  it('lists every channel as a summary with its tags and state, a page at a time', async () => {
+    const input = await anInput();
+    await aPackageEndpoint();
+    const first = await medialive.send(new CreateChannelCommand(channelRequest(input.Id!, { Tags: { stream_id: 's1', stream_table: 't' } })));
+    const other = await anInput();
+    const second = await medialive.send(
+      new CreateChannelCommand(channelRequest(other.Id!, { InputAttachments: [{ InputId: other.Id!, InputAttachmentName: 'rtmp' }] })),
+    );
+
+    const page1 = await medialive.send(new ListChannelsCommand({ MaxResults: 1 }));
+    const page2 = await medialive.send(new ListChannelsCommand({ MaxResults: 1, NextToken: page1.NextToken }));
+
+    expect(page1.Channels).toEqual([expect.objectContaining({ Id: first.Channel!.Id, State: 'CREATING', Tags: { stream_id: 's1', stream_table: 't' } })]);
+    expect(page1.Channels![0]).not.toHaveProperty('EncoderSettings');
+    expect(page2.Channels!.map((c) => c.Id)).toEqual([second.Channel!.Id]);
+    expect(page2.NextToken).toBeUndefined();
   });
 });

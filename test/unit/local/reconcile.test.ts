@@ -43,7 +43,10 @@ describe('reconcileStreams after a restart', () => {
     });
     expect((await after(starting.id)).last_error!.message).toContain('stopped while the stream was starting');
     expect(await after(running.id)).toMatchObject({ state: 'idle', started: false, last_stopped: AT, last_error: { action: 'start', execution_id: null } });
-    expect(await after(stopping.id)).toMatchObject({ state: 'idle', claimed_by: null, last_stopped: AT, last_error: null });
+    // The sessions the restart ended say so; a stop under way keeps the reason its stop gave.
+    expect(await after(running.id)).toMatchObject({ stop_reason: 'runtime', input_connected: null });
+    expect(await after(starting.id)).toMatchObject({ stop_reason: 'runtime', input_connected: null });
+    expect(await after(stopping.id)).toMatchObject({ state: 'idle', claimed_by: null, last_stopped: AT, last_error: null, stop_reason: stopping.stop_reason });
     expect(await after(creating.id)).toMatchObject({ state: 'failed', claimed_by: null, last_error: { action: 'create' } });
     expect(await after(deleting.id)).toMatchObject({ state: 'failed', last_error: { action: 'delete' } });
     expect(await after(idle.id)).toEqual(idle);

@@ -30,6 +30,7 @@ function describedChannel(state: string): DescribeChannelResponse {
     archiveBucket: 'archive-bucket',
     roleArn: 'arn:aws:iam::000000000000:role/ml',
     requestId: 'r',
+    streamTable: 'streams',
   });
   return {
     Id: 'ch-1',

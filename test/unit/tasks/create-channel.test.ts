@@ -9,7 +9,7 @@ import { aStream, useStreamStore } from '../../fixtures/stream-store';
 
 const medialive = mockClient(MediaLiveClient);
 const ROLE = 'arn:aws:iam::111111111111:role/medialive';
-const config = loadConfig({ MEDIALIVE_ROLE_ARN: ROLE, ARCHIVE_BUCKET: 'archive-bucket' });
+const config = loadConfig({ MEDIALIVE_ROLE_ARN: ROLE, ARCHIVE_BUCKET: 'archive-bucket', TABLE_NAME: 'stack-streams' });
 const store = useStreamStore();
 const deps = () => ({ medialive: medialive as unknown as MediaLiveClient, store: store(), config });
 const EXECUTION = 'create-0123456789abcdef0123456789abcdef-v1';
@@ -36,6 +36,7 @@ describe('create-channel', () => {
       RoleArn: ROLE,
       RequestId: requestToken(EXECUTION, 'channel'),
       InputAttachments: [expect.objectContaining({ InputId: 'in-1' })],
+      Tags: { stream_id: stream.id, stream_table: 'stack-streams' },
     });
     const request = medialive.commandCalls(CreateChannelCommand)[0].args[0].input;
     expect(request.Destinations![0].MediaPackageSettings).toEqual([{ ChannelId: `fm-${stream.id}` }]);
