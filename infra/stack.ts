@@ -102,7 +102,7 @@ export class LiveStreamStack extends Stack {
       eventPattern: { source: ['aws.medialive'], detailType: ['MediaLive Channel Alert'] },
       targets: [new LambdaFunction(this.tasks.functions['channel-alert'], { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
     });
-    new StreamEvents(this, 'StreamEvents', { table: this.storage.streamTable, publisher: this.tasks.functions['publish-events'] });
+    new StreamEvents(this, 'StreamEvents', { tables: [this.storage.streamTable], publisher: this.tasks.functions['publish-events'] });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions: WORKFLOWS,
       functions: this.tasks.functions,

@@ -272,24 +272,6 @@ const putStreamEvents: Grant = (grantee, r) =>
     conditions: { 'ForAllValues:StringEquals': { 'events:source': [EVENT_SOURCE], 'events:detail-type': [...EVENT_KINDS] } },
   });
 /**
- * What Lambda's event source mapping calls, as the function's role, to read a DynamoDB stream:
- * "dynamodb:DescribeStream, dynamodb:GetRecords, dynamodb:GetShardIterator, dynamodb:ListStreams"
- * (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html, execution role permissions).
- * ListStreams has no resource type (iam-data: `isWildcardOnly: true`), so only `*` matches it.
- */
-const STREAM_READS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'] as const;
-const readTableStream: Grant = (grantee, r) => {
-  const streamArn = r.streamTable.tableStreamArn;
-  if (!streamArn) throw new Error('publish-events needs the stream table\'s stream (infra/storage.ts)');
-  allow(grantee, { actions: [...STREAM_READS], resources: [streamArn] });
-  allow(
-    grantee,
-    { actions: ['dynamodb:ListStreams'], resources: ['*'] },
-    'dynamodb:ListStreams supports no resource-level permissions (Resource "*" only); it lists stream ARNs, nothing more.',
-  );
-};
-
-/**
  * Every task's access, by task file: exactly the calls its `run` (and the `core/` helpers it calls)
  * makes. A task some workflow invokes without an entry here is a compile error; `infra/tasks.ts`
  * refuses to deploy any other task without one (the event tasks), and a test checks that every
@@ -354,8 +336,8 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   'connector-exited': [readWriteStream],
   // MediaLive's alerts name the channel, not the stream: found by a scan (`list`).
   'channel-alert': [store('Scan', 'GetItem', 'UpdateItem')],
-  // The stream table's changes (a DynamoDB stream event source, infra/stream-events.ts) as stream events.
-  'publish-events': [readTableStream, putStreamEvents],
+  // The tables' changes as stream events; reading their streams is granted with the mappings (infra/stream-events.ts).
+  'publish-events': [putStreamEvents],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],
   'describe-connector': [watchConnectorTasks('DescribeTasks')],
   // Marks a running connector `stopping` (store.mutate) before it stops it.

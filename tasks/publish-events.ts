@@ -3,9 +3,9 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from '../core/domain/zod';
-import { Transient } from '../core/domain/errors';
+import { Invalid, Transient } from '../core/domain/errors';
 import { EVENT_SOURCE, type StreamEvent } from '../core/domain/events';
-import { StreamItemSchema } from '../core/domain/record';
+import { StreamItemSchema, type StreamItem } from '../core/domain/record';
 import { streamEvents } from '../core/domain/stream-events';
 import { aws } from '../core/aws/calls';
 import type { Services } from '../core/aws/services';
@@ -51,8 +51,16 @@ type TableDiff = (before: Record<string, unknown> | undefined, after: Record<str
  * deployment error, not something to drop silently.
  */
 const DIFFS: Partial<Record<keyof Config, TableDiff>> = {
-  TABLE_NAME: (before, after, at) => streamEvents(before && StreamItemSchema.parse(before), after && StreamItemSchema.parse(after), at),
+  TABLE_NAME: (before, after, at) => streamEvents(before && streamItem(before), after && streamItem(after), at),
 };
+
+/** An image of the stream table as a stream item; one that is not is {@link Invalid}, naming its fields. */
+function streamItem(image: Record<string, unknown>): StreamItem {
+  const parsed = StreamItemSchema.safeParse(image);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`);
+  throw new Invalid(`publish-events: stream ${String(image.id)} is not a stream item: ${problems.join('; ')}`);
+}
 
 /**
  * PutEvents takes 1 to 10 entries a call, each up to 256 KB, and answers a failed entry in its own

@@ -37,7 +37,11 @@ describe('stream events on the local bus, from the record\'s own writes', () => 
       await waitFor(() => Promise.resolve(eventsOf(id).some((e) => e.kind === 'stream.idle')), STEP_MS);
       const events = eventsOf(id);
       expect(events.map((e) => e.kind)).toEqual(['stream.created', 'stream.starting', 'stream.running', 'stream.stopping', 'stream.idle']);
-      expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+      // Stable ids: the stream, the version of the write that made the change, the kind, in write order.
+      const versions = events.map((e) => Number(new RegExp(`^${id}:v(\\d+):${e.kind}$`).exec(e.id)?.[1]));
+      expect(versions.every((v) => v > 1)).toBe(true);
+      expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+      expect(new Set(versions).size).toBe(events.length);
       // The envelope as EventBridge routes it: the source, one detail-type per kind, the channel as the resource.
       const onBus = seen.filter((e) => (e.detail as StreamEvent).stream_id === id);
       expect(onBus.map((e) => e['detail-type'])).toEqual(events.map((e) => e.kind));

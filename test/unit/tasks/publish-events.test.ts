@@ -2,7 +2,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type * as EventBridge from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from '@jest/globals';
-import { Transient } from '../../../core/domain/errors';
+import { Invalid, Transient } from '../../../core/domain/errors';
 import { StreamEventSchema } from '../../../core/domain/events';
 import { newStreamItem, type StreamItem } from '../../../core/domain/record';
 import { loadConfig } from '../../../core/lambda/config';
@@ -147,6 +147,18 @@ describe('publish-events: a table\'s change records onto the default bus', () =>
     const failure = run(lifeOfAStream(), deps);
     await expect(failure).rejects.toBeInstanceOf(Transient);
     await expect(failure).rejects.toThrow(/1 event\(s\) not accepted by EventBridge after 3 calls \(InternalFailure: down\)/);
+  });
+
+  it('refuses an image that is not a stream item, naming the field, and publishes nothing of the batch', async () => {
+    // Prepare
+    const { deps, delivered, settle } = harness();
+    const before = item();
+    const bad = Input.parse({ Records: [change(before, { ...before, state: 'bogus' as never, version: 2 }, 1)] });
+    // Act / Assess
+    await expect(run(bad, deps)).rejects.toBeInstanceOf(Invalid);
+    await expect(run(bad, deps)).rejects.toThrow(/state: Invalid option/);
+    await settle();
+    expect(delivered).toEqual([]);
   });
 
   it('refuses records of a table it has no events for, naming it', async () => {
