@@ -42,7 +42,11 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ s
     last_error: { action: input.action, message, at: epochString(deps.now()), execution_id: input.execution_id },
     // A live/update failing beside a start must not release the start's claim, nor move its state.
     ...(item.claimed_by === input.execution_name
-      ? { claimed_by: null, ...(input.state ? { state: input.state, started: isStarted(input.state) } : {}) }
+      ? {
+          claimed_by: null,
+          // A failure rests the stream idle or failed, never running: nothing is pushing to a session then.
+          ...(input.state ? { state: input.state, started: isStarted(input.state), input_connected: null } : {}),
+        }
       : {}),
   }));
   return { stream_id: input.stream_id, message };

@@ -45,6 +45,20 @@ describe('record-failure with compensation failures', () => {
     });
   });
 
+  it('clears input_connected when a failure rests a running session (nothing pushes to a stream that is not running)', async () => {
+    // Prepare: a start whose channel ran with an encoder pushing, then failed
+    const stream = await aStream(store(), { state: 'starting', started: true, input_connected: true, claimed_by: 'start-x-v2' });
+
+    // Act
+    await run(
+      { stream_id: stream.id, action: 'start', execution_id: 'arn:exec:start-x-v2', execution_name: 'start-x-v2', state: 'failed', failure: { Error: 'Timeout', Cause: 'no RUNNING' } },
+      { store: store(), now },
+    );
+
+    // Assess
+    expect(await store().mustGet(stream.id)).toMatchObject({ state: 'failed', started: false, input_connected: null });
+  });
+
   it('says nothing of cleanup when every cleanup step succeeded', async () => {
     const stream = await aStream(store());
 
