@@ -16,6 +16,8 @@ export interface AlarmsProps {
   readonly workflows: readonly Pick<WorkflowDefinition, 'action' | 'description'>[];
   /** Where EventBridge Scheduler puts a timed start or stop it could not deliver (`infra/scheduling.ts`). */
   readonly scheduleDeadLetters: IQueue;
+  /** Where the stream events publisher's mapping describes the table changes it could not publish (`infra/stream-events.ts`). */
+  readonly unpublishedEvents: IQueue;
   /** The SNS topic every alarm notifies (context `alarmTopicArn`); none: the alarms only show in CloudWatch. */
   readonly topicArn?: string;
 }
@@ -46,7 +48,7 @@ const GUARD_PERIOD = Duration.minutes(30);
 /**
  * The stack's CloudWatch alarms: every state machine's failed, timed-out and aborted executions
  * (a machine added to the registry is covered with no edit here), an undelivered timed start or
- * stop, and channels running past their guard. With a topic, every alarm notifies it when it goes
+ * stop, stream events left unpublished, and channels running past their guard. With a topic, every alarm notifies it when it goes
  * into ALARM and when it recovers.
  */
 export class Alarms extends Construct {
@@ -90,6 +92,15 @@ export class Alarms extends Construct {
       threshold: 0,
       comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
       // SQS emits a queue's metrics only while it is active (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html): an empty, idle queue reports nothing.
+      missing: TreatMissingData.NOT_BREACHING,
+    });
+
+    add('UnpublishedStreamEvents', props.unpublishedEvents.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), {
+      description:
+        'Stream events were not published: publish-events failed on table changes after its retries, and the failed-records queue describes them (shard and sequence numbers). The stream keeps its record; EventBridge rules and webhooks missed those events. The changes stay readable for 24 h only.',
+      threshold: 0,
+      comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // As above: an empty, idle queue reports nothing.
       missing: TreatMissingData.NOT_BREACHING,
     });
 

@@ -43,6 +43,7 @@ export class LiveStreamStack extends Stack {
   public readonly storage: Storage;
   public readonly scheduling: Scheduling;
   public readonly splitProgress: SplitProgress;
+  public readonly streamEvents: StreamEvents;
   public readonly connector: Connector;
   public readonly media: Media;
   public readonly tasks: TaskFunctions;
@@ -114,7 +115,7 @@ export class LiveStreamStack extends Stack {
       eventPattern: { source: ['aws.medialive'], detailType: ['MediaLive Channel Alert'] },
       targets: [new LambdaFunction(this.tasks.functions['channel-alert'], { event: RuleTargetInput.fromEventPath('$.detail'), retryAttempts: 8 })],
     });
-    new StreamEvents(this, 'StreamEvents', { tables: [this.storage.streamTable, this.splitProgress.table], publisher: this.tasks.functions['publish-events'] });
+    this.streamEvents = new StreamEvents(this, 'StreamEvents', { tables: [this.storage.streamTable, this.splitProgress.table], publisher: this.tasks.functions['publish-events'] });
     new ChannelWatch(this, 'ChannelWatch', { functions: this.tasks.functions });
     this.workflows = new Workflows(this, 'Workflows', {
       definitions: WORKFLOWS,
@@ -144,7 +145,7 @@ export class LiveStreamStack extends Stack {
     this.splitProgress.grantApi(this.api.handler, this.storage.workshopOutputBucket);
     acknowledgeWildcards(this.api.handler.role!, SCHEDULES_WILDCARD, [schedulesOfGroup(this, this.scheduling.groupName)]);
 
-    new Alarms(this, 'Alarms', { stateMachines: this.workflows.stateMachines, workflows: WORKFLOWS, scheduleDeadLetters: this.scheduling.deadLetterQueue, topicArn: config.alarmTopicArn });
+    new Alarms(this, 'Alarms', { stateMachines: this.workflows.stateMachines, workflows: WORKFLOWS, scheduleDeadLetters: this.scheduling.deadLetterQueue, unpublishedEvents: this.streamEvents.failedRecords, topicArn: config.alarmTopicArn });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url, description: 'Base URL of the API (SigV4, service execute-api)' });
     new CfnOutput(this, 'LiveBaseUrl', { value: this.media.liveBaseUrl, description: 'Base of every live_endpoint' });

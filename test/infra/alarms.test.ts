@@ -77,6 +77,17 @@ describe('alarms', () => {
     });
   });
 
+  it('alarms on table changes the stream events publisher could not publish', () => {
+    plain.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdIn(plain.stack, plain.stack.streamEvents.failedRecords), 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmDescription: Match.stringLikeRegexp('not published'),
+    });
+  });
+
   it('alarms when a channel runs past its guard, and when the reconciler stops reporting', () => {
     plain.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: METRIC_NAMESPACE,
@@ -92,7 +103,7 @@ describe('alarms', () => {
   });
 
   it('notifies no one without a topic', () => {
-    expect(alarms.length).toBe(WORKFLOWS.length * 3 + 2);
+    expect(alarms.length).toBe(WORKFLOWS.length * 3 + 3);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toBeUndefined();
       expect(alarm.OKActions).toBeUndefined();
@@ -120,6 +131,7 @@ describe('alarms', () => {
       stateMachines: { deliver_webhook: machine('Webhooks'), stop: machine('Stop') },
       workflows: [{ action: 'deliver_webhook', description: 'Delivers one event to one webhook.' }],
       scheduleDeadLetters: deadLetters,
+      unpublishedEvents: new Queue(stack, 'FailedRecords'),
     });
     const descriptions = Object.values(alarmsOf(resourcesOf(Template.fromStack(stack)))).map((a) => String(a.AlarmDescription));
 
