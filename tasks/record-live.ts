@@ -37,7 +37,10 @@ export async function run(input: z.infer<typeof Input>, deps: Deps) {
         : current.viewer_endpoint
           ? liveEndpoint(baseUrl, current.id, current.viewer_endpoint)
           : (input.live_endpoint ?? null);
-      return current.live === routed && current.live_endpoint === endpoint ? undefined : { live: routed, live_endpoint: endpoint };
+      // Written even when the record already says so: the version it bumps is what makes a
+      // concurrent record step that read the route before ours retry on a fresh read, instead of
+      // landing its stale answer after our silent one (test/e2e/races.test.ts caught that).
+      return { live: routed, live_endpoint: endpoint };
     });
     return { stream_id: input.stream_id, live: item.live, recorded: true };
   } catch (err) {

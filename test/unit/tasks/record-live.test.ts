@@ -77,13 +77,26 @@ describe('record-live', () => {
     expect(await store().get(s.id)).toMatchObject({ live: true, live_endpoint: endpointOf(s.id) });
   });
 
-  it('writes nothing when the record already says so', async () => {
+  it('a record step that read the route before a concurrent one changed it retries on the fresh route, even when the other had nothing to change', async () => {
+    // Prepare: the live's record step reads the route (still there); before it writes, the unlive
+    // removes the route and records "not live", which the record already said.
     const s = await stream();
-    routed(s.id, false);
+    let reads = 0;
+    kvs.on(GetKeyCommand).callsFake(async () => {
+      reads++;
+      if (reads === 1) {
+        await run(Input.parse({ stream_id: s.id, live: false }), deps());
+        return { Key: liveRouteKey(s.id), Value: '{}', ItemCount: 1, TotalSizeInBytes: 2 };
+      }
+      throw new ResourceNotFoundException({ message: 'key not found', $metadata: { httpStatusCode: 404 } });
+    });
 
-    await run({ stream_id: s.id, live: false, live_endpoint: null }, deps());
+    // Act: the live's record step lands last, on what it read first
+    await run({ stream_id: s.id, live: true, live_endpoint: endpointOf(s.id) }, deps());
 
-    expect((await store().get(s.id))?.version).toBe(s.version);
+    // Assess: it read the route again and agrees with the distribution
+    expect(await store().get(s.id)).toMatchObject({ live: false, live_endpoint: null });
+    expect(reads).toBe(3);
   });
 
   it('needs nothing for a stream deleted meanwhile', async () => {
