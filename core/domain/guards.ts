@@ -36,7 +36,7 @@ export type GuardKind = (typeof GUARD_KINDS)[number];
 /**
  * The MediaLive Channel Alert types that mean an RTMP push input receives nothing, from "List of
  * alerts for channels" in the MediaLive User Guide
- * (https://docs.aws.amazon.com/medialive/latest/ug/monitor-activity-types-alerts-channel.html):
+ * (https://docs.aws.amazon.com/medialive/latest/ug/monitor-activity-types-alerts-channels.html):
  * 5305 "RTMP Stream Not Found" ("the specified RTMP stream is not being received": nobody pushes)
  * and 5307 "RTMP Has No Audio/Video" ("the specified RTMP stream is no longer present": the
  * encoder went away). Each is SET and later CLEARED per pipeline (alert events:

@@ -63,7 +63,7 @@ export class PipelineAlarm {
 
 /**
  * One pipeline's RTMP input alerts, as MediaLive raises them for an RTMP push input
- * (https://docs.aws.amazon.com/medialive/latest/ug/monitor-activity-types-alerts-channel.html):
+ * (https://docs.aws.amazon.com/medialive/latest/ug/monitor-activity-types-alerts-channels.html):
  * "RTMP Stream Not Found" while the running channel's pipeline receives no stream, "RTMP Has No
  * Audio/Video" once the stream it received is gone; both CLEARED when a publisher pushes again. The
  * cost guards read them (tasks/channel-alert.ts), as they read MediaLive's in the cloud.
