@@ -73,6 +73,20 @@ export function newSessionGuards(sessionId: string, values: { max_session_second
   return { session_id: sessionId, ...values, lost_inputs: [], idle_arming: 0 };
 }
 
+/**
+ * The limits the current session runs under: its own (a start's override) once it has begun, else
+ * the record's. What a guard, an alarm or an event about the session must read, not the record's.
+ */
+export function sessionLimits(item: {
+  current_session_id: string | null;
+  max_session_seconds: number;
+  idle_stop_seconds: number;
+  guards: SessionGuards | null;
+}): { max_session_seconds: number; idle_stop_seconds: number } {
+  const own = item.guards && item.guards.session_id === item.current_session_id ? item.guards : item;
+  return { max_session_seconds: own.max_session_seconds, idle_stop_seconds: own.idle_stop_seconds };
+}
+
 /** Is an encoder pushing: does any pipeline have no input-loss alert SET? */
 export function inputConnected(guards: Pick<SessionGuards, 'lost_inputs'>): boolean {
   return PIPELINES.some((pipeline) => !guards.lost_inputs.some((lost) => lost.startsWith(`${pipeline}:`)));

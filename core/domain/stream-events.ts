@@ -1,5 +1,6 @@
 import { CONNECTOR_ACTIONS, type ConnectorAction } from './connector';
 import { eventId, streamEvent, type EventKind, type StreamEvent } from './events';
+import { sessionLimits } from './guards';
 import type { LastError, StreamItem, StreamState } from './record';
 import { redact } from './redact';
 import type { Schedule } from './schedule';
@@ -152,8 +153,8 @@ function guardEvents(before: StreamItem | undefined, after: StreamItem, make: Ma
     make('guard.stopped', {
       stop_reason: after.stop_reason as 'max_session' | 'idle',
       session_id: after.current_session_id,
-      max_session_seconds: after.max_session_seconds,
-      idle_stop_seconds: after.idle_stop_seconds,
+      // The limits that ended this session (a start's own), not the record's.
+      ...sessionLimits(after),
     }),
   ];
 }

@@ -1,4 +1,5 @@
 import { CHANNEL_TAGS } from './encoder-settings';
+import { sessionLimits } from './guards';
 import { requestToken } from './ids';
 import type { StreamItem } from './record';
 
@@ -30,8 +31,9 @@ export function ownsConnectorTask(item: StreamItem | undefined, taskId: string, 
   return !!item.connector_execution && startedBy === requestToken(item.connector_execution, 'connector');
 }
 
-/** Has the session run past its `max_session_seconds` (0 = no limit) plus {@link GUARD_MARGIN_SECONDS}? */
+/** Has the session run past its own `max_session_seconds` (0 = no limit) plus {@link GUARD_MARGIN_SECONDS}? */
 export function isPastGuard(item: StreamItem, now: Date): boolean {
-  if (item.state !== 'running' || item.max_session_seconds === 0 || item.last_started === null) return false;
-  return now.getTime() / 1000 > Number(item.last_started) + item.max_session_seconds + GUARD_MARGIN_SECONDS;
+  const { max_session_seconds: limit } = sessionLimits(item);
+  if (item.state !== 'running' || limit === 0 || item.last_started === null) return false;
+  return now.getTime() / 1000 > Number(item.last_started) + limit + GUARD_MARGIN_SECONDS;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { EVENT_DATA_SCHEMAS, EVENT_KINDS, StreamEventSchema, type EventKind, type StreamEvent } from '../../../core/domain/events';
+import { newSessionGuards } from '../../../core/domain/guards';
 import { newStreamItem, type StreamItem } from '../../../core/domain/record';
 import { streamEvents } from '../../../core/domain/stream-events';
 
@@ -179,6 +180,18 @@ describe('streamEvents: what one write of a stream item publishes', () => {
     const operatorIdle = provisioned({ state: 'idle', current_session_id: 'c'.repeat(32), stop_reason: null });
     expect(kinds(streamEvents(operatorIdle, write(operatorIdle, { stop_reason: 'max_session' }), REMOVED_AT))).toEqual(['guard.stopped']);
     expect(kinds(streamEvents(stopping, write(stopping, { state: 'idle', stop_reason: 'operator' }), REMOVED_AT))).toEqual(['stream.idle']);
+  });
+
+  it('guard.stopped reports the limits the session ran under (a start\'s own), not the record\'s', () => {
+    const session = 'd'.repeat(32);
+    const stopping = provisioned({
+      state: 'stopping',
+      current_session_id: session,
+      stop_reason: 'max_session',
+      guards: newSessionGuards(session, { max_session_seconds: 120, idle_stop_seconds: 0 }),
+    });
+    const [, stopped] = streamEvents(stopping, write(stopping, { state: 'idle' }), REMOVED_AT);
+    expect(stopped.data).toEqual({ stop_reason: 'max_session', session_id: session, max_session_seconds: 120, idle_stop_seconds: 0 });
   });
 
   it('makes the same events with the same ids for the same change (a redelivered record), and distinct ids across kinds', () => {

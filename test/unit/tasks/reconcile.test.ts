@@ -15,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { connectorGroup } from '../../../core/domain/connector';
 import { channelRequest } from '../../../core/domain/encoder-settings';
 import { requestToken } from '../../../core/domain/ids';
+import { newSessionGuards } from '../../../core/domain/guards';
 import { CHANNELS_PAST_GUARD_METRIC, METRIC_NAMESPACE } from '../../../core/domain/metrics';
 import type { StreamItem } from '../../../core/domain/record';
 import { loadConfig } from '../../../core/lambda/config';
@@ -202,6 +203,20 @@ describe('reconcile', () => {
       [0, 'Count'],
       [2, 'Count'],
     ]);
+  });
+
+  it('judges a session by its own limit (a start\'s override), not the record\'s', async () => {
+    const session = { current_session_id: 'a'.repeat(32) };
+    // Two started with 3600 on a record of 6 h (past); one started with no limit on a record of 1 h (not).
+    const shorter = { ...started, ...session, max_session_seconds: 21600, guards: newSessionGuards(session.current_session_id, { max_session_seconds: 3600, idle_stop_seconds: 0 }) };
+    await aStreamOnChannel(shorter, true);
+    await aStreamOnChannel(shorter, true);
+    await aStreamOnChannel({ ...started, ...session, max_session_seconds: 3600, guards: newSessionGuards(session.current_session_id, { max_session_seconds: 0, idle_stop_seconds: 0 }) }, true);
+
+    now = new Date(Date.now() + (3600 + 600 + 5) * 1000);
+    const sweep = await reconcile({}, deps());
+
+    expect(sweep.channels_past_guard).toBe(2);
   });
 
   it('stops a connector task that no record owns, and keeps those a record names or is starting', async () => {
