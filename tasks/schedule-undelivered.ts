@@ -1,4 +1,8 @@
 import * as z from '../core/domain/zod';
+import { epochString } from '../core/domain/clock';
+import { NotFound } from '../core/domain/errors';
+import { guardFiringOf, type GuardFiring } from '../core/domain/guards';
+import { isStarted } from '../core/domain/record';
 import { redactText } from '../core/domain/redact';
 import { scheduleOfInput } from '../core/domain/schedule';
 import { markSchedule } from '../core/aws/schedules';
@@ -24,7 +28,7 @@ export const Input = z.object({
 });
 type DeadLetter = z.infer<typeof Input>['Records'][number];
 
-type Deps = Pick<Services, 'store'>;
+type Deps = Pick<Services, 'store' | 'now'>;
 
 /** Lambda's partial batch response: only the messages listed here go back to the queue. */
 export interface BatchResponse {
@@ -33,11 +37,45 @@ export interface BatchResponse {
 
 const MAX_ERROR = 1024;
 
-function readBody(body: string): { stream_id: string; schedule_id: string } | undefined {
+/** What a dead letter's body (the target's input) is: a timed start or stop, or a cost guard's firing (core/domain/guards.ts). */
+function readBody(body: string): { schedule?: { stream_id: string; schedule_id: string }; guard?: GuardFiring } {
+  let parsed: unknown;
   try {
-    return scheduleOfInput(JSON.parse(body));
+    parsed = JSON.parse(body);
   } catch {
-    return undefined;
+    return {};
+  }
+  const guard = guardFiringOf(parsed);
+  return guard ? { guard } : { schedule: scheduleOfInput(parsed) };
+}
+
+/**
+ * A guard whose stop was never started: the session it should have ended still runs (and costs).
+ * It has no schedule entry to mark, so the stream's `last_error` says so while that session is the
+ * current one and still running; for max_session the ChannelsPastGuard alarm follows too.
+ */
+async function recordUndeliveredGuard(deps: Deps, guard: GuardFiring, message: DeadLetter): Promise<void> {
+  logger.error('a cost guard could not start the stop workflow; its session may still run', {
+    streamId: guard.stream_id,
+    reason: guard.reason,
+    errorCode: message.messageAttributes.ERROR_CODE?.stringValue,
+  });
+  try {
+    await deps.store.mutate(guard.stream_id, (item) =>
+      item.current_session_id !== guard.session_id || !isStarted(item.state)
+        ? undefined
+        : {
+            last_error: {
+              action: 'stop',
+              message: `the ${guard.reason} guard ${errorOf(message)}; the session it should have stopped still runs: stop it`.slice(0, MAX_ERROR),
+              at: epochString(deps.now()),
+              execution_id: null,
+            },
+          },
+    );
+  } catch (err) {
+    // A stream deleted meanwhile runs nothing.
+    if (!(err instanceof NotFound)) throw err;
   }
 }
 
@@ -51,7 +89,8 @@ function errorOf(message: DeadLetter): string {
 /**
  * The cloud's reader of undelivered firings: a schedule whose state machine EventBridge Scheduler
  * could not start after its retries is marked `failed` with Scheduler's error, as the local runtime
- * marks it (only a `scheduled` schedule moves: a fired or cancelled one stays as it is). A message
+ * marks it (only a `scheduled` schedule moves: a fired or cancelled one stays as it is); a cost
+ * guard's firing is put on its stream's `last_error`, as its session still runs. A message
  * that names no schedule can never be recorded: it is logged (its id and error code only, the body
  * holds the start options) and let go, not retried until the queue drops it. A store write that
  * fails puts only that message back on the queue (`batchItemFailures`), so the others are not redone.
@@ -59,8 +98,8 @@ function errorOf(message: DeadLetter): string {
 export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<BatchResponse> {
   const batchItemFailures: BatchResponse['batchItemFailures'] = [];
   for (const message of input.Records) {
-    const schedule = readBody(message.body);
-    if (!schedule) {
+    const { schedule, guard } = readBody(message.body);
+    if (!schedule && !guard) {
       logger.error('undelivered schedule message names no schedule; dropped', {
         messageId: message.messageId,
         errorCode: message.messageAttributes.ERROR_CODE?.stringValue,
@@ -68,12 +107,16 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Bat
       continue;
     }
     try {
-      await markSchedule(deps.store, schedule.stream_id, schedule.schedule_id, { state: 'failed', error: errorOf(message) });
-      logger.warn('undelivered schedule: marked failed unless it had already moved on', { streamId: schedule.stream_id, scheduleId: schedule.schedule_id });
+      if (guard) {
+        await recordUndeliveredGuard(deps, guard, message);
+      } else if (schedule) {
+        await markSchedule(deps.store, schedule.stream_id, schedule.schedule_id, { state: 'failed', error: errorOf(message) });
+        logger.warn('undelivered schedule: marked failed unless it had already moved on', { streamId: schedule.stream_id, scheduleId: schedule.schedule_id });
+      }
     } catch (err) {
       logger.error('recording an undelivered schedule failed; the message goes back to the queue', {
         messageId: message.messageId,
-        streamId: schedule.stream_id,
+        streamId: (schedule ?? guard)?.stream_id,
         error: String(err),
       });
       batchItemFailures.push({ itemIdentifier: message.messageId });

@@ -8,6 +8,7 @@ import { Input, run } from '../../../tasks/schedule-undelivered';
 import { aStream, useStreamStore } from '../../fixtures/stream-store';
 
 const store = useStreamStore();
+const now = () => new Date('2026-06-01T10:05:00Z');
 
 afterEach(() => {
   jest.restoreAllMocks();
@@ -61,7 +62,7 @@ describe('schedule-undelivered', () => {
     const item = await aStream(store(), { schedules: { [pending.schedule_id]: pending, [fired.schedule_id]: fired, [cancelled.schedule_id]: cancelled } });
     const input = (s: Schedule) => JSON.stringify(scheduleInput(item.id, s));
 
-    const out = await run(event(deadLetter(input(pending)), deadLetter(input(fired)), deadLetter(input(cancelled))), { store: store() });
+    const out = await run(event(deadLetter(input(pending)), deadLetter(input(fired)), deadLetter(input(cancelled))), { store: store(), now });
 
     expect(out).toEqual({ batchItemFailures: [] });
     const { schedules } = await store().mustGet(item.id);
@@ -80,7 +81,7 @@ describe('schedule-undelivered', () => {
     const errors = jest.spyOn(logger, 'error');
     const unreadable = [deadLetter('{"stream_key":"live_sk_secret", "trunc'), deadLetter('{"stream_key":"live_sk_secret"}'), deadLetter('"just a string"')];
 
-    const out = await run(event(...unreadable, deadLetter(JSON.stringify(scheduleInput(item.id, pending)))), { store: store() });
+    const out = await run(event(...unreadable, deadLetter(JSON.stringify(scheduleInput(item.id, pending)))), { store: store(), now });
 
     expect(out).toEqual({ batchItemFailures: [] });
     expect((await store().mustGet(item.id)).schedules[pending.schedule_id]?.state).toBe('failed');
@@ -97,7 +98,7 @@ describe('schedule-undelivered', () => {
     );
     const readable = deadLetter(JSON.stringify({ stream_id: 'e'.repeat(32), schedule_id: 'f'.repeat(32) }));
 
-    const out = await run(event(readable, deadLetter('not json')), { store: broken });
+    const out = await run(event(readable, deadLetter('not json')), { store: broken, now });
 
     // Lambda's contract: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
     expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: readable.messageId }] });
@@ -109,12 +110,33 @@ describe('schedule-undelivered', () => {
 
     await run(
       event(deadLetter(JSON.stringify(scheduleInput(item.id, pending)), 'ValidationException', 'bad input near rtmp://1.2.3.4:1935/live/sk-very-secret')),
-      { store: store() },
+      { store: store(), now },
     );
 
     const stored = (await store().mustGet(item.id)).schedules[pending.schedule_id];
     expect(stored?.state).toBe('failed');
     expect(stored?.error).toContain('ValidationException');
     expect(stored?.error).not.toContain('sk-very-secret');
+  });
+
+  it('puts a cost guard\'s undelivered stop on its stream\'s last_error while that session still runs; a later session is left alone', async () => {
+    // The guard's schedule hands the stop machine `{stream_id, reason, session_id}` (core/domain/guards.ts);
+    // Scheduler dead-letters that input as it does a timed start's.
+    const session = 'a'.repeat(32);
+    const running = await aStream(store(), { state: 'running', started: true, current_session_id: session });
+    const later = await aStream(store(), { state: 'running', started: true, current_session_id: 'b'.repeat(32) });
+    const firing = (streamId: string) => JSON.stringify({ stream_id: streamId, reason: 'max_session', session_id: session });
+
+    const out = await run(event(deadLetter(firing(running.id)), deadLetter(firing(later.id)), deadLetter(firing('c'.repeat(32)))), { store: store(), now });
+
+    expect(out).toEqual({ batchItemFailures: [] });
+    expect((await store().mustGet(running.id)).last_error).toEqual({
+      action: 'stop',
+      message:
+        'the max_session guard could not start its workflow: AccessDeniedException: not authorized to perform states:StartExecution; the session it should have stopped still runs: stop it',
+      at: String(Date.parse('2026-06-01T10:05:00Z') / 1000),
+      execution_id: null,
+    });
+    expect((await store().mustGet(later.id)).last_error).toBeNull();
   });
 });
