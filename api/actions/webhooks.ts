@@ -1,6 +1,6 @@
 import type * as z from '../../core/domain/zod';
 import { newHexId } from '../../core/domain/ids';
-import { ALL_EVENT_KINDS, newWebhookSecret, webhookView, type Webhook } from '../../core/domain/webhook';
+import { ALL_EVENT_KINDS, newWebhookSecret, type Webhook } from '../../core/domain/webhook';
 import { webhookTargetProblem } from '../../core/aws/webhook-http';
 import { deleteWebhook as removeWebhook, getWebhook, listDeliveries, listWebhooks, putWebhook } from '../../core/aws/webhook-store';
 import { badRequest, notFound } from '../errors';
@@ -32,7 +32,7 @@ export async function createWebhook({ body, services }: RouteContext<unknown, z.
 }
 
 export async function getWebhooks({ services }: RouteContext<unknown, unknown>): Promise<Reply> {
-  return { status: 200, body: (await listWebhooks(services)).map(webhookView) };
+  return { status: 200, body: await listWebhooks(services) };
 }
 
 /** Deletes a webhook: nothing more is delivered to it (a delivery being retried stops at its next try). */

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireSetting, type Config } from '../lambda/config';
-import { StoredDeliverySchema, WebhookSchema, type Delivery, type StoredAttempt, type Webhook } from '../domain/webhook';
+import { StoredDeliverySchema, WEBHOOK_VIEW_ATTRIBUTES, WebhookSchema, WebhookViewSchema, type Delivery, type StoredAttempt, type Webhook, type WebhookView } from '../domain/webhook';
 import { aws } from './calls';
 
 type StoreDeps = { dynamodb: DynamoDBDocumentClient; config: Config };
@@ -29,12 +29,19 @@ export async function getWebhook(deps: StoreDeps, webhookId: string): Promise<We
   return out.Item ? WebhookSchema.parse(out.Item) : undefined;
 }
 
-/** Every webhook, oldest first. A deployment has a handful, so a scan is the cheapest read. */
-export async function listWebhooks(deps: StoreDeps): Promise<Webhook[]> {
-  const webhooks: Webhook[] = [];
+/**
+ * Every webhook, oldest first, without its secret: the scan projects it out, so neither the list
+ * route nor the fan-out ever holds one. A deployment has a handful, so a scan is the cheapest read.
+ */
+export async function listWebhooks(deps: StoreDeps): Promise<WebhookView[]> {
+  const webhooks: WebhookView[] = [];
+  // Every attribute through a placeholder: `url` is a DynamoDB reserved word
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html).
+  const names = Object.fromEntries(WEBHOOK_VIEW_ATTRIBUTES.map((attribute, i) => [`#a${i}`, attribute]));
+  const scan = { TableName: webhooksTable(deps.config), ConsistentRead: true, ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names };
   await aws('listing webhooks', async () => {
-    for await (const page of paginateScan({ client: deps.dynamodb }, { TableName: webhooksTable(deps.config), ConsistentRead: true })) {
-      for (const item of page.Items ?? []) webhooks.push(WebhookSchema.parse(item));
+    for await (const page of paginateScan({ client: deps.dynamodb }, scan)) {
+      for (const item of page.Items ?? []) webhooks.push(WebhookViewSchema.parse(item));
     }
   });
   return webhooks.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.webhook_id.localeCompare(b.webhook_id));

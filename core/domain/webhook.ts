@@ -24,12 +24,11 @@ export const WebhookSchema = z.object({
   secret: z.string(),
 });
 export type Webhook = z.infer<typeof WebhookSchema>;
-/** A webhook as `GET /webhooks` shows it: everything but the secret. */
-export type WebhookView = Omit<Webhook, 'secret'>;
-
-export function webhookView({ secret: _secret, ...view }: Webhook): WebhookView {
-  return view;
-}
+/** A webhook as `GET /webhooks` shows it and the fan-out reads it: everything but the secret. */
+export const WebhookViewSchema = z.omit(WebhookSchema, { secret: true });
+export type WebhookView = z.infer<typeof WebhookViewSchema>;
+/** The attributes of a {@link WebhookView}, for a read that must not fetch the secret. */
+export const WEBHOOK_VIEW_ATTRIBUTES = Object.keys(WebhookViewSchema.shape) as (keyof WebhookView)[];
 
 /** A new secret: 32 random bytes, readable (`whsec_` + base64url). The whole string is the HMAC key. */
 export function newWebhookSecret(): string {
