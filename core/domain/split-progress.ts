@@ -1,5 +1,6 @@
 import * as z from './zod';
 import { streamEvent, type StreamEvent } from './events';
+import { redactText } from './redact';
 import { SplitOutputSchema, type SplitOutput } from './split-outputs';
 
 /**
@@ -122,7 +123,8 @@ export function splitSectionEvents(oldItem: SplitProgress | undefined, newItem: 
           end: section.end,
           state: section.state,
           output: section.state === 'done' ? section.output : null,
-          error: section.error ?? null,
+          // An error may quote what the section read (a playlist, a URL): keys out, as in every event.
+          error: section.error === undefined ? null : redactText(section.error),
         },
       }),
     ];

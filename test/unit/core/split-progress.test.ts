@@ -150,6 +150,14 @@ describe('splitSectionEvents', () => {
     ]);
   });
 
+  it('keeps a stream key out of a failed section\'s event, as every event does', () => {
+    const after = withSection(planned(), 2, { status: 'FAILED', error: 'could not read rtmp://1.2.3.4:1935/live1/s3cr3tKey' });
+
+    const [failed] = splitSectionEvents(planned(), after);
+
+    expect(failed.data.error).toBe('could not read rtmp://1.2.3.4:1935/live1/***');
+  });
+
   it('publishes each section once: a later write that leaves it as it was publishes nothing for it', () => {
     const first = withSection(planned(), 0, { status: 'COMPLETE' });
     const second = withSection(first, 1, { status: 'COMPLETE' });
