@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { EVENT_SOURCE, StreamEventSchema, type StreamEvent } from '../../core/domain/events';
 import type { BusEvent } from '../../local/eventbridge';
 import { recordOf } from '../fixtures/api-reply';
@@ -34,7 +35,7 @@ describe('stream events on the local bus, from the record\'s own writes', () => 
 
       // The record is written before its events go out (as a stream's records follow their writes):
       // wait for the last one, then judge the whole sequence.
-      await waitFor(() => Promise.resolve(eventsOf(id).some((e) => e.kind === 'stream.idle')), STEP_MS);
+      expectWithMessage(await waitFor(() => Promise.resolve(eventsOf(id).some((e) => e.kind === 'stream.idle')), STEP_MS), 'stream.idle never reached the bus').toBe(true);
       const events = eventsOf(id);
       expect(events.map((e) => e.kind)).toEqual(['stream.created', 'stream.starting', 'stream.running', 'stream.stopping', 'stream.idle']);
       // Stable ids: the stream, the version of the write that made the change, the kind, in write order.

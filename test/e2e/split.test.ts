@@ -123,7 +123,7 @@ describe('split end to end (local runtime)', () => {
       // Each section's outcome went out once as an event (the progress table's own writes, through
       // the streams stand-in and the publisher), its data as docs/EVENTS.md documents it.
       const ofThisSplit = () => sectionEvents.filter((e) => e.stream_id === id && e.data.execution_id === accepted.execution_id);
-      await waitFor(() => Promise.resolve(ofThisSplit().length >= 3 || undefined), STEP_MS);
+      expectWithMessage(await waitFor(() => Promise.resolve(ofThisSplit().length >= 3), STEP_MS), `${ofThisSplit().length} of 3 section events reached the bus`).toBe(true);
       const events = ofThisSplit().sort((a, b) => Number(a.data.index) - Number(b.data.index));
       expect(events.map((e) => [e.kind, e.data.index])).toEqual([
         ['split.section.done', 0],

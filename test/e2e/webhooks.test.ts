@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectWithMessage } from '../fixtures/expect-with-message';
 import { WEBHOOK_HEADERS } from '../../core/domain/webhook';
 import type { StreamEvent } from '../../core/domain/events';
 import { recordOf } from '../fixtures/api-reply';
@@ -59,8 +60,11 @@ describe('webhooks, end to end in the local runtime', () => {
       // Assess: the receiver got the two kinds it subscribed to, each once (the stream's other events,
       // created, starting, stopping, are not for it), each verifying with the documented snippet.
       const kindsOf = (r: Receiver) => r.received.map((req) => (JSON.parse(req.body) as StreamEvent).kind);
-      await waitFor(() => Promise.resolve(kindsOf(receiver).includes('stream.idle') && kindsOf(receiver).includes('stream.running')), STEP_MS);
-      await waitFor(() => Promise.resolve(flaky.received.length >= 3), STEP_MS);
+      expectWithMessage(
+        await waitFor(() => Promise.resolve(kindsOf(receiver).includes('stream.idle') && kindsOf(receiver).includes('stream.running')), STEP_MS),
+        `stream.running and stream.idle never reached the receiver (got ${kindsOf(receiver).join(', ')})`,
+      ).toBe(true);
+      expectWithMessage(await waitFor(() => Promise.resolve(flaky.received.length >= 3), STEP_MS), `the failing receiver got ${flaky.received.length} tries, not 3`).toBe(true);
       const events = receiver.received.map((req) => verify(good.secret, req.headers, req.body) as StreamEvent);
       expect(events.every((e) => e.stream_id === id)).toBe(true);
       expect(events.map((e) => e.kind).sort()).toEqual(['stream.idle', 'stream.running']);
@@ -71,10 +75,11 @@ describe('webhooks, end to end in the local runtime', () => {
       // The failing receiver: three tries of the one running event, the same id each time, the last taken.
       const runningIds = new Set(flaky.received.map((req) => (verify(retried.secret, req.headers, req.body) as StreamEvent).id));
       expect(runningIds.size).toBe(1);
-      await waitFor(async () => {
+      const delivered = await waitFor(async () => {
         const res = await api('GET', `/webhooks/${retried.webhook_id}/deliveries`);
         return (res.body as { status: string }[])[0]?.status === 'delivered';
       }, STEP_MS);
+      expectWithMessage(delivered, 'the retried delivery never showed delivered').toBe(true);
       const [delivery] = (await api('GET', `/webhooks/${retried.webhook_id}/deliveries`)).body as {
         kind: string;
         status: string;
