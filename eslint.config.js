@@ -48,6 +48,10 @@ export default tseslint.config(
             zone('./workflows', ['./api', './tasks', './infra', './local', './bench', './test'], 'workflows/ import only core/'),
             zone(SOURCE, './local', 'nothing the cloud runs imports the local runtime'),
             zone(SOURCE, ['./test', './bench'], 'source code does not import tests or benchmarks'),
+            // The console and the CLI are clients of the public API: they may read its schemas (api/) and
+            // the pure domain, never the store, the workflows, the tasks or the runtime behind it.
+            zone(['./console', './cli'], ['./core/aws', './core/lambda', './tasks', './workflows', './infra', './local', './bench', './test'], 'console/ and cli/ know the API only (its schemas), never what runs behind it'),
+            zone(SOURCE, ['./console', './cli'], 'nothing the cloud runs imports the console or the CLI'),
           ],
         },
       ],
