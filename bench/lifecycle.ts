@@ -145,6 +145,8 @@ async function measure(root: string): Promise<Measured> {
       startChannel: () => Promise.resolve(void runningAt.push(Date.now())),
       stopChannel: nothing,
       removeEndpoint: nothing,
+      isPublishing: () => false,
+      disconnectPublishers: () => undefined,
       close: nothing,
     };
     const mediapackage = new LocalMediaPackage({ mediaPort: 1, mediaPlane });

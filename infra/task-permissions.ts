@@ -402,6 +402,9 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
     medialive(['DescribeChannel', 'StopChannel'], 'channel'),
     listConnectorTasks,
     watchConnectorTasks('DescribeTasks', 'StopTask'),
+    ivsListChannels,
+    // Both authorized against the `channel` resource type (iam-data: `Channel`, `required: true`).
+    ivs(['ListStreams', 'StopStream'], 'channel'),
     putOwnMetrics,
   ],
   'run-connector': [readWriteStream, runConnectorTask, listConnectorTasks, watchConnectorTasks('StopTask')],

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type * as Ivs from '@aws-sdk/client-ivs';
 import {
+  ChannelNotBroadcasting,
   ResourceNotFoundException,
   ServiceQuotaExceededException,
   ValidationException,
@@ -52,7 +53,9 @@ const NAME = /^[a-zA-Z0-9-_]{0,128}$/;
  * (stream name `app/{key}`, as IVS's `rtmps://{ingest}:443/app/{key}`) and whose playback is HLS
  * from the local media server. Unlike a MediaLive channel an IVS channel takes a publish at any
  * time, so the media plane accepts it from creation until deletion. Commands: CreateChannel,
- * GetChannel, ListChannels, DeleteChannel, ListStreamKeys, GetStreamKey, CreateStreamKey.
+ * GetChannel, ListChannels, DeleteChannel, ListStreamKeys, GetStreamKey, CreateStreamKey, and
+ * ListStreams / StopStream over the media plane's publishers (a channel's stream is live while
+ * someone pushes to it).
  *
  * The contract with the media plane: `startChannel` with `archive: []` (IVS records nothing here),
  * channel and endpoint id `ivs-{id}`, a pipeline only while someone publishes (`runEndsWithPublish`);
@@ -86,6 +89,24 @@ export class LocalIvs {
         const c = Object.values(this.state.channels).find((ch) => this.keyArn(ch) === input.arn);
         if (!c) throw notFound(`stream key ${String(input.arn)} not found`);
         return { streamKey: this.streamKey(c) };
+      },
+      // "Gets summary information about live streams" (IVS API Reference, ListStreams): only
+      // channels someone pushes to now; the OFFLINE state is never listed ("Do not rely on the
+      // OFFLINE state", StreamSummary.state).
+      ListStreamsCommand: () => ({
+        streams: Object.values(this.state.channels)
+          .filter((c) => this.options.mediaPlane?.isPublishing(`ivs-${c.id}`))
+          .map((c) => ({ channelArn: this.arn(c.id), streamId: `st-${c.id}`, state: 'LIVE' as const, health: 'HEALTHY' as const, viewerCount: 0 })),
+      }),
+      // "Disconnects the incoming RTMPS stream for the specified channel"; a channel with none
+      // live is ChannelNotBroadcasting, HTTP 404 (IVS API Reference, StopStream, Errors).
+      StopStreamCommand: (input) => {
+        const c = this.mustChannel(input.channelArn);
+        if (!this.options.mediaPlane?.isPublishing(`ivs-${c.id}`)) {
+          throw serviceError(ChannelNotBroadcasting, 404, 'The stream is offline for the given channel ARN.');
+        }
+        this.options.mediaPlane.disconnectPublishers(`ivs-${c.id}`);
+        return {};
       },
       CreateStreamKeyCommand: (input) => {
         // IVS allows one key per channel, which every channel here already has.

@@ -41,6 +41,10 @@ export interface MediaPlane {
    * serves nothing from now on. The archive (in S3) stays.
    */
   removeEndpoint(endpointId: string): Promise<void>;
+  /** Whether a publisher pushes to any of the channel's stream names now (IVS's live stream, ListStreams). */
+  isPublishing(channelId: string): boolean;
+  /** Drops the channel's publishers and keeps the channel (IVS StopStream); they may publish again. */
+  disconnectPublishers(channelId: string): void;
   /** Everything off, for shutdown. */
   close(): Promise<void>;
 }

@@ -10,9 +10,11 @@ import {
 } from '@aws-sdk/client-ivs';
 import * as z from '../core/domain/zod';
 import { aws, deleteIgnoringNotFound } from '../core/aws/calls';
+import { CHANNEL_TAGS } from '../core/domain/encoder-settings';
 import { NotFound, StreamStateConflict } from '../core/domain/errors';
 import { ivsChannelName, ivsIngestUrl } from '../core/domain/ivs';
 import type { Services } from '../core/aws/services';
+import { requireSetting } from '../core/lambda/config';
 import { taskHandler } from '../core/lambda/task-handler';
 import { ivsClient } from '../core/aws/clients/ivs';
 import { streamStore } from '../core/aws/clients/store';
@@ -44,7 +46,8 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
           name: ivsChannelName(item.id),
           latencyMode: 'LOW',
           type: deps.config.IVS_CHANNEL_TYPE,
-          tags: { stream_id: item.id },
+          // As a MediaLive channel's: the reconciler (tasks/reconcile.ts) knows this stack's by the table tag.
+          tags: { [CHANNEL_TAGS.streamId]: item.id, [CHANNEL_TAGS.streamTable]: requireSetting(deps.config, 'TABLE_NAME') },
         }),
       ),
     );

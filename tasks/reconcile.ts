@@ -8,22 +8,24 @@ import { streamIdOfGroup, taskIdOf } from '../core/domain/connector';
 import { Conflict, NotFound } from '../core/domain/errors';
 import { CHANNELS_PAST_GUARD_METRIC, METRIC_NAMESPACE } from '../core/domain/metrics';
 import { isStarted, type StreamItem } from '../core/domain/record';
-import { isOwnChannel, isPastGuard, ownsConnectorTask } from '../core/domain/sweep';
+import { isOwnChannel, isOwnIvsChannel, isPastGuard, ownsConnectorTask, ownsIvsStream } from '../core/domain/sweep';
 import { aws } from '../core/aws/calls';
 import { channelStateNow, settleOnChannelState } from '../core/aws/channel-record';
+import { liveIvsChannels, stopIvsStream } from '../core/aws/ivs-streams';
 import type { Services } from '../core/aws/services';
 import { requireSetting } from '../core/lambda/config';
 import { logger } from '../core/lambda/logger';
 import { taskHandler } from '../core/lambda/task-handler';
 import { cloudWatchClient } from '../core/aws/clients/cloudwatch';
 import { ecsClient } from '../core/aws/clients/ecs';
+import { ivsClient } from '../core/aws/clients/ivs';
 import { mediaLiveClient } from '../core/aws/clients/medialive';
 import { streamStore } from '../core/aws/clients/store';
 
 /** Started by a schedule: the scheduled event's fields are not read. */
 export const Input = z.object({});
 
-type Deps = Pick<Services, 'store' | 'medialive' | 'ecs' | 'cloudwatch' | 'config' | 'now'>;
+type Deps = Pick<Services, 'store' | 'medialive' | 'ecs' | 'ivs' | 'cloudwatch' | 'config' | 'now'>;
 
 export interface Sweep {
   /** Channels stopped: running with no record, or under a record that says it is not running. */
@@ -32,6 +34,8 @@ export interface Sweep {
   settled_streams: string[];
   /** Connector tasks stopped: running with no record that owns them. */
   stopped_connectors: string[];
+  /** IVS channels of this stack whose live stream was stopped: no record's connector pushes to them. */
+  stopped_ivs_streams: string[];
   /** Channels running past their session's guard plus the margin (the published metric). */
   channels_past_guard: number;
 }
@@ -52,6 +56,8 @@ const DESCRIBE_TASKS_MAX = 100;
  * - a record that says running over a channel that is stopped, failed or gone is settled by the
  *   same rules as the channel events (`core/aws/channel-record.ts`);
  * - a connector task that no record owns is stopped and reported;
+ * - a live stream on an IVS channel of this stack that no record's IVS connector accounts for (the
+ *   stream deleted, or its connector settled while something still pushes) is stopped and reported;
  * - the count of channels running past their session's `max_session_seconds` plus a margin is
  *   published as {@link CHANNELS_PAST_GUARD_METRIC}, every sweep (the stack alarms on it).
  *
@@ -62,12 +68,13 @@ const DESCRIBE_TASKS_MAX = 100;
 export async function run(_input: z.infer<typeof Input>, deps: Deps): Promise<Sweep> {
   const channels = await listChannels(deps);
   const tasks = await listConnectorTasks(deps);
+  const ivsLive = await liveIvsChannels(deps);
   const streams = await deps.store.list();
   const byChannel = new Map(streams.filter((s) => s.live_channel_id).map((s) => [s.live_channel_id, s]));
   const own = channels.filter((c) => isOwnChannel(c, requireSetting(deps.config, 'TABLE_NAME'), new Set(byChannel.keys())));
   const listed = new Map(own.map((c) => [c.Id!, c.State ?? 'UNKNOWN']));
 
-  const sweep: Sweep = { stopped_channels: [], settled_streams: [], stopped_connectors: [], channels_past_guard: 0 };
+  const sweep: Sweep = { stopped_channels: [], settled_streams: [], stopped_connectors: [], stopped_ivs_streams: [], channels_past_guard: 0 };
   for (const channel of own) {
     if (channelCondition(channel.State ?? '') !== 'active') continue;
     const stream = byChannel.get(channel.Id!);
@@ -91,9 +98,35 @@ export async function run(_input: z.infer<typeof Input>, deps: Deps): Promise<Sw
     logger.error('reconciler: stopped a connector task that no stream record owns', { taskArn: task.taskArn, group: task.group });
     sweep.stopped_connectors.push(taskIdOf(task.taskArn));
   }
+  const byIvsChannel = new Map(streams.filter((s) => s.ivs_channel_arn).map((s) => [s.ivs_channel_arn!, s]));
+  for (const channel of ivsLive.filter((c) => isOwnIvsChannel(c, requireSetting(deps.config, 'TABLE_NAME'), new Set(byIvsChannel.keys())))) {
+    if (await stopsUnreferencedIvsStream(deps, channel.arn, byIvsChannel.get(channel.arn))) sweep.stopped_ivs_streams.push(channel.arn);
+  }
   await publishPastGuard(deps, sweep.channels_past_guard);
   return sweep;
 }
+
+/**
+ * Stops the live stream of an IVS channel that no record accounts for. Under a record, the
+ * report goes on its `last_error` first, conditional on the record read again (an `ivs_start`
+ * claimed meanwhile owns the stream, and it is left alone).
+ */
+async function stopsUnreferencedIvsStream(deps: Deps, channelArn: string, stream: StreamItem | undefined): Promise<boolean> {
+  if (ownsIvsStream(stream)) return false;
+  if (stream) {
+    let reported = false;
+    await deps.store.mutate(stream.id, (item) => {
+      reported = item.ivs_channel_arn === channelArn && !ownsIvsStream(item);
+      if (!reported) return undefined;
+      const message = `IVS channel ${channelArn} was live with no connector of this stream pushing to it; the reconciler stopped its stream`;
+      return { last_error: { action: RECONCILE_ACTION, message, at: epochString(deps.now()), execution_id: null } };
+    });
+    if (!reported) return false;
+  }
+  logger.error('reconciler: stopping a live IVS stream that no stream record accounts for', { channelArn, streamId: stream?.id });
+  return stopIvsStream(deps, channelArn);
+}
+
 
 /** Does the listing disagree with the record, by the channel rules' lights? Only then is the channel read again. */
 function mayBeStale(stream: StreamItem, state: string): boolean {
@@ -185,5 +218,6 @@ export const handler = taskHandler(Input, run, {
   store: streamStore,
   medialive: mediaLiveClient,
   ecs: ecsClient,
+  ivs: ivsClient,
   cloudwatch: cloudWatchClient,
 });

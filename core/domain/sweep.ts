@@ -4,8 +4,9 @@ import { requestToken } from './ids';
 import type { StreamItem } from './record';
 
 /**
- * The reconciler's pure rules (tasks/reconcile.ts): which channels are this stack's, which
- * connector tasks a record still owns, and which sessions have outrun their guard.
+ * The reconciler's pure rules (tasks/reconcile.ts): which channels (MediaLive and IVS) are this
+ * stack's, which connector tasks and IVS streams a record still accounts for, and which sessions
+ * have outrun their guard.
  */
 
 /** How far past its `max_session_seconds` a running session may be before it counts in the metric: the guard's stop takes a few minutes itself. */
@@ -17,7 +18,25 @@ export const GUARD_MARGIN_SECONDS = 600;
  * are neither, and are never touched.
  */
 export function isOwnChannel(channel: { Id?: string; Tags?: Record<string, string> }, streamTable: string, referenced: ReadonlySet<string>): boolean {
-  return channel.Tags?.[CHANNEL_TAGS.streamTable] === streamTable || (channel.Id !== undefined && referenced.has(channel.Id));
+  return isOwn(channel.Tags, channel.Id, streamTable, referenced);
+}
+
+/** The same rule for an IVS channel (ListChannels gives its `arn` and `tags`; records name it by `ivs_channel_arn`). */
+export function isOwnIvsChannel(channel: { arn?: string; tags?: Record<string, string> }, streamTable: string, referenced: ReadonlySet<string>): boolean {
+  return isOwn(channel.tags, channel.arn, streamTable, referenced);
+}
+
+function isOwn(tags: Record<string, string> | undefined, id: string | undefined, streamTable: string, referenced: ReadonlySet<string>): boolean {
+  return tags?.[CHANNEL_TAGS.streamTable] === streamTable || (id !== undefined && referenced.has(id));
+}
+
+/**
+ * Does the record account for a live stream on its IVS channel? Only the stream's own IVS
+ * connector pushes there, so a connector toward IVS in any state (its workflows settle it) does;
+ * with none, whatever pushes is unreferenced.
+ */
+export function ownsIvsStream(item: StreamItem | undefined): boolean {
+  return item?.connector?.target === 'ivs';
 }
 
 /**

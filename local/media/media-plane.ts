@@ -99,6 +99,12 @@ export async function startMediaPlane(options: MediaPlaneOptions): Promise<Runni
       await rm(join(root, endpointId), { recursive: true, force: true });
       logger.info('media plane: endpoint removed', { endpointId });
     },
+    isPublishing(channelId) {
+      return channels.get(channelId)?.media.streamNames.some((name) => ingest.isPublishing(name)) ?? false;
+    },
+    disconnectPublishers(channelId) {
+      for (const name of channels.get(channelId)?.media.streamNames ?? []) ingest.disconnect(name);
+    },
     async close() {
       await Promise.all([...channels.keys()].map(stopChannel));
     },

@@ -29,6 +29,19 @@ export class RecordingMediaPlane implements MediaPlane {
     return Promise.resolve();
   }
 
+  /** Channels someone publishes to: a test adds one to stand for a publisher, disconnectPublishers removes it. */
+  readonly publishing = new Set<string>();
+  readonly disconnected: string[] = [];
+
+  isPublishing(channelId: string): boolean {
+    return this.publishing.has(channelId);
+  }
+
+  disconnectPublishers(channelId: string): void {
+    this.disconnected.push(channelId);
+    this.publishing.delete(channelId);
+  }
+
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();

@@ -1,22 +1,27 @@
-import { CreateChannelCommand, DeleteChannelCommand, GetChannelCommand, GetStreamKeyCommand, IvsClient, ListChannelsCommand, ListStreamKeysCommand, ResourceNotFoundException } from '@aws-sdk/client-ivs';
+import {
+  ChannelNotBroadcasting,
+  CreateChannelCommand,
+  DeleteChannelCommand,
+  GetChannelCommand,
+  GetStreamKeyCommand,
+  IvsClient,
+  ListChannelsCommand,
+  ListStreamKeysCommand,
+  ListStreamsCommand,
+  ResourceNotFoundException,
+  StopStreamCommand,
+} from '@aws-sdk/client-ivs';
 import { describe, expect, it } from '@jest/globals';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalIvs } from '../../../local/ivs';
-import type { ChannelMedia, MediaPlane } from '../../../local/media-plane-contract';
+import { RecordingMediaPlane } from './fakes';
 
 function setup() {
-  const started: ChannelMedia[] = [];
-  const removedEndpoints: string[] = [];
-  const mediaPlane: MediaPlane = {
-    startChannel: (c) => Promise.resolve(void started.push(c)),
-    stopChannel: async () => {},
-    removeEndpoint: (id) => Promise.resolve(void removedEndpoints.push(id)),
-    close: async () => {},
-  };
+  const mediaPlane = new RecordingMediaPlane();
   const local = new LocalIvs({ rtmpPort: 1935, mediaPort: 8080, mediaPlane });
   const ivs = bindLocalService(new IvsClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), local.service);
-  return { ivs, started, removedEndpoints };
+  return { ivs, started: mediaPlane.started, removedEndpoints: mediaPlane.removedEndpoints, mediaPlane };
 }
 
 describe('local IVS', () => {
@@ -52,5 +57,25 @@ describe('local IVS', () => {
     expect(removedEndpoints).toEqual([started[0].endpointId]);
     await expect(ivs.send(new GetChannelCommand({ arn: made.channel!.arn }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     await expect(ivs.send(new DeleteChannelCommand({ arn: made.channel!.arn }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('lists the channels someone pushes to as live streams, and StopStream drops the publisher', async () => {
+    // Prepare: two channels, one with a publisher
+    const { ivs, mediaPlane, started } = setup();
+    const pushed = await ivs.send(new CreateChannelCommand({ name: 'fm-live' }));
+    const quiet = await ivs.send(new CreateChannelCommand({ name: 'fm-quiet' }));
+    mediaPlane.publishing.add(started[0].channelId);
+    // Act
+    const listed = await ivs.send(new ListStreamsCommand({}));
+    await ivs.send(new StopStreamCommand({ channelArn: pushed.channel!.arn }));
+    const after = await ivs.send(new ListStreamsCommand({}));
+    // Assess: StopStream on a channel with no live stream is ChannelNotBroadcasting, HTTP 404
+    // (https://docs.aws.amazon.com/ivs/latest/LowLatencyAPIReference/API_StopStream.html, Errors)
+    expect(listed.streams!.map((s) => [s.channelArn, s.state])).toEqual([[pushed.channel!.arn, 'LIVE']]);
+    expect(mediaPlane.disconnected).toEqual([started[0].channelId]);
+    expect(after.streams).toEqual([]);
+    const offline = ivs.send(new StopStreamCommand({ channelArn: quiet.channel!.arn }));
+    await expect(offline).rejects.toBeInstanceOf(ChannelNotBroadcasting);
+    await expect(offline).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
   });
 });

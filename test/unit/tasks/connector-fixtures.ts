@@ -8,6 +8,7 @@ export const RTMP_IVS = 'rtmps://abc.global-contribute.live-video.net:443/app/sk
 export const NOW = new Date('2026-01-01T00:00:00Z');
 
 export const config = loadConfig({
+  TABLE_NAME: 'streams',
   CONNECTOR_CLUSTER: 'connectors',
   CONNECTOR_TASK_DEFINITION: 'connector:3',
   CONNECTOR_SUBNETS: 'subnet-a,subnet-b',

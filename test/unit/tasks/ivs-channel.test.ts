@@ -28,7 +28,7 @@ const notFound = () => new ResourceNotFoundException({ message: 'gone', $metadat
 beforeEach(() => { ivs.reset(); });
 
 describe('ensure-ivs-channel', () => {
-  it('creates the stream channel once and writes the playback and ingest URLs, returning only its ARN', async () => {
+  it('creates the stream channel once, tagged with its stream and this stack\'s table (the reconciler\'s mark), and writes the playback and ingest URLs, returning only its ARN', async () => {
     const item = await aStream(store());
     ivs.on(ListChannelsCommand).resolves({ channels: [] });
     ivs.on(CreateChannelCommand).resolves({ channel: CHANNEL, streamKey: { value: KEY } });
@@ -37,7 +37,7 @@ describe('ensure-ivs-channel', () => {
 
     expect(out).toEqual({ channel_arn: ARN });
     expect(JSON.stringify(out)).not.toContain('sk_');
-    expect(ivs).toHaveReceivedCommandWith(CreateChannelCommand, { name: `fm-${item.id}`, latencyMode: 'LOW', type: 'STANDARD', tags: { stream_id: item.id } });
+    expect(ivs).toHaveReceivedCommandWith(CreateChannelCommand, { name: `fm-${item.id}`, latencyMode: 'LOW', type: 'STANDARD', tags: { stream_id: item.id, stream_table: 'streams' } });
     const stored = await store().mustGet(item.id);
     expect(stored).toMatchObject({
       ivs_channel_arn: ARN,

@@ -10,6 +10,7 @@ import {
   type ChannelState,
 } from '@aws-sdk/client-medialive';
 import { CreateChannelCommand as CreatePackageChannel, CreateOriginEndpointCommand, MediaPackageClient } from '@aws-sdk/client-mediapackage';
+import { CreateChannelCommand as CreateIvsChannel, IvsClient, ListStreamsCommand } from '@aws-sdk/client-ivs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { connectorGroup } from '../../../core/domain/connector';
@@ -21,6 +22,7 @@ import type { StreamItem } from '../../../core/domain/record';
 import { loadConfig } from '../../../core/lambda/config';
 import { bindLocalService } from '../../../local/aws-binding';
 import { LocalCloudWatch } from '../../../local/cloudwatch';
+import { LocalIvs } from '../../../local/ivs';
 import { LOCAL_CREDENTIALS } from '../../../local/credentials';
 import { LocalMediaLive } from '../../../local/medialive';
 import { LocalMediaPackage } from '../../../local/mediapackage';
@@ -41,11 +43,14 @@ const ecs = mockClient(ecsClient);
 let live: LocalMediaLive;
 let medialive: MediaLiveClient;
 let cloudwatch: LocalCloudWatch;
+let ivsPlane: RecordingMediaPlane;
+let ivs: IvsClient;
 let now = new Date();
 const deps = () => ({
   store: store(),
   medialive,
   ecs: ecsClient,
+  ivs,
   cloudwatch: bindLocalService(new CloudWatchClient(client), cloudwatch.service),
   config,
   now: () => now,
@@ -72,6 +77,8 @@ beforeEach(async () => {
   });
   medialive = bindLocalService(new MediaLiveClient(client), live.service);
   cloudwatch = new LocalCloudWatch();
+  ivsPlane = new RecordingMediaPlane();
+  ivs = bindLocalService(new IvsClient(client), new LocalIvs({ rtmpPort: 1935, mediaPort: 8080, mediaPlane: ivsPlane }).service);
 });
 afterEach(() => live?.close());
 
@@ -113,6 +120,14 @@ async function aStreamOnChannel(patch: Partial<StreamItem>, running: boolean): P
   const item = await aStream(store(), { state: 'idle' });
   const channelId = await aChannel(item.id, { running });
   return store().mutate(item.id, () => ({ live_channel_id: channelId, ...patch }));
+}
+
+/** An IVS channel as ensure-ivs-channel makes it (tagged with `table`, or untagged as before the tag), live if someone pushes. */
+async function anIvsChannel(name: string, opts: { live: boolean; table?: string | null }): Promise<string> {
+  const table = opts.table === undefined ? TABLE : opts.table;
+  const made = await ivs.send(new CreateIvsChannel({ name, tags: table === null ? {} : { stream_id: name, stream_table: table } }));
+  if (opts.live) ivsPlane.publishing.add(ivsPlane.started.at(-1)!.channelId);
+  return made.channel!.arn!;
 }
 
 const started = { state: 'running' as const, started: true, last_started: String(Math.floor(Date.now() / 1000)) };
@@ -242,5 +257,27 @@ describe('reconcile', () => {
     expect(sweep.stopped_connectors).toEqual(['task-orphan']);
     expect(ecs).toHaveReceivedCommandTimes(StopTaskCommand, 1);
     expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: CLUSTER, task: arn('task-orphan') });
+  });
+
+  it("stops the live stream of an IVS channel no record's connector accounts for, and leaves the connector's, the quiet and another stack's", async () => {
+    // Prepare: an orphan of this stack (tagged), an untagged one under a record with no connector,
+    // one a running IVS connector pushes to, another stack's, and one of ours that is not live
+    const orphan = await anIvsChannel('fm-orphan', { live: true });
+    const unclaimedArn = await anIvsChannel('fm-legacy', { live: true, table: null });
+    const unclaimed = await aStream(store(), { ivs_channel_arn: unclaimedArn });
+    const pushedArn = await anIvsChannel('fm-pushed', { live: true });
+    await aStream(store(), { ivs_channel_arn: pushedArn, connector: { target: 'ivs', state: 'running', chime_url: 'u', task_id: 't', started_at: '1' } });
+    const theirs = await anIvsChannel('fm-theirs', { live: true, table: 'another-stack-streams' });
+    await anIvsChannel('fm-quiet', { live: false });
+    // Act
+    const sweep = await reconcile({}, deps());
+    // Assess
+    expect(sweep.stopped_ivs_streams.sort()).toEqual([orphan, unclaimedArn].sort());
+    const stillLive = (await ivs.send(new ListStreamsCommand({}))).streams!.map((s) => s.channelArn);
+    expect(stillLive.sort()).toEqual([pushedArn, theirs].sort());
+    expect((await store().mustGet(unclaimed.id)).last_error).toMatchObject({
+      action: 'reconcile',
+      message: expect.stringContaining(`IVS channel ${unclaimedArn} was live with no connector of this stream pushing to it`),
+    });
   });
 });
