@@ -58,9 +58,13 @@ describe('cost guards on the local runtime', () => {
   it('keeps a stream with a publisher running past the idle deadline and shows input_connected', async () => {
     // 1200 s scaled: the idle guard armed at RUNNING is due 24 s later, time enough for ffmpeg to connect.
     const { id, running } = await runningStream({ idle_stop_seconds: 1200, max_session_seconds: 0 });
-    expect(running.input_connected).toBe(false);
+    // The input alerts ("RTMP Stream Not Found", one per pipeline) come on their own, before or
+    // after the channel's RUNNING is recorded (as MediaLive's come through EventBridge, in no
+    // promised order); one that lands after re-arms the idle guard. So: wait until the record
+    // shows no encoder, then read the guard armed for the idle clock then running.
+    await rt.until(id, 'the input alerts to show no encoder pushing', (r) => r.input_connected === false);
     const { guards } = await rt.runtime.services.store.mustGet(id);
-    const firstIdleGuard = `fmg-${guards!.session_id}-idle-0`;
+    const firstIdleGuard = `fmg-${guards!.session_id}-idle-${guards!.idle_arming}`;
     expect(await guardSchedule(firstIdleGuard)).toBeDefined();
 
     const publisher = publish(running.rtmp1, 120);
@@ -74,7 +78,7 @@ describe('cost guards on the local runtime', () => {
       const late = await sfn.send(
         new StartExecutionCommand({
           stateMachineArn: config.STATE_MACHINE_ARNS.stop,
-          input: JSON.stringify({ stream_id: id, reason: 'idle', session_id: guards!.session_id, arming: 0 }),
+          input: JSON.stringify({ stream_id: id, reason: 'idle', session_id: guards!.session_id, arming: guards!.idle_arming }),
         }),
       );
       const ended = await waitFor(async () => {
