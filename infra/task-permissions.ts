@@ -424,4 +424,5 @@ export const TASK_PERMISSIONS: Readonly<Record<string, readonly Grant[]>> = {
   // once it exists (`Webhooks.fanOutWith`, infra/webhooks.ts), after the task functions.
   'fan-out-webhooks': [webhooks('Scan')],
   'deliver-webhook': [webhooks('GetItem'), recordDeliveries],
+  'mark-delivery-exhausted': [recordDeliveries],
 } satisfies Record<WorkflowTask, readonly Grant[]> & Record<string, readonly Grant[]>;

@@ -1,7 +1,7 @@
 import * as z from '../core/domain/zod';
 import type { Services } from '../core/aws/services';
 import { dynamoDbClient } from '../core/aws/clients/dynamodb';
-import { getWebhook, markExhausted, recordAttempt } from '../core/aws/webhook-store';
+import { getWebhook, recordAttempt } from '../core/aws/webhook-store';
 import { postWebhook } from '../core/aws/webhook-http';
 import { WebhookDeliveryFailed } from '../core/domain/errors';
 import { StreamEventSchema } from '../core/domain/events';
@@ -14,7 +14,7 @@ export const Input = z.object({
   event: StreamEventSchema,
   delivery_id: z.string(),
   started_at: z.string(),
-  /** The tries the workflow's policy allows: the last one that fails marks the delivery `exhausted`. */
+  /** The tries the workflow's policy allows (named in a failed try's error; the workflow's Catch marks the delivery `exhausted`). */
   max_attempts: z.number().check(z.int(), z.gte(1)),
 });
 
@@ -59,7 +59,6 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<Out
   const delivery = { delivery_id: input.delivery_id, event_id: input.event.id, kind: input.event.kind, started_at: input.started_at };
   const number = await recordAttempt(deps, { webhookId: webhook.webhook_id, delivery, attempt, status: failure ? 'pending' : 'delivered' });
   if (!failure) return { delivered: true, attempt: number, http_status: httpStatus! };
-  if (number >= input.max_attempts) await markExhausted(deps, webhook.webhook_id, delivery);
   throw new WebhookDeliveryFailed(`attempt ${number} of ${input.max_attempts}: ${failure}`);
 }
 

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { JitterType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Errors, Fail, JitterType } from 'aws-cdk-lib/aws-stepfunctions';
 import { DELIVERY_WORKFLOW } from '../core/domain/webhook-workflow';
 import { ErrorNames } from '../core/domain/errors';
 import { defineWorkflow } from './definition';
@@ -7,6 +7,8 @@ import { invoke } from './steps';
 
 export const DELIVER_WEBHOOK_STATES = {
   deliver: 'Deliver webhook',
+  markExhausted: 'Mark delivery exhausted',
+  failed: 'Delivery exhausted',
 } as const;
 
 /**
@@ -25,20 +27,21 @@ export const DELIVERY_RETRY = {
   maxDelaySeconds: 3600,
   retries: 54,
 } as const;
-/** The first try and every retry: the last of them that fails marks the delivery `exhausted`. */
+/** The first try and every retry; once the last has failed, the Catch marks the delivery `exhausted`. */
 export const DELIVERY_MAX_ATTEMPTS = DELIVERY_RETRY.retries + 1;
 
 /**
  * deliver_webhook: one event to one webhook (started by `tasks/fan-out-webhooks.ts`, named after
  * both, so a repeated event is the same execution). One Task tries the POST (`tasks/deliver-webhook.ts`
  * reads the secret itself: it is never in this execution's input or output); a failed try is
- * retried on the schedule above, and a delivery that exhausts it fails the execution, which the
- * failed-executions alarm of every state machine reports.
+ * retried on the schedule above. Whatever ends the last try (its failure, the Task's timeout, a
+ * Lambda error) is caught: the delivery is marked `exhausted` (so none stays `pending` forever),
+ * then the execution fails, which the failed-executions alarm of every state machine reports.
  */
 export const deliverWebhookWorkflow = defineWorkflow({
   action: DELIVERY_WORKFLOW,
   description: 'Delivers one stream event to one webhook, signed, retried with backoff for 24 h.',
-  tasks: ['deliver-webhook'],
+  tasks: ['deliver-webhook', 'mark-delivery-exhausted'],
   // The last try starts about 24 h after the first; at most 3810 + 47 × 3600 = 173010 s ≈ 48 h, were every jittered wait at its cap.
   timeout: Duration.hours(50),
   build(scope, fn) {
@@ -61,6 +64,24 @@ export const deliverWebhookWorkflow = defineWorkflow({
       maxAttempts: DELIVERY_RETRY.retries,
       jitterStrategy: JitterType.FULL,
     });
+    const markExhausted = invoke(scope, DELIVER_WEBHOOK_STATES.markExhausted, fn['mark-delivery-exhausted'], {
+      payload: {
+        'webhook_id.$': '$.webhook_id',
+        'event.$': '$.event',
+        'delivery_id.$': '$$.Execution.Name',
+        'started_at.$': '$$.Execution.StartTime',
+        'error.$': '$.failure.Error',
+      },
+      resultPath: '$.exhausted',
+    });
+    deliver.addCatch(markExhausted, { errors: [Errors.ALL], resultPath: '$.failure' });
+    markExhausted.next(
+      new Fail(scope, DELIVER_WEBHOOK_STATES.failed, {
+        stateName: DELIVER_WEBHOOK_STATES.failed,
+        error: ErrorNames.WebhookDeliveryFailed,
+        cause: 'every try this delivery was allowed failed; GET /webhooks/{id}/deliveries lists them',
+      }),
+    );
     return deliver;
   },
 });

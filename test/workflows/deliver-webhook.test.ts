@@ -28,13 +28,24 @@ let engine: LocalStepFunctions;
 let sfn: SFNClient;
 let runTask: TaskRunner;
 const receivers: Receiver[] = [];
+const stalling = new Set<string>();
+
+/** What a Task state past its `TimeoutSeconds` fails with (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html, "States.Timeout"). */
+function taskTimedOut(): Error {
+  const err = new Error('Task timed out');
+  err.name = 'States.Timeout';
+  return err;
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wf-deliver-webhook-'));
   tables = await startWebhookTables({ WEBHOOK_LOOPBACK_HTTP: 'true' });
   const services = (): Services => ({ ...tables, config, sfn, now: () => new Date() }) as unknown as Services;
-  runTask = await loadTaskRunner(['deliver-webhook', 'fan-out-webhooks'], services);
-  engine = new LocalStepFunctions({ workflows: [renderAction(deliverWebhookWorkflow)], runTask, dir, waitOverrideMs: 5 });
+  runTask = await loadTaskRunner(['deliver-webhook', 'mark-delivery-exhausted', 'fan-out-webhooks'], services);
+  // A try of a webhook in `stalling` never ends: it fails as the Task's own TimeoutSeconds fails it.
+  const engineTask: TaskRunner = (task, input) =>
+    task === 'deliver-webhook' && stalling.has((input as { webhook_id: string }).webhook_id) ? Promise.reject(taskTimedOut()) : runTask(task, input);
+  engine = new LocalStepFunctions({ workflows: [renderAction(deliverWebhookWorkflow)], runTask: engineTask, dir, waitOverrideMs: 5 });
   sfn = bindLocalService(new SFNClient({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), engine.service);
   const config = loadConfig({
     WEBHOOKS_TABLE_NAME: tables.config.WEBHOOKS_TABLE_NAME,
@@ -120,6 +131,20 @@ describe('the delivery workflow (local engine)', () => {
     const [delivery] = await listDeliveries(tables, broken.webhook.webhook_id);
     expect(delivery.status).toBe('exhausted');
     expect(delivery.attempts).toHaveLength(DELIVERY_MAX_ATTEMPTS);
+  });
+
+  it('marks a delivery whose every try timed out exhausted, with a try that says so, and fails the execution', async () => {
+    // Prepare: a receiver whose every try outlives the Task's timeout (no try records itself)
+    const stalled = await register(() => 200, ['stream.running']);
+    stalling.add(stalled.webhook.webhook_id);
+    // Act
+    await runTask('fan-out-webhooks', busEvent(sampleEvent({ id: 'evt-timeout-1' })));
+    const [execution] = await executionsOf(stalled.webhook);
+    // Assess: not left `pending` for ever
+    expect({ status: execution.status, error: execution.error }).toEqual({ status: 'FAILED', error: 'WebhookDeliveryFailed' });
+    const [delivery] = await listDeliveries(tables, stalled.webhook.webhook_id);
+    expect(delivery).toMatchObject({ status: 'exhausted', event_id: 'evt-timeout-1' });
+    expect(delivery.attempts).toEqual([expect.objectContaining({ attempt: 1, status: 'failed', http_status: null, error: 'the try did not end: States.Timeout' })]);
   });
 });
 

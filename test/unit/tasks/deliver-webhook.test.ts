@@ -79,15 +79,6 @@ describe('deliver-webhook', () => {
     expect(JSON.stringify([deliveries, String(failure)])).not.toContain(SECRET);
   });
 
-  it('marks the delivery exhausted when its last allowed try fails', async () => {
-    const webhook = await webhookAt(() => 503);
-    await expect(run(input(webhook, 2), deps())).rejects.toThrow('attempt 1 of 2');
-    await expect(run(input(webhook, 2), deps())).rejects.toThrow('attempt 2 of 2');
-    const [delivery] = await listDeliveries(tables, webhook.webhook_id);
-    expect(delivery.status).toBe('exhausted');
-    expect(delivery.attempts.map((a) => a.http_status)).toEqual([503, 503]);
-  });
-
   it('fails (retryably) a receiver that is gone, and records why', async () => {
     const webhook = await webhookAt(() => 200);
     await receiver!.close();
