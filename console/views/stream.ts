@@ -39,7 +39,9 @@ export const mount: Mount<{ id: string }> = (root, params, ctx) => {
     recordingsSection(params.id),
     executionsSection(section),
   ];
-  const body = h('div', { hidden: true }, badges, description, lastError, facts, ...sections.map((part) => part.element));
+  // What an operator acts on first (state, error, buttons, players), then the details.
+  const [actions, players, ...rest] = sections.map((part) => part.element);
+  const body = h('div', { hidden: true }, badges, description, lastError, actions, players, h('h2', {}, 'Details'), facts, ...rest);
   let shownBadges = '';
 
   const render = (record: StreamRecord) => {
