@@ -35,7 +35,7 @@ import { localServices } from './services';
 import { JsonStateFile } from './state-files';
 import { localIntegrations } from './stepfunctions/integrations';
 import { LocalStepFunctions } from './stepfunctions/service';
-import { loadTaskRunner } from './stepfunctions/tasks';
+import { loadTaskRunner, type TaskRunner } from './stepfunctions/tasks';
 import { loadWorkflows } from './stepfunctions/workflow-cache';
 
 export interface ControlPlaneOptions {
@@ -92,6 +92,13 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   const { env, settings, dataDir, stateDir, onClose, startMediaPlane: startMedia, publishGraceMs, stepFunctionsWaitMs } = context;
   const [s3, dynamo, rendered, consoleFiles] = await allStarted([context.s3, startStore(dataDir, onClose), loadWorkflows(), loadConsoleFiles()] as const);
   const s3Client = localS3Client(s3.endpoint);
+  // Tasks run by events (a channel's state change or alert, a connector's exit, the reconciler):
+  // closing the services below sends some of them, and nothing else awaits them. Run after those
+  // close (closers run in reverse) and before the store does, so none writes to a closed store.
+  const eventTasks = new Set<Promise<unknown>>();
+  onClose(async () => {
+    while (eventTasks.size > 0) await Promise.allSettled([...eventTasks]);
+  });
 
   // Alerts can only be recorded once the tasks are loaded (below); until then they are logged.
   let channelAlert = (detail: ChannelAlertDetail): Promise<unknown> => {
@@ -144,10 +151,16 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
     if (!built.services) throw new Error('the local runtime is still starting');
     return built.services;
   };
-  const runTask = await loadTaskRunner(
+  const loaded = await loadTaskRunner(
     [...rendered.tasks, CONNECTOR_EXITED_TASK, CHANNEL_ALERT_TASK, PUBLISH_EVENTS_TASK, FAN_OUT_WEBHOOKS_TASK, CHANNEL_STATE_CHANGE_TASK, RECONCILE_TASK],
     servicesNow,
   );
+  const runTask: TaskRunner = (task, input) => {
+    const run = loaded(task, input);
+    eventTasks.add(run);
+    void run.finally(() => eventTasks.delete(run)).catch(() => undefined);
+    return run;
+  };
   // The rule's target gets the event's `detail`, as in the cloud (infra/channel-watch.ts).
   channelStateChange = (event) =>
     runTask(CHANNEL_STATE_CHANGE_TASK, event.detail).catch((err: unknown) =>
@@ -248,19 +261,26 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
 /**
  * The reconciler's schedule: a sweep now, then one every `seconds`, each after the last has ended
  * (a slow sweep is never overlapped by the next). A failed sweep is logged; the next one comes
- * anyway. Returns what stops it.
+ * anyway. Returns what stops it, once the sweep under way (if any) has ended.
  */
-function sweepEvery(seconds: number, sweep: () => Promise<unknown>): () => void {
+function sweepEvery(seconds: number, sweep: () => Promise<unknown>): () => Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const next = async () => {
-    await sweep().catch((err: unknown) => logger.error('local runtime: the reconciler\'s sweep failed', { error: String(err) }));
-    if (!stopped) timer = setTimeout(() => void next(), seconds * 1000);
+  let current: Promise<void> = Promise.resolve();
+  const next = () => {
+    current = sweep()
+      .then(() => undefined)
+      .catch((err: unknown) => logger.error('local runtime: the reconciler\'s sweep failed', { error: String(err) }))
+      .then(() => {
+        if (!stopped) timer = setTimeout(next, seconds * 1000);
+      });
   };
-  void next();
-  return () => {
+  next();
+  // A sweep under way when the runtime stops is let finish: it writes to the store, which closes after.
+  return async () => {
     stopped = true;
     clearTimeout(timer);
+    await current;
   };
 }
 

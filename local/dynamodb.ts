@@ -22,8 +22,11 @@ export async function startDynalite(options: { path?: string; port?: number } = 
     endpoint,
     client,
     async close() {
-      client.destroy();
+      // The server first: it lets the requests under way finish before dynalite closes its
+      // database. Destroying the client first cut them off mid-request, and dynalite then ran
+      // their reads on a closed database ("Database is closed", thrown where nothing catches it).
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      client.destroy();
     },
   };
 }
