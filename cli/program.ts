@@ -37,7 +37,8 @@ interface Context {
   idempotencyKey?: string;
   wait: boolean;
   timeoutMs: number;
-  print(json: unknown, readable: string): void;
+  /** `json` with --json (nothing when undefined), else the readable text, rendered only then. */
+  print(json: unknown, readable: string | (() => string)): void;
   progress: ReturnType<typeof progressLine>;
 }
 
@@ -73,7 +74,7 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
       print(value, readable) {
         if (json) {
           if (value !== undefined) io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-        } else io.stdout.write(`${readable}\n`);
+        } else io.stdout.write(`${typeof readable === 'function' ? readable() : readable}\n`);
       },
     };
   };
@@ -93,7 +94,7 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
       outcome = await followAction(c.client, { action, id: streamId, answered: record, since }, { timeoutMs: c.timeoutMs, progress: c.progress });
       record = outcome.value;
     }
-    if (record) c.print(record, out.streamRecord(record));
+    if (record) c.print(record, () => out.streamRecord(record));
     else if (action === 'delete') c.print(reply.body, `stream ${streamId} deleted`);
     else if (streamId) {
       // 204: done (live, unlive); the record says where it now plays.
@@ -106,7 +107,7 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
   const show = async (cmd: Command, path: string, render: (body: never) => string) => {
     const c = context(cmd);
     const { body } = await c.client.request('GET', path);
-    c.print(body, render(body as never));
+    c.print(body, () => render(body as never));
   };
 
   const streams = program.command('streams').description('streams: list, create, start, stop, live, …');
@@ -156,7 +157,7 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
       const record = (await c.client.request('GET', `/streams/${bodies.streamId(id)}`)).body as StreamRecord;
       const primary = obsSettings(record.rtmp1);
       const backup = obsSettings(record.rtmp2);
-      c.print({ server: primary.server, stream_key: primary.stream_key, backup_server: backup.server, backup_stream_key: backup.stream_key }, out.obs(primary, backup));
+      c.print({ server: primary.server, stream_key: primary.stream_key, backup_server: backup.server, backup_stream_key: backup.stream_key }, () => out.obs(primary, backup));
     });
 
   program
@@ -170,9 +171,9 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
       const body = bodies.splitBody(opts);
       const c = context(cmd);
       const accepted = (await c.client.request('POST', `/streams/${id}/split`, { body, idempotencyKey: c.idempotencyKey })).body as z.infer<typeof SplitAcceptedSchema>;
-      if (!c.wait) return c.print(accepted, out.splitAccepted(accepted));
+      if (!c.wait) return c.print(accepted, () => out.splitAccepted(accepted));
       const outcome = await followSplit(c.client, `/streams/${id}/splits/${encodeURIComponent(accepted.execution_id)}`, { timeoutMs: c.timeoutMs, progress: c.progress });
-      c.print(outcome.value, out.splitProgress(outcome.value));
+      c.print(outcome.value, () => out.splitProgress(outcome.value));
       if (outcome.failure) throw new WaitFailed(outcome.failure);
     });
   program
@@ -196,7 +197,7 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
       const body = bodies.scheduleBody(opts, new Date());
       const c = context(cmd);
       const { body: created } = await c.client.request('POST', `/streams/${id}/schedules`, { body, idempotencyKey: c.idempotencyKey });
-      c.print(created, out.schedules([created as never]));
+      c.print(created, () => out.schedules([created as never]));
     });
   schedules
     .command('cancel <ID> <SCHEDULE_ID>')
@@ -246,7 +247,7 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
       const body = bodies.webhookBody(opts);
       const c = context(cmd);
       const { body: created } = await c.client.request('POST', '/webhooks', { body, idempotencyKey: c.idempotencyKey });
-      c.print(created, out.webhookCreated(created as never));
+      c.print(created, () => out.webhookCreated(created as never));
     });
   webhooks
     .command('delete <WEBHOOK_ID>')
