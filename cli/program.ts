@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type * as z from '../core/domain/zod';
 import type { StreamRecord } from '../core/domain/record';
 import type { SplitAcceptedSchema } from '../api/schemas';
@@ -16,14 +16,20 @@ import { followAction, followSplit, progressLine, type Outcome } from './waiter'
  * (output.ts, or the API's JSON with `--json`).
  */
 
+/** Where output goes; `isTTY` decides how the progress line is drawn. */
+export interface Output {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
 export interface Io {
-  stdout: { write(text: string): unknown };
-  stderr: NodeJS.WriteStream;
+  stdout: Output;
+  stderr: Output;
   env: NodeJS.ProcessEnv;
 }
 
 interface Globals {
-  api: string;
+  api?: string;
   apiHost?: string;
   json?: boolean;
   idempotencyKey?: string;
@@ -51,7 +57,7 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
     .description('Operate FrontMaster Live Stream streams through its HTTP API (docs/CLI.md).')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .addOption(new Option('--api <url>', 'the API base URL (cloud: https://{api}.execute-api.{region}.amazonaws.com/{stage})').env('FMLS_API').default(DEFAULT_API))
+    .option('--api <url>', `the API base URL (cloud: https://{api}.execute-api.{region}.amazonaws.com/{stage}); default $FMLS_API, else ${DEFAULT_API}`)
     .option('--api-host <host>', 'the host name to send and sign when --api is another address for it (a VPC endpoint, a tunnel)')
     .option('--json', "print the API's JSON instead of tables")
     .option('--idempotency-key <key>', 'sent as the Idempotency-Key header of the write: a retry with the same key returns the first answer')
@@ -65,7 +71,8 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
     if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${g.timeout}"`);
     const json = g.json === true;
     return {
-      client: apiClient({ api: g.api, apiHost: g.apiHost, env: io.env }),
+      // FMLS_API read from `io.env`, not commander's process.env lookup: what a command sees is what it was given.
+      client: apiClient({ api: g.api ?? io.env.FMLS_API ?? DEFAULT_API, apiHost: g.apiHost, env: io.env }),
       json,
       idempotencyKey: g.idempotencyKey,
       wait: g.wait === true,

@@ -38,7 +38,7 @@ export interface Outcome<T> {
  * A progress line on `stream`: rewritten in place on a terminal; elsewhere (a CI log, a file) one
  * line each time what it says changes, the elapsed time aside.
  */
-export function progressLine(stream: NodeJS.WriteStream): Progress {
+export function progressLine(stream: { write(text: string): unknown; readonly isTTY?: boolean }): Progress {
   let last = '';
   let shown = false;
   return {
