@@ -28,7 +28,7 @@ function ok(result: CliResult): CliResult {
 
 describe('fmls against the local runtime', () => {
   it(
-    'runs the walkthrough: create, start --wait, obs, live, stop --wait, executions; usage and API errors; --json; --idempotency-key',
+    'runs the walkthrough: create, start --wait (timed out, then resumed), obs, live, stop --wait, executions; usage and API errors; --json; --idempotency-key',
     async () => {
       // Create, twice with one idempotency key: the same stream, one of it.
       const create = ['--json', '--idempotency-key', 'cli-e2e-create-1', 'streams', 'create', '--name', 'cli workshop', '--segment-length', '4', '--wait'];
@@ -40,8 +40,14 @@ describe('fmls against the local runtime', () => {
       const listed = (await local.api('GET', '/streams')).body as StreamRecord[];
       expect(listed.filter((s) => s.name === 'cli workshop')).toHaveLength(1);
 
-      // Start and follow it to running: the progress line on stderr names the state and the step.
-      const started = ok(await fmls('streams', 'start', id, '--startover-window-seconds', '120', '--wait'));
+      // Start, too impatiently: --timeout passes while it is starting (exit 3, saying where it is).
+      // The same request again (same idempotency key) replays the answer and follows the same
+      // execution to running; the progress line on stderr names the state and the step.
+      const start = ['--idempotency-key', 'cli-e2e-start-1', 'streams', 'start', id, '--startover-window-seconds', '120', '--wait'];
+      const impatient = await fmls(...start, '--timeout', '0.2');
+      expectWithMessage(impatient.code, impatient.stderr).toBe(3);
+      expect(impatient.stderr).toMatch(new RegExp(`^fmls: timed out after \\d+s waiting for start of ${id}: state starting, step \\S`, 'm'));
+      const started = ok(await fmls(...start));
       expect(started.stdout).toMatch(/^state\s+running$/m);
       expect(started.stdout).toMatch(/^startover_window_seconds\s+120$/m);
       expect(started.stderr).toMatch(new RegExp(`^start ${id.slice(0, 8)}: starting · \\d+s · \\S`, 'm'));
