@@ -42,6 +42,11 @@ export class RequestFailed extends Error {
   override readonly name = 'RequestFailed';
 }
 
+/** The API answered, but not with what the command needs (e.g. `obs` of a stream with no input yet). */
+export class CommandFailed extends Error {
+  override readonly name = 'CommandFailed';
+}
+
 /** A workflow followed by `--wait` ended badly. */
 export class WaitFailed extends Error {
   override readonly name = 'WaitFailed';

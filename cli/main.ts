@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ApiError, EXIT, RequestFailed, UsageError, WaitFailed, WaitTimedOut } from './errors';
+import { ApiError, CommandFailed, EXIT, RequestFailed, UsageError, WaitFailed, WaitTimedOut } from './errors';
 import { runConsole } from './console-server';
 import { buildProgram, type Io } from './program';
 
@@ -32,7 +32,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       fail(err.message);
       return EXIT.timedOut;
     }
-    if (err instanceof WaitFailed || err instanceof RequestFailed) {
+    if (err instanceof WaitFailed || err instanceof RequestFailed || err instanceof CommandFailed) {
       fail(err.message);
       return EXIT.failed;
     }

@@ -4,7 +4,7 @@ import type { StreamRecord } from '../core/domain/record';
 import type { ExecutionListSchema, ScheduleListSchema, SplitAcceptedSchema } from '../api/schemas';
 import type { SplitProgressViewSchema } from '../api/split-progress-schemas';
 import type { DeliveryListSchema, WebhookCreatedSchema, WebhookListSchema } from '../api/webhook-schemas';
-import type { ObsSettings } from './obs';
+import type { ObsSettings } from '../console/obs';
 
 /**
  * The readable output (without `--json`): tables and `field  value` lines. Every value passes
@@ -61,9 +61,9 @@ export function obs(primary: ObsSettings, backup: ObsSettings): string {
   return fields(
     [
       ['Server', primary.server],
-      ['Stream key', primary.stream_key],
+      ['Stream key', primary.streamKey],
       ['Backup server', backup.server],
-      ['Backup stream key', backup.stream_key],
+      ['Backup stream key', backup.streamKey],
     ],
     new Set(['Stream key', 'Backup stream key']),
   );

@@ -5,8 +5,8 @@ import type { SplitAcceptedSchema } from '../api/schemas';
 import type { SplitProgressViewSchema } from '../api/split-progress-schemas';
 import { apiClient, DEFAULT_API, type ApiClient } from './api-client';
 import * as bodies from './bodies';
-import { UsageError, WaitFailed } from './errors';
-import { obsSettings } from './obs';
+import { CommandFailed, UsageError, WaitFailed } from './errors';
+import { obsSettings } from '../console/obs';
 import * as out from './output';
 import { followAction, followSplit, progressLine, type Outcome } from './waiter';
 
@@ -164,7 +164,8 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
       const record = (await c.client.request('GET', `/streams/${bodies.streamId(id)}`)).body as StreamRecord;
       const primary = obsSettings(record.rtmp1);
       const backup = obsSettings(record.rtmp2);
-      c.print({ server: primary.server, stream_key: primary.stream_key, backup_server: backup.server, backup_stream_key: backup.stream_key }, () => out.obs(primary, backup));
+      if (!primary || !backup) throw new CommandFailed(`stream ${record.id} has no RTMP input yet (state ${record.state})`);
+      c.print({ server: primary.server, stream_key: primary.streamKey, backup_server: backup.server, backup_stream_key: backup.streamKey }, () => out.obs(primary, backup));
     });
 
   program

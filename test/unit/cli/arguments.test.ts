@@ -127,6 +127,17 @@ describe('fmls arguments → API requests', () => {
     expect(captured[0]).toMatchObject({ method: 'POST', url: `/streams/${ID}/schedules`, body: { action: 'stop', at } });
   });
 
+  it("streams obs splits each pipeline's RTMP URL into OBS's Server and Stream key, and says when there is none yet", async () => {
+    answer = { status: 200, body: { id: ID, state: 'idle', rtmp1: 'rtmp://10.0.0.1:1935/live/KEY-1', rtmp2: 'rtmp://10.0.0.2:1935/live/KEY-2' } };
+    const shown = await fmls('streams', 'obs', ID);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toEqual({ server: 'rtmp://10.0.0.1:1935/live', stream_key: 'KEY-1', backup_server: 'rtmp://10.0.0.2:1935/live', backup_stream_key: 'KEY-2' });
+    answer = { status: 200, body: { id: ID, state: 'creating', rtmp1: '', rtmp2: '' } };
+    const none = await fmls('streams', 'obs', ID);
+    expect(none).toMatchObject({ code: 1, stdout: '' });
+    expect(none.stderr).toBe(`fmls: stream ${ID} has no RTMP input yet (state creating)\n`);
+  });
+
   it('passes --idempotency-key as the header of a write, and --api with a stage path', async () => {
     await fmls('--idempotency-key', 'retry-7', 'streams', 'stop', ID);
     expect(captured[0].headers['idempotency-key']).toBe('retry-7');
