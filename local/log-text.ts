@@ -1,11 +1,12 @@
 import { LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { logger, type LogPrinter } from '../core/lambda/logger';
+import type { LocalLogLevel } from './env';
 
 /**
  * `npm start`'s log: one short line per entry for the person at the terminal,
  * `14:05:09 INFO  stream 3f2a…: running (was starting)`, instead of Powertools' JSON (which the
- * cloud keeps, for CloudWatch Logs Insights). The level is Powertools' own setting: `LOG_LEVEL`
- * (or `POWERTOOLS_LOG_LEVEL`) = `debug` shows every request and the media plane's detail too.
+ * cloud keeps, for CloudWatch Logs Insights). The level is `LOG_LEVEL` (or `POWERTOOLS_LOG_LEVEL`,
+ * `localLogLevel` in env.ts): `debug` shows every request and the media plane's detail too.
  */
 
 /** Powertools' own fields and the Lambda context's: on every line, of use to no one at a terminal. */
@@ -61,8 +62,9 @@ export function textPrinter(out: (line: string) => void, err: (line: string) => 
   };
 }
 
-/** From now on this process logs text lines to its stdout and stderr. */
-export function useTextLogs(): void {
+/** From now on this process logs text lines at `level` and above to its stdout and stderr. */
+export function useTextLogs(level: LocalLogLevel): void {
+  logger.setLogLevel(level);
   logger.printTo(
     textPrinter(
       (line) => process.stdout.write(`${line}\n`),

@@ -4,6 +4,7 @@ import '../core/lambda/polyfills';
 // Before any SDK client is made: the SDK's Node warning becomes one line of the banner.
 import { nodeNotice } from './node-notice';
 import { describeMediaTools } from './ffmpeg';
+import { localLogLevel } from './env';
 import { useTextLogs } from './log-text';
 import { logger } from '../core/lambda/logger';
 import { startRuntime, type Runtime } from './runtime';
@@ -33,10 +34,10 @@ function logLevelLine(): string {
 }
 
 async function main(): Promise<void> {
-  // Lines for a person at a terminal; the cloud keeps Powertools' JSON.
-  useTextLogs();
   let runtime: Runtime;
   try {
+    // Lines for a person at a terminal; the cloud keeps Powertools' JSON.
+    useTextLogs(localLogLevel());
     runtime = await startRuntime();
   } catch (err) {
     process.stderr.write(`local runtime failed to start: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -73,7 +73,8 @@ function scan(place: string, texts: Iterable<string>): string[] {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'e2e-secrets-'));
-  rt = await startChildRuntime(dataDir, { POWERTOOLS_LOG_LEVEL: 'DEBUG', LOCAL_CHANNEL_START_SECONDS: '1' });
+  // At debug as the README says to ask for it (the tests' own POWERTOOLS_LOG_LEVEL would win).
+  rt = await startChildRuntime(dataDir, { POWERTOOLS_LOG_LEVEL: undefined, LOG_LEVEL: 'debug', LOCAL_CHANNEL_START_SECONDS: '1' });
   sampler = setInterval(sampleProcesses, 100);
 }, STEP_MS);
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { logger } from '../../../core/lambda/logger';
+import { localLogLevel } from '../../../local/env';
 import { eventLine } from '../../../local/event-log';
 import { formatLogLine, textPrinter } from '../../../local/log-text';
 
@@ -91,5 +92,14 @@ describe('the operator line of a stream event', () => {
   it('is nothing for what is not one of our events', () => {
     expect(eventLine({ kind: 'stream.idle' })).toBeUndefined();
     expect(eventLine(event('stream.idle', { state: 'nonsense' }))).toBeUndefined();
+  });
+});
+
+describe("npm start's log level", () => {
+  it('is LOG_LEVEL in any case, POWERTOOLS_LOG_LEVEL first, INFO by default; anything else names the variable', () => {
+    expect(localLogLevel({})).toBe('INFO');
+    expect(localLogLevel({ LOG_LEVEL: 'debug' })).toBe('DEBUG');
+    expect(localLogLevel({ LOG_LEVEL: 'debug', POWERTOOLS_LOG_LEVEL: 'Warn' })).toBe('WARN');
+    expect(() => localLogLevel({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL: "verbose" is not one of trace, debug, info, warn, error, critical, silent');
   });
 });
