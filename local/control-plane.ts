@@ -16,6 +16,7 @@ import { LocalDynamoDbStreams } from './dynamodb-streams';
 import { createLocalEcs, reportLostConnectors } from './ecs';
 import { LOCAL_KVS_ARN, LOCAL_NAMES, LOCAL_REGION, localConfig, type LocalEnv } from './env';
 import { startHttpServer } from './http-server';
+import { logStreamEvents } from './event-log';
 import { LocalEventBridge } from './eventbridge';
 import { LocalIvs } from './ivs';
 import { LocalKeyValueStore } from './keyvaluestore';
@@ -217,6 +218,8 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   const bus = new LocalEventBridge();
   // A failed fan-out is logged by the bus, as a rule's failed target is in the cloud.
   bus.subscribe({ source: [EVENT_SOURCE] }, (event) => runTask(FAN_OUT_WEBHOOKS_TASK, event));
+  // And the operator's lines in the runtime's log, one per event.
+  logStreamEvents(bus);
 
   const config = localConfig(env, {
     mediaPort: media.mediaPort,

@@ -115,7 +115,9 @@ export function createLocalEcs(options: LocalEcsOptions = {}): LocalEcs {
         if (/ready: sending frames/.test(safe)) task.healthStatus = 'HEALTHY';
         if (/ffmpeg exited/.test(safe)) task.healthStatus = 'UNKNOWN';
         if (/error: /.test(safe)) lastError = safe.replace(/^.*?error: /, '');
-        logger.info(safe, { connectorTask: id });
+        // Its errors for the operator; the rest of its chatter is detail (connector.* events say how it goes).
+        if (/error: /.test(safe)) logger.warn(safe, { connectorTask: id });
+        else logger.debug(safe, { connectorTask: id });
       },
       onExit: (exit) => void stopped(entry, exit, lastError),
     });

@@ -41,6 +41,24 @@ export function loadLocalEnv(env: NodeJS.ProcessEnv = process.env): LocalEnv {
   return parsed.data;
 }
 
+/** Powertools' levels, as `LOG_LEVEL` names them (any case). */
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export type LocalLogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * `npm start`'s log level: `POWERTOOLS_LOG_LEVEL`, else `LOG_LEVEL`, in any case (Powertools itself
+ * takes only upper case from the environment and ignores `debug` without a word), default INFO. A
+ * value that is no level is an error naming the variable.
+ */
+export function localLogLevel(env: NodeJS.ProcessEnv = process.env): LocalLogLevel {
+  const name = env.POWERTOOLS_LOG_LEVEL ? 'POWERTOOLS_LOG_LEVEL' : 'LOG_LEVEL';
+  const value = env[name];
+  if (!value) return 'INFO';
+  const level = LOG_LEVELS.find((l) => l === value.toUpperCase());
+  if (!level) throw new Error(`invalid local runtime settings: ${name}: ${JSON.stringify(value)} is not one of ${LOG_LEVELS.map((l) => l.toLowerCase()).join(', ')}`);
+  return level;
+}
+
 /** The account in every local ARN: obviously not a real one. */
 export const LOCAL_ACCOUNT = '000000000000';
 /** The region in every local ARN; the local services answer whatever region a client names. */

@@ -130,7 +130,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: ServeCo
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
   send(res, result.statusCode, headers, result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
-  logger.info('api request', { method: req.method, path: target.path, status: result.statusCode, ms: Date.now() - started });
+  // At debug: a request is the client's business; the operator's lines are the events' (local/event-log.ts).
+  logger.debug('api request', { method: req.method, path: target.path, status: result.statusCode, ms: Date.now() - started });
 }
 
 /**

@@ -136,7 +136,7 @@ export class LocalIvs {
     this.state.channels[channel.id] = channel;
     this.file.save(this.state);
     await this.options.mediaPlane?.startChannel(this.media(channel));
-    logger.info('local IVS channel created', { channel: this.arn(channel.id) });
+    logger.debug('local IVS channel created', { channel: this.arn(channel.id) });
     return { channel: this.describe(channel), streamKey: this.streamKey(channel) };
   }
 

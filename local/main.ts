@@ -1,7 +1,12 @@
 // `npm start`: the whole system on 127.0.0.1 with no AWS account. Polyfills first: the local
 // Step Functions engine needs Promise.withResolvers, which Node 20 lacks.
 import '../core/lambda/polyfills';
+// Before any SDK client is made: the SDK's Node warning becomes one line of the banner.
+import { nodeNotice } from './node-notice';
 import { describeMediaTools } from './ffmpeg';
+import { localLogLevel } from './env';
+import { useTextLogs } from './log-text';
+import { logger } from '../core/lambda/logger';
 import { startRuntime, type Runtime } from './runtime';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -18,14 +23,22 @@ function banner(runtime: Runtime): string {
     `  S3           ${e.s3}/{bucket}/{key}   (path-style, plain GET)`,
     `  Data         ${e.dataDir}`,
     ...describeMediaTools().map((line) => `  ${line}`),
+    ...[nodeNotice()].filter((line) => line !== undefined).map((line) => `  ${line}`),
+    `  Log          ${logLevelLine()}`,
     '  Ctrl-C stops everything.',
     '',
   ].join('\n');
 }
 
+function logLevelLine(): string {
+  return `${logger.getLevelName()} (LOG_LEVEL=debug shows every API request)`;
+}
+
 async function main(): Promise<void> {
   let runtime: Runtime;
   try {
+    // Lines for a person at a terminal; the cloud keeps Powertools' JSON.
+    useTextLogs(localLogLevel());
     runtime = await startRuntime();
   } catch (err) {
     process.stderr.write(`local runtime failed to start: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -88,7 +88,7 @@ export async function startMediaPlane(options: MediaPlaneOptions): Promise<Runni
       if (taken !== undefined) throw new Error(`channel ${media.channelId}: another running channel uses one of its stream names`);
       const channel = await ChannelRuntime.start(media, join(root, media.endpointId), { ingest, s3: options.s3, ffmpeg, onAlert: options.onAlert });
       channels.set(media.channelId, channel);
-      logger.info('media plane: channel running', { channelId: media.channelId, endpointId: media.endpointId });
+      logger.debug('media plane: channel running', { channelId: media.channelId, endpointId: media.endpointId });
     },
     stopChannel,
     async removeEndpoint(endpointId: string) {
@@ -97,7 +97,7 @@ export async function startMediaPlane(options: MediaPlaneOptions): Promise<Runni
       const feeding = [...channels.values()].filter((c) => c.media.endpointId === endpointId);
       await Promise.all(feeding.map((c) => stopChannel(c.media.channelId)));
       await rm(join(root, endpointId), { recursive: true, force: true });
-      logger.info('media plane: endpoint removed', { endpointId });
+      logger.debug('media plane: endpoint removed', { endpointId });
     },
     isPublishing(channelId) {
       return channels.get(channelId)?.media.streamNames.some((name) => ingest.isPublishing(name)) ?? false;

@@ -39,7 +39,8 @@ export interface ChildRuntime extends ApiClient {
   kill(): void;
 }
 
-export async function startChildRuntime(dataDir: string, env: Record<string, string> = {}): Promise<ChildRuntime> {
+/** `env` is laid over the test's own environment; an `undefined` value removes that variable. */
+export async function startChildRuntime(dataDir: string, env: Record<string, string | undefined> = {}): Promise<ChildRuntime> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: REPO_ROOT,
     // Its own process group, as a shell runs `npm start`; 127.0.0.1 free ports, its own data.
