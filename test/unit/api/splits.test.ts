@@ -2,7 +2,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { SplitAcceptedSchema } from '../../../api/schemas';
 import { SplitProgressViewSchema } from '../../../api/split-progress-schemas';
-import { DOWNLOAD_URL_SECONDS } from '../../../api/actions/splits';
+import { DOWNLOAD_URL_SECONDS } from '../../../api/download-url';
 import { documentClient } from '../../../core/aws/clients/dynamodb';
 import { SplitProgressStore } from '../../../core/aws/split-progress';
 import { bodyOf } from '../../fixtures/api-reply';
@@ -89,6 +89,8 @@ describe('GET /streams/{id}/splits/{execution_id}', () => {
     expect(url.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
     expect(url.searchParams.get('X-Amz-Expires')).toBe(String(DOWNLOAD_URL_SECONDS));
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+    // Saved under its name when a browser follows the link, not played in the tab.
+    expect(url.searchParams.get('response-content-disposition')).toBe('attachment; filename="index_day-1_0.mp4"');
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDEXAMPLE\/\d{8}\/us-east-1\/s3\/aws4_request$/);
     expect(view.sections[0].download_url).not.toContain('test-secret');
