@@ -56,6 +56,12 @@ export const CONTEXT_DEFAULTS = {
    * stack notifies (`infra/alarms.ts`). Unset: the alarms show in CloudWatch only.
    */
   alarmTopicArn: undefined as string | undefined,
+  /**
+   * Web origins the operator console runs at against this stack (`npx fmls console`, default port
+   * 3100): the media buckets let them GET (CORS), so the console plays a recording's presigned
+   * segments. Empty: no cross-origin reads.
+   */
+  consoleOrigins: ['http://127.0.0.1:3100', 'http://localhost:3100'] as string[],
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -124,6 +130,9 @@ const ConfigSchema = z
         .string()
         .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN (arn:aws:sns:{region}:{account}:{name})')
         .optional(),
+    ),
+    consoleOrigins: listFromContext.pipe(
+      z.array(z.url({ protocol: /^https?$/ }).refine((u) => URL.canParse(u) && new URL(u).origin === u, 'must be an origin: scheme, host and port only, e.g. http://127.0.0.1:3100')),
     ),
     connectorImage: optionalText.pipe(
       z

@@ -4,8 +4,10 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  HttpMethods,
   ObjectOwnership,
   type BucketProps,
+  type CorsRule,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { IDEMPOTENCY_TABLE, STREAM_TABLE } from '../core/aws/tables';
@@ -72,6 +74,7 @@ export class Storage extends Construct {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 's3/archive/',
       removalPolicy: RemovalPolicy.RETAIN,
+      cors: consoleReads(props.config.consoleOrigins),
     });
     this.workshopOutputBucket = new Bucket(this, 'WorkshopOutput', {
       ...privateBucket(),
@@ -79,8 +82,18 @@ export class Storage extends Construct {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 's3/workshop-output/',
       removalPolicy: RemovalPolicy.RETAIN,
+      cors: consoleReads(props.config.consoleOrigins),
     });
   }
+}
+
+/**
+ * The console's player reads a recording's segments (presigned GETs) with script from its own
+ * origin, which the browser allows only under the bucket's CORS rule. Reads only: the presigned
+ * URL is still what grants access; CORS only lets those origins' pages see the answer.
+ */
+function consoleReads(origins: readonly string[]): CorsRule[] | undefined {
+  return origins.length === 0 ? undefined : [{ allowedOrigins: [...origins], allowedMethods: [HttpMethods.GET, HttpMethods.HEAD], maxAge: 3600 }];
 }
 
 /** Private, encrypted at rest, reachable only over TLS. */

@@ -31,6 +31,8 @@ describe('context validation (infra/config.ts)', () => {
     expect(config.apiWaitSeconds).toBe(5);
     expect(parseInfraConfig({ taskTimeoutSeconds: '40' }).taskTimeoutSeconds).toBe(40);
     expect(parseInfraConfig({ ingestCidrs: '["203.0.113.0/24"]' }).ingestCidrs).toEqual(['203.0.113.0/24']);
+    expect(parseInfraConfig({ consoleOrigins: 'http://127.0.0.1:4000,https://ops.example.com' }).consoleOrigins).toEqual(['http://127.0.0.1:4000', 'https://ops.example.com']);
+    expect(parseInfraConfig({ consoleOrigins: '' }).consoleOrigins).toEqual([]);
   });
 
   it.each([
@@ -46,6 +48,8 @@ describe('context validation (infra/config.ts)', () => {
     ['a SPEKE URL over plain HTTP', { spekeUrl: 'http://keys.example.com/speke', spekeRoleArn: SPEKE_ROLE }, /spekeUrl/],
     ['an API wait API Gateway would cut', { apiWaitSeconds: 30 }, /apiWaitSeconds/],
     ['a CloudWatch role switch that is not a boolean', { apiGatewayCloudWatchRole: 'yes' }, /apiGatewayCloudWatchRole/],
+    ['a console origin with a path (CORS matches origins only)', { consoleOrigins: 'http://127.0.0.1:3100/console' }, /consoleOrigins.*must be an origin/],
+    ['a console origin that is not a URL', { consoleOrigins: '127.0.0.1:3100' }, /consoleOrigins/],
   ])('refuses %s, naming the key', (_what, raw, key) => {
     expect(() => parseInfraConfig(raw)).toThrow(key);
   });

@@ -49,6 +49,17 @@ describe('storage', () => {
     template.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'fem-workshops-out' });
   });
 
+  it("lets the console's origins (context consoleOrigins) read the media buckets cross-origin, GET and HEAD only", () => {
+    for (const name of ['fem-livestream-archive', 'fem-workshops-out']) {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: name,
+        CorsConfiguration: {
+          CorsRules: [{ AllowedOrigins: ['http://127.0.0.1:3100', 'http://localhost:3100'], AllowedMethods: ['GET', 'HEAD'], MaxAge: 3600 }],
+        },
+      });
+    }
+  });
+
   it('makes every bucket private and encrypted', () => {
     const buckets = ofType('AWS::S3::Bucket');
     expect(buckets.length).toBeGreaterThanOrEqual(3);
