@@ -17,7 +17,7 @@ const CLASSIC_ZOD = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.local/', '.bench/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.local/', '.bench/', 'coverage/', 'dist/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -25,6 +25,7 @@ import { LocalMediaConvert } from './mediaconvert';
 import { LocalMediaLive } from './medialive';
 import type { ChannelStateChangeEvent } from './medialive-events';
 import { LocalCloudWatch } from './cloudwatch';
+import { loadConsoleFiles } from './console-files';
 import { LocalMediaPackage } from './mediapackage';
 import { reconcileStreams } from './reconcile';
 import { localS3Client } from './s3';
@@ -89,7 +90,7 @@ const RECONCILE_TASK = 'reconcile';
  */
 export async function startControlPlane(context: ControlPlaneContext): Promise<ControlPlane> {
   const { env, settings, dataDir, stateDir, onClose, startMediaPlane: startMedia, publishGraceMs, stepFunctionsWaitMs } = context;
-  const [s3, dynamo, rendered] = await allStarted([context.s3, startStore(dataDir, onClose), loadWorkflows()] as const);
+  const [s3, dynamo, rendered, consoleFiles] = await allStarted([context.s3, startStore(dataDir, onClose), loadWorkflows(), loadConsoleFiles()] as const);
   const s3Client = localS3Client(s3.endpoint);
 
   // Alerts can only be recorded once the tasks are loaded (below); until then they are logged.
@@ -236,7 +237,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   onClose(sweepEvery(settings.LOCAL_RECONCILE_SECONDS, () => runTask(RECONCILE_TASK, {})));
   await scheduler.start();
 
-  const http = await startHttpServer({ port: settings.PORT, api: createApi(services) });
+  const http = await startHttpServer({ port: settings.PORT, api: createApi(services), console: consoleFiles });
   onClose(() => http.close());
   onClose(() => http.setReady(false));
   http.setReady(true);

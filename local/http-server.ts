@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorBodyText, type ErrorStatus } from '../api/errors';
 import { logger } from '../core/lambda/logger';
+import type { ConsoleFiles } from './console-files';
 import { LOCAL_ACCOUNT } from './env';
 import { closeHttpServer, listenOnLoopback } from './loopback';
 
@@ -40,7 +41,7 @@ const DEFAULT_TIMEOUTS: RequestTimeouts = { headersMs: 10_000, requestMs: 30_000
  * (`/{proxy+}`) would send the Lambda, and the handler's result becomes the response, so the API
  * code runs exactly as in the cloud. `GET /healthz` is the runtime's own.
  */
-export async function startHttpServer(options: { port: number; api: ApiHandler; timeouts?: RequestTimeouts }): Promise<LocalHttpServer> {
+export async function startHttpServer(options: { port: number; api: ApiHandler; timeouts?: RequestTimeouts; console?: ConsoleFiles }): Promise<LocalHttpServer> {
   let ready = false;
   let ownOrigins = new Set<string>();
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
@@ -52,7 +53,7 @@ export async function startHttpServer(options: { port: number; api: ApiHandler; 
       connectionsCheckingInterval: Math.min(timeouts.headersMs, timeouts.requestMs) / 4,
     },
     (req, res) => {
-      const context = { api: options.api, isReady: () => ready, ownOrigins, bodyIdleMs: timeouts.bodyIdleMs };
+      const context = { api: options.api, isReady: () => ready, ownOrigins, bodyIdleMs: timeouts.bodyIdleMs, console: options.console };
       serve(req, res, context).catch((err: unknown) => {
         logger.error('local API server failed a request', { error: String(err) });
         if (!res.headersSent) sendError(res, 500, 'the local API server failed');
@@ -78,6 +79,8 @@ interface ServeContext {
   /** The API port's own origins, where the console is served from. */
   ownOrigins: ReadonlySet<string>;
   bodyIdleMs: number;
+  /** The operator console's page and assets, and the OpenAPI document (`/`, `/console/…`, `/openapi.json`). */
+  console?: ConsoleFiles;
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, context: ServeContext): Promise<void> {
@@ -101,6 +104,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, context: ServeCo
   if (target.path === '/healthz' && req.method === 'GET') {
     const ok = context.isReady();
     send(res, ok ? 200 : 503, { 'Content-Type': 'application/json' }, JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+    return;
+  }
+  // Behind the same origin and host checks as the API: the console is the runtime's own origin.
+  const file = req.method === 'GET' ? context.console?.get(target.path) : undefined;
+  if (file !== undefined) {
+    send(res, file.status, file.headers, file.body);
     return;
   }
   const body = await readBody(req, context.bodyIdleMs);

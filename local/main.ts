@@ -11,7 +11,8 @@ function banner(runtime: Runtime): string {
   return [
     '',
     'FrontMaster Live Stream — local runtime is up',
-    `  API          ${e.api}   (GET ${e.healthz})`,
+    `  Console      ${e.console}   (open it in a browser)`,
+    `  API          ${e.api}   (GET ${e.healthz}, contract ${e.api}/openapi.json)`,
     `  RTMP ingest  ${e.rtmp}/live/{key}   (each stream's rtmp1 / rtmp2)`,
     `  HLS          ${e.media}/out/v1/{endpoint}/index.m3u8   live alias ${e.media}/live/{stream_id}/index.m3u8`,
     `  S3           ${e.s3}/{bucket}/{key}   (path-style, plain GET)`,

@@ -15,6 +15,8 @@ export interface RuntimeOptions extends Partial<LocalEnv>, ControlPlaneOptions {
 
 export interface RuntimeEndpoints {
   api: string;
+  /** The operator console (the API port's `/`). */
+  console: string;
   healthz: string;
   rtmp: string;
   media: string;
@@ -69,6 +71,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     return {
       endpoints: {
         api,
+        console: `${api}/`,
         healthz: `${api}/healthz`,
         rtmp: `rtmp://127.0.0.1:${plane.rtmpPort}`,
         media: `http://127.0.0.1:${plane.mediaPort}`,
