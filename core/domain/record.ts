@@ -1,8 +1,9 @@
 import * as z from './zod';
 import { SessionGuardsSchema } from './guards';
 import { ScheduleSchema } from './schedule';
+import { STREAM_STATES } from './stream-states';
 
-export const STREAM_STATES = ['creating', 'idle', 'starting', 'running', 'stopping', 'deleting', 'failed'] as const;
+export { STREAM_STATES };
 export const StreamStateSchema = z.enum(STREAM_STATES);
 export type StreamState = z.infer<typeof StreamStateSchema>;
 

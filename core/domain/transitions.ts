@@ -1,5 +1,5 @@
 import type { Action } from './actions';
-import { STREAM_STATES, type StreamState } from './record';
+import { STREAM_STATES, type StreamState } from './stream-states';
 
 /** One action's state rule. */
 export interface TransitionRule {

@@ -1,0 +1,40 @@
+/**
+ * An API validation error laid out for a form: each detail's message under the field it names
+ * (the detail's `path`, dotted from the body), and what names no field of the form kept for the
+ * form's alert, so no message is lost.
+ */
+import type { ErrorDetail } from './api-client';
+
+export interface FieldErrors {
+  /** Field name → its messages. */
+  byField: Map<string, string[]>;
+  /** Details that name no field of the form, as `path: message`. */
+  other: string[];
+}
+
+export function fieldErrors(details: readonly ErrorDetail[], fields: readonly string[]): FieldErrors {
+  const byField = new Map<string, string[]>();
+  const other: string[] = [];
+  for (const detail of details) {
+    // `start_options.path` belongs to the `path` field of a form that sends start options nested.
+    const field = fields.find((name) => detail.path === name || detail.path.startsWith(`${name}.`));
+    if (field === undefined) other.push(detail.path === '' ? detail.message : `${detail.path}: ${detail.message}`);
+    else byField.set(field, [...(byField.get(field) ?? []), detail.message]);
+  }
+  return { byField, other };
+}
+
+/**
+ * A form's text fields as a request body: empty ones left out (the API's default applies), numeric
+ * ones as numbers. Text that is not a number is sent as it is, so the API's own message names it.
+ */
+export function bodyOf(values: Record<string, string>, numeric: readonly string[] = []): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(values)) {
+    const value = raw.trim();
+    if (value === '') continue;
+    const number = Number(value);
+    body[name] = numeric.includes(name) && Number.isFinite(number) ? number : value;
+  }
+  return body;
+}
