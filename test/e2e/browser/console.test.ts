@@ -57,6 +57,11 @@ function createForm(page: Page) {
   return page.getByRole('form', { name: 'Create stream' }).or(page.getByRole('region', { name: 'Create stream' }));
 }
 
+/** The <video> of that accessible name (a region may carry the same name). */
+function player(page: Page, name: string) {
+  return page.locator('video').and(page.getByLabel(name, { exact: true }));
+}
+
 /** A time field's value in seconds: plain seconds or [[HH:]MM:]SS(.fff), as the recording view may show it. */
 function seconds(value: string): number {
   const parts = value.trim().split(':').map(Number);
@@ -67,25 +72,33 @@ function seconds(value: string): number {
 describe('operator console in a real browser', () => {
   it('shows the API\'s validation errors next to each field of the create form', async () => {
     const { page, errors } = await openConsole();
-    // The API answers 422 on purpose here; Chromium logs that response as a console error.
-    errors.expect(/status of 4\d\d/);
+    // The API answers 400 on purpose here; Chromium logs that response as a console error.
+    errors.expect(/status of 400/);
     const form = createForm(page);
     // Values no browser-side rule stops, so the API's own validation is what answers.
     await form.getByLabel('Name').fill('');
     await form.getByLabel('Segment length (s)').fill('0');
-    await form.getByRole('button', { name: 'Create' }).click();
+    const [reply] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/streams'),
+      form.getByRole('button', { name: 'Create' }).click(),
+    ]);
+    // The API's status for a body that fails its schema.
+    expect(reply.status()).toBe(400);
+    const { details } = ((await reply.json()) as { error: { details?: { path: string; message: string }[] } }).error;
+    const byPath = (field: string) => (details ?? []).filter((d) => d.path === field).map((d) => d.message);
 
-    const alert = form.getByRole('alert').or(page.getByRole('alert'));
-    await alert.first().waitFor();
-    expect(await alert.first().textContent()).toMatch(/\S/);
-    for (const label of ['Name', 'Segment length (s)']) {
-      const input = form.getByLabel(label);
-      // "Next to the field": the input is marked invalid and describes itself with the API's message.
-      await page.waitForFunction((el) => (el as unknown as { getAttribute(n: string): string | null }).getAttribute('aria-invalid') === 'true', await input.elementHandle(), { timeout: UI_MS });
-      const describedBy = await input.getAttribute('aria-describedby');
-      expectWithMessage(describedBy, `${label} has no aria-describedby pointing at its error`).toBeTruthy();
-      const message = await page.locator(describedBy!.split(/\s+/).map((id) => `[id="${id}"]`).join(',')).allTextContents();
-      expectWithMessage(message.join(' '), `${label}'s error text`).toMatch(/\S/);
+    const alert = form.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/\S/);
+    for (const [label, field] of [['Name', 'name'], ['Segment length (s)', 'segment_length']] as const) {
+      const messages = byPath(field);
+      expectWithMessage(messages.length, `the API named no error at ${field}: ${JSON.stringify(details)}`).toBeGreaterThan(0);
+      // "Next to the field": the input is marked invalid and describes itself with the API's own message.
+      const input = form.getByLabel(label, { exact: true });
+      expect(await input.getAttribute('aria-invalid')).toBe('true');
+      const describedBy = (await input.getAttribute('aria-describedby')) ?? '';
+      const description = (await page.locator(describedBy.split(/\s+/).filter(Boolean).map((id) => `[id="${id}"]:visible`).join(',') || 'none').allTextContents()).join(' ');
+      for (const message of messages) expectWithMessage(description, `${label}'s description`).toContain(message);
     }
     await screenshot(page, 'create-form-errors');
     // Nothing was created.
@@ -126,12 +139,13 @@ describe('operator console in a real browser', () => {
       expect(`${server.replace(/\/$/, '')}/${key}`).toBe(record.rtmp1);
       const publisher = publish(`${server.replace(/\/$/, '')}/${key}`, PUBLISH_SECONDS, FPS);
       try {
-        await untilPlays(page.getByLabel('Preview', { exact: true }), 'the Preview player');
+        await untilPlays(player(page, 'Preview'), 'the Preview player');
 
         // Live
         await page.getByRole('button', { name: 'Go live' }).click();
-        await untilPlays(page.getByLabel('Live preview', { exact: true }), 'the Live preview player');
+        await untilPlays(player(page, 'Live preview'), 'the Live preview player');
         await screenshot(page, 'stream');
+        await screenshot(page, 'stream-players', page.getByRole('region', { name: 'Preview' }));
         expectWithMessage((await publisher.exited).code, publisher.stderrTail()).toBe(0);
       } finally {
         await publisher.stop();
@@ -143,7 +157,7 @@ describe('operator console in a real browser', () => {
 
       // The recording: two sections, one typed, one marked on the player
       await page.getByRole('link', { name: /^Recording/ }).first().click();
-      const video = page.getByLabel('Recording', { exact: true });
+      const video = player(page, 'Recording');
       await video.waitFor();
       const loaded = await untilPlays(video, 'the Recording player', 0.5);
       expectWithMessage(loaded.duration, 'the recording\'s duration').toBeGreaterThan(8);

@@ -32,9 +32,10 @@ export function videoState(video: Locator): Promise<VideoState> {
  */
 export async function untilPlays(video: Locator, what: string, seconds = 1, deadlineMs = 45_000): Promise<VideoState> {
   let first: number | undefined;
-  let last: VideoState | undefined;
+  let last: VideoState | string | undefined;
   const played = await waitFor(async () => {
-    last = await videoState(video);
+    last = await videoState(video).catch((err: unknown) => `not readable: ${String(err)}`);
+    if (typeof last === 'string') return undefined;
     if (last.currentTime > 0 && first === undefined) first = last.currentTime;
     return first !== undefined && last.currentTime >= first + seconds && last.frames > 0 ? last : undefined;
   }, deadlineMs);
