@@ -17,7 +17,7 @@ export async function screenshot(page: Page, view: string, at?: Locator): Promis
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${view}.png`);
   if (at) await at.scrollIntoViewIfNeeded();
-  else await page.mouse.wheel(0, -1e6);
+  else await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
   return path;
 }
