@@ -200,7 +200,10 @@ function operationSection(method: string, path: string, op: Operation, catalogue
     if (errorCode) catalogued.push(`${status} ${code(errorCode)}`);
     else {
       const schema = bodySchema(r);
-      rows.push([status, schema ? typeText(schema) : '—', r.description]);
+      // A body that is not JSON is named by its media type (the session playlist's HLS text).
+      const type = Object.keys(r.content ?? {})[0];
+      const body = !schema ? '—' : type && type !== 'application/json' ? `${code(type)} text` : typeText(schema);
+      rows.push([status, body, r.description]);
     }
   }
   parts.push(table(['status', 'body', 'when'], rows));

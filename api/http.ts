@@ -4,10 +4,12 @@ import { HttpError, badRequest, unsupportedMediaType } from './errors';
 /** The contract (`docs/API.md`): a body over 256 KiB is a 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** What an action answers: a status and, unless 204, a JSON body. */
+/** What an action answers: a status and, unless 204, a JSON body, or a text body of `contentType`. */
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Set: `body` is a string sent as is with this type (the session playlist); unset: `body` is JSON. */
+  contentType?: string;
 }
 
 /** The one header lookup: API Gateway keeps the client's spelling, HTTP says case doesn't matter. */
@@ -57,6 +59,9 @@ export function requireJsonContentType(event: Pick<APIGatewayProxyEvent, 'header
 
 export function toResult(reply: Reply, extraHeaders: Record<string, string> = {}): APIGatewayProxyResult {
   if (reply.body === undefined) return { statusCode: reply.status, headers: { ...extraHeaders }, body: '' };
+  if (reply.contentType !== undefined && typeof reply.body === 'string') {
+    return { statusCode: reply.status, headers: { 'Content-Type': reply.contentType, ...extraHeaders }, body: reply.body };
+  }
   return {
     statusCode: reply.status,
     headers: { 'Content-Type': 'application/json', ...extraHeaders },

@@ -10,12 +10,12 @@ type Json = Record<string, unknown>;
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'The body, path or a header does not match the schema, or the body is not JSON.',
   403: 'A browser request from another origin than the local runtime\'s own (the cloud asks IAM instead).',
-  404: 'No such stream (or execution).',
+  404: 'No such stream (or execution, or session).',
   408: 'The request (headers or body) did not arrive in time (local runtime).',
   409: 'The action is not allowed in the stream\'s state, the `version` is stale, or the `Idempotency-Key` was used with another body.',
   413: 'The body is over 256 KiB.',
   415: 'A body (or a write) whose Content-Type is not application/json.',
-  422: 'Well-formed but impossible (e.g. `session_id` not in `archives_path`).',
+  422: 'Well-formed but impossible (e.g. `session_id` not in `archives_path`, or a session with no recording yet).',
   431: 'The request headers are too large (local runtime).',
   500: 'Anything else; the message carries a request id, never a stack trace or a secret.',
 };
@@ -25,7 +25,7 @@ const DESCRIPTION = [
   'Live-stream control plane: create a stream, start it, push RTMP to it, serve it on the live distribution, stop it, ' +
     'and cut its recording into one MP4 per section.',
   '',
-  '- JSON in and out. A request with a body says `Content-Type: application/json`, and so does a POST or DELETE that ' +
+  '- JSON in and out (but for a session\'s playlist, an HLS playlist). A request with a body says `Content-Type: application/json`, and so does a POST or DELETE that ' +
     'sends a Content-Type at all (else 415). ' +
     'Request bodies are strict: an unknown field is a 400 naming it (an update may send the record\'s other fields back unchanged).',
   '- A 4xx changes nothing: no record written, no workflow started.',
@@ -39,7 +39,7 @@ const DESCRIPTION = [
 ].join('\n');
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-const json = (schema: Json) => ({ content: { 'application/json': { schema } } });
+const json = (schema: Json, type = 'application/json') => ({ content: { [type]: { schema } } });
 const errorResponse = (status: ErrorStatus) => ({ description: `${ERROR_CODES[status]}: ${ERROR_DESCRIPTIONS[status]}`, ...json(ref('Error')) });
 
 /**
@@ -87,7 +87,7 @@ function parameters(route: Route): Json[] {
 function operation(route: Route): Json {
   const responses: Json = {};
   for (const [status, doc] of Object.entries(route.responses)) {
-    responses[status] = { description: doc.description, ...(doc.schema ? json(schemaFor(doc.schema)) : {}) };
+    responses[status] = { description: doc.description, ...(doc.schema ? json(schemaFor(doc.schema), doc.contentType) : {}) };
   }
   // Every write may conflict on its Idempotency-Key and carry a body too large or of another type;
   // any request may come from a foreign origin.

@@ -19,6 +19,8 @@ export interface RouteContext<P, B> {
 export interface ResponseDoc {
   description: string;
   schema?: z.ZodMiniType;
+  /** The body's media type when it is not JSON (the action's `Reply.contentType`). */
+  contentType?: string;
 }
 
 /** One row of the route table: what it accepts (validated and documented) and what it does. */

@@ -7,6 +7,9 @@ import { cancelSchedule, createSchedule, getSchedules } from './actions/schedule
 import { splitStream } from './actions/split';
 import { createWebhook, deleteWebhook, getDeliveries, getWebhooks } from './actions/webhooks';
 import { getSplit } from './actions/splits';
+import { getSessionPlaylist } from './actions/sessions';
+import * as z from '../core/domain/zod';
+import { PLAYLIST_CONTENT_TYPE } from '../core/domain/hls-playlist';
 import { SplitProgressViewSchema } from './split-progress-schemas';
 import { requireArchiveBucket } from './archive-bucket';
 import { createStream, getStream, listStreams, updateStream } from './actions/streams';
@@ -20,6 +23,7 @@ import {
   ScheduleListSchema,
   SchedulePathSchema,
   ScheduleViewSchema,
+  SessionPathSchema,
   SplitAcceptedSchema,
   SplitBodySchema,
   StartBodySchema,
@@ -218,6 +222,25 @@ export const ROUTES: readonly Route[] = [
     responses: { 200: { description: 'The split.', schema: SplitProgressViewSchema } },
     errors: [400, 404],
     run: getSplit,
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/streams/{id}/sessions/{session_id}/playlist.m3u8',
+    operationId: 'getSessionPlaylist',
+    summary: "A session's recording as one HLS VOD playlist, for a player: the split's timeline (time t here is time t of `timestamp_list`).",
+    params: SessionPathSchema,
+    responses: {
+      200: {
+        description:
+          'An HLS VOD playlist (`EXT-X-ENDLIST`) of the session\'s archive segments from one pipeline (the other\'s where it lacks one; a segment neither recorded is an `EXT-X-GAP`), ' +
+          'each an absolute URL: presigned GETs valid 1 h in the cloud (read the route again for fresh ones), `http://127.0.0.1:{S3_PORT}/{bucket}/{key}` locally. ' +
+          'A comment line `# frame-rate: {numerator}/{denominator}` gives the archive\'s frame rate.',
+        schema: z.string(),
+        contentType: PLAYLIST_CONTENT_TYPE,
+      },
+    },
+    errors: [400, 404, 422],
+    run: getSessionPlaylist,
   }),
   defineRoute({
     method: 'POST',

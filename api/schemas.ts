@@ -20,6 +20,10 @@ import { ERROR_CODES } from './errors';
 const HexIdSchema = z.string().check(z.regex(HEX_ID_PATTERN, 'must be 32 lowercase hex chars'));
 export const StreamPathSchema = z.object({ id: HexIdSchema });
 export type StreamPath = z.infer<typeof StreamPathSchema>;
+export const SessionPathSchema = z.object({
+  id: HexIdSchema,
+  session_id: z.string().check(z.minLength(1), z.maxLength(128), z.describe("A key of the stream's `archives_path`.")),
+});
 export const ExecutionPathSchema = z.object({
   id: HexIdSchema,
   execution_id: z

@@ -9,6 +9,7 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -22,6 +23,8 @@ export interface ApiProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly streamTable: ITable;
   readonly idempotencyTable: ITable;
+  /** Read by the session playlist route (its listing and segment probes) and presigned for the player. */
+  readonly archiveBucket: IBucket;
   /** By action; the handler starts them and reads their executions. */
   readonly stateMachines: Readonly<Record<string, StateMachine>>;
   /** How long short actions wait for their workflow (`API_WAIT_SECONDS`). */
@@ -79,6 +82,19 @@ export class Api extends Construct {
       this.handler.role!,
       'Executions exist only at run time: `execution:{state machine}:*` of this stack\'s state machines, nothing else.',
       executions,
+    );
+
+    // The session playlist (api/actions/sessions.ts): it lists a session's folder, reads the first and
+    // last segments' bytes to time them, and presigns each segment's GET for the player, which S3
+    // authorizes as this role's own s3:GetObject. Segments only (`*.ts`): not the split playlists
+    // beside them, nor anything else a prefix may hold.
+    const segments = props.archiveBucket.arnForObjects('*.ts');
+    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.archiveBucket.bucketArn] }));
+    this.handler.addToRolePolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [segments] }));
+    acknowledgeWildcards(
+      this.handler.role!,
+      'Sessions are recorded at run time under prefixes the operator chooses: any archive segment (`*.ts`) of the archive bucket, which the session playlist reads and presigns.',
+      [segments],
     );
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {

@@ -136,6 +136,7 @@ export class LiveStreamStack extends Stack {
       environment: env,
       streamTable: this.storage.streamTable,
       idempotencyTable: this.storage.idempotencyTable,
+      archiveBucket: this.storage.archiveBucket,
       stateMachines: actionMachines,
       waitSeconds: config.apiWaitSeconds,
       setAccountCloudWatchRole: config.apiGatewayCloudWatchRole,

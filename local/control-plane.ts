@@ -29,6 +29,7 @@ import { loadConsoleFiles } from './console-files';
 import { LocalMediaPackage } from './mediapackage';
 import { reconcileStreams } from './reconcile';
 import { localS3Client } from './s3';
+import { allowConsoleReads } from './s3-cors';
 import type { LocalS3 } from './s3rver';
 import { LocalScheduleSchema, LocalScheduler, type LocalSchedule } from './scheduler';
 import { localServices } from './services';
@@ -240,6 +241,7 @@ export async function startControlPlane(context: ControlPlaneContext): Promise<C
   const http = await startHttpServer({ port: settings.PORT, api: createApi(services), console: consoleFiles });
   onClose(() => http.close());
   onClose(() => http.setReady(false));
+  await allowConsoleReads(s3Client, [services.config.ARCHIVE_BUCKET, services.config.WORKSHOP_OUTPUT_BUCKET], http.port);
   http.setReady(true);
 
   return { services, bus, apiPort: http.port, rtmpPort: media.rtmpPort, mediaPort: media.mediaPort, s3Endpoint: s3.endpoint };

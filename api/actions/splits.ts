@@ -1,6 +1,4 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type * as z from '../../core/domain/zod';
 import { parseArchivePath } from '../../core/domain/archive-path';
 import { NotFound } from '../../core/domain/errors';
@@ -9,6 +7,7 @@ import type { SplitOutput } from '../../core/domain/split-outputs';
 import { aws } from '../../core/aws/calls';
 import { splitProgressStore } from '../../core/aws/split-progress';
 import { logger } from '../../core/lambda/logger';
+import { downloadUrl } from '../download-url';
 import { notFound } from '../errors';
 import type { Reply } from '../http';
 import type { ApiServices, RouteContext } from '../route';
@@ -16,24 +15,10 @@ import type { ExecutionPathSchema } from '../schemas';
 import type { SplitSectionViewSchema } from '../split-progress-schemas';
 import { executionArnOf, stateMachineArn } from '../workflow';
 
-/**
- * How long a presigned download URL is valid: an hour, long enough to start a download of a long
- * MP4, short enough that a leaked URL soon stops working. A URL signed with temporary credentials
- * (the API Lambda's role) stops working when they expire, even before that
- * (https://repost.aws/knowledge-center/presigned-url-s3-bucket-expiration); a client then reads the
- * route again for a fresh one.
- */
-export const DOWNLOAD_URL_SECONDS = 3600;
-
-/**
- * Where a finished MP4 can be fetched: locally a plain GET on the local S3
- * (`PLAIN_DOWNLOAD_BASE_URL`, path-style), in the cloud a presigned GET (signing is local: no call).
- */
-async function downloadUrl(services: ApiServices, output: string): Promise<string> {
+/** Where a finished MP4 can be fetched (`downloadUrl`). */
+function mp4Url(services: ApiServices, output: string): Promise<string> {
   const { bucket, prefix: key } = parseArchivePath(output);
-  const base = services.config.PLAIN_DOWNLOAD_BASE_URL;
-  if (base) return `${base.replace(/\/+$/, '')}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-  return getSignedUrl(services.s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: DOWNLOAD_URL_SECONDS });
+  return downloadUrl(services, bucket, key);
 }
 
 async function sectionView(services: ApiServices, section: SectionProgress): Promise<z.infer<typeof SplitSectionViewSchema>> {
@@ -44,7 +29,7 @@ async function sectionView(services: ApiServices, section: SectionProgress): Pro
     end,
     state,
     output,
-    ...(state === 'done' ? { download_url: await downloadUrl(services, output) } : {}),
+    ...(state === 'done' ? { download_url: await mp4Url(services, output) } : {}),
     ...(error === undefined ? {} : { error }),
   };
 }

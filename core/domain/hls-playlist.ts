@@ -17,6 +17,11 @@ export interface PlaylistSegment {
   uri: string;
   /** Seconds. */
   duration: number;
+  /**
+   * No pipeline recorded it (`#EXT-X-GAP`, RFC 8216bis §4.4.4.7): a player skips it, keeping the
+   * time after it where it was recorded. Only the session playlist has gaps; a split's never does.
+   */
+  gap?: boolean;
 }
 
 export interface VodPlaylist {
@@ -36,8 +41,10 @@ export function targetDurationOf(segments: readonly PlaylistSegment[]): number {
   return Math.max(1, ...segments.map((s) => Math.ceil(Number(formatDuration(s.duration)))));
 }
 
-export function renderVodPlaylist(segments: readonly PlaylistSegment[], mediaSequence = 0): string {
+/** `notes` become comment lines (`# …`) after the header: what a reader of ours needs and players ignore. */
+export function renderVodPlaylist(segments: readonly PlaylistSegment[], mediaSequence = 0, notes: readonly string[] = []): string {
   if (segments.length === 0) throw new RangeError('a VOD playlist needs at least one segment');
+  for (const note of notes) if (/[\r\n]/.test(note) || note.startsWith('EXT')) throw new RangeError(`not a comment line: ${note}`);
   const seen = new Set<string>();
   for (const segment of segments) {
     if (seen.has(segment.uri)) throw new RangeError(`segment listed twice: ${segment.uri}`);
@@ -50,7 +57,8 @@ export function renderVodPlaylist(segments: readonly PlaylistSegment[], mediaSeq
     `#EXT-X-TARGETDURATION:${targetDurationOf(segments)}`,
     `#EXT-X-MEDIA-SEQUENCE:${mediaSequence}`,
     '#EXT-X-PLAYLIST-TYPE:VOD',
-    ...segments.flatMap((s) => [`#EXTINF:${formatDuration(s.duration)},`, s.uri]),
+    ...notes.map((note) => `# ${note}`),
+    ...segments.flatMap((s) => [`#EXTINF:${formatDuration(s.duration)},`, ...(s.gap ? ['#EXT-X-GAP'] : []), s.uri]),
     '#EXT-X-ENDLIST',
   ];
   return `${lines.join('\n')}\n`;

@@ -86,12 +86,17 @@ const DEPLOYED: Readonly<Record<string, (call: AwsCall) => Record<string, string
     },
   ],
   's3:bucket': () => [{ BucketName: ref(stack.storage.archiveBucket) }],
-  // The API presigns GETs of split MP4s (api/actions/splits.ts); the tasks read and write the archive.
-  's3:object': (call) => [
-    call.site === 'api/actions/splits.ts'
-      ? { BucketName: ref(stack.storage.workshopOutputBucket), ObjectName: '2026/12/01/s1-1764547200/index_wk_0.mp4' }
-      : { BucketName: ref(stack.storage.archiveBucket), ObjectName: '2026/12/01/s1-1764547200/section-1.m3u8' },
-  ],
+  // The API presigns GETs of split MP4s and of a session's segments (api/download-url.ts); the
+  // archive listing reads segments (the split's and the session playlist's); the tasks read and write the archive.
+  's3:object': (call) =>
+    call.site === 'api/download-url.ts'
+      ? [
+          { BucketName: ref(stack.storage.workshopOutputBucket), ObjectName: '2026/12/01/s1-1764547200/index_wk_0.mp4' },
+          { BucketName: ref(stack.storage.archiveBucket), ObjectName: '2026/12/01/s1-1764547200/archive_1.000001.ts' },
+        ]
+      : call.site === 'core/aws/archive-listing.ts'
+        ? [{ BucketName: ref(stack.storage.archiveBucket), ObjectName: '2026/12/01/s1-1764547200/archive_2.000042.ts' }]
+        : [{ BucketName: ref(stack.storage.archiveBucket), ObjectName: '2026/12/01/s1-1764547200/section-1.m3u8' }],
   'ecs:task': () => [CONNECTOR_TASK],
   'ecs:task-definition': () => [{ TaskDefinitionFamilyName: stack.connector.taskDefinition.family, TaskDefinitionRevisionNumber: '7' }],
   'states:statemachine': (call) => machinesOf(call).map((name) => ({ StateMachineName: name })),

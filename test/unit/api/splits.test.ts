@@ -2,7 +2,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { SplitAcceptedSchema } from '../../../api/schemas';
 import { SplitProgressViewSchema } from '../../../api/split-progress-schemas';
-import { DOWNLOAD_URL_SECONDS } from '../../../api/actions/splits';
+import { DOWNLOAD_URL_SECONDS } from '../../../api/download-url';
 import { documentClient } from '../../../core/aws/clients/dynamodb';
 import { SplitProgressStore } from '../../../core/aws/split-progress';
 import { bodyOf } from '../../fixtures/api-reply';

@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Invalid, Transient } from '../../../core/domain/errors';
 import { FRAME_RATES } from '../../../core/domain/timecode';
-import { PROBE_BYTES, run } from '../../../tasks/list-archive';
+import { PROBE_BYTES } from '../../../core/aws/archive-listing';
+import { run } from '../../../tasks/list-archive';
 import { videoStream } from '../../fixtures/ts-bytes';
 
 // The SDK's paginators insist on a real client instance; mockClient(S3Client) stubs every instance's send.

@@ -1,0 +1,34 @@
+import type * as z from '../../core/domain/zod';
+import { ownValue } from '../../core/domain/own';
+import { PLAYLIST_CONTENT_TYPE } from '../../core/domain/hls-playlist';
+import { renderSessionPlaylist, sessionSegments } from '../../core/domain/session-playlist';
+import { NoArchiveSegments, readArchiveTimeline } from '../../core/aws/archive-listing';
+import { downloadUrl } from '../download-url';
+import { notFound, unprocessable } from '../errors';
+import type { Reply } from '../http';
+import type { RouteContext } from '../route';
+import type { SessionPathSchema } from '../schemas';
+
+/**
+ * A session's recording as one VOD playlist for a player (the console's recording view): the
+ * split's own timeline (`readArchiveTimeline`), so a time marked on it is the time the split cuts,
+ * with every segment an absolute URL a browser can fetch (`downloadUrl`: presigned for an hour in
+ * the cloud, the local S3 locally). Nothing is written: the playlist is made per request.
+ */
+export async function getSessionPlaylist({ params, services }: RouteContext<z.infer<typeof SessionPathSchema>, unknown>): Promise<Reply> {
+  const stream = await services.store.mustGet(params.id);
+  const archivePath = ownValue(stream.archives_path, params.session_id);
+  if (archivePath === undefined) throw notFound(`stream ${stream.id} has no session ${params.session_id}`);
+  let timeline;
+  try {
+    timeline = await readArchiveTimeline(services.s3, archivePath);
+  } catch (err) {
+    // A session that has not closed its first segment yet (or recorded nothing) has nothing to play.
+    if (err instanceof NoArchiveSegments) throw unprocessable(`session ${params.session_id} has no archive segments yet`);
+    throw err;
+  }
+  const segments = sessionSegments(timeline);
+  // A gap's URI is never fetched (renderSessionPlaylist writes its bare name): nothing to presign.
+  const urls = await Promise.all(segments.map((s) => (s.gap ? Promise.resolve('') : downloadUrl(services, timeline.bucket, s.key))));
+  return { status: 200, contentType: PLAYLIST_CONTENT_TYPE, body: renderSessionPlaylist(timeline, segments, urls) };
+}
