@@ -102,7 +102,7 @@ describe('operator console in a real browser', () => {
     }
     await screenshot(page, 'create-form-errors');
     // Nothing was created.
-    expect(((await t.api('GET', '/streams')).body as { streams?: unknown[] }).streams ?? []).toHaveLength(0);
+    expect((await t.api('GET', '/streams')).body).toEqual([]);
     errors.assertNone();
     await page.close();
   }, 60_000);
@@ -132,9 +132,13 @@ describe('operator console in a real browser', () => {
       // Start, and publish to what the OBS panel says
       await page.getByRole('button', { name: 'Start', exact: true }).click();
       await badge('running').waitFor();
+      const keyField = page.getByLabel('Stream key', { exact: true });
+      // The key is a secret on a shared screen: masked until asked for.
+      expect(await keyField.getAttribute('type')).toBe('password');
       await page.getByRole('button', { name: 'Show stream key' }).click();
+      expect(await keyField.getAttribute('type')).toBe('text');
       const server = await page.getByLabel('Server', { exact: true }).inputValue();
-      const key = await page.getByLabel('Stream key', { exact: true }).inputValue();
+      const key = await keyField.inputValue();
       const record = await t.record(id!);
       expect(`${server.replace(/\/$/, '')}/${key}`).toBe(record.rtmp1);
       const publisher = publish(`${server.replace(/\/$/, '')}/${key}`, PUBLISH_SECONDS, FPS);
