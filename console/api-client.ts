@@ -25,6 +25,8 @@ export class ApiError extends Error {
 
 export interface RequestOptions {
   body?: unknown;
+  /** The answer is text, not JSON (the session playlist): it is returned as the string it is. */
+  text?: boolean;
   /** Sent as `Idempotency-Key`: a retried create or start does the work once. */
   idempotencyKey?: string;
 }
@@ -49,7 +51,7 @@ export function createApiClient(config: ConsoleConfig, fetchImpl: Fetch = (input
   const base = config.apiBase.replace(/\/+$/, '');
   return {
     async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-      const headers: Record<string, string> = { Accept: 'application/json' };
+      const headers: Record<string, string> = { Accept: options.text ? '*/*' : 'application/json' };
       if (options.body !== undefined) headers['Content-Type'] = 'application/json';
       if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
       let response: Awaited<ReturnType<Fetch>>;
@@ -65,6 +67,7 @@ export function createApiClient(config: ConsoleConfig, fetchImpl: Fetch = (input
       }
       const text = await response.text();
       if (!response.ok) throw errorOf(response.status, text);
+      if (options.text) return text as T;
       return (text === '' ? undefined : JSON.parse(text)) as T;
     },
   };

@@ -12,12 +12,14 @@ export interface Player {
 
 const RETRY_MS = 2000;
 
-export function play(video: HTMLVideoElement, url: string, onStatus: (text: string) => void): Player {
+/** `autoplay: false` (a recording to mark): loaded and paused at its start until the operator plays it. */
+export function play(video: HTMLVideoElement, url: string, onStatus: (text: string) => void, options: { autoplay?: boolean } = {}): Player {
+  const autoplay = options.autoplay ?? true;
   let stopped = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let destroy = () => undefined as void;
-  video.muted = true;
-  video.autoplay = true;
+  video.muted = autoplay;
+  video.autoplay = autoplay;
   video.playsInline = true;
   onStatus('Loading…');
   const playing = () => onStatus('Playing');
@@ -55,6 +57,10 @@ export function play(video: HTMLVideoElement, url: string, onStatus: (text: stri
       }, RETRY_MS);
     });
     hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      if (!autoplay) {
+        onStatus('Ready');
+        return;
+      }
       video.play().catch(() => onStatus('Press play to start the preview.'));
     });
     hls.loadSource(url);

@@ -1,4 +1,4 @@
-import { frameAt, frameTime, framesPerSecond, type FrameRate } from '../core/domain/timecode';
+import { frameAt, frameTime, framesPerSecond, type FrameRate } from '../core/domain/frames';
 
 /**
  * The recording view's section list, as pure functions over an immutable list (no DOM: unit-tested

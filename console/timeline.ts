@@ -86,18 +86,6 @@ export function timelineOf(execution: ExecutionView, now: Date): Timeline {
   return { steps, current, retries, elapsed_ms: Math.max(0, end - started) };
 }
 
-/** `1 h 02 min`, `3 min 05 s`, `4.2 s`, `350 ms`: readable at a glance, exact enough for a step. */
-export function formatDuration(durationMs: number): string {
-  if (durationMs < 1000) return `${Math.round(durationMs)} ms`;
-  if (durationMs < 60_000) return `${(durationMs / 1000).toFixed(1)} s`;
-  const totalSeconds = Math.floor(durationMs / 1000);
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor(totalSeconds / 60) % 60;
-  const seconds = totalSeconds % 60;
-  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} min`;
-  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
-}
-
 /**
  * The local runtime's account (`local/env.ts`): the all-zero placeholder no AWS account has, which
  * local AWS stand-ins use by convention. Its execution ARNs look like the cloud's but no AWS console

@@ -1,6 +1,7 @@
 import { baseOf, firstCounter, lastCounter, segmentEndFrame, segmentFirstFrame, segmentName, type ArchiveTimeline } from './archive-timeline';
 import { renderVodPlaylist, type PlaylistSegment } from './hls-playlist';
-import { frameTime, type FrameRate } from './timecode';
+import { FRAME_RATE_NOTE } from './playlist-facts';
+import { frameTime } from './timecode';
 
 /**
  * A whole session as one VOD playlist (`GET /streams/{id}/sessions/{session_id}/playlist.m3u8`),
@@ -29,28 +30,9 @@ export function sessionSegments(timeline: ArchiveTimeline): SessionSegment[] {
   return segments;
 }
 
-/**
- * The comment that tells our own reader (the console) the archive's frame rate, which a media
- * playlist has no tag for: the console nudges marks by one frame of it.
- */
-const FRAME_RATE_NOTE = 'frame-rate:';
-
 /** The playlist, each segment at `urls[i]` (absolute: the playlist is served from the API, not beside the segments). */
 export function renderSessionPlaylist(timeline: ArchiveTimeline, segments: readonly SessionSegment[], urls: readonly string[]): string {
-  const entries: PlaylistSegment[] = segments.map((s, i) => ({ uri: s.gap ? s.key.slice(timeline.prefix.length) : urls[i], duration: s.duration, gap: s.gap }));
+  const entries: PlaylistSegment[] = segments.map((s, i) => ({ uri: urls[i], duration: s.duration, gap: s.gap }));
   const { numerator, denominator } = timeline.frame_rate;
   return renderVodPlaylist(entries, firstCounter(timeline), [`${FRAME_RATE_NOTE} ${numerator}/${denominator}`]);
-}
-
-/** What the console reads back: the frame rate note (if any) and the length (the sum of `#EXTINF`s). */
-export function sessionPlaylistFacts(text: string): { frameRate?: FrameRate; duration: number } {
-  let duration = 0;
-  let frameRate: FrameRate | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const extinf = /^#EXTINF:(\d+(?:\.\d+)?),/.exec(line);
-    if (extinf) duration += Number(extinf[1]);
-    const note = new RegExp(`^# ${FRAME_RATE_NOTE} (\\d+)/(\\d+)$`).exec(line);
-    if (note && Number(note[1]) > 0 && Number(note[2]) > 0) frameRate = { numerator: Number(note[1]), denominator: Number(note[2]) };
-  }
-  return { ...(frameRate ? { frameRate } : {}), duration };
 }

@@ -1,4 +1,8 @@
 import * as z from './zod';
+import { framesPerSecond, type FrameRate } from './frames';
+
+// The frame arithmetic lives in `./frames` (zod-free, so the console bundles it without the schemas).
+export { firstFrameFrom, frameAt, framesIn, framesPerSecond, frameTime, type FrameRate } from './frames';
 
 /**
  * Frame arithmetic for cutting sections. Times are seconds from the first frame of a timeline;
@@ -10,7 +14,6 @@ export const FrameRateSchema = z.object({
   numerator: z.number().check(z.int(), z.positive()),
   denominator: z.number().check(z.int(), z.positive()),
 });
-export type FrameRate = z.infer<typeof FrameRateSchema>;
 
 /** The broadcast rates MediaLive encodes (an archive's rate is detected more widely: {@link frameRateOfTicks}). */
 export const FRAME_RATES = {
@@ -23,37 +26,6 @@ export const FRAME_RATES = {
   '59.94': { numerator: 60000, denominator: 1001 },
   '60': { numerator: 60, denominator: 1 },
 } as const satisfies Record<string, FrameRate>;
-
-/**
- * Request times are decimal seconds (10.04 s at 25 fps is frame 251, but 10.04 × 25 is
- * 250.99999999999997 in floating point): products are nudged by this before rounding, far below
- * any real frame duration.
- */
-const EPSILON = 1e-6;
-
-export function framesPerSecond(rate: FrameRate): number {
-  return rate.numerator / rate.denominator;
-}
-
-/** The frame on screen at `seconds`: the last frame that starts at or before it. */
-export function frameAt(seconds: number, rate: FrameRate): number {
-  return Math.floor((seconds * rate.numerator) / rate.denominator + EPSILON);
-}
-
-/** The first frame that starts at or after `seconds` (where a segment cut at `seconds` begins). */
-export function firstFrameFrom(seconds: number, rate: FrameRate): number {
-  return Math.ceil((seconds * rate.numerator) / rate.denominator - EPSILON);
-}
-
-/** The whole number of frames nearest to `seconds` of video. */
-export function framesIn(seconds: number, rate: FrameRate): number {
-  return Math.round((seconds * rate.numerator) / rate.denominator);
-}
-
-/** When frame `frame` starts, in seconds. */
-export function frameTime(frame: number, rate: FrameRate): number {
-  return (frame * rate.denominator) / rate.numerator;
-}
 
 /**
  * Frames per timecode second: 30 for 29.97. Timecodes here are non-drop-frame (`:` separators),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseVodPlaylist } from '../../../core/domain/hls-playlist';
-import { sessionPlaylistFacts } from '../../../core/domain/session-playlist';
+import { sessionPlaylistFacts } from '../../../core/domain/playlist-facts';
 import { FRAME_RATES } from '../../../core/domain/timecode';
 import { localS3Client } from '../../../local/s3';
 import { startS3, type LocalS3 } from '../../../local/s3rver';
@@ -116,7 +116,7 @@ describe('GET /streams/{id}/sessions/{session_id}/playlist.m3u8', () => {
     expect(res.status).toBe(200);
     const lines = res.text.split('\n');
     const gap = lines.indexOf('#EXT-X-GAP');
-    expect(lines.slice(gap - 1, gap + 2)).toEqual(['#EXTINF:10.000000,', '#EXT-X-GAP', 'archive_1.000002.ts']);
+    expect(lines.slice(gap - 1, gap + 2)).toEqual(['#EXTINF:10.000000,', '#EXT-X-GAP', `${s3.endpoint}/${BUCKET}/${prefixOf(GAPPED)}archive_1.000002.ts`]);
     expect(sessionPlaylistFacts(res.text).duration).toBeCloseTo(22.48, 6);
   });
 
