@@ -25,14 +25,15 @@ export function fieldErrors(details: readonly ErrorDetail[], fields: readonly st
 }
 
 /**
- * A form's text fields as a request body: empty ones left out (the API's default applies), numeric
- * ones as numbers. Text that is not a number is sent as it is, so the API's own message names it.
+ * A form's text fields as a request body: empty ones left out (the API's default applies) unless
+ * `required` (then the API says what is wrong with an empty one), numeric ones as numbers. Text
+ * that is not a number is sent as it is, so the API's own message names it.
  */
-export function bodyOf(values: Record<string, string>, numeric: readonly string[] = []): Record<string, unknown> {
+export function bodyOf(values: Record<string, string>, numeric: readonly string[] = [], required: readonly string[] = []): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(values)) {
     const value = raw.trim();
-    if (value === '') continue;
+    if (value === '' && !required.includes(name)) continue;
     const number = Number(value);
     body[name] = numeric.includes(name) && Number.isFinite(number) ? number : value;
   }

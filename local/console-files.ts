@@ -92,7 +92,12 @@ async function cachedBuild(root: string, build: (outdir: string) => Promise<void
   const temporary = join(cache, `console-${randomUUID()}.tmp`);
   try {
     await build(temporary);
-    if (!existsSync(dir)) renameSync(temporary, dir);
+    try {
+      renameSync(temporary, dir);
+    } catch (err) {
+      // Another runtime starting at the same time put the same build there first: use it.
+      if (!existsSync(join(dir, 'index.html'))) throw err;
+    }
   } finally {
     rmSync(temporary, { recursive: true, force: true });
   }

@@ -38,7 +38,7 @@ export function playersSection(): StreamSection {
   const preview = slot('Preview');
   let live: Slot | undefined;
   const grid = h('div', { class: 'players' }, preview.element);
-  const element = h('section', { 'aria-labelledby': 'players-heading' }, h('h2', { id: 'players-heading' }, 'Preview'), grid);
+  const element = h('section', { 'aria-labelledby': 'players-heading' }, h('h2', { id: 'players-heading' }, 'Players'), grid);
 
   const update = (record: StreamRecord) => {
     const running = record.state === 'running' && record.viewer_endpoint !== '';

@@ -25,7 +25,7 @@ export function schedulesSection(ctx: SectionContext): StreamSection {
   const table = h(
     'table',
     { hidden: true },
-    h('thead', {}, h('tr', {}, ...['When (your time)', 'UTC', 'Action', 'State', 'Outcome', ''].map((text) => h('th', { scope: 'col' }, text)))),
+    h('thead', {}, h('tr', {}, ...['When (your time, then UTC)', 'Action', 'State', 'Outcome', ''].map((text) => h('th', { scope: 'col' }, text)))),
     tbody,
   );
   let version: number | undefined;
@@ -73,8 +73,7 @@ export function schedulesSection(ctx: SectionContext): StreamSection {
     return h(
       'tr',
       {},
-      h('td', { id: `schedule-${schedule.schedule_id}` }, formatTime(schedule.at)),
-      h('td', {}, h('code', {}, schedule.at)),
+      h('td', { id: `schedule-${schedule.schedule_id}` }, formatTime(schedule.at), h('br'), h('code', { class: 'hint' }, schedule.at)),
       h('td', {}, schedule.action),
       h('td', {}, h('span', { class: `badge schedule-${schedule.state}` }, schedule.state)),
       h('td', {}, outcome),

@@ -122,7 +122,7 @@ function createForm(request: Request, created: (record: StreamRecord) => void): 
     if (button.disabled) return;
     button.disabled = true;
     clearErrors(fields, alert);
-    const body = bodyOf(valuesOf(fields), ['segment_length']);
+    const body = bodyOf(valuesOf(fields), ['segment_length'], ['name']);
     request<StreamRecord>('POST', '/streams', { body, idempotencyKey: crypto.randomUUID() })
       .then((record) => {
         form.reset();

@@ -21,5 +21,6 @@ describe('validation details on a form', () => {
     expect(bodyOf({ name: ' Keynote ', description: '', segment_length: '6' }, ['segment_length'])).toEqual({ name: 'Keynote', segment_length: 6 });
     expect(bodyOf({ segment_length: 'six' }, ['segment_length'])).toEqual({ segment_length: 'six' });
     expect(bodyOf({ name: '42' }, [])).toEqual({ name: '42' });
+    expect(bodyOf({ name: '  ', description: '' }, [], ['name'])).toEqual({ name: '' });
   });
 });
