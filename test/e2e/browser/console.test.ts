@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expectWithMessage } from '../../fixtures/expect-with-message';
 import { probeDuration } from '../../fixtures/archive';
 import { publish, tempDir } from '../../fixtures/media';
@@ -62,6 +62,12 @@ function player(page: Page, name: string) {
   return page.locator('video').and(page.getByLabel(name, { exact: true }));
 }
 
+/** Types a field's value as an operator does: the field takes it when the focus leaves (its change event). */
+async function type(field: Locator, value: string): Promise<void> {
+  await field.fill(value);
+  await field.blur();
+}
+
 /** A time field's value in seconds: plain seconds or [[HH:]MM:]SS(.fff), as the recording view may show it. */
 function seconds(value: string): number {
   const parts = value.trim().split(':').map(Number);
@@ -111,106 +117,136 @@ describe('operator console in a real browser', () => {
     'walks an event day: create, start, publish, preview, live, stop, mark two sections, split, download each',
     async () => {
       const { page, errors } = await openConsole();
-
-      // Create
-      const form = createForm(page);
-      await form.getByLabel('Name').fill('Browser workshop');
-      await form.getByLabel('Description').fill('Created by the browser test');
-      await form.getByLabel('Segment length (s)').fill(String(SEGMENT_LENGTH));
-      await form.getByRole('button', { name: 'Create' }).click();
-      const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Browser workshop' }) });
-      await row.getByText('idle', { exact: true }).waitFor();
-      await screenshot(page, 'streams');
-
-      // A stream
-      await row.getByRole('link', { name: 'Browser workshop' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Browser workshop' }).waitFor();
-      const id = /#\/streams\/([0-9a-f]{32})$/.exec(page.url())?.[1];
-      expectWithMessage(id, `the stream view's address ${page.url()}`).toBeTruthy();
-      const badge = (state: string) => page.getByText(state, { exact: true }).first();
-
-      // Start, and publish to what the OBS panel says
-      await page.getByRole('button', { name: 'Start', exact: true }).click();
-      await badge('running').waitFor();
-      const keyField = page.getByLabel('Stream key', { exact: true });
-      // The key is a secret on a shared screen: masked until asked for.
-      expect(await keyField.getAttribute('type')).toBe('password');
-      await page.getByRole('button', { name: 'Show stream key' }).click();
-      expect(await keyField.getAttribute('type')).toBe('text');
-      const server = await page.getByLabel('Server', { exact: true }).inputValue();
-      const key = await keyField.inputValue();
-      const record = await t.record(id!);
-      expect(`${server.replace(/\/$/, '')}/${key}`).toBe(record.rtmp1);
-      const publisher = publish(`${server.replace(/\/$/, '')}/${key}`, PUBLISH_SECONDS, FPS);
       try {
-        await untilPlays(player(page, 'Preview'), 'the Preview player');
-
-        // Live
-        await page.getByRole('button', { name: 'Go live' }).click();
-        await untilPlays(player(page, 'Live preview'), 'the Live preview player');
-        await screenshot(page, 'stream');
-        await screenshot(page, 'stream-players', page.getByRole('region', { name: 'Preview' }));
-        expectWithMessage((await publisher.exited).code, publisher.stderrTail()).toBe(0);
-      } finally {
-        await publisher.stop();
+        await walkthrough(page, errors);
+      } catch (err) {
+        // What the operator would have seen: the page's alerts and its console.
+        const alerts = await page.getByRole('alert').allTextContents().catch(() => []);
+        if (err instanceof Error) {
+          const original = err.message;
+          err.message += `\n\nat ${page.url()}\nalerts: ${JSON.stringify(alerts.filter((a) => a.trim()))}\nconsole:\n${errors.recent()}`;
+          // Jest prints the stack, whose first line was written from the message as it was thrown.
+          if (err.stack?.includes(original)) err.stack = err.stack.replace(original, err.message);
+        }
+        throw err;
       }
-
-      // Stop
-      await page.getByRole('button', { name: 'Stop', exact: true }).click();
-      await badge('idle').waitFor({ timeout: 60_000 });
-
-      // The recording: two sections, one typed, one marked on the player
-      await page.getByRole('link', { name: /^Recording/ }).first().click();
-      const video = player(page, 'Recording');
-      await video.waitFor();
-      const loaded = await untilPlays(video, 'the Recording player', 0.5);
-      expectWithMessage(loaded.duration, 'the recording\'s duration').toBeGreaterThan(8);
-      if ((await page.getByLabel('Section 1 start', { exact: true }).count()) === 0) await page.getByRole('button', { name: 'Add section' }).click();
-      await page.getByLabel('Section 1 start', { exact: true }).fill('1');
-      await page.getByLabel('Section 1 end', { exact: true }).fill('3.5');
-      await page.getByLabel('Section 1 name', { exact: true }).fill('opening');
-      await page.getByRole('button', { name: 'Add section' }).click();
-      await page.getByLabel('Section 2 name', { exact: true }).fill('demo');
-      await seek(video, 4);
-      await page.getByRole('button', { name: 'Mark in' }).click();
-      await seek(video, 7);
-      await page.getByRole('button', { name: 'Next frame' }).click();
-      await page.getByRole('button', { name: 'Mark out' }).click();
-      const marked = [];
-      for (const n of [1, 2]) {
-        const start = seconds(await page.getByLabel(`Section ${n} start`, { exact: true }).inputValue());
-        const end = seconds(await page.getByLabel(`Section ${n} end`, { exact: true }).inputValue());
-        marked.push({ start, end });
-      }
-      expect(marked[0]).toEqual({ start: 1, end: 3.5 });
-      // Mark in/out take the player's frame; Next frame moved it one frame on.
-      expect(marked[1].start).toBeCloseTo(4, 1);
-      expect(marked[1].end).toBeCloseTo(7 + 1 / FPS, 1);
-      expect(marked[1].end).toBeGreaterThan(7);
-
-      // Split, and follow each section to its MP4
-      await page.getByRole('button', { name: 'Split' }).click();
-      for (const n of [1, 2]) await page.getByRole('link', { name: `Download section ${n}` }).waitFor({ timeout: 90_000 });
-      await screenshot(page, 'recording');
-      for (const [i, section] of marked.entries()) {
-        const link = page.getByRole('link', { name: `Download section ${i + 1}` });
-        const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-        const file = join(downloads.path, `section-${i + 1}.mp4`);
-        await download.saveAs(file);
-        const duration = await probeDuration(file);
-        expectWithMessage(Math.abs(duration - (section.end - section.start)), `section ${i + 1} [${section.start}, ${section.end}] is ${duration} s`).toBeLessThanOrEqual(1 / FPS + 1e-3);
-      }
-
-      // The start's execution, as a timeline
-      await page.goto(`${t.runtime.endpoints.api}/#/streams/${id}`);
-      await page.getByRole('link', { name: /^start/ }).first().click();
-      const steps = page.getByRole('listitem');
-      await steps.first().waitFor();
-      expect(await steps.count()).toBeGreaterThan(1);
-      await page.getByText(/SUCCEEDED/).first().waitFor();
-      await screenshot(page, 'execution');
-      errors.assertNone();
     },
     120_000,
   );
 });
+
+/** The issue's walkthrough, step by step, as an operator clicks it; screenshots on the way. */
+async function walkthrough(page: Page, errors: PageErrors): Promise<void> {
+  // Create
+  const form = createForm(page);
+  await form.getByLabel('Name').fill('Browser workshop');
+  await form.getByLabel('Description').fill('Created by the browser test');
+  await form.getByLabel('Segment length (s)').fill(String(SEGMENT_LENGTH));
+  await form.getByRole('button', { name: 'Create' }).click();
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Browser workshop' }) });
+  await row.getByText('idle', { exact: true }).waitFor();
+  await screenshot(page, 'streams');
+
+  // A stream
+  await row.getByRole('link', { name: 'Browser workshop' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Browser workshop' }).waitFor();
+  const id = /#\/streams\/([0-9a-f]{32})$/.exec(page.url())?.[1];
+  expectWithMessage(id, `the stream view's address ${page.url()}`).toBeTruthy();
+  const badge = (state: string) => page.getByText(state, { exact: true }).first();
+
+  // Start, and publish to what the OBS panel says
+  // Running comes before the publisher's first segment: until then the packager answers the
+  // Preview's playlist with 404 (in the cloud as here), hls.js asks again, Chromium logs each.
+  const record = await t.record(id!);
+  const warmingUp = errors.expect(/status of 404/, record.viewer_endpoint);
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await badge('running').waitFor();
+  const keyField = page.getByLabel('Stream key', { exact: true });
+  // The key is a secret on a shared screen: masked until asked for.
+  expect(await keyField.getAttribute('type')).toBe('password');
+  await page.getByRole('button', { name: 'Show stream key' }).click();
+  expect(await keyField.getAttribute('type')).toBe('text');
+  const server = await page.getByLabel('Server', { exact: true }).inputValue();
+  const key = await keyField.inputValue();
+  expect(`${server.replace(/\/$/, '')}/${key}`).toBe(record.rtmp1);
+  const publisher = publish(`${server.replace(/\/$/, '')}/${key}`, PUBLISH_SECONDS, FPS);
+  try {
+    await untilPlays(player(page, 'Preview'), 'the Preview player');
+    warmingUp();
+
+    // Live
+    await page.getByRole('button', { name: 'Go live' }).click();
+    await untilPlays(player(page, 'Live preview'), 'the Live preview player');
+    await screenshot(page, 'stream');
+    await screenshot(page, 'stream-players', player(page, 'Preview'));
+    expectWithMessage((await publisher.exited).code, publisher.stderrTail()).toBe(0);
+  } finally {
+    await publisher.stop();
+  }
+
+  // Stop
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await badge('idle').waitFor({ timeout: 60_000 });
+
+  // The recording: two sections, one typed, one marked on the player
+  await page.getByRole('link', { name: /^Recording/ }).first().click();
+  const video = player(page, 'Recording');
+  await video.waitFor();
+  // Loaded paused at its start, for marking: the operator presses play.
+  await page.getByRole('button', { name: 'Mark in' }).and(page.locator(':enabled')).waitFor();
+  await video.evaluate((v) => (v as unknown as { play(): Promise<void> }).play());
+  const loaded = await untilPlays(video, 'the Recording player', 0.5);
+  expectWithMessage(loaded.duration, 'the recording\'s duration').toBeGreaterThan(8);
+  if ((await page.getByLabel('Section 1 start', { exact: true }).count()) === 0) await page.getByRole('button', { name: 'Add section' }).click();
+  await type(page.getByLabel('Section 1 start', { exact: true }), '1');
+  await type(page.getByLabel('Section 1 end', { exact: true }), '3.5');
+  await type(page.getByLabel('Section 1 name', { exact: true }), 'opening');
+  await page.getByRole('button', { name: 'Add section' }).click();
+  await type(page.getByLabel('Section 2 name', { exact: true }), 'demo');
+  await seek(video, 4);
+  await page.getByRole('button', { name: 'Mark in' }).click();
+  await seek(video, 7);
+  await page.getByRole('button', { name: 'Next frame' }).click();
+  await page.getByRole('button', { name: 'Mark out' }).click();
+  const marked = [];
+  for (const n of [1, 2]) {
+    const start = seconds(await page.getByLabel(`Section ${n} start`, { exact: true }).inputValue());
+    const end = seconds(await page.getByLabel(`Section ${n} end`, { exact: true }).inputValue());
+    marked.push({ start, end });
+  }
+  expect(marked[0]).toEqual({ start: 1, end: 3.5 });
+  // Mark in takes the start of the frame on screen, Mark out its end (that frame is the section's
+  // last); Next frame moved from frame 105 (7 s at 15 fps) to 106, so the section ends with 106.
+  expect(marked[1].start).toBeCloseTo(4, 3);
+  expect(marked[1].end).toBeCloseTo((7 * FPS + 2) / FPS, 3);
+
+  // Split, and follow each section to its MP4
+  await page.getByRole('button', { name: 'Split' }).click();
+  for (const n of [1, 2]) await page.getByRole('link', { name: `Download section ${n}` }).waitFor({ timeout: 90_000 });
+  await screenshot(page, 'recording', page.getByRole('link', { name: 'Download section 2' }));
+  for (const [i, section] of marked.entries()) {
+    const link = page.getByRole('link', { name: `Download section ${i + 1}` });
+    // A download, as the operator's click makes it (not a fetch of the href: a link that only
+    // navigates to the MP4 would pass that and download nothing).
+    const started = page.waitForEvent('download', { timeout: 10_000 });
+    const href = await link.getAttribute('href');
+    await link.click();
+    const download = await started.catch((err: unknown) => {
+      throw new Error(`clicking "Download section ${i + 1}" (href ${href}) started no download; the page is at ${page.url()}`, { cause: err });
+    });
+    const file = join(downloads.path, `section-${i + 1}.mp4`);
+    await download.saveAs(file);
+    const duration = await probeDuration(file);
+    expectWithMessage(Math.abs(duration - (section.end - section.start)), `section ${i + 1} [${section.start}, ${section.end}] is ${duration} s`).toBeLessThanOrEqual(1 / FPS + 1e-3);
+  }
+
+  // The start's execution, as a timeline
+  await page.goto(`${t.runtime.endpoints.api}/#/streams/${id}`);
+  await page.getByRole('link', { name: /^start/ }).first().click();
+  const steps = page.getByRole('list', { name: 'States' }).getByRole('listitem');
+  await steps.nth(1).waitFor();
+  await page.getByText(/SUCCEEDED/).first().waitFor();
+  await page.getByText(/^Retries:/).waitFor();
+  await screenshot(page, 'execution');
+  errors.assertNone();
+}
