@@ -58,6 +58,11 @@ export function clearErrors(fields: readonly Field[], alert: HTMLElement): void 
 }
 
 export function setAlert(alert: HTMLElement, ...lines: string[]): void {
+  // Redrawn only when it says something new: a live region re-announces whatever is rewritten,
+  // and the views set their alerts at every 2 s refresh.
+  const said = JSON.stringify(lines);
+  if (alert.dataset.said === said) return;
+  alert.dataset.said = said;
   const [first, ...rest] = lines;
   replace(alert, first === undefined ? null : h('strong', {}, first), ...rest.map((line) => h('div', {}, line)));
   alert.hidden = lines.length === 0;

@@ -10,7 +10,9 @@ export function poll(tick: () => Promise<void>, ms = POLL_MS): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const run = async () => {
     try {
-      await tick();
+      // A tab in the background asks nothing (in the cloud each call is a signed API request);
+      // it is brought up to date within one period of being shown again.
+      if (!isHidden()) await tick();
     } catch {
       // The tick shows its own errors; a thrown one must not end the polling.
     }
@@ -21,4 +23,8 @@ export function poll(tick: () => Promise<void>, ms = POLL_MS): () => void {
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+function isHidden(): boolean {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
 }

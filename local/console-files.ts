@@ -25,14 +25,15 @@ const TYPES: Record<string, string> = {
 /**
  * The page may load only its own scripts and styles; it talks to the API (same origin) and plays
  * HLS from the local media server and S3 (other ports of 127.0.0.1), through Media Source
- * Extensions (`blob:`) and hls.js's worker. No page may frame it (a click-jacked Delete).
+ * Extensions (`blob:`) and hls.js's worker. hls.js reads a recording's playlist from a `blob:` URL
+ * (the recording view fetched it through the API client). No page may frame it (a click-jacked Delete).
  */
 const PAGE_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "connect-src 'self' http://127.0.0.1:* http://localhost:*",
+  "connect-src 'self' blob: http://127.0.0.1:* http://localhost:*",
   "media-src 'self' blob: http://127.0.0.1:* http://localhost:*",
   "worker-src 'self' blob:",
   "frame-ancestors 'none'",

@@ -188,7 +188,17 @@ export async function runClipJob(job: ClipJob, runner: ClipRunner): Promise<{ ou
     try {
       const { size } = await stat(output);
       await runner.s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(output), ContentLength: size, ContentType: 'video/mp4' }),
+        // Content-Disposition: what the cloud's download URL asks S3 for (api/download-url.ts), which a
+        // plain local URL cannot (S3 refuses response overrides on anonymous GETs), so the console's
+        // "Download section N" saves the file here too instead of playing it in the tab.
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: createReadStream(output),
+          ContentLength: size,
+          ContentType: 'video/mp4',
+          ContentDisposition: `attachment; filename="${key.split('/').pop()}"`,
+        }),
       );
     } catch (err) {
       throw new JobError(JOB_ERROR_CODES.output, `unable to write ${uri}: ${(err as Error).name}`);

@@ -28,7 +28,7 @@ export async function getSessionPlaylist({ params, services }: RouteContext<z.in
     throw err;
   }
   const segments = sessionSegments(timeline);
-  // A gap's URI is never fetched (renderSessionPlaylist writes its bare name): nothing to presign.
-  const urls = await Promise.all(segments.map((s) => (s.gap ? Promise.resolve('') : downloadUrl(services, timeline.bucket, s.key))));
+  // A gap's URL is never fetched, but stays absolute: the console plays the playlist from a blob: URL, against which nothing relative resolves.
+  const urls = await Promise.all(segments.map((s) => downloadUrl(services, timeline.bucket, s.key)));
   return { status: 200, contentType: PLAYLIST_CONTENT_TYPE, body: renderSessionPlaylist(timeline, segments, urls) };
 }

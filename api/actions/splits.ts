@@ -18,7 +18,7 @@ import { executionArnOf, stateMachineArn } from '../workflow';
 /** Where a finished MP4 can be fetched (`downloadUrl`). */
 function mp4Url(services: ApiServices, output: string): Promise<string> {
   const { bucket, prefix: key } = parseArchivePath(output);
-  return downloadUrl(services, bucket, key);
+  return downloadUrl(services, bucket, key, { attachment: true });
 }
 
 async function sectionView(services: ApiServices, section: SectionProgress): Promise<z.infer<typeof SplitSectionViewSchema>> {

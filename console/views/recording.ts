@@ -66,6 +66,7 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
 
   const alert = alertBox();
   const status = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const facts = h('p', { class: 'hint' });
   const video = h('video', { 'aria-label': 'Recording', controls: true, preload: 'auto', class: 'player' });
   const clock = h('p', { class: 'clock' }, 'At 0.000 s');
   const button = (text: string, onclick: () => void, keys?: string) =>
@@ -285,7 +286,7 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
     h('p', {}, h('a', { href: hrefOf({ view: 'stream', id: params.id }) }, '← Stream')),
     h('h1', {}, `Recording ${params.sessionId.slice(0, 8)}…`),
     alert,
-    h('div', { class: 'player-wrap' }, video, status, clock),
+    h('div', { class: 'player-wrap' }, video, status, facts, clock),
     h('section', { 'aria-labelledby': 'sections-heading' },
       h('h2', { id: 'sections-heading' }, 'Sections'),
       h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Marking' }, markInButton, markOutButton, previousButton, nextButton, addButton),
@@ -301,13 +302,13 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
     try {
       const text = await ctx.api.request<string>('GET', `${base}/sessions/${encodeURIComponent(params.sessionId)}/playlist.m3u8`, { text: true });
       if (unmounted) return;
-      const facts = sessionPlaylistFacts(text);
-      if (!facts.frameRate) throw new Error('the playlist does not give the recording\'s frame rate');
-      rate = facts.frameRate;
-      duration = facts.duration;
+      const read = sessionPlaylistFacts(text);
+      if (!read.frameRate) throw new Error('the playlist does not give the recording\'s frame rate');
+      rate = read.frameRate;
+      duration = read.duration;
       blobUrl = URL.createObjectURL(new Blob([text], { type: 'application/vnd.apple.mpegurl' }));
       player = play(video, blobUrl, (text) => replace(status, text), { autoplay: false });
-      replace(status, `Length ${formatClock(duration)} at ${(rate.numerator / rate.denominator).toFixed(3).replace(/\.?0+$/, '')} fps`);
+      replace(facts, `Length ${formatClock(duration)} at ${(rate.numerator / rate.denominator).toFixed(3).replace(/\.?0+$/, '')} fps`);
       for (const b of editorButtons) b.disabled = false;
     } catch (err) {
       if (unmounted) return;

@@ -23,15 +23,17 @@ function slot(label: string): Slot {
 /** Plays `url` in the slot (a new URL restarts it); `undefined` stops it, saying why. */
 function set(target: Slot, url: string | undefined, idle: string): void {
   if (target.player?.url === url) return;
+  const say = (text: string) => {
+    // A status region announces each rewrite: only a change is written.
+    if (target.status.textContent !== text) target.status.textContent = text;
+  };
   target.player?.stop();
   target.player = undefined;
   if (url === undefined) {
-    target.status.textContent = idle;
+    say(idle);
     return;
   }
-  target.player = play(target.video, url, (text) => {
-    target.status.textContent = text;
-  });
+  target.player = play(target.video, url, say);
 }
 
 export function playersSection(): StreamSection {

@@ -39,7 +39,9 @@ export const mount: Mount<{ id: string }> = (root, params, ctx) => {
     recordingsSection(params.id),
     executionsSection(section),
   ];
-  const body = h('div', { hidden: true }, badges, description, lastError, facts, ...sections.map((part) => part.element));
+  // What an operator acts on first (state, error, buttons, players), then the details.
+  const [actions, players, ...rest] = sections.map((part) => part.element);
+  const body = h('div', { hidden: true }, badges, description, lastError, actions, players, h('h2', {}, 'Details'), facts, ...rest);
   let shownBadges = '';
 
   const render = (record: StreamRecord) => {
@@ -52,12 +54,24 @@ export const mount: Mount<{ id: string }> = (root, params, ctx) => {
     }
     description.textContent = record.description;
     description.hidden = record.description === '';
-    const error = record.last_error;
-    if (error === null) setAlert(lastError);
-    else setAlert(lastError, `Last error: ${error.action} failed at ${formatTime(error.at)}`, error.message);
-    if (error?.execution_id) lastError.appendChild(h('div', {}, h('a', { href: hrefOf({ view: 'execution', id: record.id, executionId: error.execution_id }) }, 'Open the failed execution')));
+    showLastError(record);
     replace(facts, ...factsOf(record).flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
     for (const part of sections) part.update(record);
+  };
+
+  let shownError = 'null';
+  const showLastError = (record: StreamRecord) => {
+    const error = record.last_error;
+    if (JSON.stringify(error) === shownError) return;
+    shownError = JSON.stringify(error);
+    if (error === null) {
+      setAlert(lastError);
+      return;
+    }
+    setAlert(lastError, `Last error: ${error.action} failed at ${formatTime(error.at)}`, error.message);
+    if (error.execution_id !== null) {
+      lastError.appendChild(h('div', {}, h('a', { href: hrefOf({ view: 'execution', id: record.id, executionId: error.execution_id }) }, 'Open the failed execution')));
+    }
   };
 
   const refresh = async () => {

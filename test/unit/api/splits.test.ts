@@ -89,6 +89,8 @@ describe('GET /streams/{id}/splits/{execution_id}', () => {
     expect(url.searchParams.get('X-Amz-Algorithm')).toBe('AWS4-HMAC-SHA256');
     expect(url.searchParams.get('X-Amz-Expires')).toBe(String(DOWNLOAD_URL_SECONDS));
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+    // Saved under its name when a browser follows the link, not played in the tab.
+    expect(url.searchParams.get('response-content-disposition')).toBe('attachment; filename="index_day-1_0.mp4"');
     expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
     expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^AKIDEXAMPLE\/\d{8}\/us-east-1\/s3\/aws4_request$/);
     expect(view.sections[0].download_url).not.toContain('test-secret');

@@ -83,4 +83,14 @@ describe('VOD playlists', () => {
       ],
     });
   });
+
+  it('writes notes as comment lines a strict reader skips, refuses a note that would be a tag, and marks a gap', () => {
+    const text = renderVodPlaylist([{ uri: 'a.ts', duration: 4 }, { uri: 'b.ts', duration: 4, gap: true }], 1, ['frame-rate: 25/1']);
+
+    expect(text.split('\n')).toEqual(expect.arrayContaining(['# frame-rate: 25/1', '#EXTINF:4.000000,', '#EXT-X-GAP', 'b.ts']));
+    expect(text.indexOf('#EXT-X-GAP')).toBe(text.indexOf('b.ts') - '#EXT-X-GAP\n'.length);
+    expect(parseVodPlaylist(renderVodPlaylist([{ uri: 'a.ts', duration: 4 }], 0, ['note'])).segments).toEqual([{ uri: 'a.ts', duration: 4 }]);
+    expect(() => renderVodPlaylist([{ uri: 'a.ts', duration: 4 }], 0, ['EXT-X-ENDLIST'])).toThrow(/not a comment line/);
+    expect(() => renderVodPlaylist([{ uri: 'a.ts', duration: 4 }], 0, ['two\nlines'])).toThrow(/not a comment line/);
+  });
 });
