@@ -5,7 +5,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { findChromium, HOW_TO_GET_ONE, type ChromiumExecutable } from './chromium';
 
 /**
- * The flags ../shared/DESIGN.md gives for this machine, as root: no sandbox (root), no GPU (none),
+ * The flags this machine needs, as root: no sandbox (root), no GPU (none),
  * and none of Chromium's own calls home (the closed network refuses them, many at a time).
  */
 const FLAGS = [
