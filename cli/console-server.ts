@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { buildConsole } from '../console/build';
 import type { ApiClient } from './api-client';
+import { CONSOLE_FILE_TYPES, consolePagePolicy } from '../console/page-policy';
 
 /**
  * `fmls console`: the operator console on 127.0.0.1, talking to `--api` through this process, which
@@ -24,32 +25,8 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** The request headers the API reads; nothing else (cookies, the browser's Origin) is passed on or signed. */
 const FORWARDED_HEADERS = ['content-type', 'accept', 'idempotency-key'];
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json',
-};
-
-/**
- * The page loads only its own scripts and styles and calls only this origin; it plays HLS from
- * wherever the API's records point (MediaPackage/CloudFront over https, presigned S3 URLs, or the
- * local runtime's ports), through Media Source Extensions. No page may frame it.
- */
-const PAGE_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
-  "media-src 'self' blob: https: http://127.0.0.1:* http://localhost:*",
-  "worker-src 'self' blob:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+/** Media comes from wherever the API's records point: MediaPackage and CloudFront over https, presigned S3 URLs, or a local runtime's ports. */
+const PAGE_POLICY = consolePagePolicy(['https:', 'http://127.0.0.1:*', 'http://localhost:*']);
 
 export interface ConsoleServer {
   readonly port: number;
@@ -101,7 +78,7 @@ async function staticFile(root: string, path: string): Promise<{ type: string; b
   const full = normalize(join(root, relativePath));
   if (!full.startsWith(root + sep)) return undefined;
   try {
-    return { type: TYPES[extname(full)] ?? 'application/octet-stream', body: await readFile(full) };
+    return { type: CONSOLE_FILE_TYPES[extname(full)] ?? 'application/octet-stream', body: await readFile(full) };
   } catch {
     return undefined;
   }

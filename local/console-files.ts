@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { buildConsole } from '../console/build';
 import { logger } from '../core/lambda/logger';
 import { sourceFingerprint } from './source-fingerprint';
+import { CONSOLE_FILE_TYPES, consolePagePolicy } from '../console/page-policy';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** What the console is built from: the entry's import graph (hls.js's version included), the page, its styles and settings. */
@@ -14,32 +15,8 @@ const CACHE_DIR = 'node_modules/.cache/frontmaster-local';
 /** Bumped when what a cached build holds changes shape. */
 const FORMAT = 1;
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/**
- * The page may load only its own scripts and styles; it talks to the API (same origin) and plays
- * HLS from the local media server and S3 (other ports of 127.0.0.1), through Media Source
- * Extensions (`blob:`) and hls.js's worker. hls.js reads a recording's playlist from a `blob:` URL
- * (the recording view fetched it through the API client). No page may frame it (a click-jacked Delete).
- */
-const PAGE_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self' blob: http://127.0.0.1:* http://localhost:*",
-  "media-src 'self' blob: http://127.0.0.1:* http://localhost:*",
-  "worker-src 'self' blob:",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+/** Media comes from the local media server and S3: other ports of 127.0.0.1. */
+const PAGE_POLICY = consolePagePolicy(['http://127.0.0.1:*', 'http://localhost:*']);
 
 export interface StaticFile {
   status: number;
@@ -124,7 +101,7 @@ function file(extension: string, body: Buffer): StaticFile {
   return {
     status: 200,
     // Revalidated each time: a rebuilt console is picked up by a reload, never a stale bundle.
-    headers: { 'Content-Type': TYPES[extension] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' },
+    headers: { 'Content-Type': CONSOLE_FILE_TYPES[extension] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' },
     body,
   };
 }

@@ -1,0 +1,36 @@
+/**
+ * How the console's files are served, wherever they are (the local runtime, `fmls console`): their
+ * content types, and the page's Content-Security-Policy.
+ */
+
+/** Content types of the files `console/build.ts` writes. */
+export const CONSOLE_FILE_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
+};
+
+/**
+ * The page may load only its own scripts and styles and call only its own origin; it plays HLS
+ * from `mediaSources` through Media Source Extensions (`blob:`) and hls.js's worker, and hls.js
+ * reads a recording's playlist from a `blob:` URL (the recording view fetched it through the API
+ * client). No page may frame it (a click-jacked Delete).
+ */
+export function consolePagePolicy(mediaSources: readonly string[]): string {
+  const media = ['blob:', ...mediaSources].join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self' ${media}`,
+    `media-src 'self' ${media}`,
+    "worker-src 'self' blob:",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
