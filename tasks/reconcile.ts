@@ -68,7 +68,13 @@ const DESCRIBE_TASKS_MAX = 100;
 export async function run(_input: z.infer<typeof Input>, deps: Deps): Promise<Sweep> {
   const channels = await listChannels(deps);
   const tasks = await listConnectorTasks(deps);
-  const ivsLive = await liveIvsChannels(deps);
+  // IVS is swept last and apart: its failure (throttling, StreamUnavailable, a region without IVS)
+  // must not cost the MediaLive sweep or the past-guard metric, which the stack alarms on.
+  const ivsFailures: unknown[] = [];
+  const ivsLive = await liveIvsChannels(deps).catch((err: unknown) => {
+    ivsFailures.push(err);
+    return [];
+  });
   const streams = await deps.store.list();
   const byChannel = new Map(streams.filter((s) => s.live_channel_id).map((s) => [s.live_channel_id, s]));
   const own = channels.filter((c) => isOwnChannel(c, requireSetting(deps.config, 'TABLE_NAME'), new Set(byChannel.keys())));
@@ -100,9 +106,18 @@ export async function run(_input: z.infer<typeof Input>, deps: Deps): Promise<Sw
   }
   const byIvsChannel = new Map(streams.filter((s) => s.ivs_channel_arn).map((s) => [s.ivs_channel_arn!, s]));
   for (const channel of ivsLive.filter((c) => isOwnIvsChannel(c, requireSetting(deps.config, 'TABLE_NAME'), new Set(byIvsChannel.keys())))) {
-    if (await stopsUnreferencedIvsStream(deps, channel.arn, byIvsChannel.get(channel.arn))) sweep.stopped_ivs_streams.push(channel.arn);
+    try {
+      if (await stopsUnreferencedIvsStream(deps, channel.arn, byIvsChannel.get(channel.arn))) sweep.stopped_ivs_streams.push(channel.arn);
+    } catch (err) {
+      ivsFailures.push(err);
+    }
   }
   await publishPastGuard(deps, sweep.channels_past_guard);
+  // Reported once the rest is done: the invocation fails (Lambda's Errors metric), the next sweep tries again.
+  if (ivsFailures.length > 0) {
+    logger.error('reconciler: the IVS sweep failed; MediaLive channels and connectors were swept', { errors: ivsFailures.map(String), sweep });
+    throw ivsFailures[0];
+  }
   return sweep;
 }
 
@@ -118,7 +133,7 @@ async function stopsUnreferencedIvsStream(deps: Deps, channelArn: string, stream
     await deps.store.mutate(stream.id, (item) => {
       reported = item.ivs_channel_arn === channelArn && !ownsIvsStream(item);
       if (!reported) return undefined;
-      const message = `IVS channel ${channelArn} was live with no connector of this stream pushing to it; the reconciler stopped its stream`;
+      const message = `IVS channel ${channelArn} was live with no connector of this stream pushing to it; the reconciler stops its stream`;
       return { last_error: { action: RECONCILE_ACTION, message, at: epochString(deps.now()), execution_id: null } };
     });
     if (!reported) return false;

@@ -280,4 +280,20 @@ describe('reconcile', () => {
       message: expect.stringContaining(`IVS channel ${unclaimedArn} was live with no connector of this stream pushing to it`),
     });
   });
+
+  it('sweeps MediaLive and publishes the metric even when IVS fails, then fails the invocation with the IVS error', async () => {
+    // Prepare: an orphan MediaLive channel; IVS answers ListStreams with its 503 (StreamUnavailable is a server fault)
+    const orphan = await aChannel('2'.repeat(32), { running: true });
+    const failing = new IvsClient(client);
+    failing.middlewareStack.add(
+      () => () => Promise.reject(Object.assign(new Error('The stream is temporarily unavailable.'), { name: 'StreamUnavailable', $metadata: { httpStatusCode: 503 } })),
+      { step: 'initialize', priority: 'high' },
+    );
+    // Act
+    const outcome = reconcile({}, { ...deps(), ivs: failing });
+    // Assess
+    await expect(outcome).rejects.toThrow(/temporarily unavailable/);
+    await until(orphan, 'IDLE');
+    expect(cloudwatch.datapoints(METRIC_NAMESPACE, CHANNELS_PAST_GUARD_METRIC).map((p) => p.value)).toEqual([0]);
+  });
 });
