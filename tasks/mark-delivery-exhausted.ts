@@ -2,7 +2,7 @@ import * as z from '../core/domain/zod';
 import type { Services } from '../core/aws/services';
 import { dynamoDbClient } from '../core/aws/clients/dynamodb';
 import { markExhausted, recordAttempt } from '../core/aws/webhook-store';
-import { ErrorNames } from '../core/domain/errors';
+import { Conflict, ErrorNames } from '../core/domain/errors';
 import { StreamEventSchema } from '../core/domain/events';
 import { taskHandler } from '../core/lambda/task-handler';
 
@@ -30,7 +30,12 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ e
     await markExhausted(deps, input.webhook_id, delivery);
   } else {
     const attempt = { at: deps.now().toISOString(), status: 'failed' as const, http_status: null, error: `the try did not end: ${input.error}` };
-    await recordAttempt(deps, { webhookId: input.webhook_id, delivery, attempt, status: 'exhausted' });
+    try {
+      await recordAttempt(deps, { webhookId: input.webhook_id, delivery, attempt, status: 'exhausted' });
+    } catch (err) {
+      // Already exhausted: this step ran before (a retry of it after its write landed).
+      if (!(err instanceof Conflict)) throw err;
+    }
   }
   return { exhausted: true };
 }

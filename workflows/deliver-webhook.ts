@@ -54,10 +54,15 @@ export const deliverWebhookWorkflow = defineWorkflow({
         max_attempts: DELIVERY_MAX_ATTEMPTS,
       },
       // A try waits 10 s for the receiver (tasks/deliver-webhook.ts), plus two small DynamoDB calls.
-      timeout: Duration.seconds(30),
+      // The Task's timeout stays above the Lambda's (`taskTimeoutSeconds`, ≤ 55 s), as every
+      // step's does: a Task that timed out first would leave its Lambda running, able to record a
+      // try after the delivery was marked exhausted.
+      timeout: Duration.seconds(60),
     });
     deliver.addRetry({
-      errors: [ErrorNames.WebhookDeliveryFailed, 'States.Timeout'],
+      // A Lambda that times out or runs out of memory is `Lambda.Unknown`
+      // (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+      errors: [ErrorNames.WebhookDeliveryFailed, 'States.Timeout', 'Lambda.Unknown'],
       interval: Duration.seconds(DELIVERY_RETRY.intervalSeconds),
       backoffRate: DELIVERY_RETRY.backoffRate,
       maxDelay: Duration.seconds(DELIVERY_RETRY.maxDelaySeconds),

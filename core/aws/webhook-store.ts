@@ -93,7 +93,11 @@ export async function recordAttempt(
           ':none': [],
           ':attempt': [attempt],
           ':one': 1,
+          ':exhausted': 'exhausted',
         },
+        // A delivery marked exhausted takes no more tries: one that outlived its Task (and was
+        // given up on) must not turn it back to pending.
+        ConditionExpression: 'attribute_not_exists(#status) OR #status <> :exhausted',
         ReturnValues: 'UPDATED_NEW',
       }),
     ),

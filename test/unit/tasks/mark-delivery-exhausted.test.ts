@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { listDeliveries, recordAttempt } from '../../../core/aws/webhook-store';
+import { Conflict } from '../../../core/domain/errors';
 import { run } from '../../../tasks/mark-delivery-exhausted';
 import { sampleEvent, startWebhookTables, type WebhookTables } from '../../fixtures/webhooks';
 
@@ -43,5 +44,21 @@ describe('mark-delivery-exhausted', () => {
     const [stored] = await listDeliveries(tables, webhookId);
     expect(stored).toMatchObject({ status: 'exhausted', event_id: sampleEvent().id, kind: sampleEvent().kind });
     expect(stored.attempts).toEqual([{ attempt: 1, at: NOW.toISOString(), status: 'failed', http_status: null, error: 'the try did not end: States.Timeout' }]);
+  });
+
+  it('takes no try after the delivery is exhausted (a try that outlived its Task), and is safe to run again', async () => {
+    // Prepare
+    const webhookId = 'c'.repeat(32);
+    await run(input(webhookId, 'States.Timeout'), deps());
+    const delivery = { delivery_id: `${webhookId}-d`, event_id: sampleEvent().id, kind: sampleEvent().kind, started_at: NOW.toISOString() };
+    const late = { at: NOW.toISOString(), status: 'delivered' as const, http_status: 200, error: null };
+    // Act
+    const recorded = recordAttempt(tables, { webhookId, delivery, attempt: late, status: 'delivered' });
+    await run(input(webhookId, 'States.Timeout'), deps());
+    // Assess
+    await expect(recorded).rejects.toBeInstanceOf(Conflict);
+    const [stored] = await listDeliveries(tables, webhookId);
+    expect(stored.status).toBe('exhausted');
+    expect(stored.attempts).toHaveLength(1);
   });
 });
