@@ -233,7 +233,7 @@ export const ROUTES: readonly Route[] = [
       200: {
         description:
           'An HLS VOD playlist (`EXT-X-ENDLIST`) of the session\'s archive segments from one pipeline (the other\'s where it lacks one; a segment neither recorded is an `EXT-X-GAP`), ' +
-          'each an absolute URL: presigned GETs valid 1 h in the cloud (read the route again for fresh ones), `http://127.0.0.1:{S3_PORT}/{bucket}/{key}` locally. ' +
+          'each an absolute URL: presigned GETs valid 1 h in the cloud, or until the signing role\'s session ends if sooner (read the route again for fresh ones), `http://127.0.0.1:{S3_PORT}/{bucket}/{key}` locally. ' +
           'A comment line `# frame-rate: {numerator}/{denominator}` gives the archive\'s frame rate.',
         schema: z.string(),
         contentType: PLAYLIST_CONTENT_TYPE,

@@ -12,8 +12,8 @@ import type { SessionPathSchema } from '../schemas';
 /**
  * A session's recording as one VOD playlist for a player (the console's recording view): the
  * split's own timeline (`readArchiveTimeline`), so a time marked on it is the time the split cuts,
- * with every segment an absolute URL a browser can fetch (`downloadUrl`: presigned for an hour in
- * the cloud, the local S3 locally). Nothing is written: the playlist is made per request.
+ * with every segment an absolute URL a browser can fetch (`downloadUrl`: presigned for at most an
+ * hour in the cloud, the local S3 locally). Nothing is written: the playlist is made per request.
  */
 export async function getSessionPlaylist({ params, services }: RouteContext<z.infer<typeof SessionPathSchema>, unknown>): Promise<Reply> {
   const stream = await services.store.mustGet(params.id);
@@ -30,5 +30,24 @@ export async function getSessionPlaylist({ params, services }: RouteContext<z.in
   const segments = sessionSegments(timeline);
   // A gap's URL is never fetched, but stays absolute: the console plays the playlist from a blob: URL, against which nothing relative resolves.
   const urls = await Promise.all(segments.map((s) => downloadUrl(services, timeline.bucket, s.key)));
-  return { status: 200, contentType: PLAYLIST_CONTENT_TYPE, body: renderSessionPlaylist(timeline, segments, urls) };
+  const body = renderSessionPlaylist(timeline, segments, urls);
+  assertAnswerable(body, segments.length, params.session_id);
+  return { status: 200, contentType: PLAYLIST_CONTENT_TYPE, body };
 }
+
+/** Refuses (422) a playlist over {@link MAX_PLAYLIST_BYTES}, saying how big it would be. */
+export function assertAnswerable(body: string, segmentCount: number, sessionId: string): void {
+  const bytes = Buffer.byteLength(body);
+  if (bytes <= MAX_PLAYLIST_BYTES) return;
+  throw unprocessable(
+    `session ${sessionId} has ${segmentCount} segments: its playlist would be ${(bytes / 1e6).toFixed(1)} MB, over the ${MAX_PLAYLIST_BYTES / 1e6} MB one answer can carry; split it into sections instead`,
+  );
+}
+
+/**
+ * A Lambda's synchronous answer is at most 6 MB, the proxy's JSON envelope included
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): a presigned URL with
+ * the role's session token is ~2 KB, so a long session of short segments outgrows it (8 h of 10 s
+ * segments: ~6 MB). A clear 422 instead of the gateway's 502.
+ */
+export const MAX_PLAYLIST_BYTES = 5_000_000;

@@ -11,6 +11,7 @@ import { startS3, type LocalS3 } from '../../../local/s3rver';
 import { errorOf } from '../../fixtures/api-reply';
 import { videoStream } from '../../fixtures/ts-bytes';
 import { ApiHarness } from './harness';
+import { MAX_PLAYLIST_BYTES, assertAnswerable } from '../../../api/actions/sessions';
 
 const BUCKET = 'fem-livestream-archive';
 const SESSION = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -129,5 +130,23 @@ describe('GET /streams/{id}/sessions/{session_id}/playlist.m3u8', () => {
     expect(unknownStream.status).toBe(404);
     local.expectError(empty, 422, 'Unprocessable', new RegExp(`session ${EMPTY} has no archive segments yet`));
     expect(errorOf(empty).message).not.toMatch(/s3:\/\//);
+  });
+
+  it('refuses with 422 a playlist too big for one Lambda answer (6 MB), saying how big, instead of the gateway\'s 502', () => {
+    // Prepare: 2,500 presigned URLs of ~2 KB (the role's session token makes them that long)
+    const url = `https://archive.s3.amazonaws.com/seg.ts?X-Amz-Security-Token=${'t'.repeat(2000)}`;
+    const body = Array.from({ length: 2500 }, () => `#EXTINF:10.0,\n${url}`).join('\n');
+    // Act
+    const refused = (() => {
+      try {
+        assertAnswerable(body, 2500, 's'.repeat(32));
+        return undefined;
+      } catch (err) {
+        return err as { status: number; message: string };
+      }
+    })();
+    // Assess
+    expect(refused).toMatchObject({ status: 422, message: expect.stringMatching(/2500 segments: its playlist would be 5\.\d MB, over the 5 MB/) });
+    expect(() => assertAnswerable(body.slice(0, MAX_PLAYLIST_BYTES), 1, 's')).not.toThrow();
   });
 });
