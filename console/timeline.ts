@@ -8,6 +8,8 @@ export interface HistoryEntry {
   entered_at: string;
   exited_at: string | null;
   status: string;
+  /** How many times the state's task was tried in this entry (1 + its Retries; 0: no task). */
+  attempts: number;
 }
 
 export interface ExecutionView {
@@ -37,7 +39,7 @@ export interface Timeline {
   steps: Step[];
   /** The current step's index, or -1 when the execution succeeded (or entered nothing yet). */
   current: number;
-  /** Re-entries by state (entries − 1), only for states entered more than once, in first-entry order. */
+  /** Retries by state (attempts − 1 over its entries), only for states retried, in first-entry order. A loop re-entering a state is no retry: `Step.entry` counts those. */
   retries: { state: string; count: number }[];
   /** The whole execution so far, ms. */
   elapsed_ms: number;
@@ -66,12 +68,14 @@ function currentIndex(execution: ExecutionView): number {
 export function timelineOf(execution: ExecutionView, now: Date): Timeline {
   const end = ms(execution.stopped_at) ?? now.getTime();
   const entries = new Map<string, number>();
+  const retried = new Map<string, number>();
   const current = currentIndex(execution);
   const steps = execution.history.map((entry, i): Step => {
     const entered = ms(entry.entered_at) ?? end;
     const exited = ms(entry.exited_at) ?? end;
     const count = (entries.get(entry.state) ?? 0) + 1;
     entries.set(entry.state, count);
+    if (entry.attempts > 1) retried.set(entry.state, (retried.get(entry.state) ?? 0) + entry.attempts - 1);
     return {
       state: entry.state,
       status: entry.status,
@@ -81,7 +85,7 @@ export function timelineOf(execution: ExecutionView, now: Date): Timeline {
       current: i === current,
     };
   });
-  const retries = [...entries].filter(([, count]) => count > 1).map(([state, count]) => ({ state, count: count - 1 }));
+  const retries = [...retried].map(([state, count]) => ({ state, count }));
   const started = ms(execution.started_at) ?? end;
   return { steps, current, retries, elapsed_ms: Math.max(0, end - started) };
 }

@@ -41,6 +41,7 @@ export const HistoryEntrySchema = z.object({
   entered_at: z.string(),
   exited_at: z.nullable(z.string()),
   status: z.enum(HISTORY_STATUSES),
+  attempts: z.number().check(z.describe('How many times the state\'s task was tried in this entry: 1, plus one per Retry (0 for a state with no task).')),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
@@ -81,38 +82,47 @@ const exitedName = (e: HistoryEvent) => (e.type?.endsWith('StateExited') ? e.sta
 const isAttemptFailure = (e: HistoryEvent) =>
   /^(Task|LambdaFunction|Activity|MapState|ParallelState|Evaluation)\w*(Failed|TimedOut)$/.test(e.type ?? '');
 const isAttemptSuccess = (e: HistoryEvent) => /^(Task|LambdaFunction|Activity)Succeeded$/.test(e.type ?? '');
+/** A task attempt began: the first, or a Retry's (a Retry re-runs the task inside the same state entry). */
+const isAttemptStart = (e: HistoryEvent) => /^(Task|LambdaFunction|Activity)Scheduled$/.test(e.type ?? '');
 
 /**
  * The states an execution went through, from its history events in order: one entry per state
- * entered (a state looped over appears each time). A state whose last attempt failed is FAILED
- * even when a Catch moved on from it; a state never exited is RUNNING while the execution runs,
- * else it is where the execution failed (or was aborted).
+ * entered (a state looped over appears each time), with its task's attempts (a Retry runs the task
+ * again inside the same entry). A state whose last attempt failed is FAILED even when a Catch
+ * moved on from it; a state never exited is RUNNING while the execution runs, else it is where
+ * the execution failed (or was aborted).
+ *
+ * A Map's iterations run side by side through states of the same names, and their events carry
+ * no iteration: an exit closes the earliest open entry of its name, and a task event counts
+ * toward the latest entered state. Every entry is closed; which of two concurrent iterations'
+ * entries ended first is approximate.
  */
 export function historyEntries(events: readonly HistoryEvent[], executionStatus: string): HistoryEntry[] {
-  const entries: (HistoryEntry & { lastAttemptFailed: boolean })[] = [];
-  const open = new Map<string, (typeof entries)[number]>();
-  let latestOpen: (typeof entries)[number] | undefined;
+  type Entry = HistoryEntry & { lastAttemptFailed: boolean };
+  const entries: Entry[] = [];
+  const open = new Map<string, Entry[]>();
+  let latestOpen: Entry | undefined;
   for (const event of events) {
     const entered = enteredName(event);
     const exited = exitedName(event);
     if (entered !== undefined) {
-      const entry = { state: entered, entered_at: iso(event.timestamp) ?? '', exited_at: null, status: 'RUNNING' as const, lastAttemptFailed: false };
+      const entry: Entry = { state: entered, entered_at: iso(event.timestamp) ?? '', exited_at: null, status: 'RUNNING', attempts: 0, lastAttemptFailed: false };
       entries.push(entry);
-      open.set(entered, entry);
+      open.set(entered, [...(open.get(entered) ?? []), entry]);
       latestOpen = entry;
     } else if (exited !== undefined) {
-      const entry = open.get(exited);
+      const entry = open.get(exited)?.shift();
       if (!entry) continue;
       entry.exited_at = iso(event.timestamp);
       entry.status = entry.lastAttemptFailed ? 'FAILED' : 'SUCCEEDED';
-      open.delete(exited);
-    } else if (latestOpen && open.get(latestOpen.state) === latestOpen) {
+    } else if (latestOpen && latestOpen.exited_at === null) {
+      if (isAttemptStart(event)) latestOpen.attempts++;
       if (isAttemptFailure(event)) latestOpen.lastAttemptFailed = true;
       if (isAttemptSuccess(event)) latestOpen.lastAttemptFailed = false;
     }
   }
   const unfinished = executionStatus === 'RUNNING' ? 'RUNNING' : executionStatus === 'ABORTED' ? 'ABORTED' : 'FAILED';
-  for (const entry of open.values()) entry.status = unfinished;
+  for (const entry of entries) if (entry.exited_at === null) entry.status = unfinished;
   return entries.map(({ lastAttemptFailed: _, ...entry }) => entry);
 }
 

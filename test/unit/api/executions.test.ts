@@ -84,8 +84,8 @@ describe('GET /streams/{id}/executions/{execution_id}', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ execution_id: start, status: 'FAILED', output: null, current_state: 'Start failed' });
     expect(bodyOf(res, ExecutionDetailSchema).history).toEqual([
-      { state: 'Start channel', entered_at: at(1).toISOString(), exited_at: at(2).toISOString(), status: 'SUCCEEDED' },
-      { state: 'Start failed', entered_at: at(30).toISOString(), exited_at: null, status: 'FAILED' },
+      { state: 'Start channel', entered_at: at(1).toISOString(), exited_at: at(2).toISOString(), status: 'SUCCEEDED', attempts: 0 },
+      { state: 'Start failed', entered_at: at(30).toISOString(), exited_at: null, status: 'FAILED', attempts: 0 },
     ]);
     expect(JSON.stringify(res.body)).not.toContain('KEY1');
   });

@@ -8,15 +8,16 @@ const base: Omit<ExecutionView, 'status' | 'stopped_at' | 'history' | 'error'> =
   started_at: '2026-03-01T12:00:00.000Z',
   current_state: null,
 };
-const entry = (state: string, entered: string, exited: string | null, status = exited ? 'SUCCEEDED' : 'RUNNING') => ({
+const entry = (state: string, entered: string, exited: string | null, status = exited ? 'SUCCEEDED' : 'RUNNING', attempts = 1) => ({
   state,
   entered_at: `2026-03-01T12:${entered}Z`,
   exited_at: exited === null ? null : `2026-03-01T12:${exited}Z`,
   status,
+  attempts,
 });
 
 describe('execution timeline', () => {
-  it('times each state, counts re-entries, and marks the state a running execution is stuck in with its time so far', () => {
+  it('times each state, counts re-entries apart from retries, and marks the state a running execution is stuck in with its time so far', () => {
     const execution: ExecutionView = {
       ...base,
       status: 'RUNNING',
@@ -27,7 +28,7 @@ describe('execution timeline', () => {
         entry('WaitForRunning', '00:01.500', '00:06.500'),
         entry('DescribeChannel', '00:06.500', '00:07.000'),
         entry('WaitForRunning', '00:07.000', '00:12.000'),
-        entry('DescribeChannel', '00:12.000', null),
+        entry('DescribeChannel', '00:12.000', null, 'RUNNING', 3),
       ],
     };
 
@@ -41,10 +42,8 @@ describe('execution timeline', () => {
       ['DescribeChannel', 180_000, 2, true],
     ]);
     expect(timeline.current).toBe(4);
-    expect(timeline.retries).toEqual([
-      { state: 'WaitForRunning', count: 1 },
-      { state: 'DescribeChannel', count: 1 },
-    ]);
+    // The poll loop re-enters its states (entry 2); only the task tried three times in one entry was retried.
+    expect(timeline.retries).toEqual([{ state: 'DescribeChannel', count: 2 }]);
     expect(timeline.elapsed_ms).toBe(192_000);
   });
 

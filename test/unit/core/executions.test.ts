@@ -47,7 +47,9 @@ describe('historyEntries', () => {
     const events = [
       event('ExecutionStarted', 0),
       entered('Claim', 1),
+      event('LambdaFunctionScheduled', 1),
       event('LambdaFunctionFailed', 2),
+      event('LambdaFunctionScheduled', 2),
       event('LambdaFunctionSucceeded', 3),
       exited('Claim', 4),
       entered('Wait', 5, 'WaitStateEntered'),
@@ -60,10 +62,32 @@ describe('historyEntries', () => {
     ];
 
     expect(historyEntries(events, 'SUCCEEDED')).toEqual([
-      { state: 'Claim', entered_at: t(1).toISOString(), exited_at: t(4).toISOString(), status: 'SUCCEEDED' },
-      { state: 'Wait', entered_at: t(5).toISOString(), exited_at: t(6).toISOString(), status: 'SUCCEEDED' },
-      { state: 'Wait', entered_at: t(7).toISOString(), exited_at: t(8).toISOString(), status: 'SUCCEEDED' },
-      { state: 'Done', entered_at: t(9).toISOString(), exited_at: t(10).toISOString(), status: 'SUCCEEDED' },
+      { state: 'Claim', entered_at: t(1).toISOString(), exited_at: t(4).toISOString(), status: 'SUCCEEDED', attempts: 2 },
+      { state: 'Wait', entered_at: t(5).toISOString(), exited_at: t(6).toISOString(), status: 'SUCCEEDED', attempts: 0 },
+      { state: 'Wait', entered_at: t(7).toISOString(), exited_at: t(8).toISOString(), status: 'SUCCEEDED', attempts: 0 },
+      { state: 'Done', entered_at: t(9).toISOString(), exited_at: t(10).toISOString(), status: 'SUCCEEDED', attempts: 0 },
+    ]);
+  });
+
+  it("closes every entry of a Map's iterations, which run side by side through states of the same name", () => {
+    // Prepare: two sections' iterations interleaved, as a split's Map runs them
+    const events = [
+      entered('Transcode section', 1),
+      event('TaskScheduled', 1),
+      entered('Transcode section', 2),
+      event('TaskScheduled', 2),
+      event('TaskSucceeded', 3),
+      exited('Transcode section', 3),
+      event('TaskSucceeded', 4),
+      exited('Transcode section', 4),
+      event('ExecutionSucceeded', 5),
+    ];
+    // Act
+    const entries = historyEntries(events, 'SUCCEEDED');
+    // Assess: none left RUNNING in a succeeded execution
+    expect(entries.map((e) => [e.state, e.status, e.exited_at])).toEqual([
+      ['Transcode section', 'SUCCEEDED', t(3).toISOString()],
+      ['Transcode section', 'SUCCEEDED', t(4).toISOString()],
     ]);
   });
 
@@ -80,7 +104,7 @@ describe('historyEntries', () => {
     const events = [entered('Describe', 1), entered('Stop failed', 2, 'FailStateEntered')];
     expect(historyEntries([events[0], exited('Describe', 1), events[1]], 'FAILED').at(-1)?.status).toBe('FAILED');
     expect(historyEntries([events[0]], 'ABORTED')).toEqual([
-      { state: 'Describe', entered_at: t(1).toISOString(), exited_at: null, status: 'ABORTED' },
+      { state: 'Describe', entered_at: t(1).toISOString(), exited_at: null, status: 'ABORTED', attempts: 0 },
     ]);
   });
 });
