@@ -55,7 +55,7 @@ const NAME = /^[a-zA-Z0-9-_]{0,128}$/;
  * time, so the media plane accepts it from creation until deletion. Commands: CreateChannel,
  * GetChannel, ListChannels, DeleteChannel, ListStreamKeys, GetStreamKey, CreateStreamKey, and
  * ListStreams / StopStream over the media plane's publishers (a channel's stream is live while
- * someone pushes to it).
+ * someone pushes to it), and TagResource on channels.
  *
  * The contract with the media plane: `startChannel` with `archive: []` (IVS records nothing here),
  * channel and endpoint id `ivs-{id}`, a pipeline only while someone publishes (`runEndsWithPublish`);
@@ -106,6 +106,13 @@ export class LocalIvs {
           throw serviceError(ChannelNotBroadcasting, 404, 'The stream is offline for the given channel ARN.');
         }
         this.options.mediaPlane.disconnectPublishers(`ivs-${c.id}`);
+        return {};
+      },
+      // "Adds or updates tags for the Amazon Web Services resource with the specified ARN" (IVS API Reference, TagResource).
+      TagResourceCommand: (input) => {
+        const channel = this.mustChannel(input.resourceArn);
+        channel.tags = { ...channel.tags, ...input.tags };
+        this.file.save(this.state);
         return {};
       },
       CreateStreamKeyCommand: (input) => {

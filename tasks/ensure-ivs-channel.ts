@@ -6,6 +6,7 @@ import {
   GetStreamKeyCommand,
   ListChannelsCommand,
   ListStreamKeysCommand,
+  TagResourceCommand,
   type Channel,
 } from '@aws-sdk/client-ivs';
 import * as z from '../core/domain/zod';
@@ -56,6 +57,7 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
   }
   if (!channel?.arn || !channel.ingestEndpoint || !channel.playbackUrl) throw new NotFound('IVS returned no usable channel');
   key ??= await streamKeyOf(deps, channel.arn);
+  await tagAsOwn(deps, channel, item.id);
 
   const patch = {
     ivs_channel_arn: channel.arn,
@@ -76,6 +78,17 @@ export async function run(input: z.infer<typeof Input>, deps: Deps): Promise<{ c
     throw err;
   }
   return { channel_arn: channel.arn };
+}
+
+/**
+ * A channel made before IVS channels were tagged gets the tags now, when it is reused, so the
+ * reconciler knows it as this stack's even once its record is gone.
+ */
+async function tagAsOwn(deps: Deps, channel: Channel, streamId: string): Promise<void> {
+  const table = requireSetting(deps.config, 'TABLE_NAME');
+  if (channel.tags?.[CHANNEL_TAGS.streamTable] === table) return;
+  const tags = { [CHANNEL_TAGS.streamId]: streamId, [CHANNEL_TAGS.streamTable]: table };
+  await aws('tagging IVS channel', () => deps.ivs.send(new TagResourceCommand({ resourceArn: channel.arn, tags })));
 }
 
 async function getChannel(deps: Deps, arn: string): Promise<Channel | undefined> {

@@ -118,6 +118,8 @@ const NAMED_OPTIONAL: Readonly<Record<string, string>> = {
   's3:PutObject': 'object',
   // The stream events go to the default bus.
   'events:PutEvents': 'event-bus',
+  // ensure-ivs-channel tags the stream's IVS channel.
+  'ivs:TagResource': 'Channel',
 };
 /**
  * Actions whose resource types are all optional and whose request names none of them, so it is

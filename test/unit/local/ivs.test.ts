@@ -10,6 +10,7 @@ import {
   ListStreamsCommand,
   ResourceNotFoundException,
   StopStreamCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-ivs';
 import { describe, expect, it } from '@jest/globals';
 import { bindLocalService } from '../../../local/aws-binding';
@@ -77,5 +78,17 @@ describe('local IVS', () => {
     const offline = ivs.send(new StopStreamCommand({ channelArn: quiet.channel!.arn }));
     await expect(offline).rejects.toBeInstanceOf(ChannelNotBroadcasting);
     await expect(offline).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+  });
+
+  it('adds or updates a channel\'s tags (TagResource), as ListChannels then shows them', async () => {
+    // Prepare
+    const { ivs } = setup();
+    const made = await ivs.send(new CreateChannelCommand({ name: 'fm-tag', tags: { stream_id: 'a' } }));
+    // Act
+    await ivs.send(new TagResourceCommand({ resourceArn: made.channel!.arn, tags: { stream_table: 'streams' } }));
+    // Assess
+    const listed = await ivs.send(new ListChannelsCommand({ filterByName: 'fm-tag' }));
+    expect(listed.channels![0].tags).toEqual({ stream_id: 'a', stream_table: 'streams' });
+    await expect(ivs.send(new TagResourceCommand({ resourceArn: `${made.channel!.arn}x`, tags: {} }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 });

@@ -8,6 +8,7 @@ import {
   ListStreamKeysCommand,
   ConflictException,
   ResourceNotFoundException,
+  TagResourceCommand,
 } from '@aws-sdk/client-ivs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
@@ -57,6 +58,22 @@ describe('ensure-ivs-channel', () => {
     expect(ivs).not.toHaveReceivedCommand(CreateChannelCommand);
     expect(ivs).toHaveReceivedCommandWith(GetStreamKeyCommand, { arn: 'arn:key' });
     expect((await store().mustGet(item.id)).rtmp_ivs).toContain(KEY);
+  });
+
+  it("tags a reused channel made before IVS channels were tagged, and leaves one already this stack's alone", async () => {
+    // Prepare
+    const untagged = await aStream(store(), { ivs_channel_arn: ARN });
+    const tagged = await aStream(store(), { ivs_channel_arn: `${ARN}2` });
+    ivs.on(GetChannelCommand, { arn: ARN }).resolves({ channel: CHANNEL });
+    ivs.on(GetChannelCommand, { arn: `${ARN}2` }).resolves({ channel: { ...CHANNEL, arn: `${ARN}2`, tags: { stream_table: 'streams' } } });
+    ivs.on(ListStreamKeysCommand).resolves({ streamKeys: [{ arn: 'arn:key' }] });
+    ivs.on(GetStreamKeyCommand).resolves({ streamKey: { value: KEY } });
+    // Act
+    await ensureChannel({ stream_id: untagged.id }, deps());
+    await ensureChannel({ stream_id: tagged.id }, deps());
+    // Assess
+    expect(ivs).toHaveReceivedCommandTimes(TagResourceCommand, 1);
+    expect(ivs).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: ARN, tags: { stream_id: untagged.id, stream_table: 'streams' } });
   });
 
   it('adopts a channel of the stream’s name that a crash left unrecorded', async () => {
