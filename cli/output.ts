@@ -8,10 +8,14 @@ import type { ObsSettings } from '../console/obs';
 
 /**
  * The readable output (without `--json`): tables and `field  value` lines. Every value passes
- * through the API's own redaction, so a stream key in an RTMP URL (`rtmp1`, `rtmp_ivs`) never
- * reaches a terminal, a scroll-back or a CI log; `fmls streams obs` is the one command that shows
- * it, on purpose.
+ * through the API's own redaction, so the tables never show a stream key in an RTMP URL (`rtmp1`,
+ * `rtmp_ivs`); `fmls streams obs` is the one readable output that shows it, on purpose. `--json`
+ * prints the API's JSON as the API returns it, and the record the API returns carries the keys
+ * (`rtmp1`, `rtmp2`): that is what a script publishing to the stream reads.
  */
+
+/** Sections for people, numbered from 1 as the console numbers them ("section 1" is index 0). */
+export const sectionNumber = (index: number): number => index + 1;
 
 type Executions = z.infer<typeof ExecutionListSchema>;
 /** `GET …/executions/{id}` (api/routes.ts documents it with core/aws's schema, which the CLI may not import). */
@@ -109,15 +113,16 @@ export function schedules(list: z.infer<typeof ScheduleListSchema>): string {
 
 export function splitAccepted(split: z.infer<typeof SplitAcceptedSchema>): string {
   return `execution_id  ${split.execution_id}\n\n${table(
-    ['INDEX', 'START', 'END', 'OUTPUT'],
-    split.outputs.map((o) => [o.index, o.start, o.end, o.output]),
+    ['SECTION', 'INDEX', 'START', 'END', 'OUTPUT'],
+    split.outputs.map((o) => [sectionNumber(o.index), o.index, o.start, o.end, o.output]),
   )}`;
 }
 
 export function splitProgress(split: z.infer<typeof SplitProgressViewSchema>): string {
   return `execution_id  ${split.execution_id}\nstatus        ${split.status}\n\n${table(
-    ['INDEX', 'START', 'END', 'STATE', 'DOWNLOAD / ERROR'],
-    split.sections.map((s) => [s.index, s.start, s.end, s.state, s.download_url ?? s.error ?? s.output]),
+    ['SECTION', 'INDEX', 'START', 'END', 'STATE', 'DOWNLOAD / ERROR'],
+    // `-` until there is a download_url or an error: the s3:// output is not something to download.
+    split.sections.map((s) => [sectionNumber(s.index), s.index, s.start, s.end, s.state, s.download_url ?? s.error ?? null]),
   )}`;
 }
 

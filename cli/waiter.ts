@@ -162,7 +162,7 @@ export async function followSplit(client: ApiClient, path: string, options: Wait
       const failed = split.sections.filter((s) => s.state === 'failed');
       options.progress.update(`split: ${split.status} · ${seconds(elapsed)} · ${done}/${split.sections.length} sections done${failed.length ? `, ${failed.length} failed` : ''}`);
       if (split.status !== 'RUNNING') {
-        if (failed.length > 0) return { value: split, failure: failed.map((s) => `section ${s.index} failed: ${s.error ?? 'no error recorded'}`).join('\n') };
+        if (failed.length > 0) return { value: split, failure: failed.map((s) => `section ${s.index + 1} (index ${s.index}) failed: ${s.error ?? 'no error recorded'}`).join('\n') };
         if (split.status !== 'SUCCEEDED') return { value: split, failure: `split ${split.status}` };
         return { value: split };
       }

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { StreamRecord } from '../../core/domain/record';
 import { expectWithMessage } from '../fixtures/expect-with-message';
+import { publish } from '../fixtures/media';
 import { cliEnv, runCli, type CliResult } from './cli-run';
 import { startTestRuntime, type TestRuntime } from './harness';
 
-// `fmls` run as a process against one local runtime, through the walkthrough an operator does
-// with it: create, start --wait, OBS settings, live, stop --wait, executions; and how it fails.
+// `fmls` run as a process against one local runtime, through the README's CLI walkthrough: create,
+// start --wait, OBS settings, live, publish, stop --wait, executions, split --wait to download URLs
+// that answer, splits get, schedules create/list/cancel, delete --wait; and how it fails.
 
 let local: TestRuntime;
 let env: NodeJS.ProcessEnv;
@@ -28,12 +30,12 @@ function ok(result: CliResult): CliResult {
 
 describe('fmls against the local runtime', () => {
   it(
-    'runs the walkthrough: create, start --wait (timed out, then resumed), obs, live, stop --wait, executions; usage and API errors; --json; --idempotency-key',
+    "runs the README's walkthrough: create, start --wait (timed out, then resumed), obs, live, publish, stop --wait, executions, split --wait, splits get, schedules, delete --wait; usage and API errors; --json; --idempotency-key",
     async () => {
       // Create, twice with one idempotency key: the same stream, one of it.
-      const create = ['--json', '--idempotency-key', 'cli-e2e-create-1', 'streams', 'create', '--name', 'cli workshop', '--segment-length', '4', '--wait'];
+      const create = ['--json', '--idempotency-key', 'cli-e2e-create-1', 'streams', 'create', '--name', 'cli workshop', '--segment-length', '2', '--wait'];
       const first = JSON.parse(ok(await fmls(...create)).stdout) as StreamRecord;
-      expect(first).toMatchObject({ name: 'cli workshop', segment_length: 4, state: 'idle' });
+      expect(first).toMatchObject({ name: 'cli workshop', segment_length: 2, state: 'idle' });
       const again = JSON.parse(ok(await fmls(...create)).stdout) as StreamRecord;
       expect(again.id).toBe(first.id);
       const id = first.id;
@@ -65,6 +67,17 @@ describe('fmls against the local runtime', () => {
       expect(JSON.parse(ok(obsJson).stdout)).toMatchObject({ server: record.rtmp1.slice(0, record.rtmp1.lastIndexOf('/')), stream_key: key });
       expect(ok(live).stdout.trim()).toBe(`stream ${id} is live: ${(await local.record(id)).live_endpoint}`);
 
+      // Publish as the README does, to `--json streams get`'s rtmp1 (the API's record, key included),
+      // for 8 s of 2 s archive segments.
+      const rtmp1 = (JSON.parse(ok(await fmls('--json', 'streams', 'get', id)).stdout) as StreamRecord).rtmp1;
+      expect(rtmp1).toBe(record.rtmp1);
+      const publisher = publish(rtmp1, 8);
+      try {
+        await publisher.exited;
+      } finally {
+        await publisher.stop();
+      }
+
       // Stop and follow it to idle; then the executions it ran, newest first.
       const stopped = ok(await fmls('--json', 'streams', 'stop', id, '--wait'));
       expect(JSON.parse(stopped.stdout)).toMatchObject({ id, state: 'idle', stop_reason: 'operator' });
@@ -90,7 +103,31 @@ describe('fmls against the local runtime', () => {
       expect(conflict.stderr).toContain("fmls: 409 StateConflict: cannot stop a stream in state 'idle'");
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toMatch(/^fmls: 404 NotFound: /m);
+
+      // Split two sections of the session and wait for them: each line ends with a download URL
+      // that the local S3 answers; `splits get` shows the same, sections numbered from 1.
+      const session = (await local.record(id)).current_session_id!;
+      const split = ok(await fmls('split', id, '--session', session, '--section', '1:3', '--section', '4:6', '--wait'));
+      const urls = [...split.stdout.matchAll(/http:\/\/127\.0\.0\.1:\d+\/\S+/g)].map((m) => m[0]);
+      expectWithMessage(urls, split.stdout).toHaveLength(2);
+      for (const url of urls) expect((await fetch(url)).status).toBe(200);
+      const execution = /^execution_id\s+(\S+)$/m.exec(split.stdout)![1];
+      const progress = ok(await fmls('splits', 'get', id, execution)).stdout;
+      expect(progress).toMatch(/^SECTION\s+INDEX\s+START\s+END\s+STATE\s+DOWNLOAD \/ ERROR$/m);
+      expect(progress).toMatch(new RegExp(`^1\\s+0\\s+1\\s+3\\s+done\\s+${urls[0].split('?')[0].replace(/[.?]/g, '\\$&')}`, 'm'));
+      expect(progress).toMatch(/^2\s+1\s+4\s+6\s+done\s+http:/m);
+
+      // A schedule: created, listed, cancelled by its id.
+      const at = new Date(Date.now() + 120_000).toISOString();
+      const schedule = JSON.parse(ok(await fmls('--json', 'schedules', 'create', id, '--action', 'start', '--at', at)).stdout) as { schedule_id: string };
+      expect(ok(await fmls('schedules', 'list', id)).stdout).toMatch(new RegExp(`^${schedule.schedule_id}\\s+start\\s+\\S+\\s+scheduled`, 'm'));
+      ok(await fmls('schedules', 'cancel', id, schedule.schedule_id));
+      expect(ok(await fmls('schedules', 'list', id)).stdout).toMatch(new RegExp(`^${schedule.schedule_id}\\s+start\\s+\\S+\\s+cancelled`, 'm'));
+
+      // Delete, followed until it is gone.
+      ok(await fmls('streams', 'delete', id, '--wait'));
+      expect((await local.api('GET', `/streams/${id}`)).status).toBe(404);
     },
-    60_000,
+    90_000,
   );
 });

@@ -129,6 +129,6 @@ describe('--wait on a split', () => {
     expect(progress.lines[0]).toMatch(/^split: RUNNING · \d+s · 0\/2 sections done$/);
 
     const partly = scripted({ [path]: [{ status: 200, body: { execution_id: 'x', status: 'SUCCEEDED', sections: [section(0, 'done'), section(1, 'failed', { error: 'past the end of the archive' })] } }] });
-    expect((await followSplit(partly, path, options(recorder()))).failure).toBe('section 1 failed: past the end of the archive');
+    expect((await followSplit(partly, path, options(recorder()))).failure).toBe('section 2 (index 1) failed: past the end of the archive');
   });
 });

@@ -51,7 +51,59 @@ describe("the README's curl walkthrough", () => {
     const publisher = /\$FFMPEG [^\n]*/.exec(block)?.[0];
     expect(publisher).toContain('-nostdin');
     expect(block).toMatch(/PUBLISHER=\$!/);
-    expect(block).toMatch(/kill \$PUBLISHER/);
-    expect(block).toMatch(/pkill -f testsrc2=size=1280x720/);
+    expect(block).toMatch(/kill \$PUBLISHER; wait \$PUBLISHER \|\| true/);
+    // From any shell: by its PID file, never by a pattern (the runtime's own connector test pattern
+    // runs a testsrc2 ffmpeg too).
+    expect(block).toMatch(/echo \$PUBLISHER > "\$OUT\/publisher\.pid"/);
+    expect(block).toMatch(/kill "\$\(cat [^)]*publisher\.pid\)"/);
+    expect(block).not.toMatch(/pkill|killall/);
+    // The local S3 from a variable (S3_PORT), not a hard-coded port.
+    expect(block).toMatch(/S3=\$\{S3:-http:\/\/127\.0\.0\.1:4569\}/);
+    expect(block.replace(/(API|S3)=\$\{\1:-[^}]*\}/g, '')).not.toMatch(/127\.0\.0\.1:\d+/);
+  });
+
+  it('waits for the scheduled start before the connector, and shows chime_start\'s answer whole', () => {
+    const wait = block.indexOf('jq -r .state)" = running ]', block.indexOf('# 10.'));
+    expect(wait).toBeGreaterThan(block.indexOf('# 10.'));
+    expect(wait).toBeLessThan(block.indexOf('/chime_start'));
+    expect(block).not.toMatch(/chime_start[^\n]*\n[^\n]*\| jq \.connector/);
+  });
+});
+
+/** The sh block under `### With CLI`. */
+function cliBlock(): string {
+  const section = README.split('\n### With the CLI\n')[1] ?? '';
+  const block = /```sh\n([\s\S]*?)\n```/.exec(section)?.[1];
+  expect(block).toBeDefined();
+  return block!;
+}
+
+describe("the README's CLI walkthrough", () => {
+  const block = cliBlock();
+
+  it('sets every variable it uses', () => {
+    const used = new Set([...block.matchAll(/\$\{?([A-Z_]+)/g)].map((m) => m[1]));
+    const set = new Set([...block.matchAll(/(?:^|[\s;(])([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect([...used].filter((name) => !set.has(name))).toEqual([]);
+  });
+
+  it('publishes in the background with its own lines, stops it by PID, waits for the split and for the scheduled start', () => {
+    expect(block).toContain('RTMP=$(npx fmls --json streams get $ID | jq -r .rtmp1)');
+    expect(/\$FFMPEG [^\n]*/.exec(block)?.[0]).toMatch(/-nostdin -loglevel error/);
+    expect(block).toMatch(/PUBLISHER=\$!/);
+    expect(block).toMatch(/kill \$PUBLISHER; wait \$PUBLISHER \|\| true/);
+    expect(block).not.toMatch(/pkill|killall|curl's step 3/);
+    expect(block).toMatch(/npx fmls --json split [^\n]*--wait/);
+    const wait = block.indexOf('jq -r .state)" = running ]', block.indexOf('# 10.'));
+    expect(wait).toBeGreaterThan(block.indexOf('# 10.'));
+    expect(wait).toBeLessThan(block.indexOf('fmls chime start'));
+  });
+});
+
+describe('docs/CLI.md', () => {
+  it("links to the README's CLI walkthrough instead of repeating it", () => {
+    const doc = readFileSync(new URL('../../../docs/CLI.md', import.meta.url), 'utf8');
+    expect(doc).toContain('](../README.md#with-the-cli)');
+    expect(doc).not.toMatch(/step for step/);
   });
 });
