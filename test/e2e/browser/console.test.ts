@@ -164,11 +164,16 @@ async function walkthrough(page: Page, errors: PageErrors): Promise<void> {
   const keyField = page.getByLabel('Stream key', { exact: true });
   // The key is a secret on a shared screen: masked until asked for.
   expect(await keyField.getAttribute('type')).toBe('password');
+  // Not merely masked: the key is kept out of the DOM (the field's value) until Show.
+  expect(await keyField.inputValue()).toBe('');
   await page.getByRole('button', { name: 'Show stream key' }).click();
   expect(await keyField.getAttribute('type')).toBe('text');
   const server = await page.getByLabel('Server', { exact: true }).inputValue();
   const key = await keyField.inputValue();
   expect(`${server.replace(/\/$/, '')}/${key}`).toBe(record.rtmp1);
+  await page.getByRole('button', { name: 'Hide stream key' }).click();
+  expect(await keyField.getAttribute('type')).toBe('password');
+  expect(await keyField.inputValue()).toBe('');
   const publisher = publish(`${server.replace(/\/$/, '')}/${key}`, PUBLISH_SECONDS, FPS);
   try {
     await untilPlays(player(page, 'Preview'), 'the Preview player');
