@@ -4,7 +4,7 @@
  */
 import { h } from '../dom';
 import { bodyOf } from '../field-errors';
-import { alertBox, clearErrors, inputField, showErrors, valuesOf, type Field } from '../form';
+import { alertBox, clearErrors, inputField, numbersReadable, showErrors, valuesOf, type Field } from '../form';
 import { streamButtons, type StreamButtons } from '../stream-rules';
 import type { StreamRecord } from '../types';
 import { streamPath, type SectionContext, type StreamSection } from './stream-section';
@@ -52,19 +52,27 @@ export function actionsSection(ctx: SectionContext): StreamSection {
       });
   };
 
-  buttons.start.addEventListener('click', () => act('POST', '/start', bodyOf(valuesOf(options), NUMERIC), options));
+  buttons.start.addEventListener('click', () => {
+    clearErrors(options, alert);
+    if (!numbersReadable(options, alert)) {
+      details.open = true;
+      return;
+    }
+    act('POST', '/start', bodyOf(valuesOf(options), NUMERIC), options);
+  });
   buttons.stop.addEventListener('click', () => act('POST', '/stop'));
   buttons.goLive.addEventListener('click', () => act('POST', '/live'));
   buttons.takeOffLive.addEventListener('click', () => act('DELETE', '/live'));
   // No confirmation dialog: deleting keeps the recordings (docs/API.md), and it is the last button, apart.
   buttons.delete.addEventListener('click', () => act('DELETE', ''));
 
+  const details = h('details', {}, h('summary', {}, 'Start options'), h('div', { class: 'fields' }, ...options.map((field) => field.element)));
   const element = h(
     'section',
     { 'aria-label': 'Actions' },
     alert,
     h('div', { class: 'actions' }, buttons.start, buttons.stop, buttons.goLive, buttons.takeOffLive, h('span', { class: 'spacer' }), buttons.delete),
-    h('details', {}, h('summary', {}, 'Start options'), h('div', { class: 'fields' }, ...options.map((field) => field.element))),
+    details,
   );
   return {
     element,
