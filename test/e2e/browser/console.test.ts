@@ -161,6 +161,13 @@ async function walkthrough(page: Page, errors: PageErrors): Promise<void> {
   const warmingUp = errors.expect(/status of 404/, record.viewer_endpoint);
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await badge('running').waitFor();
+  // Delete on a running stream asks for a second press, in the page; Cancel keeps the stream.
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('button', { name: 'Confirm delete' }).waitFor();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).waitFor();
+  expect(await page.getByRole('button', { name: 'Confirm delete' }).count()).toBe(0);
+  expect((await t.record(id!)).state).toBe('running');
   const keyField = page.getByLabel('Stream key', { exact: true });
   // The key is a secret on a shared screen: masked until asked for.
   expect(await keyField.getAttribute('type')).toBe('password');
