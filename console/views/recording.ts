@@ -260,7 +260,7 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
           link ? ' ' : null,
           link,
           s.executionId
-            ? h('span', { class: 'hint' }, ' · ', h('a', { href: hrefOf({ view: 'execution', id: params.id, executionId: s.executionId }) }, 'execution'))
+            ? h('span', { class: 'hint' }, ' · ', h('a', { href: hrefOf({ view: 'execution', id: params.id, executionId: s.executionId }) }, h('span', { class: 'visually-hidden' }, `Section ${s.row} `), 'execution'))
             : null,
         );
       }),

@@ -252,6 +252,10 @@ async function walkthrough(page: Page, errors: PageErrors): Promise<void> {
     expectWithMessage(Math.abs(duration - (section.end - section.start)), `section ${i + 1} [${section.start}, ${section.end}] is ${duration} s`).toBeLessThanOrEqual(1 / FPS + 1e-3);
   }
 
+  // Each split result's execution link says which section it is (not a list of "execution"s).
+  expect(await page.getByRole('link', { name: 'Section 1 execution', exact: true }).count()).toBe(1);
+  expect(await page.getByRole('link', { name: 'Section 2 execution', exact: true }).count()).toBe(1);
+
   // The start's execution, as a timeline
   await page.goto(`${t.runtime.endpoints.api}/#/streams/${id}`);
   await page.getByRole('link', { name: /^start/ }).first().click();
