@@ -107,6 +107,19 @@ describe('operator console in a real browser', () => {
       for (const message of messages) expectWithMessage(description, `${label}'s description`).toContain(message);
     }
     await screenshot(page, 'create-form-errors');
+
+    // Text a number input cannot read ("1e") reads as "": refused in the page, naming the field,
+    // rather than sent without it (the default would apply).
+    const sent: string[] = [];
+    page.on('request', (r) => void (r.method() === 'POST' && sent.push(r.url())));
+    await form.getByLabel('Name').fill('Not a number');
+    const segment = form.getByLabel('Segment length (s)', { exact: true });
+    await segment.fill('');
+    await segment.pressSequentially('1e');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await alert.getByText('Segment length (s): not a number').waitFor();
+    expect(await segment.getAttribute('aria-invalid')).toBe('true');
+    expect(sent).toEqual([]);
     // Nothing was created.
     expect((await t.api('GET', '/streams')).body).toEqual([]);
     errors.assertNone();
