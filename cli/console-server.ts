@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import { buildConsole } from '../console/build';
 import type { ApiClient } from './api-client';
-import { CONSOLE_FILE_TYPES, consolePagePolicy } from '../console/page-policy';
+import { consoleFileHeaders } from '../console/page-policy';
 
 /**
  * `fmls console`: the operator console on 127.0.0.1, talking to `--api` through this process, which
@@ -26,7 +26,7 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const FORWARDED_HEADERS = ['content-type', 'accept', 'idempotency-key'];
 
 /** Media comes from wherever the API's records point: MediaPackage and CloudFront over https, presigned S3 URLs, or a local runtime's ports. */
-const PAGE_POLICY = consolePagePolicy(['https:', 'http://127.0.0.1:*', 'http://localhost:*']);
+const MEDIA_SOURCES = ['https:', 'http://127.0.0.1:*', 'http://localhost:*'];
 
 export interface ConsoleServer {
   readonly port: number;
@@ -73,12 +73,12 @@ async function proxy(req: IncomingMessage, res: ServerResponse, client: ApiClien
 }
 
 /** A file of the built console, or undefined when there is none at that path (never outside `root`). */
-async function staticFile(root: string, path: string): Promise<{ type: string; body: Buffer } | undefined> {
+async function staticFile(root: string, path: string): Promise<Buffer | undefined> {
   const relativePath = path === '/' ? 'index.html' : path.slice(1);
   const full = normalize(join(root, relativePath));
   if (!full.startsWith(root + sep)) return undefined;
   try {
-    return { type: CONSOLE_FILE_TYPES[extname(full)] ?? 'application/octet-stream', body: await readFile(full) };
+    return await readFile(full);
   } catch {
     return undefined;
   }
@@ -106,8 +106,7 @@ export async function startConsoleServer({ client, port, root }: { client: ApiCl
     if (path === '/console/config.json') return sendJson(res, 200, { apiBase: '' });
     const file = path === '/' || path.startsWith('/console/') ? await staticFile(root, path) : undefined;
     if (!file) return sendError(res, 404, 'NotFound', `no such page: ${path}`);
-    const page = path === '/' ? { 'Content-Security-Policy': PAGE_POLICY, 'Referrer-Policy': 'no-referrer' } : {};
-    res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...page }).end(req.method === 'HEAD' ? undefined : file.body);
+    res.writeHead(200, consoleFileHeaders(path, MEDIA_SOURCES)).end(req.method === 'HEAD' ? undefined : file);
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -103,10 +103,3 @@ export async function loadConfig(fetchImpl: Fetch = (input, init) => fetch(input
   if (typeof parsed.apiBase !== 'string') throw new Error('console/config.json: apiBase must be a string');
   return { apiBase: parsed.apiBase };
 }
-
-/** The standalone `request` of the shared contract, over the page's configuration (read once). */
-let pageClient: Promise<ApiClient> | undefined;
-export async function request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<T> {
-  pageClient ??= loadConfig().then((config) => createApiClient(config));
-  return (await pageClient).request<T>(method, path, options);
-}

@@ -27,7 +27,9 @@ export function fieldErrors(details: readonly ErrorDetail[], fields: readonly st
 /**
  * A form's text fields as a request body: empty ones left out (the API's default applies) unless
  * `required` (then the API says what is wrong with an empty one), numeric ones as numbers. Text
- * that is not a number is sent as it is, so the API's own message names it.
+ * of a text field that is not a number is sent as it is, so the API's own message names it; but a
+ * `type="number"` input never gets here with such text: the browser reports its value as "" (which
+ * would be left out, so the default would apply), so check `badNumbers` first.
  */
 export function bodyOf(values: Record<string, string>, numeric: readonly string[] = [], required: readonly string[] = []): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -38,4 +40,12 @@ export function bodyOf(values: Record<string, string>, numeric: readonly string[
     body[name] = numeric.includes(name) && Number.isFinite(number) ? number : value;
   }
   return body;
+}
+
+/**
+ * The number inputs whose text the browser could not read as a number (`validity.badInput`: "1e",
+ * "--"), as details naming each field. Their value reads "", which `bodyOf` would leave out.
+ */
+export function badNumbers(fields: readonly { name: string; badInput: boolean }[]): ErrorDetail[] {
+  return fields.filter((field) => field.badInput).map((field) => ({ path: field.name, message: 'not a number' }));
 }

@@ -5,7 +5,7 @@
  */
 import { ApiError } from './api-client';
 import { h, replace } from './dom';
-import { fieldErrors } from './field-errors';
+import { badNumbers, fieldErrors } from './field-errors';
 
 let counter = 0;
 /** A page-unique id: two views' fields never share one. */
@@ -94,4 +94,16 @@ function labelOf(fields: readonly Field[], name: string): string {
 /** The fields' values by name (trimmed by `bodyOf` later). */
 export function valuesOf(fields: readonly Field[]): Record<string, string> {
   return Object.fromEntries(fields.map((field) => [field.name, field.control.value]));
+}
+
+/**
+ * False, with each number field whose text is not a number marked and named in the alert
+ * ("Segment length (s): not a number"), when the form must not be sent: such a field's value
+ * reads "", so the request would go ahead with the API's default instead.
+ */
+export function numbersReadable(fields: readonly Field[], alert: HTMLElement): boolean {
+  const details = badNumbers(fields.map((field) => ({ name: field.name, badInput: field.control.validity.badInput })));
+  if (details.length === 0) return true;
+  showErrors(fields, alert, new ApiError(0, 'bad_input', 'Not sent: a number field holds text that is not a number.', details));
+  return false;
 }

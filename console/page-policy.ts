@@ -1,6 +1,6 @@
 /**
  * How the console's files are served, wherever they are (the local runtime, `fmls console`): their
- * content types, and the page's Content-Security-Policy.
+ * content types, headers, and the page's Content-Security-Policy.
  */
 
 /** Content types of the files `console/build.ts` writes. */
@@ -33,4 +33,20 @@ export function consolePagePolicy(mediaSources: readonly string[]): string {
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
+}
+
+/**
+ * The headers of a console file served at `path`, wherever it is served: every file is
+ * revalidated (a rebuilt console is picked up by a reload, never a stale bundle) and never
+ * sniffed; the page (`/`) also carries its Content-Security-Policy and sends no referrer.
+ */
+export function consoleFileHeaders(path: string, mediaSources: readonly string[]): Record<string, string> {
+  const isPage = path === '/';
+  const extension = isPage ? '.html' : (/\.[^./]+$/.exec(path)?.[0] ?? '');
+  const headers: Record<string, string> = {
+    'Content-Type': CONSOLE_FILE_TYPES[extension] ?? 'application/octet-stream',
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  return isPage ? { ...headers, 'Content-Security-Policy': consolePagePolicy(mediaSources), 'Referrer-Policy': 'no-referrer' } : headers;
 }

@@ -39,3 +39,11 @@ export function connectorStopAction(record: Pick<StreamRecord, 'connector'>): 'c
   if (record.connector === null) return undefined;
   return record.connector.target === 'ivs' ? 'ivs_stop' : 'chime_stop';
 }
+
+/**
+ * Whether Delete asks to be confirmed: while the stream is starting or running, or live, deleting
+ * it ends a broadcast (idle, stopping or failed ones have none to end; the recordings are kept).
+ */
+export function deleteNeedsConfirmation(record: Pick<StreamRecord, 'state' | 'live'>): boolean {
+  return record.live || record.state === 'starting' || record.state === 'running';
+}

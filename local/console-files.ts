@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { extname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConsole } from '../console/build';
 import { logger } from '../core/lambda/logger';
 import { sourceFingerprint } from './source-fingerprint';
-import { CONSOLE_FILE_TYPES, consolePagePolicy } from '../console/page-policy';
+import { consoleFileHeaders } from '../console/page-policy';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** What the console is built from: the entry's import graph (hls.js's version included), the page, its styles and settings. */
@@ -16,7 +16,7 @@ const CACHE_DIR = 'node_modules/.cache/frontmaster-local';
 const FORMAT = 1;
 
 /** Media comes from the local media server and S3: other ports of 127.0.0.1. */
-const PAGE_POLICY = consolePagePolicy(['http://127.0.0.1:*', 'http://localhost:*']);
+const MEDIA_SOURCES = ['http://127.0.0.1:*', 'http://localhost:*'];
 
 export interface StaticFile {
   status: number;
@@ -46,12 +46,13 @@ export async function loadConsoleFiles(options: ConsoleFilesOptions = {}): Promi
   const root = options.root ?? REPO_ROOT;
   const files = new Map<string, StaticFile>();
   const openapi = join(root, 'docs/openapi.json');
-  if (existsSync(openapi)) files.set('/openapi.json', file('.json', readFileSync(openapi)));
+  if (existsSync(openapi)) files.set('/openapi.json', file('/openapi.json', readFileSync(openapi)));
   try {
     const dir = await cachedBuild(root, options.build ?? buildConsole);
-    files.set('/', page(readFileSync(join(dir, 'index.html'))));
+    files.set('/', file('/', readFileSync(join(dir, 'index.html'))));
     for (const path of filesUnder(join(dir, 'console'))) {
-      files.set(`/console/${relative(join(dir, 'console'), path).split(sep).join('/')}`, file(extname(path), readFileSync(path)));
+      const served = `/console/${relative(join(dir, 'console'), path).split(sep).join('/')}`;
+      files.set(served, file(served, readFileSync(path)));
     }
   } catch (err) {
     const message = `the console failed to build: ${err instanceof Error ? err.message : String(err)}`;
@@ -97,16 +98,7 @@ function filesUnder(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-function file(extension: string, body: Buffer): StaticFile {
-  return {
-    status: 200,
-    // Revalidated each time: a rebuilt console is picked up by a reload, never a stale bundle.
-    headers: { 'Content-Type': CONSOLE_FILE_TYPES[extension] ?? 'application/octet-stream', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' },
-    body,
-  };
-}
-
-function page(body: Buffer): StaticFile {
-  const served = file('.html', body);
-  return { ...served, headers: { ...served.headers, 'Content-Security-Policy': PAGE_POLICY, 'Referrer-Policy': 'no-referrer' } };
+/** A file served at `path`, with the headers every server of the console gives it. */
+function file(path: string, body: Buffer): StaticFile {
+  return { status: 200, headers: consoleFileHeaders(path, MEDIA_SOURCES), body };
 }

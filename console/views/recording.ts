@@ -1,62 +1,29 @@
 /**
  * A session's recording: a player over its VOD playlist (`GET …/sessions/{session_id}/playlist.m3u8`,
- * the split's own timeline), a section editor (mark in/out at the frame on screen, nudge a frame,
- * type exact times, name), the split (one per section: `console/sections.ts` says why), and each
- * section followed to its MP4 (`GET /streams/{id}/splits/{execution_id}`).
+ * the split's own timeline), marking on it (mark in/out at the frame on screen, nudge a frame) into
+ * the section editor (`./section-editor.ts`: typed times, names), the split (one per section:
+ * `console/sections.ts` says why), and each section followed to its MP4 (`./split-results.ts`).
  *
  * The playlist is read through the API client (so it is fetched the way every API call is, and a
  * 404/422 is shown as the API says it) and played from a blob: URL; its segments are absolute URLs.
  */
 import { ApiError } from '../api-client';
 import { h, replace } from '../dom';
-import { alertBox, setAlert, uid } from '../form';
+import { alertBox, setAlert } from '../form';
 import { play, type Player } from '../player';
 import { poll } from '../poll';
 import { hrefOf } from '../routes';
-import {
-  addSection,
-  formatClock,
-  formatSeconds,
-  markIn,
-  markOut,
-  nudge,
-  parseTime,
-  removeSection,
-  splitRequests,
-  updateSection,
-  type SectionProblem,
-  type Sections,
-  type SplitRequest,
-} from '../sections';
+import { sectionEditor } from './section-editor';
+import { splitResults, type Sent, type SplitProgress } from './split-results';
+import { addSection, formatClock, formatSeconds, markIn, markOut, nudge, splitRequests, type SectionProblem, type SplitRequest } from '../sections';
 import { sessionPlaylistFacts } from '../../core/domain/playlist-facts';
 import type { FrameRate } from '../../core/domain/frames';
 import type { Mount } from '../view';
 
-interface SplitSection {
-  index: number;
-  state: string;
-  download_url?: string;
-  error?: string;
-}
-interface SplitProgress {
-  execution_id: string;
-  status: string;
-  sections: SplitSection[];
-}
-
-/** One sent split: the row it cut (as numbered when it was sent) and what the API says of it. */
-interface Sent {
-  row: number;
-  executionId?: string;
-  progress?: SplitProgress;
-  error?: string;
-}
-
-type Field = 'start' | 'end' | 'name';
-
 export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ctx) => {
   const base = `/streams/${encodeURIComponent(params.id)}`;
-  let rows: Sections = [];
+  const editor = sectionEditor();
+  const results = splitResults(params.id);
   let rate: FrameRate | undefined;
   let duration = 0;
   let player: Player | undefined;
@@ -71,20 +38,13 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
   const clock = h('p', { class: 'clock' }, 'At 0.000 s');
   const button = (text: string, onclick: () => void, keys?: string) =>
     h('button', { type: 'button', onclick, disabled: true, ...(keys ? { 'aria-keyshortcuts': keys, title: `${text} (${keys})` } : {}) }, text);
-  const markInButton = button('Mark in', () => change(markIn(rows, video.currentTime, rate!)), 'I');
-  const markOutButton = button('Mark out', () => change(markOut(rows, video.currentTime, rate!)), 'O');
+  const markInButton = button('Mark in', () => editor.change(markIn(editor.rows(), video.currentTime, rate!)), 'I');
+  const markOutButton = button('Mark out', () => editor.change(markOut(editor.rows(), video.currentTime, rate!)), 'O');
   const previousButton = button('Previous frame', () => step(-1), ',');
   const nextButton = button('Next frame', () => step(1), '.');
-  const addButton = button('Add section', () => change(addSection(rows)));
+  const addButton = button('Add section', () => editor.change(addSection(editor.rows())));
   const splitButton = h('button', { type: 'button', class: 'primary', onclick: () => void split(), disabled: true }, 'Split');
   const editorButtons = [markInButton, markOutButton, previousButton, nextButton, addButton, splitButton];
-  const rowList = h('ol', { class: 'sections' });
-  const empty = h('p', { class: 'hint' }, 'No sections yet: play the recording and press "Mark in" and "Mark out", or "Add section" and type the times.');
-  const results = h('ol', { class: 'split-results' });
-  const resultsHeading = h('h2', { id: uid('split-results'), hidden: true }, 'Split');
-  /** The inputs and error lines of the rows on screen, by row and field, for the problems of a split. */
-  let fieldsOnScreen = new Map<string, { input: HTMLInputElement; error: HTMLElement }>();
-
   /** A frame step: paused, a quarter frame into the next frame, so the frame shown is the one marked. */
   function step(frames: number) {
     if (!rate) return;
@@ -92,103 +52,16 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
     video.currentTime = nudge(video.currentTime, rate, frames) + 0.25 / (rate.numerator / rate.denominator);
   }
 
-  function change(next: Sections) {
-    rows = next;
-    drawRows();
-  }
-
-  function timeInput(row: number, field: 'start' | 'end', value: number | null) {
-    return fieldInput(row, field, formatSeconds(value), (input) => {
-      const parsed = parseTime(input.value);
-      if (parsed === undefined) {
-        showFieldError(row, field, `Section ${row} ${field}: type seconds (75.5), m:ss or h:mm:ss`);
-        return;
-      }
-      clearFieldError(row, field);
-      rows = updateSection(rows, row, { [field]: parsed });
-      // Shown as the editor reads it; not redrawn, so the focus stays where the operator moved it.
-      input.value = formatSeconds(parsed);
-      input.title = parsed === null ? '' : formatClock(parsed);
-    });
-  }
-
-  function fieldInput(row: number, field: Field, value: string, onchange: (input: HTMLInputElement) => void) {
-    const id = uid(`section-${row}-${field}`);
-    const label = `Section ${row} ${field}`;
-    const input = h('input', {
-      id,
-      value,
-      ...(field === 'name' ? { maxlength: 64, placeholder: 'e.g. Opening keynote' } : { inputmode: 'decimal', autocomplete: 'off' }),
-    });
-    const error = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
-    input.setAttribute('aria-describedby', error.id);
-    input.addEventListener('change', () => onchange(input));
-    fieldsOnScreen.set(`${row}.${field}`, { input, error });
-    return h('div', { class: 'field' }, h('label', { for: id }, label), input, error);
-  }
-
-  function showFieldError(row: number, field: Field, message: string) {
-    const found = fieldsOnScreen.get(`${row}.${field}`);
-    if (!found) return;
-    found.input.setAttribute('aria-invalid', 'true');
-    replace(found.error, message);
-    found.error.hidden = false;
-  }
-
-  function clearFieldError(row: number, field: Field) {
-    const found = fieldsOnScreen.get(`${row}.${field}`);
-    if (!found) return;
-    found.input.removeAttribute('aria-invalid');
-    replace(found.error);
-    found.error.hidden = true;
-  }
-
-  function drawRows() {
-    fieldsOnScreen = new Map();
-    empty.hidden = rows.length > 0;
-    replace(
-      rowList,
-      ...rows.map((section, i) => {
-        const row = i + 1;
-        return h(
-          'li',
-          { class: 'section-row' },
-          h(
-            'div',
-            { class: 'fields' },
-            timeInput(row, 'start', section.start),
-            timeInput(row, 'end', section.end),
-            fieldInput(row, 'name', section.name, (input) => {
-              rows = updateSection(rows, row, { name: input.value });
-              clearFieldError(row, 'name');
-            }),
-          ),
-          h('button', { type: 'button', class: 'secondary', onclick: () => change(removeSection(rows, row)) }, `Remove section ${row}`),
-        );
-      }),
-    );
-  }
-
   function showProblems(problems: readonly SectionProblem[]) {
-    for (const p of problems) showFieldError(p.row, p.field, p.message);
+    for (const p of problems) editor.showFieldError(p.row, p.field, p.message);
     setAlert(alert, 'The sections cannot be split yet:', ...problems.map((p) => p.message));
-  }
-
-  /** A 400 of one section's split: its fields by the API's detail paths (`timestamp_list.0.end`, `name_modifier`). */
-  function showApiError(row: number, err: unknown): string {
-    if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
-    for (const detail of err.details) {
-      const field: Field | undefined = /^timestamp_list\.0\.(start|end)$/.exec(detail.path)?.[1] as Field | undefined ?? (detail.path === 'name_modifier' ? 'name' : undefined);
-      if (field) showFieldError(row, field, `Section ${row} ${field}: ${detail.message}`);
-    }
-    return err.message;
   }
 
   async function split() {
     if (!rate) return;
-    for (const key of fieldsOnScreen.keys()) clearFieldError(Number(key.split('.')[0]), key.split('.')[1] as Field);
+    editor.clearErrors();
     setAlert(alert);
-    const { requests, problems } = splitRequests(rows, { sessionId: params.sessionId, duration, rate });
+    const { requests, problems } = splitRequests(editor.rows(), { sessionId: params.sessionId, duration, rate });
     if (problems.length > 0) {
       showProblems(problems);
       return;
@@ -196,12 +69,12 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
     splitButton.disabled = true;
     stopPolling();
     const sent: Sent[] = requests.map((r) => ({ row: r.row }));
-    drawResults(sent);
+    results.draw(sent);
     await Promise.all(requests.map((request, i) => send(request, sent[i])));
     splitButton.disabled = false;
     const failed = sent.filter((s) => s.error !== undefined);
     if (failed.length > 0) setAlert(alert, 'Some sections were not sent:', ...failed.map((s) => `Section ${s.row}: ${s.error}`));
-    drawResults(sent);
+    results.draw(sent);
     follow(sent);
   }
 
@@ -211,7 +84,7 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
       const accepted = await ctx.api.request<{ execution_id: string }>('POST', `${base}/split`, { body: request.body, idempotencyKey: crypto.randomUUID() });
       into.executionId = accepted.execution_id;
     } catch (err) {
-      into.error = showApiError(request.row, err);
+      into.error = editor.showApiError(request.row, err);
     }
   }
 
@@ -231,40 +104,12 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
         }),
       );
       if (unmounted) return;
-      drawResults(sent);
+      results.draw(sent);
       const failures = sent.flatMap((s) => (s.progress?.sections ?? []).filter((x) => x.state === 'failed').map((x) => `Section ${s.row}: ${x.error ?? 'failed'}`));
       const lines = [...problems, ...failures];
       setAlert(alert, ...(lines.length > 0 ? ['Split problems:', ...lines] : []));
       if (pending().length === 0) stopPolling();
     });
-  }
-
-  function drawResults(sent: readonly Sent[]) {
-    resultsHeading.hidden = sent.length === 0;
-    replace(
-      results,
-      ...sent.map((s) => {
-        const section = s.progress?.sections[0];
-        const state = s.error !== undefined ? 'not sent' : section?.state ?? (s.executionId ? 'pending' : 'sending…');
-        const link =
-          section?.state === 'done' && section.download_url
-            ? h('a', { href: section.download_url, download: '', class: 'download' }, `Download section ${s.row}`)
-            : null;
-        return h(
-          'li',
-          { 'data-state': state },
-          h('strong', {}, `Section ${s.row}`),
-          ': ',
-          h('span', { class: `split-state state-${state.replace(/\W+/g, '-')}` }, state),
-          section?.error ? ` (${section.error})` : null,
-          link ? ' ' : null,
-          link,
-          s.executionId
-            ? h('span', { class: 'hint' }, ' · ', h('a', { href: hrefOf({ view: 'execution', id: params.id, executionId: s.executionId }) }, 'execution'))
-            : null,
-        );
-      }),
-    );
   }
 
   /** Keyboard marks for the operator's other hand on the transport: I, O, comma and period, outside text fields. */
@@ -290,13 +135,11 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
     h('section', { 'aria-labelledby': 'sections-heading' },
       h('h2', { id: 'sections-heading' }, 'Sections'),
       h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Marking' }, markInButton, markOutButton, previousButton, nextButton, addButton),
-      empty,
-      rowList,
+      ...editor.elements,
       h('div', { class: 'actions' }, splitButton),
     ),
-    h('section', { 'aria-labelledby': resultsHeading.id }, resultsHeading, results),
+    results.element,
   );
-  drawRows();
 
   void (async () => {
     try {

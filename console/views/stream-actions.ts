@@ -4,12 +4,14 @@
  */
 import { h } from '../dom';
 import { bodyOf } from '../field-errors';
-import { alertBox, clearErrors, inputField, showErrors, valuesOf, type Field } from '../form';
-import { streamButtons, type StreamButtons } from '../stream-rules';
+import { alertBox, clearErrors, inputField, numbersReadable, showErrors, valuesOf, type Field } from '../form';
+import { deleteNeedsConfirmation, streamButtons, type StreamButtons } from '../stream-rules';
 import type { StreamRecord } from '../types';
 import { streamPath, type SectionContext, type StreamSection } from './stream-section';
 
 const NUMERIC = ['startover_window_seconds', 'key_rotation_interval', 'max_session_seconds', 'idle_stop_seconds'];
+/** How long "Confirm delete" waits for its second press before turning back into Delete. */
+const CONFIRM_MS = 5000;
 
 export function actionsSection(ctx: SectionContext): StreamSection {
   const alert = alertBox();
@@ -52,19 +54,49 @@ export function actionsSection(ctx: SectionContext): StreamSection {
       });
   };
 
-  buttons.start.addEventListener('click', () => act('POST', '/start', bodyOf(valuesOf(options), NUMERIC), options));
+  buttons.start.addEventListener('click', () => {
+    clearErrors(options, alert);
+    if (!numbersReadable(options, alert)) {
+      details.open = true;
+      return;
+    }
+    act('POST', '/start', bodyOf(valuesOf(options), NUMERIC), options);
+  });
   buttons.stop.addEventListener('click', () => act('POST', '/stop'));
   buttons.goLive.addEventListener('click', () => act('POST', '/live'));
   buttons.takeOffLive.addEventListener('click', () => act('DELETE', '/live'));
-  // No confirmation dialog: deleting keeps the recordings (docs/API.md), and it is the last button, apart.
-  buttons.delete.addEventListener('click', () => act('DELETE', ''));
+  // Deleting keeps the recordings (docs/API.md), so an idle stream goes at once; one that is
+  // broadcasting asks for a second press, in the page (headless browsers dismiss window.confirm).
+  const cancel = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Cancel');
+  let armed: ReturnType<typeof setTimeout> | undefined;
+  const disarm = () => {
+    clearTimeout(armed);
+    armed = undefined;
+    buttons.delete.textContent = 'Delete';
+    cancel.hidden = true;
+  };
+  buttons.delete.addEventListener('click', () => {
+    if (armed === undefined && record !== undefined && deleteNeedsConfirmation(record)) {
+      buttons.delete.textContent = 'Confirm delete';
+      cancel.hidden = false;
+      armed = setTimeout(disarm, CONFIRM_MS);
+      return;
+    }
+    disarm();
+    act('DELETE', '');
+  });
+  cancel.addEventListener('click', () => {
+    disarm();
+    buttons.delete.focus();
+  });
 
+  const details = h('details', {}, h('summary', {}, 'Start options'), h('div', { class: 'fields' }, ...options.map((field) => field.element)));
   const element = h(
     'section',
     { 'aria-label': 'Actions' },
     alert,
-    h('div', { class: 'actions' }, buttons.start, buttons.stop, buttons.goLive, buttons.takeOffLive, h('span', { class: 'spacer' }), buttons.delete),
-    h('details', {}, h('summary', {}, 'Start options'), h('div', { class: 'fields' }, ...options.map((field) => field.element))),
+    h('div', { class: 'actions' }, buttons.start, buttons.stop, buttons.goLive, buttons.takeOffLive, h('span', { class: 'spacer' }), buttons.delete, cancel),
+    details,
   );
   return {
     element,

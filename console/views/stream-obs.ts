@@ -1,6 +1,7 @@
 /**
- * OBS's settings for pipeline 1: "Server" and "Stream key" (masked until asked), with copy
- * buttons. The key stays in this field only: never in the page's URL, a title or a log.
+ * OBS's settings for pipeline 1: "Server" and "Stream key" (hidden until asked), with copy
+ * buttons. The key is kept in this closure; it is put in the field only while shown (a masked
+ * password input still holds its value in the DOM), and never in the page's URL, a title or a log.
  */
 import { h } from '../dom';
 import { inputField } from '../form';
@@ -16,14 +17,22 @@ export function obsSection(): StreamSection {
   const copyKey = h('button', { type: 'button', class: 'secondary' }, 'Copy stream key');
   const missing = h('p', { class: 'hint' }, 'The ingest URL is there once the stream has been created.');
 
-  show.addEventListener('click', () => {
-    const hidden = key.control.getAttribute('type') === 'password';
-    key.control.setAttribute('type', hidden ? 'text' : 'password');
-    show.textContent = hidden ? 'Hide stream key' : 'Show stream key';
-    show.setAttribute('aria-pressed', String(hidden));
-  });
-  copyServer.addEventListener('click', () => void copy(server.control as HTMLInputElement, 'Server', status));
-  copyKey.addEventListener('click', () => void copy(key.control as HTMLInputElement, 'Stream key', status));
+  /** The current key, kept out of the DOM while hidden. */
+  let keyValue = '';
+  let shown = false;
+  const showKey = (next: boolean) => {
+    shown = next;
+    key.control.setAttribute('type', shown ? 'text' : 'password');
+    const value = shown ? keyValue : '';
+    if (key.control.value !== value) key.control.value = value;
+    const label = shown ? 'Hide stream key' : 'Show stream key';
+    if (show.textContent !== label) show.textContent = label;
+    show.setAttribute('aria-pressed', String(shown));
+  };
+  show.addEventListener('click', () => showKey(!shown));
+  copyServer.addEventListener('click', () => void copy(server.control.value, 'Server', status, server.control as HTMLInputElement));
+  // Copied from the closure; a manual copy (no clipboard) needs it in the field, so it is shown.
+  copyKey.addEventListener('click', () => void copy(keyValue, 'Stream key', status, key.control as HTMLInputElement, () => showKey(true)));
 
   const element = h(
     'section',
@@ -40,20 +49,22 @@ export function obsSection(): StreamSection {
     update(record) {
       const settings = obsSettings(record.rtmp1);
       missing.hidden = settings !== undefined;
-      const [serverValue, keyValue] = [settings?.server ?? '', settings?.streamKey ?? ''];
+      const serverValue = settings?.server ?? '';
       if (server.control.value !== serverValue) server.control.value = serverValue;
-      if (key.control.value !== keyValue) key.control.value = keyValue;
+      keyValue = settings?.streamKey ?? '';
+      showKey(shown && keyValue !== '');
       for (const button of [copyServer, copyKey, show]) button.disabled = settings === undefined;
     },
   };
 }
 
-async function copy(input: HTMLInputElement, what: string, status: HTMLElement): Promise<void> {
+async function copy(value: string, what: string, status: HTMLElement, input: HTMLInputElement, reveal?: () => void): Promise<void> {
   try {
-    await navigator.clipboard.writeText(input.value);
+    await navigator.clipboard.writeText(value);
     status.textContent = `${what} copied.`;
   } catch {
     // No clipboard permission (or an insecure context): select it for a manual copy instead.
+    reveal?.();
     input.focus();
     input.select();
     status.textContent = `${what} selected: press Ctrl+C (⌘C) to copy.`;

@@ -25,7 +25,17 @@ export function schedulesSection(ctx: SectionContext): StreamSection {
   const table = h(
     'table',
     { hidden: true },
-    h('thead', {}, h('tr', {}, ...['When (your time, then UTC)', 'Action', 'State', 'Outcome', ''].map((text) => h('th', { scope: 'col' }, text)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['When (your time, then UTC)', 'Action', 'State', 'Outcome'].map((text) => h('th', { scope: 'col' }, text)),
+        // The buttons' column: named for screen readers, blank on screen.
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
+      ),
+    ),
     tbody,
   );
   let version: number | undefined;

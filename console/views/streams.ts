@@ -5,7 +5,7 @@
 import { badgeKey, stateBadges } from '../badges';
 import { h, replace } from '../dom';
 import { bodyOf } from '../field-errors';
-import { alertBox, clearErrors, inputField, setAlert, showErrors, uid, valuesOf } from '../form';
+import { alertBox, clearErrors, inputField, numbersReadable, setAlert, showErrors, uid, valuesOf } from '../form';
 import { poll } from '../poll';
 import { hrefOf } from '../routes';
 import { formatTime } from '../time';
@@ -120,8 +120,12 @@ function createForm(request: Request, created: (record: StreamRecord) => void): 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (button.disabled) return;
-    button.disabled = true;
     clearErrors(fields, alert);
+    if (!numbersReadable(fields, alert)) {
+      form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    button.disabled = true;
     const body = bodyOf(valuesOf(fields), ['segment_length'], ['name']);
     request<StreamRecord>('POST', '/streams', { body, idempotencyKey: crypto.randomUUID() })
       .then((record) => {

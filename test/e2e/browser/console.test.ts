@@ -107,6 +107,19 @@ describe('operator console in a real browser', () => {
       for (const message of messages) expectWithMessage(description, `${label}'s description`).toContain(message);
     }
     await screenshot(page, 'create-form-errors');
+
+    // Text a number input cannot read ("1e") reads as "": refused in the page, naming the field,
+    // rather than sent without it (the default would apply).
+    const sent: string[] = [];
+    page.on('request', (r) => void (r.method() === 'POST' && sent.push(r.url())));
+    await form.getByLabel('Name').fill('Not a number');
+    const segment = form.getByLabel('Segment length (s)', { exact: true });
+    await segment.fill('');
+    await segment.pressSequentially('1e');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await alert.getByText('Segment length (s): not a number').waitFor();
+    expect(await segment.getAttribute('aria-invalid')).toBe('true');
+    expect(sent).toEqual([]);
     // Nothing was created.
     expect((await t.api('GET', '/streams')).body).toEqual([]);
     errors.assertNone();
@@ -161,14 +174,26 @@ async function walkthrough(page: Page, errors: PageErrors): Promise<void> {
   const warmingUp = errors.expect(/status of 404/, record.viewer_endpoint);
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await badge('running').waitFor();
+  // Delete on a running stream asks for a second press, in the page; Cancel keeps the stream.
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('button', { name: 'Confirm delete' }).waitFor();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).waitFor();
+  expect(await page.getByRole('button', { name: 'Confirm delete' }).count()).toBe(0);
+  expect((await t.record(id!)).state).toBe('running');
   const keyField = page.getByLabel('Stream key', { exact: true });
   // The key is a secret on a shared screen: masked until asked for.
   expect(await keyField.getAttribute('type')).toBe('password');
+  // Not merely masked: the key is kept out of the DOM (the field's value) until Show.
+  expect(await keyField.inputValue()).toBe('');
   await page.getByRole('button', { name: 'Show stream key' }).click();
   expect(await keyField.getAttribute('type')).toBe('text');
   const server = await page.getByLabel('Server', { exact: true }).inputValue();
   const key = await keyField.inputValue();
   expect(`${server.replace(/\/$/, '')}/${key}`).toBe(record.rtmp1);
+  await page.getByRole('button', { name: 'Hide stream key' }).click();
+  expect(await keyField.getAttribute('type')).toBe('password');
+  expect(await keyField.inputValue()).toBe('');
   const publisher = publish(`${server.replace(/\/$/, '')}/${key}`, PUBLISH_SECONDS, FPS);
   try {
     await untilPlays(player(page, 'Preview'), 'the Preview player');
@@ -239,6 +264,10 @@ async function walkthrough(page: Page, errors: PageErrors): Promise<void> {
     const duration = await probeDuration(file);
     expectWithMessage(Math.abs(duration - (section.end - section.start)), `section ${i + 1} [${section.start}, ${section.end}] is ${duration} s`).toBeLessThanOrEqual(1 / FPS + 1e-3);
   }
+
+  // Each split result's execution link says which section it is (not a list of "execution"s).
+  expect(await page.getByRole('link', { name: 'Section 1 execution', exact: true }).count()).toBe(1);
+  expect(await page.getByRole('link', { name: 'Section 2 execution', exact: true }).count()).toBe(1);
 
   // The start's execution, as a timeline
   await page.goto(`${t.runtime.endpoints.api}/#/streams/${id}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bodyOf, fieldErrors } from '../../../console/field-errors';
+import { badNumbers, bodyOf, fieldErrors } from '../../../console/field-errors';
 
 describe('validation details on a form', () => {
   it('go under the field they name; the rest stays for the alert', () => {
@@ -22,5 +22,19 @@ describe('validation details on a form', () => {
     expect(bodyOf({ segment_length: 'six' }, ['segment_length'])).toEqual({ segment_length: 'six' });
     expect(bodyOf({ name: '42' }, [])).toEqual({ name: '42' });
     expect(bodyOf({ name: '  ', description: '' }, [], ['name'])).toEqual({ name: '' });
+  });
+
+  it('name each number field whose text the browser could not read (its value is then "", which would be left out)', () => {
+    // `<input type="number">` reports value "" and validity.badInput for "1e" or "--".
+    const fields = [
+      { name: 'name', badInput: false },
+      { name: 'segment_length', badInput: true },
+      { name: 'idle_stop_seconds', badInput: true },
+    ];
+    expect(badNumbers(fields)).toEqual([
+      { path: 'segment_length', message: 'not a number' },
+      { path: 'idle_stop_seconds', message: 'not a number' },
+    ]);
+    expect(badNumbers(fields.slice(0, 1))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { consolePagePolicy } from '../../../console/page-policy';
+import { consoleFileHeaders, consolePagePolicy } from '../../../console/page-policy';
 
 /** The policy's directives by name. */
 function directives(policy: string): Map<string, string[]> {
@@ -15,5 +15,20 @@ describe("the console page's Content-Security-Policy", () => {
     expect(policy.get('media-src')).toEqual(["'self'", 'blob:', 'https:', 'http://127.0.0.1:*']);
     expect(policy.get('script-src')).toEqual(["'self'"]);
     expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
+  });
+});
+
+describe("the console files' headers (one definition for the local runtime and `fmls console`)", () => {
+  it('revalidate every file and forbid sniffing; only the page carries the CSP and Referrer-Policy', () => {
+    const page = consoleFileHeaders('/', ['https:']);
+    expect(page).toEqual({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': consolePagePolicy(['https:']),
+      'Referrer-Policy': 'no-referrer',
+    });
+    expect(consoleFileHeaders('/console/main.js', ['https:'])).toEqual({ 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    expect(consoleFileHeaders('/console/v1.2/blob', [])['Content-Type']).toBe('application/octet-stream');
   });
 });

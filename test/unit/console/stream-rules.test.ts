@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { STREAM_STATES, type Connector } from '../../../core/domain/record';
 import { isAllowed } from '../../../core/domain/transitions';
-import { connectorStopAction, streamButtons } from '../../../console/stream-rules';
+import { connectorStopAction, deleteNeedsConfirmation, streamButtons } from '../../../console/stream-rules';
 
 const connector = (target: Connector['target'], state: Connector['state'] = 'running'): Connector => ({
   target,
@@ -39,5 +39,14 @@ describe('the stream view buttons', () => {
     expect(connectorStopAction({ connector: connector('medialive') })).toBe('chime_stop');
     expect(connectorStopAction({ connector: connector('ivs') })).toBe('ivs_stop');
     expect(connectorStopAction({ connector: null })).toBeUndefined();
+  });
+});
+
+describe('Delete', () => {
+  it('asks for a confirmation while the stream is starting, running or live: deleting it ends the broadcast', () => {
+    const needs = STREAM_STATES.filter((state) => deleteNeedsConfirmation({ state, live: false }));
+    expect(needs).toEqual(['starting', 'running']);
+    expect(deleteNeedsConfirmation({ state: 'stopping', live: true })).toBe(true);
+    expect(deleteNeedsConfirmation({ state: 'idle', live: false })).toBe(false);
   });
 });
