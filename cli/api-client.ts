@@ -1,4 +1,5 @@
-import { ApiError, UsageError, type ErrorDetail } from './errors';
+import type { ErrorDetail } from '../api/errors';
+import { ApiError, UsageError } from './errors';
 import { exchange, type Answer } from './http';
 import { isLoopback, regionOf, sigV4Signer, type Credentials, type Signer } from './sigv4';
 
@@ -63,8 +64,9 @@ export function apiClient(options: ClientOptions): ApiClient {
   const forward = async (method: string, pathAndQuery: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> => {
     const url = new URL(`${base.origin}${prefix}${pathAndQuery}`);
     const sent: Record<string, string> = { ...headers, host };
-    if (body && body.length > 0) sent['content-length'] = String(body.length);
-    const req = { method, url, headers: sent, body: body && body.length > 0 ? body : undefined };
+    const payload = body?.length ? body : undefined;
+    if (payload) sent['content-length'] = String(payload.length);
+    const req = { method, url, headers: sent, body: payload };
     return exchange(signer ? await signer(req) : req);
   };
 

@@ -1,3 +1,4 @@
+import type { ErrorDetail } from '../api/errors';
 /**
  * The CLI's exit codes (docs/CLI.md) and the errors that carry them, so every way a command can end
  * maps to one code in one place (`main.ts`).
@@ -15,11 +16,6 @@ export const EXIT = {
 /** A bad command line, found before any request; the message names the flag or argument. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
-}
-
-export interface ErrorDetail {
-  path: string;
-  message: string;
 }
 
 /** The API's error answer (`{"error": {code, message, details?}}`), or a non-JSON error from whatever answered. */

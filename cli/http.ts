@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { RequestFailed } from './errors';
+import { isLoopback } from './sigv4';
 
 /**
  * One HTTP exchange over node:http(s), not fetch: the signed `Host` header must be sent as signed,
@@ -45,6 +46,6 @@ export function exchange(req: Exchange, timeoutMs = REQUEST_TIMEOUT_MS): Promise
 }
 
 function unreachable(url: URL, err: Error): RequestFailed {
-  const hint = url.hostname === '127.0.0.1' || url.hostname === 'localhost' ? ' (is `npm start` running?)' : '';
+  const hint = isLoopback(url.hostname) ? ' (is `npm start` running?)' : '';
   return new RequestFailed(`cannot reach the API at ${url.origin}: ${err.message}${hint}`);
 }

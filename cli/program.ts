@@ -39,7 +39,6 @@ interface Globals {
 
 interface Context {
   client: ApiClient;
-  json: boolean;
   idempotencyKey?: string;
   wait: boolean;
   timeoutMs: number;
@@ -73,7 +72,6 @@ export function buildProgram(io: Io, startConsole: ConsoleStarter): Command {
     return {
       // FMLS_API read from `io.env`, not commander's process.env lookup: what a command sees is what it was given.
       client: apiClient({ api: g.api ?? io.env.FMLS_API ?? DEFAULT_API, apiHost: g.apiHost, env: io.env }),
-      json,
       idempotencyKey: g.idempotencyKey,
       wait: g.wait === true,
       timeoutMs: timeout * 1000,

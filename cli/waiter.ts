@@ -5,6 +5,7 @@ import type { ExecutionListSchema } from '../api/schemas';
 import type { SplitProgressViewSchema } from '../api/split-progress-schemas';
 import type { ApiClient } from './api-client';
 import { ApiError, WaitTimedOut } from './errors';
+import { executionName as executionNameOf } from '../core/domain/ids';
 import { executionName } from './output';
 
 /**
@@ -76,7 +77,7 @@ function settled(r: StreamRecord): boolean {
  */
 export function pickExecution(list: readonly Execution[], action: string, answered: StreamRecord | undefined, since: number, patient: boolean): Execution | undefined {
   const ofAction = list.filter((e) => e.action === action);
-  const byName = answered && ofAction.find((e) => executionName(e.execution_id) === `${action}-${answered.id}-v${answered.version}`);
+  const byName = answered && ofAction.find((e) => executionName(e.execution_id) === executionNameOf(action, answered.id, `v${answered.version}`));
   return byName ?? ofAction.find((e) => Date.parse(e.started_at) >= since - 60_000) ?? (patient ? ofAction[0] : undefined);
 }
 
