@@ -117,6 +117,8 @@ export const SplitAcceptedSchema = z.object({
   outputs: z.array(SplitOutputSchema).check(z.describe('One per `timestamp_list` item, in order.')),
 });
 export const ExecutionListSchema = z.array(ExecutionSummarySchema);
+/** `GET …/executions/{execution_id}`: exported here so the API's clients (console/, cli/) read it from the API. */
+export { ExecutionDetailSchema };
 
 export const ErrorBodySchema = z.object({
   error: z.object({

@@ -1,7 +1,7 @@
 import type * as z from '../core/domain/zod';
 import { redactText } from '../core/domain/redact';
 import type { StreamRecord } from '../core/domain/record';
-import type { ExecutionListSchema, ScheduleListSchema, SplitAcceptedSchema } from '../api/schemas';
+import type { ExecutionDetailSchema, ExecutionListSchema, ScheduleListSchema, SplitAcceptedSchema } from '../api/schemas';
 import type { SplitProgressViewSchema } from '../api/split-progress-schemas';
 import type { DeliveryListSchema, WebhookCreatedSchema, WebhookListSchema } from '../api/webhook-schemas';
 import type { ObsSettings } from '../console/obs';
@@ -18,8 +18,7 @@ import type { ObsSettings } from '../console/obs';
 export const sectionNumber = (index: number): number => index + 1;
 
 type Executions = z.infer<typeof ExecutionListSchema>;
-/** `GET …/executions/{id}` (api/routes.ts documents it with core/aws's schema, which the CLI may not import). */
-type ExecutionDetail = Executions[number] & { history: { state: string; entered_at: string; exited_at: string | null; status: string }[] };
+type ExecutionDetail = z.infer<typeof ExecutionDetailSchema>;
 
 /** A value for a person: `-` for nothing, epoch-second strings as UTC times, objects as compact JSON. */
 export function cell(value: unknown): string {
