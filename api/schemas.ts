@@ -1,6 +1,7 @@
 import * as z from '../core/domain/zod';
 import { StartOptionsSchema } from '../core/domain/archive-path';
 import { ChimeUrlSchema } from '../core/domain/chime-url';
+import { NAME_MODIFIER_PATTERN } from '../core/domain/name-modifier';
 import { GuardOptionsSchema, IdleStopSecondsSchema, MaxSessionSecondsSchema } from '../core/domain/guards';
 import { ExecutionDetailSchema, ExecutionSummarySchema } from '../core/aws/executions';
 import { EXECUTION_ID_PATTERN, HEX_ID_PATTERN } from '../core/domain/ids';
@@ -88,7 +89,7 @@ export const SplitBodySchema = z.strictObject({
   timestamp_list: z.array(SplitSectionSchema).check(z.minLength(1), z.maxLength(100)),
   session_id: z.string().check(z.minLength(1), z.maxLength(128), z.describe('A key of the stream\'s `archives_path`.')),
   name_modifier: z
-    .optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match [A-Za-z0-9_-]{1,64}')))
+    .optional(z.string().check(z.regex(NAME_MODIFIER_PATTERN, 'must match [A-Za-z0-9_-]{1,64}')))
     .check(z.describe('Default: 32 random hex chars.')),
 });
 

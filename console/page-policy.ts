@@ -4,7 +4,7 @@
  */
 
 /** Content types of the files `console/build.ts` writes. */
-export const CONSOLE_FILE_TYPES: Readonly<Record<string, string>> = {
+const CONSOLE_FILE_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

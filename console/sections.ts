@@ -1,4 +1,5 @@
 import { frameAt, frameTime, framesPerSecond, type FrameRate } from '../core/domain/frames';
+import { NAME_MODIFIER_PATTERN } from '../core/domain/name-modifier';
 
 /**
  * The recording view's section list, as pure functions over an immutable list (no DOM: unit-tested
@@ -19,7 +20,7 @@ const blank = (): Section => ({ start: null, end: null, name: '' });
 const isBlank = (s: Section) => s.start === null && s.end === null && s.name.trim() === '';
 
 /** The start of the frame on screen at `t`: a mark lands on a frame, as the split counts them. */
-export function frameStart(t: number, rate: FrameRate): number {
+function frameStart(t: number, rate: FrameRate): number {
   return frameTime(frameAt(Math.max(0, t), rate), rate);
 }
 
@@ -97,8 +98,6 @@ export function formatClock(t: number): string {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
 }
 
-/** The API's `name_modifier` rule (`api/schemas.ts`, SplitBodySchema). */
-const NAME_MODIFIER = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A section's name as a file-name part: spaces and dots become `-`, other characters outside the rule go. */
 export function nameModifierOf(name: string): string {
@@ -161,7 +160,7 @@ export function splitRequests(
     const name = section.name.trim();
     const modifier = nameModifierOf(name);
     if (name !== '') {
-      if (!NAME_MODIFIER.test(modifier)) {
+      if (!NAME_MODIFIER_PATTERN.test(modifier)) {
         problem('name', `Section ${row} name must have 1 to 64 letters, digits, "-" or "_" (got "${modifier}")`);
       } else if (seen.has(modifier.toLowerCase())) {
         problem('name', `Section ${row} name is the same file name as section ${seen.get(modifier.toLowerCase())}'s`);

@@ -6,7 +6,7 @@ import { errorBodyText, type ErrorStatus } from '../api/errors';
 import { logger } from '../core/lambda/logger';
 import type { ConsoleFiles } from './console-files';
 import { LOCAL_ACCOUNT } from './env';
-import { closeHttpServer, listenOnLoopback } from './loopback';
+import { closeHttpServer, listenOnLoopback, loopbackOrigins } from './loopback';
 
 /** What the server hands requests to: the API's handler, as API Gateway's proxy integration invokes it. */
 export interface ApiHandler {
@@ -63,7 +63,7 @@ export async function startHttpServer(options: { port: number; api: ApiHandler; 
   );
   server.on('clientError', answerClientError);
   const port = await listenOnLoopback(server, options.port);
-  ownOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  ownOrigins = new Set(loopbackOrigins(port));
   return {
     port,
     setReady(value) {

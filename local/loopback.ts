@@ -17,6 +17,11 @@ export async function listenOnLoopback(server: Server, port: number): Promise<nu
   return typeof address === 'object' && address ? address.port : port;
 }
 
+/** The origins a browser names for a page served by a loopback server on `port`: the API port's own, where the console is. */
+export function loopbackOrigins(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+}
+
 /** Closes an HTTP server now: idle keep-alive connections are cut instead of holding the close open. */
 export function closeHttpServer(server: HttpServer): Promise<void> {
   server.closeAllConnections();

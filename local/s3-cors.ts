@@ -1,4 +1,5 @@
 import { PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { loopbackOrigins } from './loopback';
 
 /**
  * Lets the console, served from the API port, fetch from the local S3 on another port: the
@@ -9,7 +10,7 @@ import { PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
  * API port may change between runs (s3rver keeps a bucket's CORS rules on disk).
  */
 export async function allowConsoleReads(s3: S3Client, buckets: readonly string[], apiPort: number): Promise<void> {
-  const origins = [`http://127.0.0.1:${apiPort}`, `http://localhost:${apiPort}`];
+  const origins = loopbackOrigins(apiPort);
   for (const bucket of buckets) {
     await s3.send(
       new PutBucketCorsCommand({

@@ -17,7 +17,7 @@ import { sectionEditor } from './section-editor';
 import { splitResults, type Sent, type SplitProgress } from './split-results';
 import { addSection, formatClock, formatSeconds, markIn, markOut, nudge, splitRequests, type SectionProblem, type SplitRequest } from '../sections';
 import { sessionPlaylistFacts } from '../../core/domain/playlist-facts';
-import type { FrameRate } from '../../core/domain/frames';
+import { framesPerSecond, type FrameRate } from '../../core/domain/frames';
 import type { Mount } from '../view';
 
 export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ctx) => {
@@ -151,7 +151,7 @@ export const mount: Mount<{ id: string; sessionId: string }> = (root, params, ct
       duration = read.duration;
       blobUrl = URL.createObjectURL(new Blob([text], { type: 'application/vnd.apple.mpegurl' }));
       player = play(video, blobUrl, (text) => replace(status, text), { autoplay: false });
-      replace(facts, `Length ${formatClock(duration)} at ${(rate.numerator / rate.denominator).toFixed(3).replace(/\.?0+$/, '')} fps`);
+      replace(facts, `Length ${formatClock(duration)} at ${framesPerSecond(rate).toFixed(3).replace(/\.?0+$/, '')} fps`);
       for (const b of editorButtons) b.disabled = false;
     } catch (err) {
       if (unmounted) return;
