@@ -1,7 +1,8 @@
 import type { ErrorDetail } from '../api/errors';
 import { ApiError, UsageError } from './errors';
 import { exchange, type Answer } from './http';
-import { isLoopback, regionOf, sigV4Signer, type Credentials, type Signer } from './sigv4';
+import { isLoopback } from './loopback';
+import { regionOf, sigV4Signer, type Credentials, type Signer } from './sigv4';
 
 /**
  * The API as the CLI and `fmls console` call it: `--api`'s base URL (a stage path such as `/prod`

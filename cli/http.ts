@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { RequestFailed } from './errors';
-import { isLoopback } from './sigv4';
+import { isLoopback } from './loopback';
 
 /**
  * One HTTP exchange over node:http(s), not fetch: the signed `Host` header must be sent as signed,

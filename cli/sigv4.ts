@@ -14,11 +14,6 @@ export const SERVICE = 'execute-api';
 /** `{api-id}.execute-api.{region}.amazonaws.com` (also `.amazonaws.com.cn`), the name API Gateway gives an API. */
 const EXECUTE_API_HOST = /^[a-z0-9]+\.execute-api\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/;
 
-/** Hosts that are this machine: the local runtime, which has no IAM in front of it, is never signed. */
-export function isLoopback(hostname: string): boolean {
-  const bare = hostname.replace(/^\[|\]$/g, '');
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
 
 /**
  * The signing region: the one in an execute-api host name, else `AWS_REGION` (or
